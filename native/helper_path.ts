@@ -1,0 +1,12 @@
+// Where the build puts the native programs (native/build.sh → dist/native/<program>).
+import * as path from 'node:path';
+
+// dist/native/helper_path.js sits beside the built programs.
+const NATIVE_DIR = __dirname;
+
+export function nativeProgram(name: string): string {
+  return path.join(NATIVE_DIR, name);
+}
+
+/** Programs corrald cannot work without; Status reports RuntimeReady false while one is missing. */
+export const REQUIRED_PROGRAMS: readonly string[] = ['corral-probe'];

@@ -1,0 +1,31 @@
+// Loads the CRI v1 definition at run time, with the options the generated types assume.
+import * as path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+
+// dist/proto/load.js → <package>/proto/runtime/v1/api.proto
+export const CRI_PROTO_FILE = path.resolve(__dirname, '..', '..', 'proto', 'runtime', 'v1', 'api.proto');
+
+export const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+};
+
+export interface CriServices {
+  RuntimeService: grpc.ServiceClientConstructor;
+  ImageService: grpc.ServiceClientConstructor;
+}
+
+let cached: CriServices | undefined;
+
+export function loadCriServices(): CriServices {
+  if (!cached) {
+    const definition = protoLoader.loadSync(CRI_PROTO_FILE, LOADER_OPTIONS);
+    const pkg = grpc.loadPackageDefinition(definition) as any;
+    cached = { RuntimeService: pkg.runtime.v1.RuntimeService, ImageService: pkg.runtime.v1.ImageService };
+  }
+  return cached;
+}

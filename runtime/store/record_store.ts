@@ -1,0 +1,140 @@
+// A persisted store of objects with immutable metadata and a mutable, versioned status
+// (containerd's metadata/status split).
+//
+//   <dir>/<id>/meta.json     written once, at add()
+//   <dir>/<id>/status.json   { version, status }, replaced atomically on every update
+//
+// A status changes only through update(): copy, transform (which may refuse the transition by
+// throwing), write atomically, then swap in memory. Names are reserved before slow work so a
+// retried request finds the in-flight object instead of creating a second one (CRI-O's idea).
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { AlreadyExistsError, NotFoundError } from '../errors';
+import { resolveIdPrefix } from '../ids';
+import { readJsonIfExists, removeStaleTemps, writeJsonAtomic, fsyncDir } from './atomic_file';
+import { KeyedMutex } from './keyed_mutex';
+
+export interface StoredRecord<M, S> {
+  readonly id: string;
+  readonly meta: Readonly<M>;
+  readonly status: Readonly<S>;
+  readonly version: number;
+}
+
+interface StatusFile<S> { version: number; status: S }
+
+export class RecordStore<M, S> {
+  private readonly records = new Map<string, StoredRecord<M, S>>();
+  private readonly names = new Map<string, string>();
+  private readonly mutex = new KeyedMutex();
+
+  /** `kind` names the objects in errors ("container", "pod sandbox"). */
+  constructor(readonly dir: string, readonly kind: string, private readonly nameOf: (meta: M) => string) {}
+
+  /** Rebuilds the in-memory view from disk. A directory without meta.json is a half-made add. */
+  async load(): Promise<{ loaded: number; discarded: string[] }> {
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const discarded: string[] = [];
+    for (const id of await fs.readdir(this.dir)) {
+      const recordDir = path.join(this.dir, id);
+      await removeStaleTemps(recordDir);
+      const meta = await readJsonIfExists<M>(path.join(recordDir, 'meta.json'));
+      const statusFile = await readJsonIfExists<StatusFile<S>>(path.join(recordDir, 'status.json'));
+      if (!meta || !statusFile) {
+        await fs.rm(recordDir, { recursive: true, force: true });
+        discarded.push(id);
+        continue;
+      }
+      this.records.set(id, { id, meta, status: statusFile.status, version: statusFile.version });
+      this.names.set(this.nameOf(meta), id);
+    }
+    return { loaded: this.records.size, discarded };
+  }
+
+  /** Claims `name` for `id`; throws AlreadyExists naming the holder. */
+  reserveName(name: string, id: string): void {
+    const holder = this.names.get(name);
+    if (holder !== undefined && holder !== id) {
+      throw new AlreadyExistsError(`${this.kind} name ${JSON.stringify(name)} is reserved by ${holder}`);
+    }
+    this.names.set(name, id);
+  }
+
+  releaseName(name: string, id: string): void {
+    if (this.names.get(name) === id) this.names.delete(name);
+  }
+
+  async add(id: string, meta: M, status: S): Promise<StoredRecord<M, S>> {
+    if (this.records.has(id)) throw new AlreadyExistsError(`${this.kind} ${id} already exists`);
+    const recordDir = path.join(this.dir, id);
+    await fs.mkdir(recordDir, { recursive: true, mode: 0o700 });
+    await writeJsonAtomic(path.join(recordDir, 'status.json'), { version: 1, status });
+    // meta.json last: its presence marks the record complete for load().
+    await writeJsonAtomic(path.join(recordDir, 'meta.json'), meta);
+    const record = { id, meta, status, version: 1 };
+    this.records.set(id, record);
+    this.names.set(this.nameOf(meta), id);
+    return record;
+  }
+
+  get(id: string): StoredRecord<M, S> | undefined {
+    return this.records.get(id);
+  }
+
+  /** Full ID or unique prefix → record; NotFound or InvalidArgument (ambiguous) otherwise. */
+  resolve(idOrPrefix: string): StoredRecord<M, S> {
+    const id = resolveIdPrefix(idOrPrefix, this.records.keys(), this.kind);
+    return this.records.get(id)!;
+  }
+
+  /** Like resolve(), but undefined when nothing matches (for idempotent stop/remove). */
+  find(idOrPrefix: string): StoredRecord<M, S> | undefined {
+    try {
+      return this.resolve(idOrPrefix);
+    } catch (err) {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  idForName(name: string): string | undefined {
+    return this.names.get(name);
+  }
+
+  list(): StoredRecord<M, S>[] {
+    return [...this.records.values()];
+  }
+
+  /** Directory where callers may keep per-object files beside meta and status. */
+  recordDir(id: string): string {
+    return path.join(this.dir, id);
+  }
+
+  /** Runs `fn` with this object's operations serialised. */
+  async locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.mutex.run(id, fn);
+  }
+
+  /** Copy, transform, persist, swap. `change` may throw to refuse the transition. */
+  async update(id: string, change: (status: Readonly<S>) => S): Promise<StoredRecord<M, S>> {
+    const current = this.records.get(id);
+    if (!current) throw new NotFoundError(`${this.kind} ${id} not found`);
+    const status = change(structuredClone(current.status) as S);
+    const version = current.version + 1;
+    await writeJsonAtomic(path.join(this.dir, id, 'status.json'), { version, status });
+    const next = { ...current, status, version };
+    this.records.set(id, next);
+    return next;
+  }
+
+  async remove(id: string): Promise<void> {
+    const current = this.records.get(id);
+    if (!current) return;
+    // Drop meta.json first so a crash mid-removal is discarded by load().
+    await fs.rm(path.join(this.dir, id, 'meta.json'), { force: true });
+    await fs.rm(path.join(this.dir, id), { recursive: true, force: true });
+    await fsyncDir(this.dir);
+    this.records.delete(id);
+    this.releaseName(this.nameOf(current.meta), id);
+  }
+}

@@ -1,0 +1,106 @@
+// Effective configuration: defaults, overridden by the config file, overridden by flags.
+import { promises as fs } from 'node:fs';
+import { parse as parseToml } from 'smol-toml';
+import { InvalidArgumentError } from '../../runtime/errors';
+import type { LogLevel } from '../../runtime/log';
+import { CONFIG_SCHEMA, FieldSpec, SectionSpec, isFieldSpec } from './schema';
+
+export interface CorralConfig {
+  root: string;
+  state: string;
+  listen: string;
+  log_level: LogLevel;
+  cgroup_driver: 'cgroupfs';
+}
+
+type Raw = Record<string, unknown>;
+
+export function defaultConfig(schema: SectionSpec = CONFIG_SCHEMA): CorralConfig {
+  return validateSection({}, schema, '') as unknown as CorralConfig;
+}
+
+/** Parses and validates TOML text; errors name the offending key. */
+export function parseConfig(text: string, source: string): CorralConfig {
+  let raw: Raw;
+  try {
+    raw = parseToml(text) as Raw;
+  } catch (err) {
+    throw new InvalidArgumentError(`${source}: not valid TOML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  try {
+    return validateSection(raw, CONFIG_SCHEMA, '') as unknown as CorralConfig;
+  } catch (err) {
+    throw new InvalidArgumentError(`${source}: ${(err as Error).message}`);
+  }
+}
+
+export async function loadConfigFile(file: string): Promise<CorralConfig> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    throw new InvalidArgumentError(`cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  return parseConfig(text, file);
+}
+
+/** Applies flag overrides (already typed) on top of a validated config, validating them too. */
+export function applyOverrides(config: CorralConfig, overrides: Partial<Record<keyof CorralConfig, unknown>>): CorralConfig {
+  const merged: Raw = { ...(config as unknown as Raw) };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    const spec = CONFIG_SCHEMA[key];
+    if (!spec || !isFieldSpec(spec)) throw new InvalidArgumentError(`unknown setting ${key}`);
+    merged[key] = validateField(value, spec, `--${key.replace(/_/g, '-')}`);
+  }
+  return merged as unknown as CorralConfig;
+}
+
+function validateSection(raw: Raw, schema: SectionSpec, prefix: string): Raw {
+  for (const key of Object.keys(raw)) {
+    if (!(key in schema)) throw new Error(`unknown key ${prefix}${key}`);
+  }
+  const out: Raw = {};
+  for (const [key, spec] of Object.entries(schema)) {
+    const name = `${prefix}${key}`;
+    const value = raw[key];
+    if (isFieldSpec(spec)) {
+      out[key] = value === undefined ? structuredClone(spec.default) : validateField(value, spec, name);
+    } else {
+      if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+        throw new Error(`${name} must be a table`);
+      }
+      out[key] = validateSection((value ?? {}) as Raw, spec, `${name}.`);
+    }
+  }
+  return out;
+}
+
+function validateField(value: unknown, spec: FieldSpec, name: string): unknown {
+  const fail = (why: string): never => { throw new Error(`${name} ${why}`); };
+  switch (spec.kind) {
+    case 'string': {
+      if (typeof value !== 'string') fail('must be a string');
+      const problem = spec.check?.(value as string);
+      if (problem) fail(problem);
+      return value;
+    }
+    case 'int':
+      if (typeof value !== 'number' && typeof value !== 'bigint') fail('must be an integer');
+      if (!Number.isInteger(Number(value))) fail('must be an integer');
+      if (spec.min !== undefined && Number(value) < spec.min) fail(`must be at least ${spec.min}`);
+      if (spec.max !== undefined && Number(value) > spec.max) fail(`must be at most ${spec.max}`);
+      return Number(value);
+    case 'bool':
+      if (typeof value !== 'boolean') fail('must be true or false');
+      return value;
+    case 'enum':
+      if (typeof value !== 'string' || !spec.values.includes(value)) fail(`must be one of ${spec.values.join(', ')}`);
+      return value;
+    case 'string_list':
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) fail('must be a list of strings');
+      return value;
+    case 'table':
+      return spec.check(value, name);
+  }
+}

@@ -1,0 +1,27 @@
+// The shape of corrald's configuration: every key, its type, default and check, in one table.
+// A key not listed here is an error at start (a typo must not be silently ignored).
+import { LOG_LEVELS } from '../../runtime/log';
+
+export type FieldSpec =
+  | { kind: 'string'; default: string; check?: (v: string) => string | undefined; doc: string }
+  | { kind: 'int'; default: number; min?: number; max?: number; doc: string }
+  | { kind: 'bool'; default: boolean; doc: string }
+  | { kind: 'enum'; default: string; values: readonly string[]; doc: string }
+  | { kind: 'string_list'; default: string[]; doc: string }
+  | { kind: 'table'; default: Record<string, unknown>; check: (v: unknown, key: string) => unknown; doc: string };
+
+export interface SectionSpec { [key: string]: FieldSpec | SectionSpec }
+
+const absolutePath = (v: string) => (v.startsWith('/') ? undefined : 'must be an absolute path');
+
+export const CONFIG_SCHEMA: SectionSpec = {
+  root: { kind: 'string', default: '/var/lib/corral', check: absolutePath, doc: 'persistent root: images, snapshots, metadata' },
+  state: { kind: 'string', default: '/run/corral', check: absolutePath, doc: 'volatile root: pinned namespaces, exit files, lock' },
+  listen: { kind: 'string', default: '/run/corral/corral.sock', check: absolutePath, doc: 'CRI unix socket path' },
+  log_level: { kind: 'enum', default: 'info', values: LOG_LEVELS, doc: 'error, warn, info or debug' },
+  cgroup_driver: { kind: 'enum', default: 'cgroupfs', values: ['cgroupfs'], doc: 'cgroup driver reported to kubelet' },
+};
+
+export function isFieldSpec(value: FieldSpec | SectionSpec): value is FieldSpec {
+  return typeof (value as FieldSpec).kind === 'string' && 'doc' in value && typeof (value as FieldSpec).doc === 'string';
+}

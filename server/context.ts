@@ -1,0 +1,10 @@
+// Everything an RPC handler may use. Built once at start by server/daemon.ts.
+import type { CorralConfig } from './config/config';
+import type { NodeRuntimeSettings } from '../runtime/node_settings';
+
+export interface ServerContext {
+  readonly config: CorralConfig;
+  readonly version: string;
+  /** Settings kubelet changes at run time through UpdateRuntimeConfig. */
+  readonly nodeSettings: NodeRuntimeSettings;
+}

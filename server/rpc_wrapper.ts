@@ -1,0 +1,87 @@
+// One wrapper around every RPC: times it, logs it, and maps failures through error_mapper.
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from '../runtime/log';
+import type { ServerContext } from './context';
+import type { RpcEntry, StreamHandler, UnaryHandler } from './rpc';
+import { isClientFault, toGrpcFailure } from './error_mapper';
+
+/** Aborts open server streams at shutdown so a graceful stop is not held open by watchers. */
+export class OpenStreams {
+  private readonly controllers = new Set<AbortController>();
+
+  open(): AbortController {
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    return controller;
+  }
+
+  close(controller: AbortController): void {
+    this.controllers.delete(controller);
+  }
+
+  abortAll(): void {
+    for (const controller of this.controllers) controller.abort();
+  }
+}
+
+function logFailure(log: Logger, method: string, started: bigint, err: unknown): ReturnType<typeof toGrpcFailure> {
+  const failure = toGrpcFailure(err);
+  const fields = { method, ms: elapsedMs(started), code: failure.code, error: failure.details };
+  if (isClientFault(failure.code)) log.warn('rpc failed', fields);
+  else log.error('rpc failed', { ...fields, stack: err instanceof Error ? err.stack : undefined });
+  return failure;
+}
+
+function elapsedMs(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+export function wrapUnary(ctx: ServerContext, log: Logger, method: string, handler: UnaryHandler): grpc.handleUnaryCall<any, any> {
+  return (call, callback) => {
+    const started = process.hrtime.bigint();
+    let result: Promise<unknown>;
+    try {
+      result = handler(ctx, call.request);
+    } catch (err) {
+      result = Promise.reject(err);
+    }
+    result.then(
+      (response) => {
+        log.debug('rpc', { method, ms: elapsedMs(started) });
+        callback(null, response);
+      },
+      (err) => {
+        const failure = logFailure(log, method, started, err);
+        callback({ code: failure.code, details: failure.details });
+      },
+    );
+  };
+}
+
+export function wrapStream(ctx: ServerContext, log: Logger, method: string, handler: StreamHandler, streams: OpenStreams): grpc.handleServerStreamingCall<any, any> {
+  return (call) => {
+    const started = process.hrtime.bigint();
+    const controller = streams.open();
+    call.on('cancelled', () => controller.abort());
+    const send = (message: unknown) => { call.write(message); };
+    Promise.resolve()
+      .then(() => handler(ctx, call.request, send, controller.signal))
+      .then(
+        () => {
+          log.debug('rpc stream ended', { method, ms: elapsedMs(started) });
+          call.end();
+        },
+        (err) => {
+          const failure = logFailure(log, method, started, err);
+          call.emit('error', { code: failure.code, details: failure.details });
+        },
+      )
+      .finally(() => streams.close(controller));
+  };
+}
+
+export function wrapEntry(ctx: ServerContext, log: Logger, method: string, entry: RpcEntry, streams: OpenStreams) {
+  return entry.kind === 'unary'
+    ? wrapUnary(ctx, log, method, entry.handler)
+    : wrapStream(ctx, log, method, entry.handler, streams);
+}

@@ -1,0 +1,14 @@
+// Status: whether the runtime and the pod network are ready; `verbose` adds the effective config.
+import type { ServerContext } from './context';
+import type { StatusRequest__Output } from '../proto/generated/runtime/v1/StatusRequest';
+import type { StatusResponse } from '../proto/generated/runtime/v1/StatusResponse';
+import { readinessConditions } from '../runtime/readiness';
+
+export async function runtimeStatus(ctx: ServerContext, request: StatusRequest__Output): Promise<StatusResponse> {
+  const conditions = await readinessConditions(ctx.config);
+  const info: Record<string, string> = {};
+  if (request.verbose) {
+    info.config = JSON.stringify({ ...ctx.config, pod_cidr: ctx.nodeSettings.podCidr });
+  }
+  return { status: { conditions }, info, runtime_handlers: [], features: null };
+}
