@@ -1,0 +1,137 @@
+// What sandbox and container lifecycle code needs from the process layer (implemented in
+// runtime/process/ on top of the native helper and the per-container monitor in native/helper/).
+// Shaped after the OCI runtime spec, but only what CRI needs.
+
+export type NamespaceKind = 'net' | 'ipc' | 'uts' | 'pid';
+
+/** new: a fresh namespace; join: enter the one pinned at `path`; host: stay in corrald's. */
+export type NamespaceSetting = { mode: 'new' } | { mode: 'join'; path: string } | { mode: 'host' };
+
+export interface MountSpec {
+  source: string;                 // host path (bind) or fs source ("proc", "tmpfs"…)
+  destination: string;            // absolute path inside the container
+  type: 'bind' | 'tmpfs' | 'proc' | 'sysfs' | 'devpts' | 'mqueue';
+  options: string[];              // fs data options, e.g. ["size=65536k", "mode=755"]
+  readonly: boolean;
+  recursiveReadonly: boolean;     // mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)
+  propagation: 'private' | 'rslave' | 'rshared';
+}
+
+export interface Capabilities {
+  bounding: string[];             // "CAP_CHOWN", …
+  effective: string[];
+  permitted: string[];
+  inheritable: string[];
+  ambient: string[];
+}
+
+export interface Rlimit { type: string; soft: number; hard: number }   // type: "RLIMIT_NOFILE"
+
+export interface ProcessSpec {
+  args: string[];
+  env: string[];                  // "KEY=value"
+  cwd: string;
+  uid: number;
+  gid: number;
+  additionalGids: number[];
+  tty: boolean;
+  stdin: boolean;
+  stdinOnce: boolean;
+  noNewPrivileges: boolean;
+  capabilities: Capabilities;
+  rlimits: Rlimit[];
+  oomScoreAdj?: number;           // best effort: this host lacks CAP_SYS_RESOURCE
+  /** A compiled seccomp BPF program (struct sock_filter[] bytes), installed just before execve. */
+  seccompFilter?: Buffer;
+}
+
+export interface UserNamespaceSpec {
+  uidMappings: Array<{ containerId: number; hostId: number; size: number }>;
+  gidMappings: Array<{ containerId: number; hostId: number; size: number }>;
+}
+
+export interface ContainerSpec {
+  id: string;
+  /** Per-container directory under the state root: the monitor's socket, exit file, pid files. */
+  bundleDir: string;
+  /** The mounted rootfs (overlay) on the host. */
+  rootfs: string;
+  readonlyRootfs: boolean;
+  /** pivot_root, or chroot for roots that cannot be pivoted (config rootfs_mode). */
+  rootfsMode: 'pivot_root' | 'chroot';
+  hostname?: string;              // set only when the container gets a new uts namespace
+  namespaces: Record<NamespaceKind, NamespaceSetting>;
+  /** Join the pod's user namespace at this path, or create one with these mappings. */
+  userNamespace?: { mode: 'join'; path: string } | ({ mode: 'new' } & UserNamespaceSpec);
+  mounts: MountSpec[];            // applied in order after /proc, /sys, /dev
+  maskedPaths: string[];
+  readonlyPaths: string[];
+  privileged: boolean;
+  sysctls: Record<string, string>;
+  /** cgroup.procs files (one per hierarchy) the init writes itself into before execve. */
+  cgroupProcsFiles: string[];
+  logPath: string;                // CRI log file the monitor writes; "" = discard output
+  process: ProcessSpec;
+}
+
+/** A pid is never trusted without its start time (field 22 of /proc/<pid>/stat). */
+export interface ProcessRef { pid: number; startTime: string }
+
+export interface CreatedContainer {
+  monitor: ProcessRef;
+  init: ProcessRef;               // waiting before execve until start()
+}
+
+export interface ExitInfo {
+  exitCode: number;               // 128+signal when killed by a signal
+  signal?: string;                // "SIGKILL" when killed by a signal
+  finishedAt: string;             // RFC 3339 with nanoseconds
+  startedAt?: string;             // when execve was released (if it ever was)
+}
+
+export interface ExecResult { exitCode: number; stdout: Buffer; stderr: Buffer; timedOut: boolean }
+
+export interface ProcessRuntime {
+  /** Starts the monitor and the init; the init waits before execve. */
+  create(spec: ContainerSpec): Promise<CreatedContainer>;
+  /** Releases the waiting init into execve; resolves once execve has happened (or failed). */
+  start(bundleDir: string): Promise<{ startedAt: string }>;
+  /** Sends a signal to the container's init (race-free: pidfd, start time checked). */
+  signal(bundleDir: string, signal: string): Promise<void>;
+  /** The exit record the monitor wrote, or undefined while the container runs. */
+  readExit(bundleDir: string): Promise<ExitInfo | undefined>;
+  /** Resolves when the container exits (watching the monitor), or at once if it has. */
+  waitExit(bundleDir: string, signal?: AbortSignal): Promise<ExitInfo>;
+  /** Makes the monitor close and reopen its log file (after kubelet rotated it). */
+  reopenLog(bundleDir: string): Promise<void>;
+  /** Runs a command inside a running container (its namespaces and cgroup), capturing output. */
+  execSync(bundleDir: string, process: ProcessSpec, timeoutMs: number): Promise<ExecResult>;
+  /** After a corrald restart: is the monitor still alive (so the container is running or exiting)? */
+  isMonitorAlive(bundleDir: string): Promise<boolean>;
+  /** Removes what create() left in bundleDir once the container has exited; idempotent. */
+  cleanup(bundleDir: string): Promise<void>;
+}
+
+export interface SandboxInfraSpec {
+  id: string;
+  bundleDir: string;
+  hostname: string;
+  namespaces: Record<NamespaceKind, NamespaceSetting>;   // usually new/new/new and pid new or host
+  userNamespace?: { mode: 'new' } & UserNamespaceSpec;
+  sysctls: Record<string, string>;
+  cgroupProcsFiles: string[];
+  /** Directory under the state root where the namespaces are pinned by bind mounts. */
+  pinDir: string;
+}
+
+export interface SandboxInfra {
+  infra: ProcessRef;
+  /** Paths of the pinned namespaces (bind mounts) for CNI and for containers to join. */
+  namespacePaths: Partial<Record<NamespaceKind | 'user', string>>;
+}
+
+export interface SandboxRuntime {
+  startInfra(spec: SandboxInfraSpec): Promise<SandboxInfra>;
+  /** Kills the infra and unmounts the pins; idempotent, tolerant of half-made state. */
+  stopInfra(bundleDir: string, pinDir: string): Promise<void>;
+}
