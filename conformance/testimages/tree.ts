@@ -10,7 +10,8 @@ export type TreeEntry =
   | { type: 'dir'; path: string; mode?: number }
   | { type: 'file'; path: string; mode?: number; content: Buffer | string; uid?: number; gid?: number; xattrs?: Record<string, string> }
   | { type: 'hardlink'; path: string; target: string }
-  | { type: 'symlink'; path: string; target: string };
+  | { type: 'symlink'; path: string; target: string }
+  | { type: 'node'; path: string; kind: 'character-device' | 'block-device' | 'fifo'; major: number; minor: number; mode?: number };
 
 /** Every entry of a test layer carries this mtime, so layers (and digests) are reproducible. */
 export const TREE_MTIME = new Date('2024-01-01T00:00:00Z');
@@ -48,6 +49,8 @@ function tarEntry(entry: TreeEntry): [TarHeader, Buffer?] {
       return [{ ...base, type: 'link', linkname: entry.target, mode: 0o644 }];
     case 'symlink':
       return [{ ...base, type: 'symlink', linkname: entry.target, mode: 0o777 }];
+    case 'node':
+      return [{ ...base, type: entry.kind, devmajor: entry.major, devminor: entry.minor, mode: entry.mode ?? 0o666 }];
   }
 }
 
@@ -72,6 +75,8 @@ export async function writeTree(root: string, entries: TreeEntry[]): Promise<voi
       case 'symlink':
         await fs.symlink(entry.target, dest);
         break;
+      case 'node':
+        throw new Error(`writeTree: device nodes are only for layers (${entry.path})`);
     }
   }
 }
