@@ -1,10 +1,13 @@
 // Everything an RPC handler may use. Built once at start by server/daemon.ts.
 import type { CorralConfig } from './config/config';
 import type { NodeRuntimeSettings } from '../runtime/node_settings';
+import type { ImageService } from '../runtime/image/image_service';
 
 export interface ServerContext {
   readonly config: CorralConfig;
   readonly version: string;
   /** Settings kubelet changes at run time through UpdateRuntimeConfig. */
   readonly nodeSettings: NodeRuntimeSettings;
+  /** Images, layers and container rootfs snapshots (lookup and snapshotter for lifecycle code). */
+  readonly images: ImageService;
 }
