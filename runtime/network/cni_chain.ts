@@ -22,19 +22,29 @@ export interface PluginEnvironment {
   timeoutMs: number;
 }
 
-export async function addNetworkList(att: Attachment, netns: string, env: PluginEnvironment): Promise<JsonObject> {
+/** Counts the plugins ADD has started, so undoing a failed ADD DELs only those. */
+export interface AddProgress { started: number }
+
+export async function addNetworkList(att: Attachment, netns: string, env: PluginEnvironment, progress: AddProgress = { started: 0 }): Promise<JsonObject> {
   let previous: JsonObject | undefined;
   for (const plugin of att.network.plugins) {
-    const result = await runPlugin('ADD', att, plugin, previous, netns, env);
+    const binary = await requirePlugin(plugin.type, env.binDirs);
+    progress.started++;
+    const result = await runPlugin('ADD', att, plugin, previous, netns, env, binary);
     previous = result ?? previous;
   }
   return previous ?? { cniVersion: att.network.cniVersion };
 }
 
-/** `cached` is the ADD result when known; spec versions before 0.4.0 do not take it. */
-export async function delNetworkList(att: Attachment, cached: JsonObject | undefined, netns: string, env: PluginEnvironment): Promise<void> {
+/**
+ * `cached` is the ADD result when known; spec versions before 0.4.0 do not take it.
+ * `pluginCount` limits DEL to the first plugins (those a failed ADD got to).
+ */
+export async function delNetworkList(
+  att: Attachment, cached: JsonObject | undefined, netns: string, env: PluginEnvironment, pluginCount = att.network.plugins.length,
+): Promise<void> {
   const prevResult = atLeast(att.network.cniVersion, '0.4.0') ? cached : undefined;
-  for (const plugin of [...att.network.plugins].reverse()) {
+  for (const plugin of att.network.plugins.slice(0, pluginCount).reverse()) {
     await runPlugin('DEL', att, plugin, prevResult, netns, env);
   }
 }
@@ -49,10 +59,10 @@ export async function checkNetworkList(att: Attachment, cached: JsonObject, netn
 
 async function runPlugin(
   command: CniCommand, att: Attachment, plugin: PluginConfig, prevResult: JsonObject | undefined, netns: string, env: PluginEnvironment,
+  binary?: string,
 ): Promise<JsonObject | undefined> {
-  const binary = await requirePlugin(plugin.type, env.binDirs);
   return invokePlugin({
-    binary,
+    binary: binary ?? await requirePlugin(plugin.type, env.binDirs),
     type: plugin.type,
     command,
     containerId: att.containerId,

@@ -2,7 +2,7 @@
 // wrapping a single-plugin .conf into a list, as libcni does.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { InvalidArgumentError } from '../errors';
+import { FailedPreconditionError } from '../errors';
 import { isSemver, selectVersion } from './cni_version';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -41,14 +41,14 @@ export async function loadFirstConfig(confDir: string): Promise<NetworkConfigLis
   const [first] = await configFiles(confDir);
   if (!first) return undefined;
   const text = await fs.readFile(first, 'utf8').catch((err: Error) => {
-    throw new InvalidArgumentError(`CNI config ${first}: cannot read: ${err.message}`);
+    throw new FailedPreconditionError(`CNI config ${first}: cannot read: ${err.message}`);
   });
   return parseConfigText(text, first);
 }
 
 /** Parses a .conflist (or a .conf/.json holding one plugin) and checks what corral relies on. */
 export function parseConfigText(text: string, source: string): NetworkConfigList {
-  const fail = (why: string): never => { throw new InvalidArgumentError(`CNI config ${source}: ${why}`); };
+  const fail = (why: string): never => { throw new FailedPreconditionError(`CNI config ${source}: ${why}`); };
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -73,14 +73,15 @@ export class CniPodNetwork {
       if (await this.cache.read(request.podId)) await this.deleteAttachments(request.podId);
       const entry = await this.plan(request);
       await this.cache.write(entry);
+      const progress = entry.attachments.map(() => ({ started: 0 }));
       try {
-        for (const attachment of entry.attachments) {
-          attachment.result = await addNetworkList(attachment, entry.netns, this.env);
+        for (const [i, attachment] of entry.attachments.entries()) {
+          attachment.result = await addNetworkList(attachment, entry.netns, this.env, progress[i]);
           await this.cache.write(entry);
         }
         if (!entry.attachments.some((a) => a.ifName === LOOPBACK_IFNAME)) await loopbackUpWithIp(entry.netns);
       } catch (err) {
-        await this.undoFailedAdd(entry);
+        await this.undoFailedAdd(entry, progress.map((p) => p.started));
         throw err;
       }
       const ips = this.ipsOf(entry);
@@ -132,21 +133,26 @@ export class CniPodNetwork {
     return { kind: 'corral-cni-v1', podId: request.podId, netns: request.netnsPath, attachments };
   }
 
-  private async deleteAttachments(podId: string): Promise<void> {
+  /** `pluginsStarted[i]`: how many plugins of attachment i to DEL (all when not given). */
+  private async deleteAttachments(podId: string, pluginsStarted?: number[]): Promise<void> {
     const entry = await this.cache.read(podId);
     if (!entry) return;
     const netns = (await isLiveNetns(entry.netns)) ? entry.netns : '';
-    for (const attachment of [...entry.attachments].reverse()) {
-      await delNetworkList(attachment, attachment.result ?? undefined, netns, this.env);
+    for (const [i, attachment] of [...entry.attachments.entries()].reverse()) {
+      const count = pluginsStarted?.[i] ?? attachment.network.plugins.length;
+      if (count > 0) await delNetworkList(attachment, attachment.result ?? undefined, netns, this.env, count);
     }
     await this.cache.remove(podId);
     log.info('pod network torn down', { pod: podId });
   }
 
-  /** The spec's answer to a failed ADD: DEL what may have been made. A DEL failure keeps the record for a retry. */
-  private async undoFailedAdd(entry: CachedPodNetwork): Promise<void> {
+  /**
+   * The spec's answer to a failed ADD: DEL what may have been made (the plugins ADD reached).
+   * A DEL failure keeps the record, so a later tearDown retries.
+   */
+  private async undoFailedAdd(entry: CachedPodNetwork, pluginsStarted: number[]): Promise<void> {
     try {
-      await this.deleteAttachments(entry.podId);
+      await this.deleteAttachments(entry.podId, pluginsStarted);
     } catch (err) {
       log.warn('cleanup after failed CNI ADD failed; kept for a later teardown', { pod: entry.podId, error: (err as Error).message });
     }

@@ -27,12 +27,13 @@ export class NetworkFixture {
     readonly bridge: string,
     /** Third octet of the test's 10.250.x.0/24. */
     readonly octet: number,
+    private readonly portmapChainsExisted: boolean,
   ) {}
 
   static async create(): Promise<NetworkFixture> {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'corral-cni-'));
     const tag = randomBytes(3).toString('hex');
-    const fixture = new NetworkFixture(root, tag, `crltest${tag}`, await freeOctet());
+    const fixture = new NetworkFixture(root, tag, `crltest${tag}`, await freeOctet(), await portmapChainsExist());
     for (const dir of ['conf', 'cache', 'ipam']) await fs.mkdir(path.join(root, dir));
     return fixture;
   }
@@ -120,6 +121,7 @@ export class NetworkFixture {
     for (const name of [...this.netnsNames]) await sh('ip', ['netns', 'del', name]).catch(() => undefined);
     if (await this.linkExists(this.bridge)) await sh('ip', ['link', 'del', this.bridge]);
     await removeNatRules(await this.natRulesOfThisTest());
+    if (!this.portmapChainsExisted) await removeIdlePortmapChains();
     await fs.rm(this.root, { recursive: true, force: true });
   }
 }
@@ -130,6 +132,29 @@ async function freeOctet(): Promise<number> {
   for (;;) {
     const octet = 1 + randomBytes(1)[0]! % 250;
     if (!routes.includes(`10.250.${octet}.`)) return octet;
+  }
+}
+
+async function portmapChainsExist(): Promise<boolean> {
+  return sh('iptables', ['-t', 'nat', '-S', 'CNI-HOSTPORT-DNAT']).then(() => true, () => false);
+}
+
+/**
+ * portmap leaves its shared chains (and the jumps to them) after the last DEL. When a test made
+ * them, and no mapping of anyone else is in them, the test takes them away again.
+ */
+async function removeIdlePortmapChains(): Promise<void> {
+  const dnat = await sh('iptables', ['-t', 'nat', '-S', 'CNI-HOSTPORT-DNAT']).catch(() => '');
+  if (dnat === '' || dnat.includes('-A CNI-HOSTPORT-DNAT')) return;
+  const jumps: Array<[string, string[]]> = [
+    ['PREROUTING', ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'CNI-HOSTPORT-DNAT']],
+    ['OUTPUT', ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'CNI-HOSTPORT-DNAT']],
+    ['POSTROUTING', ['-m', 'comment', '--comment', 'CNI portfwd requiring masquerade', '-j', 'CNI-HOSTPORT-MASQ']],
+  ];
+  for (const [chain, rule] of jumps) await sh('iptables', ['-t', 'nat', '-D', chain, ...rule]).catch(() => undefined);
+  for (const chain of ['CNI-HOSTPORT-DNAT', 'CNI-HOSTPORT-MASQ', 'CNI-HOSTPORT-SETMARK']) {
+    await sh('iptables', ['-t', 'nat', '-F', chain]).catch(() => undefined);
+    await sh('iptables', ['-t', 'nat', '-X', chain]).catch(() => undefined);
   }
 }
 
