@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   gcc libc6-dev          # the native helper is built with the machine's cc, statically
   iproute2 util-linux    # ip netns, nsenter/mount for tests
+  containernetworking-plugins iptables   # CNI plugins (/usr/lib/cni) and the rules bridge/portmap add
 )
 
 missing=()
