@@ -2,6 +2,7 @@
 import type { CorralConfig } from './config/config';
 import type { NodeRuntimeSettings } from '../runtime/node_settings';
 import type { ImageService } from '../runtime/image/image_service';
+import type { CniPodNetwork } from '../runtime/network/pod_network';
 
 export interface ServerContext {
   readonly config: CorralConfig;
@@ -10,4 +11,6 @@ export interface ServerContext {
   readonly nodeSettings: NodeRuntimeSettings;
   /** Images, layers and container rootfs snapshots (lookup and snapshotter for lifecycle code). */
   readonly images: ImageService;
+  /** Pod networking through CNI (readiness, pod IPs). */
+  readonly network: CniPodNetwork;
 }

@@ -13,6 +13,7 @@ export interface CorralConfig {
   log_level: LogLevel;
   cgroup_driver: 'cgroupfs';
   registry: RegistryHostsConfig;
+  cni: { enabled: boolean; conf_dir: string; bin_dirs: string[] };
 }
 
 type Raw = Record<string, unknown>;

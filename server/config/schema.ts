@@ -25,6 +25,11 @@ export const CONFIG_SCHEMA: SectionSpec = {
     mirrors: { kind: 'table', default: {}, check: checkMirrorsTable, doc: '[registry.mirrors."HOST"] endpoints = ["http://127.0.0.1:5000"]: tried in order before HOST' },
     insecure: { kind: 'string_list', default: [], doc: 'registry hosts (host[:port]) reached over plain http; loopback needs no entry' },
   },
+  cni: {
+    enabled: { kind: 'bool', default: true, doc: 'false: no CNI; pods get an isolated netns with only loopback' },
+    conf_dir: { kind: 'string', default: '/etc/cni/net.d', check: absolutePath, doc: 'CNI network configs; the first file by name is used' },
+    bin_dirs: { kind: 'string_list', default: ['/opt/cni/bin', '/usr/lib/cni'], doc: 'where CNI plugin binaries are looked up, in order' },
+  },
 };
 
 export function isFieldSpec(value: FieldSpec | SectionSpec): value is FieldSpec {
