@@ -37,7 +37,9 @@ export function parseManifest(body: Record<string, unknown>, what: string): Imag
 
 export function parseIndex(body: Record<string, unknown>, what: string): IndexEntry[] {
   if (!Array.isArray(body.manifests)) throw new InvalidArgumentError(`${what}: index without manifests`);
-  return body.manifests.map((m, i) => ({ ...descriptor(m, `${what} manifest ${i}`), platform: (m as IndexEntry).platform }));
+  return body.manifests.map((m, i) => ({
+    ...descriptor(m, `${what} manifest ${i}`), platform: (m as IndexEntry).platform, annotations: (m as IndexEntry).annotations,
+  }));
 }
 
 export interface ParsedConfig { diffIds: string[]; runtime: ImageRuntimeConfig; raw: Record<string, unknown> }

@@ -37,7 +37,7 @@ async function importDir(dir: string, name: string | undefined, leased: Leased, 
   const entries = parseIndex(parseJsonObject(indexBytes, `${dir}/index.json`), `${dir}/index.json`);
   const imported: StoredImage[] = [];
   for (const entry of entries) {
-    const annotations = ((entry as unknown as { annotations?: Record<string, string> }).annotations) ?? {};
+    const annotations = entry.annotations ?? {};
     const refName = imageName(NAME_ANNOTATIONS.map((a) => annotations[a]).find(Boolean), name);
     const source = layoutSource(dir, entry.digest, refName ?? entry.digest);
     imported.push(await leased(async (lease) => {

@@ -10,7 +10,7 @@ export function hostPlatform(): Platform {
   return architecture === 'arm64' ? { os: 'linux', architecture, variant: 'v8' } : { os: 'linux', architecture };
 }
 
-export interface IndexEntry { digest: string; mediaType?: string; size: number; platform?: Partial<Platform> }
+export interface IndexEntry { digest: string; mediaType?: string; size: number; platform?: Partial<Platform>; annotations?: Record<string, string> }
 
 /** The entry for `want`; an entry without variant matches any variant of its architecture. */
 export function choosePlatform(entries: IndexEntry[], want: Platform, what: string): IndexEntry {
