@@ -1,20 +1,18 @@
 // ImageService end to end: a real corrald over its socket, pulling from a real local registry.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildTestImages, pushImage, pushTestImages, startTestRegistry, type PushedTestImages, type TestRegistry } from '../testimages';
+import { buildTestImages, pushImage, suiteRegistry, type PushedTestImages, type TestRegistry } from '../testimages';
 import { failure, pull, startCorrald, storedFiles } from './helpers';
 
 let registry: TestRegistry;
 let images: PushedTestImages;
 
-before(async () => {
-  registry = await startTestRegistry();
-  images = await pushTestImages(registry);
+suiteRegistry({}, async (suite) => {
+  ({ registry, images } = suite);
   await pushImage(registry, (await buildTestImages()).busybox, 'library/busybox', 'latest');
 });
-after(async () => { await registry?.stop(); });
 
 test('pull by tag, list with size, inspect with config, remove every tag and its files', async (t) => {
   const daemon = await startCorrald(t);
