@@ -10,6 +10,7 @@ import { imageList } from './image_list';
 import { imageStatus } from './image_status';
 import { imageRemove } from './image_remove';
 import { imageFsInfo } from './image_fs_info';
+import { imageStream } from './image_stream';
 
 export const RPC_TABLE: Record<string, RpcEntry> = {
   'RuntimeService.Version': { kind: 'unary', handler: runtimeVersion },
@@ -21,6 +22,7 @@ export const RPC_TABLE: Record<string, RpcEntry> = {
   'ImageService.ImageStatus': { kind: 'unary', handler: imageStatus },
   'ImageService.RemoveImage': { kind: 'unary', handler: imageRemove },
   'ImageService.ImageFsInfo': { kind: 'unary', handler: imageFsInfo },
+  'ImageService.StreamImages': { kind: 'stream', handler: imageStream },
 };
 
 /** Why a method is not served yet: the capability (issue) it arrives with. */

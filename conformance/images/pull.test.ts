@@ -47,6 +47,10 @@ test('an absent image has a nil status; filters match tag, digest and ID', async
   }
   const user = await daemon.client.image('ImageStatus', { image: { image: id } });
   assert.equal(user.image?.username, 'tester');
+  const streamed: string[] = [];
+  for await (const page of daemon.client.imageStream('StreamImages', { filter: null })) streamed.push(...page.images.map((i: { id: string }) => i.id));
+  assert.equal(streamed.length, 2);
+  assert.ok(streamed.includes(id));
 });
 
 test('images survive a restart of corrald', async (t) => {
