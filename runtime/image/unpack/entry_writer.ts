@@ -8,6 +8,9 @@ import type * as tar from 'tar-stream';
 import { InvalidArgumentError } from '../../errors';
 import { S_IFBLK, S_IFCHR, S_IFIFO, lsetxattr, makedev, mknod } from '../../../native/libc';
 import { cleanEntryName, type LayerRoot } from './layer_root';
+import { moduleLogger } from '../../log';
+
+const log = moduleLogger('unpack');
 
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
@@ -133,6 +136,12 @@ function applyXattrs(full: string, header: tar.Header): void {
     if (!key.startsWith('SCHILY.xattr.')) continue;
     const name = key.slice('SCHILY.xattr.'.length);
     if (RESERVED_XATTR.test(name)) continue;
+    // tar-stream decodes PAX values as UTF-8: a binary value that is not valid UTF-8 arrives
+    // with U+FFFD in it and cannot be restored; skipping it beats writing a corrupt one.
+    if (value.includes('\uFFFD')) {
+      log.warn('xattr value is not UTF-8 and was skipped', { entry: header.name, xattr: name });
+      continue;
+    }
     lsetxattr(full, name, Buffer.from(value, 'utf8'));
   }
 }
