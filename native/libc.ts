@@ -34,3 +34,31 @@ export const LOCK_UN = 8;
 export function flock(fd: number, operation: number, context = `fd ${fd}`): void {
   check(flockRaw(fd, operation), 'flock', context);
 }
+
+// Process handles and mounts (process layer). pidfd calls go through syscall(2): glibc 2.36 has
+// no wrappers for them.
+const syscallRaw = libc.func('long syscall(long number, ...)');
+const closeRaw = libc.func('int close(int fd)');
+const umount2Raw = libc.func('int umount2(const char *target, int flags)');
+
+const SYS_PIDFD_SEND_SIGNAL = 424;
+const SYS_PIDFD_OPEN = 434;
+export const MNT_DETACH = 2;
+
+/** A pidfd: the process it names can exit but never be replaced by another with its pid. */
+export function pidfdOpen(pid: number): number {
+  return check(Number(syscallRaw(SYS_PIDFD_OPEN, 'int', pid, 'unsigned int', 0)), 'pidfd_open', `pid ${pid}`);
+}
+
+export function pidfdSendSignal(pidfd: number, signal: number): void {
+  const result = Number(syscallRaw(SYS_PIDFD_SEND_SIGNAL, 'int', pidfd, 'int', signal, 'void *', null, 'unsigned int', 0));
+  check(result, 'pidfd_send_signal', `signal ${signal}`);
+}
+
+export function closeFd(fd: number): void {
+  check(closeRaw(fd), 'close', `fd ${fd}`);
+}
+
+export function umount2(target: string, flags: number): void {
+  check(umount2Raw(target, flags), 'umount2', target);
+}
