@@ -1,5 +1,6 @@
-// ExecSync through `corral-helper exec`: output captured up to a cap per stream, a timeout that
-// kills the helper (its child dies with it: PR_SET_PDEATHSIG) and reports timedOut.
+// ExecSync through `corral-helper exec`: output captured up to a cap per stream, and a timeout:
+// SIGTERM makes the helper kill the command's process group; SIGKILL follows if it does not exit
+// (the command then dies with it through PR_SET_PDEATHSIG).
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { ExecResult, ProcessSpec } from './contract';
@@ -7,6 +8,7 @@ import { execMessage, type ExecTarget } from './messages';
 import { InternalError } from '../errors';
 
 export const EXEC_OUTPUT_CAP = 16 * 1024 * 1024;
+const KILL_GRACE_MS = 2000;
 
 /** Collects a stream, keeping at most `cap` bytes (the rest is read and dropped). */
 function capture(stream: Readable, cap: number): () => Buffer {
@@ -35,12 +37,18 @@ export function runExecSync(helper: string, target: ExecTarget, process: Process
     const stderr = capture(child.stderr, EXEC_OUTPUT_CAP);
     const status = capture(child.stdio[3] as Readable, 4096);
     let timedOut = false;
+    let killTimer: NodeJS.Timeout | undefined;
     const timer = timeoutMs > 0
-      ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs)
+      ? setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGTERM');
+        killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+      }, timeoutMs)
       : undefined;
     child.on('error', (err) => reject(new InternalError(`exec helper: ${err.message}`, { cause: err })));
     child.on('close', () => {
       clearTimeout(timer);
+      clearTimeout(killTimer);
       try {
         const exitCode = parseStatus(status().toString('utf8'), timedOut);
         resolve({ exitCode, stdout: stdout(), stderr: stderr(), timedOut });

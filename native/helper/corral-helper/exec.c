@@ -39,9 +39,20 @@ static int namespaces_to_join(pid_t pid)
 	return flags;
 }
 
+static pid_t exec_child;
+
+/* corrald's timeout: SIGTERM to this helper kills the command's whole process group. */
+static void on_term(int sig)
+{
+	(void)sig;
+	if (exec_child > 0)
+		kill(-exec_child, SIGKILL);
+}
+
 static void run_child(const struct spec *s, int rootfd)
 {
 	struct err err = { 0 };
+	setpgid(0, 0);
 	int null = open("/dev/null", O_RDONLY);
 	if (null >= 0)
 		dup2(null, 0);
@@ -74,11 +85,15 @@ int run_exec(const struct spec *s, struct err *err)
 	int flags = namespaces_to_join(s->target_pid);
 	if (flags && setns(pidfd, flags) < 0)
 		return fail(err, errno, "setns into container (0x%x)", flags);
+	struct sigaction term = { .sa_handler = on_term };
+	sigaction(SIGTERM, &term, NULL);
 	pid_t child = fork();
 	if (child < 0)
 		return fail(err, errno, "fork");
 	if (child == 0)
 		run_child(s, rootfd);
+	exec_child = child;
+	setpgid(child, child);   /* also here: a SIGTERM may come before the child ran setpgid */
 	int status;
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
