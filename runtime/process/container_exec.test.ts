@@ -13,20 +13,13 @@ import { isAlive } from './proc_stat';
 describe('exec, logs and detached monitors', () => {
   const runtime = new NativeProcessRuntime();
   let fixture: Fixture;
-  const running: string[] = [];
 
   before(async () => { fixture = await Fixture.create(); });
-  after(async () => {
-    for (const bundle of running) {
-      await runtime.signal(bundle, 'SIGKILL').catch(() => undefined);
-      await runtime.waitExit(bundle).catch(() => undefined);
-    }
-    await fixture.cleanup();
-  });
+  after(async () => { await fixture.cleanup(); });
 
   async function startSleeper(overrides: Partial<ContainerSpec> = {}): Promise<ContainerSpec> {
     const spec = await fixture.containerSpec(['sleep', '1000'], overrides);
-    running.push(spec.bundleDir);
+    fixture.track(spec.bundleDir);
     await runtime.create(spec);
     await runtime.start(spec.bundleDir);
     return spec;
@@ -57,7 +50,7 @@ describe('exec, logs and detached monitors', () => {
 
   it('reopens the log file after rotation', async () => {
     const spec = await fixture.containerSpec(['sh', '-c', 'i=0; while true; do echo line$i; i=$((i+1)); sleep 0.02; done']);
-    running.push(spec.bundleDir);
+    fixture.track(spec.bundleDir);
     await runtime.create(spec);
     await runtime.start(spec.bundleDir);
     await waitFor(async () => ((await readLog(spec.logPath)).length > 0 ? true : undefined), 'first log line');
@@ -74,7 +67,7 @@ describe('exec, logs and detached monitors', () => {
 
   it('keeps the container and its monitor when the creating process exits', async () => {
     const spec = await fixture.containerSpec(['sleep', '1000']);
-    running.push(spec.bundleDir);
+    fixture.track(spec.bundleDir);
     const helper = path.join(__dirname, 'testing', 'create_and_exit.js');
     const created = JSON.parse(execFileSync(process.execPath, [helper, JSON.stringify(spec)], { encoding: 'utf8' })) as CreatedContainer;
     assert.equal(await isAlive(created.init), true);

@@ -11,19 +11,12 @@ import type { ContainerSpec } from './contract';
 describe('container lifecycle', () => {
   const runtime = new NativeProcessRuntime();
   let fixture: Fixture;
-  const running: string[] = [];
 
   before(async () => { fixture = await Fixture.create(); });
-  after(async () => {
-    for (const bundle of running) {
-      await runtime.signal(bundle, 'SIGKILL').catch(() => undefined);
-      await runtime.waitExit(bundle).catch(() => undefined);
-    }
-    await fixture.cleanup();
-  });
+  after(async () => { await fixture.cleanup(); });
 
   async function run(spec: ContainerSpec): Promise<string[]> {
-    running.push(spec.bundleDir);
+    fixture.track(spec.bundleDir);
     await runtime.create(spec);
     await runtime.start(spec.bundleDir);
     const exit = await runtime.waitExit(spec.bundleDir);
@@ -43,7 +36,7 @@ describe('container lifecycle', () => {
 
   it('runs nothing before start, and records startedAt and the exit code', async () => {
     const spec = await fixture.containerSpec(['sh', '-c', 'touch /ran; exit 3']);
-    running.push(spec.bundleDir);
+    fixture.track(spec.bundleDir);
     const created = await runtime.create(spec);
     await new Promise((resolve) => setTimeout(resolve, 50));
     await assert.rejects(fs.stat(path.join(spec.rootfs, 'ran')), 'the command ran before start');
@@ -73,7 +66,7 @@ describe('container lifecycle', () => {
 
   it('records a signal exit as 128+n with the signal name', async () => {
     const spec = await fixture.containerSpec(['sleep', '1000']);
-    running.push(spec.bundleDir);
+    fixture.track(spec.bundleDir);
     await runtime.create(spec);
     await runtime.start(spec.bundleDir);
     await runtime.signal(spec.bundleDir, 'SIGKILL');
@@ -87,7 +80,7 @@ describe('container lifecycle', () => {
 
   it('reports a command that cannot be executed as a start failure', async () => {
     const spec = await fixture.containerSpec(['/no/such/command']);
-    running.push(spec.bundleDir);
+    fixture.track(spec.bundleDir);
     await runtime.create(spec);
     await assert.rejects(runtime.start(spec.bundleDir), /no\/such\/command/);
     const exit = await runtime.waitExit(spec.bundleDir);

@@ -16,18 +16,14 @@ describe('sandbox infra', () => {
   const sandboxes = new NativeSandboxRuntime();
   const containers = new NativeProcessRuntime();
   let fixture: Fixture;
-  const running: string[] = [];
   const pods: Array<[string, string]> = [];
   const cgroups: string[] = [];
 
   before(async () => { fixture = await Fixture.create(); });
   after(async () => {
-    for (const bundle of running) {
-      await containers.signal(bundle, 'SIGKILL').catch(() => undefined);
-      await containers.waitExit(bundle).catch(() => undefined);
-    }
+    await fixture.stopContainers();
     for (const [bundle, pins] of pods) await sandboxes.stopInfra(bundle, pins);
-    for (const dir of cgroups.reverse()) await fs.rmdir(dir).catch(() => undefined);
+    for (const dir of cgroups.reverse()) await fs.rmdir(dir);
     await fixture.cleanup();
   });
 
@@ -52,7 +48,7 @@ describe('sandbox infra', () => {
       net: { mode: 'join', path: paths.net! }, ipc: { mode: 'join', path: paths.ipc! },
       uts: { mode: 'join', path: paths.uts! }, pid: { mode: 'join', path: paths.pid! },
     };
-    running.push(spec.bundleDir);
+    fixture.track(spec.bundleDir);
     await containers.create(spec);
     await containers.start(spec.bundleDir);
     return spec;
@@ -98,7 +94,7 @@ describe('sandbox infra', () => {
     const { infra } = await startPod('cg', { cgroupProcsFiles: [procs] });
     assert.ok((await fs.readFile(procs, 'utf8')).split('\n').includes(String(infra.infra.pid)));
     const spec = await fixture.containerSpec(['sleep', '1000'], { cgroupProcsFiles: [procs] });
-    running.push(spec.bundleDir);
+    fixture.track(spec.bundleDir);
     const created = await containers.create(spec);
     await containers.start(spec.bundleDir);
     assert.ok((await fs.readFile(procs, 'utf8')).split('\n').includes(String(created.init.pid)));

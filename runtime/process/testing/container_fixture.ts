@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { ContainerSpec, ProcessSpec } from '../contract';
 import { buildBusyboxRootfs } from './busybox_rootfs';
 import { mountOverlay, unmount } from './overlay';
+import { NativeProcessRuntime } from '../process_runtime';
 
 export const DEFAULT_CAPS = ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW',
   'CAP_SETGID', 'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL',
@@ -31,6 +32,7 @@ export function processSpec(args: string[], overrides: Partial<ProcessSpec> = {}
 export class Fixture {
   private constructor(readonly root: string, readonly lower: string) {}
   private mounts: string[] = [];
+  private running: string[] = [];
   private counter = 0;
 
   static async create(): Promise<Fixture> {
@@ -64,11 +66,25 @@ export class Fixture {
     };
   }
 
+  /** Containers to kill (if still running) at cleanup. */
+  track(bundleDir: string): void {
+    this.running.push(bundleDir);
+  }
+
   dir(name: string): string {
     return path.join(this.root, name);
   }
 
+  async stopContainers(): Promise<void> {
+    const runtime = new NativeProcessRuntime();
+    for (const bundle of this.running.splice(0)) {
+      await runtime.signal(bundle, 'SIGKILL').catch(() => undefined);
+      await runtime.waitExit(bundle).catch(() => undefined);
+    }
+  }
+
   async cleanup(): Promise<void> {
+    await this.stopContainers();
     for (const mount of this.mounts.reverse()) unmount(mount);
     await fs.rm(this.root, { recursive: true, force: true });
   }
