@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ContainerSpec, ProcessSpec } from '../contract';
-import { buildBusyboxRootfs } from './busybox_rootfs';
+import { buildBusyboxRootfs } from '../../../conformance/testimages';
 import { mountOverlay, unmount } from './overlay';
 import { NativeProcessRuntime } from '../process_runtime';
 
@@ -14,7 +14,7 @@ export const DEFAULT_CAPS = ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP
 export function processSpec(args: string[], overrides: Partial<ProcessSpec> = {}): ProcessSpec {
   return {
     args,
-    env: ['PATH=/bin', 'HOME=/root'],
+    env: ['PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root'],
     cwd: '/',
     uid: 0,
     gid: 0,
@@ -37,7 +37,9 @@ export class Fixture {
 
   static async create(): Promise<Fixture> {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'corral-proc-'));
-    return new Fixture(root, await buildBusyboxRootfs(path.join(root, 'image')));
+    const lower = path.join(root, 'image');
+    await buildBusyboxRootfs(lower);
+    return new Fixture(root, lower);
   }
 
   /** A fresh overlay rootfs, bundle dir and log path. */
