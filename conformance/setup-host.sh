@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   gcc libc6-dev          # the native helper is built with the machine's cc, statically
   iproute2 util-linux    # ip netns, nsenter/mount for tests
+  qemu-system-x86 busybox-static cpio xz-utils file kmod  # conformance/vm/cgroup2-vm.sh (cgroup v2 guest)
 )
 
 missing=()
