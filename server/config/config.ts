@@ -12,6 +12,7 @@ export interface CorralConfig {
   log_level: LogLevel;
   cgroup_driver: 'cgroupfs';
   cni: { enabled: boolean; conf_dir: string; bin_dirs: string[] };
+  cgroups: { default_pids_limit: number; v1_nest_under_own: string[] };
 }
 
 type Raw = Record<string, unknown>;
