@@ -45,7 +45,7 @@ describe('resolveCapabilities', () => {
 
   it('adds and drops individual capabilities, drop winning', () => {
     const caps = resolveCapabilities({ privileged: false, lastCapability: LAST, capabilities: {
-      add_capabilities: ['NET_ADMIN', 'SYS_TIME'], drop_capabilities: ['NET_RAW', 'SYS_TIME'] } });
+      add: ['NET_ADMIN', 'SYS_TIME'], drop: ['NET_RAW', 'SYS_TIME'] } });
     assert.ok(caps.bounding.includes('CAP_NET_ADMIN'));
     assert.ok(!caps.bounding.includes('CAP_NET_RAW'));
     assert.ok(!caps.bounding.includes('CAP_SYS_TIME'));
@@ -54,42 +54,42 @@ describe('resolveCapabilities', () => {
 
   it('drop ALL then add X gives only X; add ALL then drop X gives all but X', () => {
     const onlyChown = resolveCapabilities({ privileged: false, lastCapability: LAST, capabilities: {
-      add_capabilities: ['chown'], drop_capabilities: ['all'] } });
+      add: ['chown'], drop: ['all'] } });
     assert.deepEqual(onlyChown.bounding, ['CAP_CHOWN']);
     const allButChown = resolveCapabilities({ privileged: false, lastCapability: LAST, capabilities: {
-      add_capabilities: ['ALL'], drop_capabilities: ['CHOWN'] } });
+      add: ['ALL'], drop: ['CHOWN'] } });
     assert.equal(allButChown.bounding.length, 40);
     assert.ok(!allButChown.bounding.includes('CAP_CHOWN'));
-    const none = resolveCapabilities({ privileged: false, lastCapability: LAST, capabilities: { drop_capabilities: ['ALL'] } });
+    const none = resolveCapabilities({ privileged: false, lastCapability: LAST, capabilities: { drop: ['ALL'] } });
     assert.deepEqual(none.bounding, []);
     const both = resolveCapabilities({ privileged: false, lastCapability: LAST, capabilities: {
-      add_capabilities: ['ALL'], drop_capabilities: ['ALL'] } });
+      add: ['ALL'], drop: ['ALL'] } });
     assert.deepEqual(both.bounding, [], 'drop ALL applies after add ALL, as in containerd');
   });
 
   it('ALL and privileged stop at the kernel\'s last capability', () => {
-    const all = resolveCapabilities({ privileged: false, lastCapability: 37, capabilities: { add_capabilities: ['ALL'] } });
+    const all = resolveCapabilities({ privileged: false, lastCapability: 37, capabilities: { add: ['ALL'] } });
     assert.equal(all.bounding.length, 38);
     const privileged = resolveCapabilities({ privileged: true, lastCapability: LAST,
-      capabilities: { drop_capabilities: ['ALL'] } });
+      capabilities: { drop: ['ALL'] } });
     assert.equal(privileged.bounding.length, 41, 'privileged ignores drops');
-    assert.throws(() => resolveCapabilities({ privileged: false, lastCapability: 37, capabilities: { add_capabilities: ['BPF'] } }),
+    assert.throws(() => resolveCapabilities({ privileged: false, lastCapability: 37, capabilities: { add: ['BPF'] } }),
       /not supported by this kernel/);
   });
 
   it('ambient capabilities land in every set', () => {
     const caps = resolveCapabilities({ privileged: false, lastCapability: LAST, capabilities: {
-      drop_capabilities: ['ALL'], add_ambient_capabilities: ['NET_BIND_SERVICE'] } });
+      drop: ['ALL'], addAmbient: ['NET_BIND_SERVICE'] } });
     for (const set of [caps.bounding, caps.effective, caps.permitted, caps.inheritable, caps.ambient]) {
       assert.deepEqual(set, ['CAP_NET_BIND_SERVICE']);
     }
   });
 
   it('unknown names are INVALID_ARGUMENT naming the list and index', () => {
-    assert.throws(() => resolveCapabilities({ privileged: false, capabilities: { add_capabilities: ['CHOWN', 'FLY'] } }),
+    assert.throws(() => resolveCapabilities({ privileged: false, capabilities: { add: ['CHOWN', 'FLY'] } }),
       (err: Error) => err instanceof InvalidArgumentError && /add_capabilities\[1\].*"FLY"/.test(err.message));
-    assert.throws(() => resolveCapabilities({ privileged: false, capabilities: { drop_capabilities: ['X'] } }), /drop_capabilities\[0\]/);
-    assert.throws(() => resolveCapabilities({ privileged: false, capabilities: { add_ambient_capabilities: ['ALL'] } }),
+    assert.throws(() => resolveCapabilities({ privileged: false, capabilities: { drop: ['X'] } }), /drop_capabilities\[0\]/);
+    assert.throws(() => resolveCapabilities({ privileged: false, capabilities: { addAmbient: ['ALL'] } }),
       /add_ambient_capabilities\[0\]/);
   });
 });

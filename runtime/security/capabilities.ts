@@ -14,11 +14,11 @@ export const DEFAULT_CAPABILITIES: readonly string[] = [
   'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
 ];
 
-/** CRI's Capability message, as plain lists (proto-loader gives [] for absent lists). */
+/** CRI's Capability message (add_capabilities, drop_capabilities, add_ambient_capabilities). */
 export interface CapabilityRequest {
-  add_capabilities?: string[];
-  drop_capabilities?: string[];
-  add_ambient_capabilities?: string[];
+  add?: string[];
+  drop?: string[];
+  addAmbient?: string[];
 }
 
 export interface CapabilityOptions {
@@ -35,9 +35,9 @@ export function resolveCapabilities(options: CapabilityOptions, field = 'capabil
   const lastCap = options.lastCapability ?? hostLastCapability();
   const everything = CAPABILITY_NAMES.slice(0, lastCap + 1);
   const request = options.capabilities ?? undefined;
-  const add = parseList(request?.add_capabilities, `${field}.add_capabilities`, lastCap, true);
-  const drop = parseList(request?.drop_capabilities, `${field}.drop_capabilities`, lastCap, true);
-  const ambient = parseList(request?.add_ambient_capabilities, `${field}.add_ambient_capabilities`, lastCap, false);
+  const add = parseList(request?.add, `${field}.add_capabilities`, lastCap, true);
+  const drop = parseList(request?.drop, `${field}.drop_capabilities`, lastCap, true);
+  const ambient = parseList(request?.addAmbient, `${field}.add_ambient_capabilities`, lastCap, false);
 
   let granted: Set<string>;
   if (options.privileged) {

@@ -9,23 +9,23 @@ export interface AppArmorRequest {
   /** CRI `apparmor` (structured); wins over the legacy string when present. */
   apparmor?: SecurityProfileRequest | null;
   /** CRI legacy `apparmor_profile`: "", "runtime/default", "unconfined" or "localhost/<name>". */
-  apparmor_profile?: string;
+  apparmorProfile?: string;
 }
 
 export type LsmDecision = { confined: false; reason: string };
 
 export function decideAppArmor(request: AppArmorRequest, field = 'apparmor'): LsmDecision {
-  const profile = request.apparmor ?? legacyProfile(request.apparmor_profile ?? '', `${field}_profile`);
+  const profile = request.apparmor ?? legacyProfile(request.apparmorProfile ?? '', `${field}_profile`);
   if (!profile) return { confined: false, reason: 'no AppArmor profile requested' };
-  const type = profile.profile_type ?? 'RuntimeDefault';
-  if (type !== 'Localhost' && profile.localhost_ref) {
+  const type = profile.profileType ?? 'RuntimeDefault';
+  if (type !== 'Localhost' && profile.localhostRef) {
     throw new InvalidArgumentError(`${field}.localhost_ref: only allowed when profile_type is Localhost`);
   }
   switch (type) {
     case 'RuntimeDefault': return { confined: false, reason: 'AppArmor is not enabled on this host; RuntimeDefault means none' };
     case 'Unconfined': return { confined: false, reason: 'unconfined' };
     case 'Localhost':
-      throw new InvalidArgumentError(`${field}: AppArmor profile ${JSON.stringify(profile.localhost_ref ?? '')} requested, but AppArmor is not enabled on this host`);
+      throw new InvalidArgumentError(`${field}: AppArmor profile ${JSON.stringify(profile.localhostRef ?? '')} requested, but AppArmor is not enabled on this host`);
     default:
       throw new InvalidArgumentError(`${field}.profile_type: unknown ${JSON.stringify(type)}`);
   }
@@ -38,8 +38,8 @@ export function decideSelinux(): LsmDecision {
 
 function legacyProfile(path: string, field: string): SecurityProfileRequest | undefined {
   if (path === '') return undefined;
-  if (path === 'runtime/default') return { profile_type: 'RuntimeDefault' };
-  if (path === 'unconfined') return { profile_type: 'Unconfined' };
-  if (path.startsWith('localhost/')) return { profile_type: 'Localhost', localhost_ref: path.slice('localhost/'.length) };
+  if (path === 'runtime/default') return { profileType: 'RuntimeDefault' };
+  if (path === 'unconfined') return { profileType: 'Unconfined' };
+  if (path.startsWith('localhost/')) return { profileType: 'Localhost', localhostRef: path.slice('localhost/'.length) };
   throw new InvalidArgumentError(`${field}: invalid profile ${JSON.stringify(path)}`);
 }

@@ -32,13 +32,13 @@ describe('etc file parsers', () => {
 
 describe('resolveProcessUser', () => {
   it('defaults to root with the groups the image gives root', () => {
-    assert.deepEqual(resolveProcessUser({ ...files }), { uid: 0, gid: 0, username: 'root', additionalGids: [0, 10] });
+    assert.deepEqual(resolveProcessUser({ ...files }), { uid: 0, gid: 0, username: 'root', home: '/root', additionalGids: [0, 10] });
   });
 
   it('run_as_user takes the primary group from /etc/passwd, or 0 without an entry', () => {
     assert.deepEqual(resolveProcessUser({ ...files, runAsUser: 1000 }),
-      { uid: 1000, gid: 1000, username: 'default-user', additionalGids: [10, 1000, 50000] });
-    assert.deepEqual(resolveProcessUser({ ...files, runAsUser: 4242 }), { uid: 4242, gid: 0, additionalGids: [0] });
+      { uid: 1000, gid: 1000, username: 'default-user', home: '/home/default-user', additionalGids: [10, 1000, 50000] });
+    assert.deepEqual(resolveProcessUser({ ...files, runAsUser: 4242 }), { uid: 4242, gid: 0, home: '/', additionalGids: [0] });
   });
 
   it('merges requested supplemental groups with the image\'s (critest: 1000 1234 50000)', () => {
@@ -60,7 +60,7 @@ describe('resolveProcessUser', () => {
 
   it('run_as_username resolves in the container\'s /etc/passwd', () => {
     assert.deepEqual(resolveProcessUser({ ...files, runAsUsername: 'nobody' }),
-      { uid: 65534, gid: 65534, username: 'nobody', additionalGids: [65534] });
+      { uid: 65534, gid: 65534, username: 'nobody', home: '/nonexistent', additionalGids: [65534] });
     assert.throws(() => resolveProcessUser({ ...files, runAsUsername: 'ghost' }), /run_as_username: user "ghost" not found/);
   });
 
@@ -68,7 +68,7 @@ describe('resolveProcessUser', () => {
     assert.equal(resolveProcessUser({ ...files, imageUser: 'default-user' }).uid, 1000);
     assert.deepEqual(resolveProcessUser({ ...files, imageUser: '1000:50000' }).gid, 50000);
     assert.deepEqual(resolveProcessUser({ ...files, imageUser: 'daemon:wheel' }).gid, 10);
-    assert.deepEqual(resolveProcessUser({ ...files, imageUser: '777' }), { uid: 777, gid: 0, additionalGids: [0] });
+    assert.deepEqual(resolveProcessUser({ ...files, imageUser: '777' }), { uid: 777, gid: 0, home: '/', additionalGids: [0] });
     assert.throws(() => resolveProcessUser({ ...files, imageUser: 'ghost' }), /image user: user "ghost" not found/);
     assert.throws(() => resolveProcessUser({ imageUser: 'www-data' }), /not found/, 'a named user without /etc/passwd');
     assert.throws(() => resolveProcessUser({ ...files, imageUser: 'daemon:nogroup' }), /image group "nogroup"/);

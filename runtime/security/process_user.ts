@@ -28,6 +28,8 @@ export interface ProcessUser {
   /** Sorted, without duplicates, including gid: what the kernel reports as the groups. */
   additionalGids: number[];
   username?: string;
+  /** The user's home from /etc/passwd, "/" without an entry (runc's HOME default). */
+  home: string;
 }
 
 const MAX_ID = 2 ** 32 - 2;   // (u32)-1 means "no change" to set*id calls
@@ -80,13 +82,13 @@ function groupId(part: string, groups: GroupEntry[]): number {
 /** A uid without a passwd entry is fine: it runs with gid 0 and no name, as in containerd. */
 function byUid(uid: number, passwd: PasswdEntry[]): Omit<ProcessUser, 'additionalGids'> {
   const entry = passwd.find((p) => p.uid === uid);
-  return entry ? { uid, gid: entry.gid, username: entry.name } : { uid, gid: 0 };
+  return entry ? { uid, gid: entry.gid, username: entry.name, home: entry.home || '/' } : { uid, gid: 0, home: '/' };
 }
 
 function byName(name: string, passwd: PasswdEntry[], field: string): Omit<ProcessUser, 'additionalGids'> {
   const entry = passwd.find((p) => p.name === name);
   if (!entry) throw new InvalidArgumentError(`${field}: user ${JSON.stringify(name)} not found in the container's /etc/passwd`);
-  return { uid: entry.uid, gid: entry.gid, username: entry.name };
+  return { uid: entry.uid, gid: entry.gid, username: entry.name, home: entry.home || '/' };
 }
 
 /** Groups that list the user as a member (its own same-named group excepted, as containerd). */

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { InvalidArgumentError } from '../errors';
 import { resolveUserNamespace } from './user_namespace';
 
-const map = (container_id: number, host_id: number, length: number) => ({ container_id, host_id, length });
+const map = (containerId: number, hostId: number, length: number) => ({ containerId, hostId, length });
 
 describe('resolveUserNamespace', () => {
   it('NODE mode or no options means the host user namespace', () => {

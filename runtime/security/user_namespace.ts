@@ -7,8 +7,8 @@
 import { InvalidArgumentError } from '../errors';
 import type { UserNamespaceSpec } from '../process/contract';
 
-/** CRI IDMapping as proto-loader gives it (uint32 fields as numbers). */
-export interface IdMappingRequest { host_id: number; container_id: number; length: number }
+/** CRI IDMapping (host_id, container_id, length). */
+export interface IdMappingRequest { hostId: number; containerId: number; length: number }
 
 export interface UserNamespaceRequest {
   mode?: string;                 // 'POD' | 'CONTAINER' | 'NODE' | 'TARGET'
@@ -50,7 +50,7 @@ function validateMappings(raw: IdMappingRequest[], field: string): Mapping[] {
 }
 
 function validateMapping(raw: IdMappingRequest, field: string): Mapping {
-  const mapping = { containerId: Number(raw.container_id), hostId: Number(raw.host_id), size: Number(raw.length) };
+  const mapping = { containerId: Number(raw.containerId), hostId: Number(raw.hostId), size: Number(raw.length) };
   for (const [key, value] of Object.entries(mapping)) {
     if (!Number.isInteger(value) || value < 0 || value >= ID_LIMIT) throw new InvalidArgumentError(`${field}.${key}: must be an integer below 2^32`);
   }

@@ -16,7 +16,7 @@ export interface SeccompRequest {
   /** CRI `seccomp`; null/undefined when the request has none. */
   seccomp?: SecurityProfileRequest | null;
   /** CRI legacy `seccomp_profile_path`. */
-  seccomp_profile_path?: string;
+  seccompProfilePath?: string;
   /** The container's bounding set ("CAP_…"): RuntimeDefault allows more calls per capability. */
   boundingCapabilities: readonly string[];
 }
@@ -33,10 +33,10 @@ export async function resolveSeccomp(request: SeccompRequest, field = 'seccomp')
   if (request.privileged) return { mode: 'unconfined' };
   const profile = request.seccomp
     ? { ...request.seccomp, field }
-    : legacyProfile(request.seccomp_profile_path ?? '', 'seccomp_profile_path');
+    : legacyProfile(request.seccompProfilePath ?? '', 'seccomp_profile_path');
   if (!profile) return { mode: 'unconfined' };
-  const type = profile.profile_type ?? 'RuntimeDefault';
-  if (type !== 'Localhost' && profile.localhost_ref) {
+  const type = profile.profileType ?? 'RuntimeDefault';
+  if (type !== 'Localhost' && profile.localhostRef) {
     throw new InvalidArgumentError(`${profile.field}.localhost_ref: only allowed when profile_type is Localhost`);
   }
   switch (type) {
@@ -44,7 +44,7 @@ export async function resolveSeccomp(request: SeccompRequest, field = 'seccomp')
     case 'RuntimeDefault':
       return { mode: 'runtime-default', compiled: compileSeccompProfile(runtimeDefaultProfile(request.boundingCapabilities), 'RuntimeDefault') };
     case 'Localhost': {
-      const profilePath = localhostPath(profile.localhost_ref ?? '', `${profile.field}.localhost_ref`);
+      const profilePath = localhostPath(profile.localhostRef ?? '', `${profile.field}.localhost_ref`);
       return { mode: 'localhost', profilePath, compiled: await compileLocalhost(profilePath, `${profile.field}.localhost_ref`) };
     }
     default:
@@ -54,8 +54,8 @@ export async function resolveSeccomp(request: SeccompRequest, field = 'seccomp')
 
 function legacyProfile(value: string, field: string): (SecurityProfileRequest & { field: string }) | undefined {
   if (value === '' || value === 'unconfined') return undefined;
-  if (value === 'runtime/default' || value === 'docker/default') return { profile_type: 'RuntimeDefault', field };
-  if (value.startsWith(LOCALHOST_PREFIX)) return { profile_type: 'Localhost', localhost_ref: value, field };
+  if (value === 'runtime/default' || value === 'docker/default') return { profileType: 'RuntimeDefault', field };
+  if (value.startsWith(LOCALHOST_PREFIX)) return { profileType: 'Localhost', localhostRef: value, field };
   throw new InvalidArgumentError(`${field}: invalid profile ${JSON.stringify(value)}`);
 }
 
