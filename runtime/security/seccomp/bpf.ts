@@ -80,6 +80,16 @@ export class ReverseAssembler {
     return this.push({ code, jt: this.distanceTo(trueAt), jf: this.distanceTo(falseAt), k: k >>> 0 });
   }
 
+  /**
+   * Makes the next instruction emitted (a statement) flow into `target`: nothing if the target is
+   * the last emitted instruction, else a `ret` or a JA placed in between.
+   */
+  flowInto(target: Target): void {
+    if ('at' in target && target.at === this.reversed.length - 1) return;
+    if ('ret' in target) { this.push({ code: BPF_RET_K, jt: 0, jf: 0, k: target.ret >>> 0 }); return; }
+    this.push({ code: BPF_JA, jt: 0, jf: 0, k: this.distanceTo(target.at) });
+  }
+
   get length(): number { return this.reversed.length; }
 
   /** The program in execution order. */

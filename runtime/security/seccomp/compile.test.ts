@@ -4,11 +4,10 @@ import { InvalidArgumentError } from '../../errors';
 import { SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_LOG, SECCOMP_RET_TRAP } from './actions';
 import { BPF_JA, decodeProgram } from './bpf';
 import { runFilter } from './bpf_interpreter';
-import { AUDIT_ARCH_X86_64, compileSeccompProfile } from './compile';
+import { AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, compileSeccompProfile } from './compile';
 import { ArgOp, parseSeccompProfileJson, SeccompProfile } from './profile';
 import { X86_64_SYSCALLS } from './syscall_table_x86_64';
 
-const AUDIT_ARCH_I386 = 0x40000003;
 const nr = (name: string) => X86_64_SYSCALLS.get(name)!;
 const errno = (n: number) => (SECCOMP_RET_ERRNO | n) >>> 0;
 
@@ -124,11 +123,27 @@ describe('compileSeccompProfile', () => {
     }
   });
 
-  it('kills other architectures and x32 numbers, whatever the default', () => {
-    const profile = profileOf({ defaultAction: 'SCMP_ACT_ALLOW' });
+  it('kills architectures and x32 numbers the profile does not list, whatever the default', () => {
+    const profile = profileOf({ defaultAction: 'SCMP_ACT_ALLOW', architectures: ['SCMP_ARCH_AARCH64'] });
     assert.equal(verdict(profile, 'getpid'), SECCOMP_RET_ALLOW);
     assert.equal(verdict(profile, 20, [], AUDIT_ARCH_I386), SECCOMP_RET_KILL_PROCESS);
     assert.equal(verdict(profile, 0x40000000 + 39), SECCOMP_RET_KILL_PROCESS);
+    assert.equal(verdict(profile, 20, [], 0xc00000b7), SECCOMP_RET_KILL_PROCESS, 'aarch64 is not this machine');
+  });
+
+  it('listed i386 and x32 get their own numbering for the same names', () => {
+    const profile = profileOf({
+      defaultAction: 'SCMP_ACT_ALLOW', architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'],
+      syscalls: [{ names: ['getpid'], action: 'SCMP_ACT_ERRNO', errnoRet: 5 },
+        { names: ['rt_sigaction'], action: 'SCMP_ACT_ERRNO', errnoRet: 6, args: [{ index: 0, op: 'SCMP_CMP_EQ', value: 9 }] }],
+    });
+    assert.equal(verdict(profile, 39), errno(5), 'x86_64 getpid');
+    assert.equal(verdict(profile, 20, [], AUDIT_ARCH_I386), errno(5), 'i386 getpid');
+    assert.equal(verdict(profile, 39, [], AUDIT_ARCH_I386), SECCOMP_RET_ALLOW, 'i386 39 is mkdir');
+    assert.equal(verdict(profile, 0x40000000 + 39), errno(5), 'x32 getpid');
+    assert.equal(verdict(profile, 0x40000000 + 512, [9n]), errno(6), 'x32 rt_sigaction is 512');
+    assert.equal(verdict(profile, 0x40000000 + 13, [9n]), SECCOMP_RET_ALLOW, 'x32 13 is not rt_sigaction');
+    assert.equal(verdict(profile, 174, [9n], AUDIT_ARCH_I386), errno(6), 'i386 rt_sigaction is 174');
   });
 
   it('uses long jumps when blocks lie beyond 255 instructions, and stays correct', () => {

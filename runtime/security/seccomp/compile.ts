@@ -1,8 +1,10 @@
 // Compiles an OCI seccomp profile into the classic BPF program the kernel runs on every system
 // call. Layout, in execution order:
-//   1. architecture check: anything but x86_64 (i386 via int 0x80, x32) is killed, as libseccomp
-//      does for an architecture the filter lacks;
-//   2. a binary search over the system call numbers that have rules (others get defaultAction);
+//   1. architecture check: x86_64 always, i386 and x32 when the profile lists SCMP_ARCH_X86 /
+//      SCMP_ARCH_X32 (as libseccomp adds them); any other architecture, or an x32 call (nr with
+//      bit 0x40000000) when x32 is not listed, is killed, as libseccomp does;
+//   2. per architecture, a binary search over the call numbers that have rules (others get
+//      defaultAction);
 //   3. one block per such call: its rules, most restrictive action first, each an AND of argument
 //      conditions, falling back to defaultAction when none matches.
 // Semantics follow runc + libseccomp: unknown call names are skipped, a rule that repeats an
@@ -10,17 +12,27 @@
 import { InvalidArgumentError } from '../../errors';
 import { actionPrecedence, actionValue, SECCOMP_RET_KILL_PROCESS } from './actions';
 import {
-  BPF_ALU_AND_K, BPF_JEQ_K, BPF_JGE_K, BPF_JGT_K, BPF_JSET_K, BPF_LD_W_ABS, BPF_MAX_INSTRUCTIONS,
+  BPF_ALU_AND_K, BPF_JEQ_K, BPF_JGE_K, BPF_JGT_K, BPF_LD_W_ABS, BPF_MAX_INSTRUCTIONS,
   encodeProgram, ReverseAssembler, Target,
 } from './bpf';
 import { SeccompArg, SeccompProfile } from './profile';
+import { I386_SYSCALLS } from './syscall_table_i386';
+import { X32_SYSCALLS } from './syscall_table_x32';
 import { X86_64_SYSCALLS } from './syscall_table_x86_64';
 
 export const AUDIT_ARCH_X86_64 = 0xc000003e;
-const X32_SYSCALL_BIT = 0x40000000;
+export const AUDIT_ARCH_I386 = 0x40000003;
+export const X32_SYSCALL_BIT = 0x40000000;
 const OFFSET_NR = 0;
 const OFFSET_ARCH = 4;
 const LEAF_SIZE = 4;               // calls per leaf of the search tree, tested one by one
+const KILL: Target = { ret: SECCOMP_RET_KILL_PROCESS };
+
+/** One ABI's call numbers; `bit` is ORed into each (x32's __X32_SYSCALL_BIT). */
+interface Abi { arch: string; table: ReadonlyMap<string, number>; bit: number }
+const X86_64: Abi = { arch: 'SCMP_ARCH_X86_64', table: X86_64_SYSCALLS, bit: 0 };
+const I386: Abi = { arch: 'SCMP_ARCH_X86', table: I386_SYSCALLS, bit: 0 };
+const X32: Abi = { arch: 'SCMP_ARCH_X32', table: X32_SYSCALLS, bit: X32_SYSCALL_BIT };
 
 const FILTER_FLAGS: Record<string, number> = {
   SECCOMP_FILTER_FLAG_TSYNC: 1,
@@ -35,23 +47,29 @@ export interface CompiledSeccomp {
   /** seccomp(2) flags from the profile's `flags`. */
   flags: number;
   instructions: number;
-  /** Call names the profile gave that x86_64 lacks (skipped, as libseccomp does). */
+  /** Call names the profile gave that none of its architectures has (skipped, as libseccomp does). */
   unknownNames: string[];
 }
 
 interface Rule { action: number; conditions: SeccompArg[] }
+interface Entry { names: string[]; action: number; alternatives: SeccompArg[][] }
 
 export function compileSeccompProfile(profile: SeccompProfile, source = 'seccomp profile'): CompiledSeccomp {
   const defaultAction = actionValue(profile.defaultAction, profile.defaultErrnoRet, `${source}: defaultAction`);
-  const { rulesByCall, unknownNames } = collectRules(profile, source, defaultAction);
+  const entries: Entry[] = profile.syscalls.map((entry, i) => ({
+    names: entry.names,
+    action: actionValue(entry.action, entry.errnoRet, `${source}: syscalls[${i}].action`),
+    alternatives: splitRepeatedIndexes(entry.args),
+  }));
+  const abis = [X86_64, I386, X32].filter((abi) => abi === X86_64 || profile.architectures.includes(abi.arch));
+  const unknownNames = knownNamesCheck(entries, abis, source);
   const asm = new ReverseAssembler();
-  const blocks = new Map<number, Target>();
-  for (const [nr, rules] of [...rulesByCall].sort((a, b) => b[0] - a[0])) {
-    blocks.set(nr, emitCallBlock(asm, rules, defaultAction));
-  }
-  const numbers = [...blocks.keys()].sort((a, b) => a - b);
-  const dispatch = emitSearch(asm, numbers, blocks, defaultAction);
-  emitHeader(asm, dispatch);
+  const dispatch = (abi: Abi) => emitDispatch(asm, rulesFor(abi, entries, defaultAction), defaultAction);
+  const x32 = abis.includes(X32) ? dispatch(X32) : KILL;
+  const i386 = abis.includes(I386) ? loadNrThen(asm, dispatch(I386)) : KILL;
+  const native = dispatch(X86_64);
+  const x86_64 = loadNrThen(asm, { at: asm.jump(BPF_JGE_K, X32_SYSCALL_BIT, x32, native) });
+  emitArchCheck(asm, x86_64, i386);
   if (asm.length > BPF_MAX_INSTRUCTIONS) {
     throw new InvalidArgumentError(`${source}: compiles to ${asm.length} BPF instructions, more than the kernel's ${BPF_MAX_INSTRUCTIONS}`);
   }
@@ -63,28 +81,33 @@ export function compileSeccompProfile(profile: SeccompProfile, source = 'seccomp
   };
 }
 
-function collectRules(profile: SeccompProfile, source: string, defaultAction: number) {
-  const rulesByCall = new Map<number, Rule[]>();
-  const unknownNames = new Set<string>();
-  let namedAny = false;
-  profile.syscalls.forEach((entry, i) => {
-    const action = actionValue(entry.action, entry.errnoRet, `${source}: syscalls[${i}].action`);
-    for (const name of entry.names) {
-      const nr = X86_64_SYSCALLS.get(name);
-      if (nr === undefined) { unknownNames.add(name); continue; }
-      namedAny = true;
-      const rules = rulesByCall.get(nr) ?? [];
-      rules.push(...splitRepeatedIndexes(entry.args).map((conditions) => ({ action, conditions })));
-      rulesByCall.set(nr, rules);
-    }
-  });
-  if (profile.syscalls.length > 0 && !namedAny) {
+/** Names no architecture has are skipped; a profile naming nothing known is refused. */
+function knownNamesCheck(entries: Entry[], abis: Abi[], source: string): string[] {
+  const names = new Set(entries.flatMap((entry) => entry.names));
+  const unknown = [...names].filter((name) => !abis.some((abi) => abi.table.has(name)));
+  if (names.size > 0 && unknown.length === names.size) {
     throw new InvalidArgumentError(`${source}: syscalls names no system call known on x86_64`);
+  }
+  return unknown;
+}
+
+/** Each call number's rules for one ABI; calls whose every outcome is defaultAction are dropped. */
+function rulesFor(abi: Abi, entries: Entry[], defaultAction: number): Map<number, Rule[]> {
+  const rulesByCall = new Map<number, Rule[]>();
+  for (const entry of entries) {
+    for (const name of entry.names) {
+      const nr = abi.table.get(name);
+      if (nr === undefined) continue;
+      const key = (nr | abi.bit) >>> 0;
+      const rules = rulesByCall.get(key) ?? [];
+      rules.push(...entry.alternatives.map((conditions) => ({ action: entry.action, conditions })));
+      rulesByCall.set(key, rules);
+    }
   }
   for (const [nr, rules] of rulesByCall) {
     if (rules.every((rule) => rule.action === defaultAction)) rulesByCall.delete(nr);
   }
-  return { rulesByCall, unknownNames: [...unknownNames] };
+  return rulesByCall;
 }
 
 /** runc adds a rule whose conditions repeat an argument index as one rule per condition. */
@@ -93,7 +116,21 @@ function splitRepeatedIndexes(args: SeccompArg[]): SeccompArg[][] {
   return indexes.size === args.length ? [args] : args.map((arg) => [arg]);
 }
 
-/** One call's rules: the most restrictive action that matches decides; none → defaultAction. */
+/** Call blocks, then the search over them; A must hold nr when the search starts. */
+function emitDispatch(asm: ReverseAssembler, rulesByCall: Map<number, Rule[]>, defaultAction: number): Target {
+  const blocks = new Map<number, Target>();
+  for (const [nr, rules] of [...rulesByCall].sort((a, b) => b[0] - a[0])) {
+    blocks.set(nr, emitCallBlock(asm, rules, defaultAction));
+  }
+  return emitSearch(asm, [...blocks.keys()].sort((a, b) => a - b), blocks, defaultAction);
+}
+
+/** `A = nr`, then on to `next`. */
+function loadNrThen(asm: ReverseAssembler, next: Target): Target {
+  asm.flowInto(next);
+  return { at: asm.statement(BPF_LD_W_ABS, OFFSET_NR) };
+}
+
 function emitCallBlock(asm: ReverseAssembler, rules: Rule[], defaultAction: number): Target {
   const ordered = [...rules].sort((a, b) => actionPrecedence(b.action) - actionPrecedence(a.action));
   const unconditional = ordered.findIndex((rule) => rule.conditions.length === 0);
@@ -172,10 +209,9 @@ function emitSearch(asm: ReverseAssembler, numbers: number[], blocks: Map<number
   return { at: asm.jump(BPF_JGT_K, numbers[middle - 1], upper, lower) };
 }
 
-function emitHeader(asm: ReverseAssembler, dispatch: Target): void {
-  const x32Check = asm.jump(BPF_JSET_K, X32_SYSCALL_BIT, { ret: SECCOMP_RET_KILL_PROCESS }, dispatch);
-  asm.statement(BPF_LD_W_ABS, OFFSET_NR);
-  asm.jump(BPF_JEQ_K, AUDIT_ARCH_X86_64, { at: x32Check + 1 }, { ret: SECCOMP_RET_KILL_PROCESS });
+function emitArchCheck(asm: ReverseAssembler, x86_64: Target, i386: Target): void {
+  const otherArch = i386 === KILL ? KILL : { at: asm.jump(BPF_JEQ_K, AUDIT_ARCH_I386, i386, KILL) };
+  asm.jump(BPF_JEQ_K, AUDIT_ARCH_X86_64, x86_64, otherArch);
   asm.statement(BPF_LD_W_ABS, OFFSET_ARCH);
 }
 

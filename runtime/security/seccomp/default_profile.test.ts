@@ -3,7 +3,9 @@ import * as assert from 'node:assert/strict';
 import { SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO } from './actions';
 import { decodeProgram } from './bpf';
 import { runFilter } from './bpf_interpreter';
-import { AUDIT_ARCH_X86_64, compileSeccompProfile } from './compile';
+import { AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, compileSeccompProfile, X32_SYSCALL_BIT } from './compile';
+import { I386_SYSCALLS } from './syscall_table_i386';
+import { X32_SYSCALLS } from './syscall_table_x32';
 import { runtimeDefaultProfile } from './default_profile';
 import { X86_64_SYSCALLS } from './syscall_table_x86_64';
 import { CAPABILITY_NAMES } from '../capability_names';
@@ -18,10 +20,23 @@ function filterFor(caps: readonly string[]) {
 }
 
 describe('runtimeDefaultProfile', () => {
-  it('names only calls x86_64 has, with every capability', () => {
+  it('names calls some x86 ABI has (recv/send exist on none), and fits the kernel\'s limit', () => {
     const compiled = compileSeccompProfile(runtimeDefaultProfile(CAPABILITY_NAMES));
-    assert.deepEqual(compiled.unknownNames, []);
-    assert.ok(compiled.instructions < 1000);
+    assert.deepEqual(compiled.unknownNames.sort(), ['recv', 'send']);
+    assert.ok(compiled.instructions < 2048, `${compiled.instructions} instructions`);
+  });
+
+  it('covers 32-bit programs: i386 and x32 calls are filtered by the same rules', () => {
+    const program = decodeProgram(compileSeccompProfile(runtimeDefaultProfile(DEFAULT_CAPABILITIES)).filter);
+    const i386 = (nr: number, args: bigint[] = []) => runFilter(program, { nr, arch: AUDIT_ARCH_I386, args });
+    const x32 = (nr: number) => runFilter(program, { nr: (X32_SYSCALL_BIT | nr) >>> 0, arch: AUDIT_ARCH_X86_64 });
+    assert.equal(i386(I386_SYSCALLS.get('socketcall')!), SECCOMP_RET_ALLOW);
+    assert.equal(i386(I386_SYSCALLS.get('chown32')!), SECCOMP_RET_ALLOW);
+    assert.equal(i386(I386_SYSCALLS.get('mount')!), EPERM);
+    assert.equal(i386(I386_SYSCALLS.get('clone3')!), ENOSYS);
+    assert.equal(i386(I386_SYSCALLS.get('socket')!, [40n]), EPERM);
+    assert.equal(x32(X32_SYSCALLS.get('rt_sigaction')!), SECCOMP_RET_ALLOW);
+    assert.equal(x32(X32_SYSCALLS.get('keyctl')!), EPERM);
   });
 
   it('allows what ordinary programs need and denies the dangerous calls', () => {
