@@ -11,6 +11,8 @@ import { buildServer } from './grpc_server';
 import { OpenStreams } from './rpc_wrapper';
 import { prepareSocketPath } from './socket_path';
 import type { ServerContext } from './context';
+import { ImageService } from '../runtime/image/image_service';
+import { addMirrorFlag } from '../runtime/image/registry/hosts';
 
 const log = moduleLogger('daemon');
 
@@ -19,7 +21,10 @@ const SHUTDOWN_GRACE_MS = 30_000;
 
 export async function effectiveConfig(flags: DaemonFlags): Promise<CorralConfig> {
   const base = flags.configFile ? await loadConfigFile(flags.configFile) : defaultConfig();
-  return applyOverrides(base, flags.overrides);
+  const config = applyOverrides(base, flags.overrides);
+  // Applied last-to-first so the first flag ends up first in the mirror list.
+  for (const mirror of [...flags.registryMirrors].reverse()) config.registry = addMirrorFlag(config.registry, mirror);
+  return config;
 }
 
 export interface RunningDaemon {
@@ -32,9 +37,11 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
   await fs.mkdir(config.state, { recursive: true, mode: 0o711 });
   const lock = DaemonLock.acquire([config.root, config.state]);
   try {
+    const images = new ImageService({ root: config.root, registry: config.registry });
+    await images.load();
     const nodeSettings = await NodeRuntimeSettings.load(config.root);
     const network = await podNetworkFromConfig(config, () => nodeSettings.podCidr);
-    const ctx: ServerContext = { config, version, nodeSettings, network };
+    const ctx: ServerContext = { config, version, nodeSettings, network, images };
     const streams = new OpenStreams();
     const server = buildServer(ctx, moduleLogger('rpc'), streams);
     await prepareSocketPath(config.listen);

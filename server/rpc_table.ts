@@ -5,12 +5,22 @@ import { runtimeVersion } from './runtime_version';
 import { runtimeStatus } from './runtime_status';
 import { runtimeConfig } from './runtime_config';
 import { runtimeConfigUpdate } from './runtime_config_update';
+import { imagePull } from './image_pull';
+import { imageList } from './image_list';
+import { imageStatus } from './image_status';
+import { imageRemove } from './image_remove';
+import { imageFsInfo } from './image_fs_info';
 
 export const RPC_TABLE: Record<string, RpcEntry> = {
   'RuntimeService.Version': { kind: 'unary', handler: runtimeVersion },
   'RuntimeService.Status': { kind: 'unary', handler: runtimeStatus },
   'RuntimeService.RuntimeConfig': { kind: 'unary', handler: runtimeConfig },
   'RuntimeService.UpdateRuntimeConfig': { kind: 'unary', handler: runtimeConfigUpdate },
+  'ImageService.PullImage': { kind: 'unary', handler: imagePull },
+  'ImageService.ListImages': { kind: 'unary', handler: imageList },
+  'ImageService.ImageStatus': { kind: 'unary', handler: imageStatus },
+  'ImageService.RemoveImage': { kind: 'unary', handler: imageRemove },
+  'ImageService.ImageFsInfo': { kind: 'unary', handler: imageFsInfo },
 };
 
 /** Why a method is not served yet: the capability (issue) it arrives with. */
@@ -27,6 +37,4 @@ export const PENDING_CAPABILITY: Record<string, string> = {
   ContainerStats: 'cgroup stats', ListContainerStats: 'cgroup stats', PodSandboxStats: 'cgroup stats',
   ListPodSandboxStats: 'cgroup stats', ListMetricDescriptors: 'cgroup stats', ListPodSandboxMetrics: 'cgroup stats',
   Exec: 'streaming', Attach: 'streaming', PortForward: 'streaming',
-  ListImages: 'image service', ImageStatus: 'image service', PullImage: 'image service',
-  RemoveImage: 'image service', ImageFsInfo: 'image service',
 };

@@ -1,6 +1,7 @@
 // The shape of corrald's configuration: every key, its type, default and check, in one table.
 // A key not listed here is an error at start (a typo must not be silently ignored).
 import { LOG_LEVELS } from '../../runtime/log';
+import { checkMirrorsTable } from '../../runtime/image/registry/hosts';
 
 export type FieldSpec =
   | { kind: 'string'; default: string; check?: (v: string) => string | undefined; doc: string }
@@ -20,6 +21,10 @@ export const CONFIG_SCHEMA: SectionSpec = {
   listen: { kind: 'string', default: '/run/corral/corral.sock', check: absolutePath, doc: 'CRI unix socket path' },
   log_level: { kind: 'enum', default: 'info', values: LOG_LEVELS, doc: 'error, warn, info or debug' },
   cgroup_driver: { kind: 'enum', default: 'cgroupfs', values: ['cgroupfs'], doc: 'cgroup driver reported to kubelet' },
+  registry: {
+    mirrors: { kind: 'table', default: {}, check: checkMirrorsTable, doc: '[registry.mirrors."HOST"] endpoints = ["http://127.0.0.1:5000"]: tried in order before HOST' },
+    insecure: { kind: 'string_list', default: [], doc: 'registry hosts (host[:port]) reached over plain http; loopback needs no entry' },
+  },
   cni: {
     enabled: { kind: 'bool', default: true, doc: 'false: no CNI; pods get an isolated netns with only loopback' },
     conf_dir: { kind: 'string', default: '/etc/cni/net.d', check: absolutePath, doc: 'CNI network configs; the first file by name is used' },
