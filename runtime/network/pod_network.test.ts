@@ -78,6 +78,19 @@ test('DEL after a restart uses the cached inputs though the config changed', asy
   assert.deepEqual(await restarted.podIps(request.podId), []);
 });
 
+test('releaseOrphans DELs attachments of pods that no longer exist, and keeps the others', async (t) => {
+  const { fx, network } = await bridgeWorld(t);
+  const kept = pod(fx, 1, await fx.addNetns());
+  const orphan = pod(fx, 2, await fx.addNetns());
+  await network.setUp(kept);
+  await network.setUp(orphan);
+  assert.deepEqual(await network.releaseOrphans((id) => id === kept.podId), [orphan.podId]);
+  assert.deepEqual(await network.attachedPods(), [kept.podId]);
+  assert.deepEqual(await fx.addressesIn(orphan.netnsPath), []);
+  assert.equal((await fx.reservations()).length, 1);
+  await network.tearDown(kept.podId);
+});
+
 test('DEL with the netns already gone succeeds and releases the address', async (t) => {
   const { fx, network } = await bridgeWorld(t);
   const ns = await fx.addNetns();
