@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { moduleLogger, setLogLevel, type LogLevel } from '../runtime/log';
 import { NodeRuntimeSettings } from '../runtime/node_settings';
+import { podNetworkFromConfig } from '../runtime/network/from_config';
 import { applyOverrides, defaultConfig, loadConfigFile, type CorralConfig } from './config/config';
 import { DaemonLock } from './daemon_lock';
 import type { DaemonFlags } from './flags';
@@ -31,14 +32,16 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
   await fs.mkdir(config.state, { recursive: true, mode: 0o711 });
   const lock = DaemonLock.acquire([config.root, config.state]);
   try {
-    const ctx: ServerContext = { config, version, nodeSettings: await NodeRuntimeSettings.load(config.root) };
+    const nodeSettings = await NodeRuntimeSettings.load(config.root);
+    const network = await podNetworkFromConfig(config, () => nodeSettings.podCidr);
+    const ctx: ServerContext = { config, version, nodeSettings, network };
     const streams = new OpenStreams();
     const server = buildServer(ctx, moduleLogger('rpc'), streams);
     await prepareSocketPath(config.listen);
     await bind(server, config.listen);
     await fs.chmod(config.listen, 0o660);
     log.info('corrald ready', { listen: config.listen, root: config.root, state: config.state, version });
-    return { stop: () => stopGracefully(server, streams, config.listen, lock) };
+    return { stop: () => stopGracefully(server, streams, config.listen, lock).finally(() => network.close()) };
   } catch (err) {
     lock.release();
     throw err;

@@ -11,6 +11,7 @@ export interface CorralConfig {
   listen: string;
   log_level: LogLevel;
   cgroup_driver: 'cgroupfs';
+  cni: { enabled: boolean; conf_dir: string; bin_dirs: string[] };
 }
 
 type Raw = Record<string, unknown>;

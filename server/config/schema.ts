@@ -20,6 +20,11 @@ export const CONFIG_SCHEMA: SectionSpec = {
   listen: { kind: 'string', default: '/run/corral/corral.sock', check: absolutePath, doc: 'CRI unix socket path' },
   log_level: { kind: 'enum', default: 'info', values: LOG_LEVELS, doc: 'error, warn, info or debug' },
   cgroup_driver: { kind: 'enum', default: 'cgroupfs', values: ['cgroupfs'], doc: 'cgroup driver reported to kubelet' },
+  cni: {
+    enabled: { kind: 'bool', default: true, doc: 'false: no CNI; pods get an isolated netns with only loopback' },
+    conf_dir: { kind: 'string', default: '/etc/cni/net.d', check: absolutePath, doc: 'CNI network configs; the first file by name is used' },
+    bin_dirs: { kind: 'string_list', default: ['/opt/cni/bin', '/usr/lib/cni'], doc: 'where CNI plugin binaries are looked up, in order' },
+  },
 };
 
 export function isFieldSpec(value: FieldSpec | SectionSpec): value is FieldSpec {
