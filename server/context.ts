@@ -2,6 +2,7 @@
 import type { CorralConfig } from './config/config';
 import type { NodeRuntimeSettings } from '../runtime/node_settings';
 import type { CniPodNetwork } from '../runtime/network/pod_network';
+import type { Lifecycle } from '../runtime/lifecycle';
 
 export interface ServerContext {
   readonly config: CorralConfig;
@@ -10,4 +11,6 @@ export interface ServerContext {
   readonly nodeSettings: NodeRuntimeSettings;
   /** Pod networking through CNI (readiness, pod IPs). */
   readonly network: CniPodNetwork;
+  /** Pod sandboxes and containers: their services and event bus. */
+  readonly lifecycle: Lifecycle;
 }

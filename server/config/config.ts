@@ -12,6 +12,9 @@ export interface CorralConfig {
   log_level: LogLevel;
   cgroup_driver: 'cgroupfs';
   cni: { enabled: boolean; conf_dir: string; bin_dirs: string[] };
+  sandbox_image: string;
+  rootfs_mode: 'pivot_root' | 'chroot';
+  default_cgroup_parent: string;
 }
 
 type Raw = Record<string, unknown>;
