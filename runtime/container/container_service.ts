@@ -96,7 +96,7 @@ export class ContainerService {
     await this.deps.processes.cleanup(meta.bundleDir);
     await this.deps.snapshots.unmount(meta.rootfs);
     await this.deps.snapshots.remove(record.id);
-    await this.deps.cgroups.open(meta.cgroupPath).remove();
+    await this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true });
     await removeDirWithMountPoints(meta.containerDir, [meta.rootfs]);
     await this.deps.store.remove(record.id);
     this.deps.events.publish({ containerId: record.id, podId: meta.podId, kind: 'deleted', at: nowNs() });

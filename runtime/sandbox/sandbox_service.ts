@@ -66,8 +66,8 @@ export class SandboxService {
   private async removeLeftovers(record: SandboxRecord): Promise<void> {
     const { meta } = record;
     if (ownsShm(meta)) await this.deps.mounts.unmount(meta.shmPath);
-    await this.deps.cgroups.open(meta.infraCgroupPath).remove();
-    await this.deps.cgroups.open(meta.cgroupPath).remove();
+    await this.deps.cgroups.open(meta.infraCgroupPath).remove({ killRemaining: true });
+    await this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true });
     await removeDirWithMountPoints(meta.sandboxDir, ownsShm(meta) ? [meta.shmPath] : []);
   }
 
