@@ -66,7 +66,7 @@ test('create → start → stop → remove moves through the states and cleans u
   assert.throws(() => life.containers.deps.store.resolve(id), NotFoundError);
   assert.equal(world.snapshots.snapshots.size, 0);
   assert.ok(!world.cgroups.existing.has(`/corral-test/${podId}/${id}`));
-  await assert.rejects(fs.stat(path.join(world.dir, 'state', 'containers', id)));
+  await assert.rejects(fs.stat(path.join(world.dir, 'state', 'c', id)));
   assert.deepEqual(events.map((e) => e.kind), ['created', 'started', 'stopped', 'deleted']);
 });
 
@@ -110,7 +110,7 @@ test('create in a stopped pod is a failed precondition; a missing image is NOT_F
   assert.equal(life.containers.list().length, 0);
   assert.equal(world.snapshots.snapshots.size, 0);
   assert.deepEqual([...world.cgroups.existing].sort(), [`/corral-test/${podId}`, `/corral-test/${podId}/infra`]);
-  assert.deepEqual(await fs.readdir(path.join(world.dir, 'state', 'containers')), []);
+  assert.deepEqual(await fs.readdir(path.join(world.dir, 'state', 'c')), []);
   world.processes.failCreate = undefined;
   await life.sandboxes.createContainer(podId, sampleContainerConfig('y'));
   await life.sandboxes.stop(podId);

@@ -52,7 +52,8 @@ export async function openLifecycle(drivers: LifecycleDrivers, settings: Lifecyc
   const containers = new ContainerService({
     store: containerStore, sandboxes: sandboxStore, processes: drivers.processes, cgroups: drivers.cgroups,
     images: drivers.images, snapshots: drivers.snapshots, events,
-    containersDir: path.join(settings.state, 'containers'), rootfsMode: settings.rootfsMode,
+    // Short: the monitors' unix sockets live below it.
+    containersDir: path.join(settings.state, 'c'), rootfsMode: settings.rootfsMode,
   });
   const sandboxes = new SandboxService({
     store: sandboxStore, containers, infra: drivers.infra, cgroups: drivers.cgroups, network: drivers.network,

@@ -69,8 +69,8 @@ async function prepare(deps: ContainerDeps, pod: SandboxRecord, config: Containe
   const cgroupPath = `${pod.meta.cgroupPath}/${id}`;
   const cgroup = await deps.cgroups.create(cgroupPath);
   undo.push('cgroup', () => cgroup.remove());
-  const bundleDir = path.join(containerDir, 'bundle');
-  await fs.mkdir(bundleDir, { recursive: true, mode: 0o700 });
+  // The container's directory is its bundle: the monitor's socket path must stay under 108 bytes.
+  const bundleDir = containerDir;
   const spec = await buildContainerSpec({
     id, bundleDir, rootfs, rootfsMode: deps.rootfsMode, config,
     pod: { config: pod.meta.config, hostname: pod.meta.hostname, pinned: pod.status.namespacePaths,

@@ -15,7 +15,7 @@ export interface ContainerDeps {
   images: ImageLookup;
   snapshots: Snapshotter;
   events: ContainerEventBus;
-  /** <state>/containers: one directory per container (bundle, rootfs mount point). */
+  /** <state>/c: one directory per container (its bundle, with the rootfs mount point inside). */
   containersDir: string;
   rootfsMode: ContainerSpec['rootfsMode'];
 }
