@@ -15,6 +15,9 @@ export interface CorralConfig {
   registry: RegistryHostsConfig;
   cni: { enabled: boolean; conf_dir: string; bin_dirs: string[] };
   cgroups: { default_pids_limit: number; v1_nest_under_own: string[] };
+  sandbox_image: string;
+  rootfs_mode: 'pivot_root' | 'chroot';
+  default_cgroup_parent: string;
 }
 
 type Raw = Record<string, unknown>;
