@@ -9,6 +9,19 @@ import { rmiCommand } from './commands/rmi';
 import { inspectiCommand } from './commands/inspecti';
 import { imagefsinfoCommand } from './commands/imagefsinfo';
 import { imageCommand } from './commands/image';
+import { runpCommand } from './commands/runp';
+import { podsCommand } from './commands/pods';
+import { createCommand } from './commands/create';
+import { startCommand } from './commands/start';
+import { stopCommand } from './commands/stop';
+import { rmCommand } from './commands/rm';
+import { psCommand } from './commands/ps';
+import { inspectCommand } from './commands/inspect';
+import { inspectpCommand } from './commands/inspectp';
+import { execCommand } from './commands/exec';
+import { logsCommand } from './commands/logs';
+import { stoppCommand } from './commands/stopp';
+import { rmpCommand } from './commands/rmp';
 
 export const COMMANDS: Command[] = [
   versionCommand,
@@ -20,4 +33,17 @@ export const COMMANDS: Command[] = [
   inspectiCommand,
   imagefsinfoCommand,
   imageCommand,
+  runpCommand,
+  podsCommand,
+  createCommand,
+  startCommand,
+  stopCommand,
+  rmCommand,
+  psCommand,
+  inspectCommand,
+  inspectpCommand,
+  execCommand,
+  logsCommand,
+  stoppCommand,
+  rmpCommand,
 ];

@@ -3,6 +3,7 @@ import type { CorralConfig } from './config/config';
 import type { NodeRuntimeSettings } from '../runtime/node_settings';
 import type { ImageService } from '../runtime/image/image_service';
 import type { CniPodNetwork } from '../runtime/network/pod_network';
+import type { Lifecycle } from '../runtime/lifecycle';
 
 export interface ServerContext {
   readonly config: CorralConfig;
@@ -13,4 +14,6 @@ export interface ServerContext {
   readonly images: ImageService;
   /** Pod networking through CNI (readiness, pod IPs). */
   readonly network: CniPodNetwork;
+  /** Pod sandboxes and containers: their services and event bus. */
+  readonly lifecycle: Lifecycle;
 }

@@ -14,6 +14,10 @@ export interface CorralConfig {
   cgroup_driver: 'cgroupfs';
   registry: RegistryHostsConfig;
   cni: { enabled: boolean; conf_dir: string; bin_dirs: string[] };
+  cgroups: { default_pids_limit: number; v1_nest_under_own: string[] };
+  sandbox_image: string;
+  rootfs_mode: 'pivot_root' | 'chroot';
+  default_cgroup_parent: string;
 }
 
 type Raw = Record<string, unknown>;

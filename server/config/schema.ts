@@ -30,6 +30,13 @@ export const CONFIG_SCHEMA: SectionSpec = {
     conf_dir: { kind: 'string', default: '/etc/cni/net.d', check: absolutePath, doc: 'CNI network configs; the first file by name is used' },
     bin_dirs: { kind: 'string_list', default: ['/opt/cni/bin', '/usr/lib/cni'], doc: 'where CNI plugin binaries are looked up, in order' },
   },
+  cgroups: {
+    default_pids_limit: { kind: 'int', default: 0, min: -1, doc: "pids.max of each container cgroup; 0 or -1: no limit beyond the pod's" },
+    v1_nest_under_own: { kind: 'string_list', default: ['memory'], doc: "v1 controllers whose cgroups go below corrald's own cgroup when it is not the root" },
+  },
+  sandbox_image: { kind: 'string', default: 'registry.k8s.io/pause:3.10', doc: 'pod infra image kubelet and critest expect present (corral\'s infra does not run it)' },
+  rootfs_mode: { kind: 'enum', default: 'pivot_root', values: ['pivot_root', 'chroot'], doc: 'how a container enters its rootfs: pivot_root, or chroot where the root cannot be pivoted' },
+  default_cgroup_parent: { kind: 'string', default: '/corral', check: absolutePath, doc: 'cgroup parent of pods whose config names none' },
 };
 
 export function isFieldSpec(value: FieldSpec | SectionSpec): value is FieldSpec {
