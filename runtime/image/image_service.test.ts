@@ -101,6 +101,15 @@ test('an unknown image is NOT_FOUND naming the reference, and stores nothing', a
   assert.equal(blobCount(svc), 0);
 });
 
+test('the configured pinned reference (the sandbox image) is pinned when pulled', async (t) => {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'corral-images-'));
+  t.after(() => fs.rm(root, { recursive: true, force: true }));
+  const svc = new ImageService({ root, registry: { mirrors: {}, insecure: [] }, pinned: [suite.images.pause] });
+  await svc.load();
+  assert.equal((await svc.pull(suite.images.pause)).pinned, true);
+  assert.equal((await svc.pull(suite.images.busybox)).pinned, false);
+});
+
 test('a mirror serves another registry name', async (t) => {
   const { svc } = await service(t, { 'registry.k8s.io': { endpoints: [suite.registry.url] } });
   const image = await svc.pull('registry.k8s.io/corral-test/busybox:latest');
