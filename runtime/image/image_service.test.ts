@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs, existsSync, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { suiteRegistry, WHITEOUT_FIXTURE } from '../../conformance/testimages';
+import { startRegistryProxy, suiteRegistry, WHITEOUT_FIXTURE } from '../../conformance/testimages';
 import { ImageService } from './image_service';
 import { NotFoundError } from '../errors';
 
@@ -108,6 +108,17 @@ test('the configured pinned reference (the sandbox image) is pinned when pulled'
   await svc.load();
   assert.equal((await svc.pull(suite.images.pause)).pinned, true);
   assert.equal((await svc.pull(suite.images.busybox)).pinned, false);
+});
+
+test('a stalled blob download fails after the stall timeout and stores nothing', async (t) => {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'corral-images-'));
+  const proxy = await startRegistryProxy({ upstream: suite.registry, tamper: 'stall-large-blob' });
+  t.after(async () => { await proxy.stop(); await fs.rm(root, { recursive: true, force: true }); });
+  const svc = new ImageService({ root, registry: { mirrors: {}, insecure: [] }, stallTimeoutMs: 300 });
+  await svc.load();
+  await assert.rejects(svc.pull(`${proxy.host}/corral-test/busybox:latest`), /stalled/);
+  assert.equal(blobCount(svc), 0);
+  assert.deepEqual(readdirSync(path.join(svc.imageDir, 'layers')), []);
 });
 
 test('a mirror serves another registry name', async (t) => {

@@ -27,6 +27,8 @@ export interface ImageServiceOptions {
   parallelLayers?: number;         // default 3
   /** References whose images are pinned (never garbage-collected by kubelet): the sandbox image. */
   pinned?: string[];
+  /** A blob download that delivers nothing for this long fails; default 2 minutes. */
+  stallTimeoutMs?: number;
 }
 
 export interface FsUsage { mountpoint: string; bytes: number; inodes: number }
@@ -45,7 +47,7 @@ export class ImageService {
 
   constructor(opts: ImageServiceOptions) {
     this.imageDir = path.join(opts.root, 'image');
-    this.content = new ContentStore(path.join(this.imageDir, 'content'));
+    this.content = new ContentStore(path.join(this.imageDir, 'content'), opts.stallTimeoutMs);
     this.layers = new LayerStore(path.join(this.imageDir, 'layers'));
     this.images = new ImageStore(path.join(this.imageDir, 'records'));
     this.snapshotter = new OverlaySnapshotter(
