@@ -39,7 +39,7 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
   await fs.mkdir(config.state, { recursive: true, mode: 0o711 });
   const lock = DaemonLock.acquire([config.root, config.state]);
   try {
-    const images = new ImageService({ root: config.root, registry: config.registry });
+    const images = new ImageService({ root: config.root, registry: config.registry, pinned: [config.sandbox_image] });
     await images.load();
     const nodeSettings = await NodeRuntimeSettings.load(config.root);
     const network = await podNetworkFromConfig(config, () => nodeSettings.podCidr);

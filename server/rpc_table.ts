@@ -10,6 +10,7 @@ import { imageList } from './image_list';
 import { imageStatus } from './image_status';
 import { imageRemove } from './image_remove';
 import { imageFsInfo } from './image_fs_info';
+import { imageStream } from './image_stream';
 import { sandboxRun } from './sandbox_run';
 import { sandboxStop } from './sandbox_stop';
 import { sandboxRemove } from './sandbox_remove';
@@ -35,6 +36,7 @@ export const RPC_TABLE: Record<string, RpcEntry> = {
   'ImageService.ImageStatus': { kind: 'unary', handler: imageStatus },
   'ImageService.RemoveImage': { kind: 'unary', handler: imageRemove },
   'ImageService.ImageFsInfo': { kind: 'unary', handler: imageFsInfo },
+  'ImageService.StreamImages': { kind: 'stream', handler: imageStream },
   'RuntimeService.RunPodSandbox': { kind: 'unary', handler: sandboxRun },
   'RuntimeService.StopPodSandbox': { kind: 'unary', handler: sandboxStop },
   'RuntimeService.RemovePodSandbox': { kind: 'unary', handler: sandboxRemove },
