@@ -87,4 +87,12 @@ describe('container lifecycle', () => {
     assert.notEqual(exit.exitCode, 0);
     assert.equal(exit.startedAt, undefined);
   });
+
+  it('gives a tty container a terminal and logs what it prints', async () => {
+    const spec = await fixture.containerSpec(['sh', '-c', 'tty; test -t 0 && echo stdin-is-tty']);
+    spec.process.tty = true;
+    const lines = (await run(spec)).map((line) => line.replace(/\r$/, ''));
+    assert.match(lines[0], /^\/dev\/pts\/\d+$/);
+    assert.equal(lines[1], 'stdin-is-tty');
+  });
 });

@@ -93,4 +93,20 @@ describe('container security and mounts', () => {
     spec.readonlyRootfs = true;
     assert.deepEqual(await output(spec), ['readonly', 'root:x:0:0:root:/root:/bin/sh']);
   });
+
+  it('runs in a new user namespace as mapped root', async () => {
+    const spec = await fixture.containerSpec(['sh', '-c', 'id -u; cat /proc/self/uid_map | tr -s " "']);
+    spec.userNamespace = {
+      mode: 'new',
+      uidMappings: [{ containerId: 0, hostId: 100000, size: 65536 }],
+      gidMappings: [{ containerId: 0, hostId: 100000, size: 65536 }],
+    };
+    const created = await runtime.create(spec);
+    const hostView = await fs.readFile(`/proc/${created.init.pid}/status`, 'utf8');
+    assert.match(hostView, /^Uid:\s+100000\s/m, 'the init is not the mapped user on the host');
+    await runtime.start(spec.bundleDir);
+    const exit = await runtime.waitExit(spec.bundleDir);
+    assert.equal(exit.exitCode, 0);
+    assert.deepEqual(logLines(await readLog(spec.logPath)), ['0', ' 0 100000 65536']);
+  });
 });

@@ -37,6 +37,7 @@ export class Fixture {
 
   static async create(): Promise<Fixture> {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'corral-proc-'));
+    await fs.chmod(root, 0o755);   // a user-namespaced container's root must be able to reach its rootfs
     const lower = path.join(root, 'image');
     await buildBusyboxRootfs(lower);
     return new Fixture(root, lower);
