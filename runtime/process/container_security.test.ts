@@ -2,6 +2,7 @@
 // capabilities, no_new_privs, user and groups, mounts and sysctls.
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { NativeProcessRuntime } from './process_runtime';
@@ -108,5 +109,26 @@ describe('container security and mounts', () => {
     const exit = await runtime.waitExit(spec.bundleDir);
     assert.equal(exit.exitCode, 0);
     assert.deepEqual(logLines(await readLog(spec.logPath)), ['0', ' 0 100000 65536']);
+  });
+
+  it('lets host mounts reach an rslave mount after the container started', async () => {
+    const shared = fixture.dir('shared-mount');
+    await fs.mkdir(path.join(shared, 'sub'), { recursive: true });
+    // Propagation needs a shared mount on the host side; this host's / is private, so make one.
+    execFileSync('mount', ['--bind', shared, shared]);
+    try {
+      execFileSync('mount', ['--make-shared', shared]);
+      const spec = await fixture.containerSpec(['sleep', '1000']);
+      spec.mounts = [{ source: shared, destination: '/hostmnt', type: 'bind', options: [], readonly: false, recursiveReadonly: false, propagation: 'rslave' }];
+      fixture.track(spec.bundleDir);
+      await runtime.create(spec);
+      await runtime.start(spec.bundleDir);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'late', path.join(shared, 'sub')]);
+      const seen = await runtime.execSync(spec.bundleDir, processSpec(['sh', '-c', 'grep -c " /hostmnt/sub tmpfs" /proc/mounts']), 0);
+      assert.equal(seen.stdout.toString().trim(), '1');
+      await fixture.stopContainers();
+    } finally {
+      execFileSync('umount', ['-R', shared]);
+    }
   });
 });
