@@ -5,7 +5,8 @@ import { promises as fs, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { NativeProcessRuntime } from './process_runtime';
 import { Fixture } from './testing/container_fixture';
-import { logLines, readLog } from './testing/log_reader';
+import { logLines, readLog, waitFor } from './testing/log_reader';
+import { isAlive } from './proc_stat';
 import type { ContainerSpec } from './contract';
 
 describe('container lifecycle', () => {
@@ -94,5 +95,29 @@ describe('container lifecycle', () => {
     const lines = (await run(spec)).map((line) => line.replace(/\r$/, ''));
     assert.match(lines[0], /^\/dev\/pts\/\d+$/);
     assert.equal(lines[1], 'stdin-is-tty');
+  });
+
+  it('reports a lost exit and ends the init when its monitor was killed', async () => {
+    const spec = await fixture.containerSpec(['sleep', '1000']);
+    fixture.track(spec.bundleDir);
+    const created = await runtime.create(spec);
+    await runtime.start(spec.bundleDir);
+    process.kill(created.monitor.pid, 'SIGKILL');
+    const exit = await runtime.waitExit(spec.bundleDir);
+    assert.equal(exit.exitCode, 255);
+    assert.deepEqual(await runtime.readExit(spec.bundleDir), exit);
+    await waitFor(async () => ((await isAlive(created.init)) ? undefined : true), 'the orphaned init to end');
+  });
+
+  it('stops waiting when the caller aborts', async () => {
+    const spec = await fixture.containerSpec(['sleep', '1000']);
+    fixture.track(spec.bundleDir);
+    await runtime.create(spec);
+    await runtime.start(spec.bundleDir);
+    const controller = new AbortController();
+    const waiting = runtime.waitExit(spec.bundleDir, controller.signal);
+    controller.abort(new Error('caller gave up'));
+    await assert.rejects(waiting, /caller gave up/);
+    assert.equal(await runtime.readExit(spec.bundleDir), undefined);
   });
 });
