@@ -120,4 +120,19 @@ describe('container lifecycle', () => {
     await assert.rejects(waiting, /caller gave up/);
     assert.equal(await runtime.readExit(spec.bundleDir), undefined);
   });
+
+  it('stays in the host namespaces it is told to', async () => {
+    const spec = await fixture.containerSpec(['sh', '-c', 'echo $$; for n in net pid ipc; do readlink /proc/self/ns/$n; done']);
+    spec.namespaces = { net: { mode: 'host' }, ipc: { mode: 'host' }, uts: { mode: 'new' }, pid: { mode: 'host' } };
+    const lines = await run(spec);
+    assert.notEqual(lines[0], '1');
+    assert.deepEqual(lines.slice(1), ['net', 'pid', 'ipc'].map((kind) => readlinkSync(`/proc/self/ns/${kind}`)));
+  });
+
+  it('fails create cleanly when the rootfs cannot be entered', async () => {
+    const spec = await fixture.containerSpec(['true']);
+    spec.rootfs = fixture.dir('no-such-rootfs');
+    await assert.rejects(runtime.create(spec), /no-such-rootfs/);
+    assert.deepEqual(await fs.readdir(spec.bundleDir), []);
+  });
 });
