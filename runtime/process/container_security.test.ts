@@ -131,4 +131,46 @@ describe('container security and mounts', () => {
       execFileSync('umount', ['-R', shared]);
     }
   });
+
+  it('installs the seccomp filter it is given, with and without no_new_privs', async () => {
+    for (const noNewPrivileges of [true, false]) {
+      const spec = await fixture.containerSpec(['sh', '-c', 'mkdir /tmp/d 2>&1 || true; echo done']);
+      spec.process.noNewPrivileges = noNewPrivileges;
+      spec.process.seccompFilter = denyMkdirFilter();
+      const lines = await output(spec);
+      assert.match(lines[0], /Operation not permitted/);
+      assert.equal(lines[1], 'done');
+    }
+  });
+
+  it('applies rlimits and a best-effort oom_score_adj', async () => {
+    const spec = await fixture.containerSpec(['sh', '-c', 'ulimit -n; ulimit -Hn; cat /proc/self/oom_score_adj']);
+    spec.process.rlimits = [{ type: 'RLIMIT_NOFILE', soft: 1000, hard: 1024 }];
+    spec.process.oomScoreAdj = 500;
+    assert.deepEqual(await output(spec), ['1000', '1024', '500']);
+    const lowered = await fixture.containerSpec(['true']);
+    lowered.process.oomScoreAdj = -500;   // refused on this host (no CAP_SYS_RESOURCE): not an error
+    await output(lowered);
+  });
 });
+
+/** A classic BPF program: EPERM for mkdir and mkdirat on x86_64, allow everything else. */
+function denyMkdirFilter(): Buffer {
+  const program: Array<[number, number, number, number]> = [
+    [0x20, 0, 0, 4],            // ld arch
+    [0x15, 0, 4, 0xc000003e],   // not x86_64 → allow
+    [0x20, 0, 0, 0],            // ld nr
+    [0x15, 1, 0, 83],           // mkdir → errno
+    [0x15, 0, 1, 258],          // mkdirat → errno, else allow
+    [0x06, 0, 0, 0x00050001],   // SECCOMP_RET_ERRNO | EPERM
+    [0x06, 0, 0, 0x7fff0000],   // SECCOMP_RET_ALLOW
+  ];
+  const bytes = Buffer.alloc(program.length * 8);
+  program.forEach(([code, jt, jf, k], i) => {
+    bytes.writeUInt16LE(code, i * 8);
+    bytes.writeUInt8(jt, i * 8 + 2);
+    bytes.writeUInt8(jf, i * 8 + 3);
+    bytes.writeUInt32LE(k, i * 8 + 4);
+  });
+  return bytes;
+}
