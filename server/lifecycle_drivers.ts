@@ -1,5 +1,5 @@
 // The real drivers behind pods and containers, chosen once at start.
-import { createCgroupManager } from '../runtime/cgroups/manager';
+import { cgroupManagerFromConfig } from '../runtime/cgroups/from_config';
 import { UnavailableError } from '../runtime/errors';
 import type { ImageLookup, Snapshotter } from '../runtime/image/contract';
 import type { LifecycleDrivers } from '../runtime/lifecycle';
@@ -15,11 +15,11 @@ function notYet<T extends object>(what: string): T {
   });
 }
 
-export async function lifecycleDrivers(_config: CorralConfig): Promise<LifecycleDrivers> {
+export async function lifecycleDrivers(config: CorralConfig): Promise<LifecycleDrivers> {
   return {
     processes: notYet<ProcessRuntime>('the container process layer'),
     infra: notYet<SandboxRuntime>('the pod infra process'),
-    cgroups: createCgroupManager(),
+    cgroups: cgroupManagerFromConfig(config),
     images: notYet<ImageLookup>('the image store'),
     snapshots: notYet<Snapshotter>('the snapshotter'),
     network: new LoopbackOnlyNetwork(),
