@@ -13,7 +13,7 @@ import { OpenStreams } from './rpc_wrapper';
 import { prepareSocketPath } from './socket_path';
 import { defaultPidsLimit } from '../runtime/cgroups/from_config';
 import { StatsService } from '../runtime/stats/stats_service';
-import { lifecycleDrivers } from './lifecycle_drivers';
+import { lifecycleDrivers, type DriverInputs } from './lifecycle_drivers';
 import type { ServerContext } from './context';
 import { ImageService } from '../runtime/image/image_service';
 import { addMirrorFlag } from '../runtime/image/registry/hosts';
@@ -45,7 +45,7 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
     await images.load();
     const nodeSettings = await NodeRuntimeSettings.load(config.root);
     const network = await podNetworkFromConfig(config, () => nodeSettings.podCidr);
-    const lifecycle = await openPodsAndContainers(config);
+    const lifecycle = await openPodsAndContainers(config, { images, network });
     const stats = new StatsService(lifecycle.containers);
     const ctx: ServerContext = { config, version, nodeSettings, network, images, lifecycle, stats };
     const streams = new OpenStreams();
@@ -64,8 +64,8 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
 }
 
 /** Rebuilds the pod and container stores and reconciles them with the live monitors. */
-async function openPodsAndContainers(config: CorralConfig): Promise<Lifecycle> {
-  const lifecycle = await openLifecycle(await lifecycleDrivers(config), {
+async function openPodsAndContainers(config: CorralConfig, inputs: DriverInputs): Promise<Lifecycle> {
+  const lifecycle = await openLifecycle(await lifecycleDrivers(config, inputs), {
     root: config.root, state: config.state, rootfsMode: config.rootfs_mode, defaultCgroupParent: config.default_cgroup_parent,
     defaultPidsLimit: defaultPidsLimit(config),
   });
