@@ -11,6 +11,8 @@ import type { DaemonFlags } from './flags';
 import { buildServer } from './grpc_server';
 import { OpenStreams } from './rpc_wrapper';
 import { prepareSocketPath } from './socket_path';
+import { defaultPidsLimit } from '../runtime/cgroups/from_config';
+import { StatsService } from '../runtime/stats/stats_service';
 import { lifecycleDrivers, type DriverInputs } from './lifecycle_drivers';
 import type { ServerContext } from './context';
 import { ImageService } from '../runtime/image/image_service';
@@ -44,7 +46,8 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
     const nodeSettings = await NodeRuntimeSettings.load(config.root);
     const network = await podNetworkFromConfig(config, () => nodeSettings.podCidr);
     const lifecycle = await openPodsAndContainers(config, { images, network });
-    const ctx: ServerContext = { config, version, nodeSettings, network, images, lifecycle };
+    const stats = new StatsService(lifecycle.containers);
+    const ctx: ServerContext = { config, version, nodeSettings, network, images, lifecycle, stats };
     const streams = new OpenStreams();
     const server = buildServer(ctx, moduleLogger('rpc'), streams);
     await prepareSocketPath(config.listen);
@@ -64,6 +67,7 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
 async function openPodsAndContainers(config: CorralConfig, inputs: DriverInputs): Promise<Lifecycle> {
   const lifecycle = await openLifecycle(await lifecycleDrivers(config, inputs), {
     root: config.root, state: config.state, rootfsMode: config.rootfs_mode, defaultCgroupParent: config.default_cgroup_parent,
+    defaultPidsLimit: defaultPidsLimit(config),
   });
   const { sandboxesLost, containers } = lifecycle.recovered;
   log.info('pods and containers recovered', {

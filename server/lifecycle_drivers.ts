@@ -1,5 +1,5 @@
 // The real drivers behind pods and containers, chosen once at start.
-import { createCgroupManager } from '../runtime/cgroups/manager';
+import { cgroupManagerFromConfig } from '../runtime/cgroups/from_config';
 import type { ImageService } from '../runtime/image/image_service';
 import type { LifecycleDrivers } from '../runtime/lifecycle';
 import type { CniPodNetwork } from '../runtime/network/pod_network';
@@ -14,11 +14,11 @@ export interface DriverInputs {
   network: CniPodNetwork;
 }
 
-export async function lifecycleDrivers(_config: CorralConfig, inputs: DriverInputs): Promise<LifecycleDrivers> {
+export async function lifecycleDrivers(config: CorralConfig, inputs: DriverInputs): Promise<LifecycleDrivers> {
   return {
     processes: new NativeProcessRuntime(),
     infra: new NativeSandboxRuntime(),
-    cgroups: createCgroupManager(),
+    cgroups: cgroupManagerFromConfig(config),
     images: inputs.images.lookup,
     snapshots: inputs.images.snapshotter,
     network: new CniSandboxNetwork(inputs.network),

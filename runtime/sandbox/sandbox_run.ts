@@ -41,6 +41,7 @@ function cgroupParentOf(deps: SandboxDeps, config: PodConfig): string {
 
 export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<string> {
   checkConfig(config);
+  if (config.resources) deps.cgroups.validate(config.resources);
   const cgroupParent = cgroupParentOf(deps, config);
   const id = newId();
   const name = sandboxName(config.metadata);
@@ -70,6 +71,7 @@ async function prepare(deps: SandboxDeps, config: PodConfig, id: string, name: s
   const cgroupPath = `${cgroupParent}/${id}`;
   const cgroup = await deps.cgroups.create(cgroupPath);
   undo.push('pod cgroup', () => cgroup.remove());
+  if (config.resources) await cgroup.apply(config.resources);
   if (shmPath === ownShm) {
     await deps.mounts.mountTmpfs(ownShm, SHM_OPTIONS);
     undo.push('pod shm', () => deps.mounts.unmount(ownShm));

@@ -1,5 +1,6 @@
 // The pod sandbox verbs. Stop ends every container then the infra; Remove also removes the
 // containers, the pod's mounts, cgroups and directory. Both are idempotent.
+import type { CgroupResources } from '../cgroups/resources';
 import { nowNs } from '../clock';
 import { moduleLogger } from '../log';
 import { removeDirWithMountPoints } from '../safe_remove';
@@ -72,6 +73,13 @@ export class SandboxService {
   }
 
   /** NotFound for an unknown pod. */
+  /** UpdatePodSandboxResources: the pod cgroup's limits, applied live. */
+  async updateResources(idOrPrefix: string, resources: CgroupResources): Promise<void> {
+    const record = this.deps.store.resolve(idOrPrefix);
+    this.deps.cgroups.validate(resources);
+    await this.deps.cgroups.open(record.meta.cgroupPath).apply(resources);
+  }
+
   status(idOrPrefix: string): SandboxRecord {
     return this.deps.store.resolve(idOrPrefix);
   }
