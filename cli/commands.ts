@@ -3,6 +3,12 @@ import type { Command } from './command';
 import { checkconfigCommand } from './commands/checkconfig';
 import { infoCommand } from './commands/info';
 import { versionCommand } from './commands/version';
+import { imagesCommand } from './commands/images';
+import { pullCommand } from './commands/pull';
+import { rmiCommand } from './commands/rmi';
+import { inspectiCommand } from './commands/inspecti';
+import { imagefsinfoCommand } from './commands/imagefsinfo';
+import { imageCommand } from './commands/image';
 import { runpCommand } from './commands/runp';
 import { podsCommand } from './commands/pods';
 import { createCommand } from './commands/create';
@@ -21,6 +27,12 @@ export const COMMANDS: Command[] = [
   versionCommand,
   infoCommand,
   checkconfigCommand,
+  imagesCommand,
+  pullCommand,
+  rmiCommand,
+  inspectiCommand,
+  imagefsinfoCommand,
+  imageCommand,
   runpCommand,
   podsCommand,
   createCommand,

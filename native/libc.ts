@@ -101,3 +101,22 @@ export function mount(source: string, target: string, fstype: string | null, fla
 export function umount2(target: string, flags = 0): void {
   check(umount2Raw(target, flags), 'umount2', target);
 }
+
+// Process handles (process layer). pidfd calls go through syscall(2): glibc 2.36 has no wrappers.
+const closeRaw = libc.func('int close(int fd)');
+const SYS_PIDFD_SEND_SIGNAL = 424;
+const SYS_PIDFD_OPEN = 434;
+
+/** A pidfd: the process it names can exit but never be replaced by another with its pid. */
+export function pidfdOpen(pid: number): number {
+  return check(Number(syscallRaw(SYS_PIDFD_OPEN, 'int', pid, 'unsigned int', 0)), 'pidfd_open', `pid ${pid}`);
+}
+
+export function pidfdSendSignal(pidfd: number, signal: number): void {
+  const result = Number(syscallRaw(SYS_PIDFD_SEND_SIGNAL, 'int', pidfd, 'int', signal, 'void *', null, 'unsigned int', 0));
+  check(result, 'pidfd_send_signal', `signal ${signal}`);
+}
+
+export function closeFd(fd: number): void {
+  check(closeRaw(fd), 'close', `fd ${fd}`);
+}

@@ -5,6 +5,11 @@ import { runtimeVersion } from './runtime_version';
 import { runtimeStatus } from './runtime_status';
 import { runtimeConfig } from './runtime_config';
 import { runtimeConfigUpdate } from './runtime_config_update';
+import { imagePull } from './image_pull';
+import { imageList } from './image_list';
+import { imageStatus } from './image_status';
+import { imageRemove } from './image_remove';
+import { imageFsInfo } from './image_fs_info';
 import { sandboxRun } from './sandbox_run';
 import { sandboxStop } from './sandbox_stop';
 import { sandboxRemove } from './sandbox_remove';
@@ -25,6 +30,11 @@ export const RPC_TABLE: Record<string, RpcEntry> = {
   'RuntimeService.Status': { kind: 'unary', handler: runtimeStatus },
   'RuntimeService.RuntimeConfig': { kind: 'unary', handler: runtimeConfig },
   'RuntimeService.UpdateRuntimeConfig': { kind: 'unary', handler: runtimeConfigUpdate },
+  'ImageService.PullImage': { kind: 'unary', handler: imagePull },
+  'ImageService.ListImages': { kind: 'unary', handler: imageList },
+  'ImageService.ImageStatus': { kind: 'unary', handler: imageStatus },
+  'ImageService.RemoveImage': { kind: 'unary', handler: imageRemove },
+  'ImageService.ImageFsInfo': { kind: 'unary', handler: imageFsInfo },
   'RuntimeService.RunPodSandbox': { kind: 'unary', handler: sandboxRun },
   'RuntimeService.StopPodSandbox': { kind: 'unary', handler: sandboxStop },
   'RuntimeService.RemovePodSandbox': { kind: 'unary', handler: sandboxRemove },
@@ -48,6 +58,4 @@ export const PENDING_CAPABILITY: Record<string, string> = {
   ContainerStats: 'cgroup stats', ListContainerStats: 'cgroup stats', PodSandboxStats: 'cgroup stats',
   ListPodSandboxStats: 'cgroup stats', ListMetricDescriptors: 'cgroup stats', ListPodSandboxMetrics: 'cgroup stats',
   Exec: 'streaming', Attach: 'streaming', PortForward: 'streaming',
-  ListImages: 'image service', ImageStatus: 'image service', PullImage: 'image service',
-  RemoveImage: 'image service', ImageFsInfo: 'image service',
 };

@@ -5,5 +5,6 @@ export { pushTestImages, buildTestImages, TEST_IMAGE_REPOS, WHITEOUT_FIXTURE, ty
 export { buildBusyboxRootfs, TEST_USER } from './busybox_tree';
 export { buildImage, buildIndex, sha256, MEDIA, type BuiltImage, type ImageConfigFields } from './oci_image';
 export { pushImage } from './registry_push';
+export { startRegistryProxy, type RegistryProxy, type RegistryProxyOptions, type Tamper } from './registry_proxy';
 export { writeOciLayout } from './oci_layout';
 export { treeToTar, writeTree, TREE_MTIME, type TreeEntry } from './tree';

@@ -67,11 +67,12 @@ function run(call: PluginInvocation): Promise<Finished> {
     CNI_PATH: call.binDirs.join(':'),
   };
   return new Promise((resolve, reject) => {
-    const child = spawn(call.binary, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its own process group, so a timeout also ends what the plugin started (IPAM, a shell's children).
+    const child = spawn(call.binary, [], { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, call.timeoutMs);
+    const timer = setTimeout(() => { timedOut = true; killGroup(child.pid); }, call.timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.stdin.on('error', () => { /* a plugin may exit without reading stdin; its status tells */ });
@@ -82,4 +83,13 @@ function run(call: PluginInvocation): Promise<Finished> {
     });
     child.stdin.end(JSON.stringify(call.request));
   });
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }

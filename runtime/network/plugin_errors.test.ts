@@ -60,6 +60,21 @@ test('a chained plugin reporting an error: its msg and details reach the caller,
   await assertNothingLeft(fx, network, pod.netnsPath);
 });
 
+test('a plugin that hangs is killed (with what it started) after the plugin timeout', async (t) => {
+  const fx = await NetworkFixture.create();
+  t.after(() => fx.cleanup());
+  const bin = path.join(fx.root, 'bin');
+  await fs.mkdir(bin);
+  await fs.writeFile(path.join(bin, 'crltest-hang'), '#!/bin/sh\n[ "$CNI_COMMAND" = ADD ] || exit 0\nsleep 600\necho never\n', { mode: 0o755 });
+  await fx.writeConflist([{ type: 'crltest-hang' }]);
+  const network = new CniPodNetwork({ enabled: true, confDir: fx.confDir, binDirs: [bin, ...PLUGIN_DIRS], cacheDir: fx.cacheDir, pluginTimeoutMs: 300 });
+  await network.start();
+  t.after(() => network.close());
+  const netnsPath = await fx.addNetns();
+  await assert.rejects(network.setUp({ podId: `${fx.tag}h`, name: 'h', namespace: 'n', uid: 'u', netnsPath }), /crltest-hang failed ADD: timed out after 300 ms/);
+  assert.deepEqual(await network.attachedPods(), []);
+});
+
 test('an exhausted range: host-local says so, the second pod leaves nothing', async (t) => {
   const { fx, network, request } = await world(t);
   const only = `10.250.${fx.octet}.10`;

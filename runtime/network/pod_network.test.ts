@@ -78,6 +78,19 @@ test('DEL after a restart uses the cached inputs though the config changed', asy
   assert.deepEqual(await restarted.podIps(request.podId), []);
 });
 
+test('releaseOrphans DELs attachments of pods that no longer exist, and keeps the others', async (t) => {
+  const { fx, network } = await bridgeWorld(t);
+  const kept = pod(fx, 1, await fx.addNetns());
+  const orphan = pod(fx, 2, await fx.addNetns());
+  await network.setUp(kept);
+  await network.setUp(orphan);
+  assert.deepEqual(await network.releaseOrphans((id) => id === kept.podId), [orphan.podId]);
+  assert.deepEqual(await network.attachedPods(), [kept.podId]);
+  assert.deepEqual(await fx.addressesIn(orphan.netnsPath), []);
+  assert.equal((await fx.reservations()).length, 1);
+  await network.tearDown(kept.podId);
+});
+
 test('DEL with the netns already gone succeeds and releases the address', async (t) => {
   const { fx, network } = await bridgeWorld(t);
   const ns = await fx.addNetns();
@@ -106,3 +119,36 @@ export function connectScript(host: string, port: number): string {
   return `const s=require('net').connect(${port},${JSON.stringify(host)});let d='';s.on('data',(c)=>d+=c);` +
     `s.on('end',()=>{process.stdout.write(d)});s.on('error',(e)=>{console.error(e.message);process.exit(1)});`;
 }
+
+test('dual stack: the pod gets an IPv4 and an IPv6 address, IPv4 reported first', async (t) => {
+  const { fx, network } = await bridgeWorld(t);
+  const v6Subnet = `fd55:c0a1:${fx.octet.toString(16)}::/64`;
+  const ipam = { type: 'host-local', dataDir: fx.ipamDir, ranges: [[{ subnet: v6Subnet }], [{ subnet: fx.subnet }]] };
+  await fx.writeConflist([fx.bridgePlugin(ipam)]);
+  const ns = await fx.addNetns();
+  const ips = await network.setUp(pod(fx, 1, ns));
+  assert.equal(ips.length, 2);
+  assert.match(ips[0]!, new RegExp(`^10\\.250\\.${fx.octet}\\.`));
+  assert.ok(ips[1]!.startsWith(v6Subnet.split('::')[0]!), ips[1]);
+  assert.deepEqual((await fx.addressesIn(ns)).sort(), [...ips].sort());
+  await network.tearDown(pod(fx, 1, ns).podId);
+  assert.deepEqual(await fx.addressesIn(ns), []);
+  assert.deepEqual(await fx.reservations(), []);
+});
+
+test('the node pod CIDR reaches IPAM through the ipRanges capability', async (t) => {
+  const fx = await NetworkFixture.create();
+  t.after(() => fx.cleanup());
+  const podCidr = `10.250.${fx.octet}.128/25`;
+  // host-local puts runtime ranges before its own: a config taking the pod CIDR lists none itself.
+  const ipam = { type: 'host-local', dataDir: fx.ipamDir };
+  await fx.writeConflist([{ ...fx.bridgePlugin(ipam), capabilities: { ipRanges: true } }]);
+  const network = new CniPodNetwork({ ...settings(fx), podCidr: () => podCidr });
+  await network.start();
+  t.after(() => network.close());
+  const ns = await fx.addNetns();
+  const [ip] = await network.setUp(pod(fx, 1, ns));
+  assert.ok(Number(ip!.split('.')[3]) > 128, `${ip} is in ${podCidr}`);
+  await network.tearDown(pod(fx, 1, ns).podId);
+  assert.deepEqual(await fx.reservations(), []);
+});

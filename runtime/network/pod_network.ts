@@ -118,6 +118,24 @@ export class CniPodNetwork {
     return this.cache.list();
   }
 
+  /**
+   * After a restart: DELs attachments of pods that no longer exist (a crash between ADD and the
+   * sandbox record, or a removal that did not finish). Failures are logged and retried next time.
+   */
+  async releaseOrphans(podExists: (podId: string) => boolean): Promise<string[]> {
+    const released: string[] = [];
+    for (const podId of await this.attachedPods()) {
+      if (podExists(podId)) continue;
+      try {
+        await this.tearDown(podId);
+        released.push(podId);
+      } catch (err) {
+        log.warn('cannot release the network of a vanished pod', { pod: podId, error: (err as Error).message });
+      }
+    }
+    return released;
+  }
+
   private async plan(request: PodNetworkRequest): Promise<CachedPodNetwork> {
     const args = podCniArgs(request);
     const attachments: CachedAttachment[] = [];

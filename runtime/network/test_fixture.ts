@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { JsonObject } from './cni_config';
+import { HostTestLock } from './test_host_lock';
 
 const run = promisify(execFile);
 
@@ -31,6 +32,7 @@ export class NetworkFixture {
   ) {}
 
   static async create(): Promise<NetworkFixture> {
+    await HostTestLock.acquire();
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'corral-cni-'));
     const tag = randomBytes(3).toString('hex');
     const fixture = new NetworkFixture(root, tag, `crltest${tag}`, await freeOctet(), await portmapChainsExist());
@@ -123,6 +125,7 @@ export class NetworkFixture {
     await removeNatRules(await this.natRulesOfThisTest());
     if (!this.portmapChainsExisted) await removeIdlePortmapChains();
     await fs.rm(this.root, { recursive: true, force: true });
+    await HostTestLock.release();
   }
 }
 

@@ -12,8 +12,8 @@ export interface Started {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs `script` with sh inside `handle`; resolves once the process is in the cgroup. */
-export async function startIn(handle: CgroupHandle, script: string): Promise<Started> {
+/** Starts `script` with sh; it joins the cgroup (exit 99 if it cannot) before running the script. */
+function spawnIn(handle: CgroupHandle, script: string): Started {
   const join = 'for f; do echo $$ > "$f" || exit 99; done; exec /bin/sh -c "$CORRAL_TEST_SCRIPT"';
   const child = spawn('/bin/sh', ['-c', join, 'sh', ...handle.procsFiles()], {
     stdio: 'ignore',
@@ -22,6 +22,17 @@ export async function startIn(handle: CgroupHandle, script: string): Promise<Sta
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
+  return { child, exited };
+}
+
+/** Runs a short `script` inside `handle` to its end; returns its exit code. */
+export async function runToExit(handle: CgroupHandle, script: string): Promise<number | null> {
+  return (await spawnIn(handle, script).exited).code;
+}
+
+/** Runs `script` with sh inside `handle`; resolves once the process is in the cgroup. */
+export async function startIn(handle: CgroupHandle, script: string): Promise<Started> {
+  const { child, exited } = spawnIn(handle, script);
   const joined = await pollUntil(async () => (await handle.pids()).includes(child.pid!) || child.exitCode !== null, 10_000);
   if (!joined || child.exitCode !== null) throw new Error(`process did not join ${handle.path} (exit ${child.exitCode})`);
   return { child, exited };

@@ -12,7 +12,7 @@ import { defaultDeviceRules } from '../devices_default';
 import { pollUntil } from '../fs_util';
 import { createCgroupManager } from '../manager';
 import { usageNanoCores } from '../stats';
-import { dirWith, startIn, type Started } from './cgroup_processes';
+import { dirWith, runToExit, startIn, type Started } from './cgroup_processes';
 
 const MiB = 1024 * 1024;
 
@@ -115,9 +115,12 @@ export function defineDriverSuite(driver: 'v1' | 'v2'): void {
       });
     }
 
-    test('the default device rules are accepted', async () => {
+    test('the default device rules let /dev/zero open and keep /dev/kmsg shut', async () => {
       const cg = await child();
+      assert.equal(await runToExit(cg, ': < /dev/kmsg'), 0, 'without rules every device opens');
       await cg.apply({ devices: defaultDeviceRules() });
+      assert.equal(await runToExit(cg, ': < /dev/zero && : > /dev/null'), 0);
+      assert.notEqual(await runToExit(cg, ': < /dev/kmsg'), 0, '/dev/kmsg opened despite the rules');
       if (driver === 'v1') {
         const list = read(cg, 'devices.list').split('\n');
         assert.ok(list.includes('c 1:3 rwm') && list.includes('c 136:* rwm'), list.join('; '));
