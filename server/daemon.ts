@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { moduleLogger, setLogLevel, type LogLevel } from '../runtime/log';
 import { NodeRuntimeSettings } from '../runtime/node_settings';
 import { podNetworkFromConfig } from '../runtime/network/from_config';
-import { openLifecycle, type Lifecycle } from '../runtime/lifecycle';
+import { openLifecycle, type Lifecycle, type LifecycleDrivers } from '../runtime/lifecycle';
 import { applyOverrides, defaultConfig, loadConfigFile, type CorralConfig } from './config/config';
 import { DaemonLock } from './daemon_lock';
 import type { DaemonFlags } from './flags';
@@ -43,7 +43,7 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
     await images.load();
     const nodeSettings = await NodeRuntimeSettings.load(config.root);
     const network = await podNetworkFromConfig(config, () => nodeSettings.podCidr);
-    const lifecycle = await openPodsAndContainers(config);
+    const lifecycle = await openPodsAndContainers(config, lifecycleDrivers(images, network));
     const ctx: ServerContext = { config, version, nodeSettings, network, images, lifecycle };
     const streams = new OpenStreams();
     const server = buildServer(ctx, moduleLogger('rpc'), streams);
@@ -61,8 +61,8 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
 }
 
 /** Rebuilds the pod and container stores and reconciles them with the live monitors. */
-async function openPodsAndContainers(config: CorralConfig): Promise<Lifecycle> {
-  const lifecycle = await openLifecycle(await lifecycleDrivers(config), {
+async function openPodsAndContainers(config: CorralConfig, drivers: LifecycleDrivers): Promise<Lifecycle> {
+  const lifecycle = await openLifecycle(drivers, {
     root: config.root, state: config.state, rootfsMode: config.rootfs_mode, defaultCgroupParent: config.default_cgroup_parent,
   });
   const { sandboxesLost, containers } = lifecycle.recovered;
