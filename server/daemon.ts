@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { moduleLogger, setLogLevel, type LogLevel } from '../runtime/log';
 import { NodeRuntimeSettings } from '../runtime/node_settings';
 import { podNetworkFromConfig } from '../runtime/network/from_config';
-import { openLifecycle, type Lifecycle } from '../runtime/lifecycle';
+import { openLifecycle, type Lifecycle, type LifecycleDrivers } from '../runtime/lifecycle';
 import { applyOverrides, defaultConfig, loadConfigFile, type CorralConfig } from './config/config';
 import { DaemonLock } from './daemon_lock';
 import type { DaemonFlags } from './flags';
@@ -13,7 +13,7 @@ import { OpenStreams } from './rpc_wrapper';
 import { prepareSocketPath } from './socket_path';
 import { defaultPidsLimit } from '../runtime/cgroups/from_config';
 import { StatsService } from '../runtime/stats/stats_service';
-import { lifecycleDrivers, type DriverInputs } from './lifecycle_drivers';
+import { lifecycleDrivers } from './lifecycle_drivers';
 import type { ServerContext } from './context';
 import { ImageService } from '../runtime/image/image_service';
 import { addMirrorFlag } from '../runtime/image/registry/hosts';
@@ -45,7 +45,7 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
     await images.load();
     const nodeSettings = await NodeRuntimeSettings.load(config.root);
     const network = await podNetworkFromConfig(config, () => nodeSettings.podCidr);
-    const lifecycle = await openPodsAndContainers(config, { images, network });
+    const lifecycle = await openPodsAndContainers(config, lifecycleDrivers(config, images, network));
     const stats = new StatsService(lifecycle.containers);
     const ctx: ServerContext = { config, version, nodeSettings, network, images, lifecycle, stats };
     const streams = new OpenStreams();
@@ -64,8 +64,8 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
 }
 
 /** Rebuilds the pod and container stores and reconciles them with the live monitors. */
-async function openPodsAndContainers(config: CorralConfig, inputs: DriverInputs): Promise<Lifecycle> {
-  const lifecycle = await openLifecycle(await lifecycleDrivers(config, inputs), {
+async function openPodsAndContainers(config: CorralConfig, drivers: LifecycleDrivers): Promise<Lifecycle> {
+  const lifecycle = await openLifecycle(drivers, {
     root: config.root, state: config.state, rootfsMode: config.rootfs_mode, defaultCgroupParent: config.default_cgroup_parent,
     defaultPidsLimit: defaultPidsLimit(config),
   });

@@ -4,6 +4,7 @@ import type { CgroupResources } from '../cgroups/resources';
 import { nowNs } from '../clock';
 import { moduleLogger } from '../log';
 import { removeDirWithMountPoints } from '../safe_remove';
+import { allSteps } from '../undo_stack';
 import type { ContainerConfig } from '../container/container_config';
 import { isHostNetwork } from './pod_files';
 import type { PodConfig } from './pod_config';
@@ -40,7 +41,7 @@ export class SandboxService {
   }
 
   private async stopLocked(id: string): Promise<void> {
-    for (const container of this.deps.containers.listInPod(id)) await this.deps.containers.stop(container.id, 0);
+    await allSteps(this.deps.containers.listInPod(id).map((container) => this.deps.containers.stop(container.id, 0)));
     const record = this.deps.store.get(id);
     if (!record) return;
     // Tear down even when already NOTREADY: a stop interrupted half-way is finished here.
@@ -58,7 +59,7 @@ export class SandboxService {
     await this.deps.store.locked(found.id, async () => {
       if (!this.deps.store.get(found.id)) return;
       await this.stopLocked(found.id);
-      for (const container of this.deps.containers.listInPod(found.id)) await this.deps.containers.remove(container.id);
+      await allSteps(this.deps.containers.listInPod(found.id).map((container) => this.deps.containers.remove(container.id)));
       await this.removeLeftovers(this.deps.store.get(found.id)!);
       await this.deps.store.remove(found.id);
     });
