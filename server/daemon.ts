@@ -10,6 +10,8 @@ import { buildServer } from './grpc_server';
 import { OpenStreams } from './rpc_wrapper';
 import { prepareSocketPath } from './socket_path';
 import type { ServerContext } from './context';
+import { StreamingService } from './streaming/service';
+import { AbsentBackend } from '../runtime/streaming/absent_backend';
 
 const log = moduleLogger('daemon');
 
@@ -30,16 +32,23 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
   await fs.mkdir(config.root, { recursive: true, mode: 0o711 });
   await fs.mkdir(config.state, { recursive: true, mode: 0o711 });
   const lock = DaemonLock.acquire([config.root, config.state]);
+  let streaming: StreamingService | undefined;
   try {
-    const ctx: ServerContext = { config, version, nodeSettings: await NodeRuntimeSettings.load(config.root) };
+    streaming = await StreamingService.start({
+      address: config.streaming.address, port: config.streaming.port,
+      idleTimeoutMs: config.streaming.idle_timeout_seconds * 1000,
+    }, new AbsentBackend());
+    const ctx: ServerContext = { config, version, nodeSettings: await NodeRuntimeSettings.load(config.root), streaming };
     const streams = new OpenStreams();
     const server = buildServer(ctx, moduleLogger('rpc'), streams);
     await prepareSocketPath(config.listen);
     await bind(server, config.listen);
     await fs.chmod(config.listen, 0o660);
     log.info('corrald ready', { listen: config.listen, root: config.root, state: config.state, version });
-    return { stop: () => stopGracefully(server, streams, config.listen, lock) };
+    const started = streaming;
+    return { stop: async () => { await started.stop(); await stopGracefully(server, streams, config.listen, lock); } };
   } catch (err) {
+    await streaming?.stop();
     lock.release();
     throw err;
   }

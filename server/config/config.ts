@@ -11,6 +11,7 @@ export interface CorralConfig {
   listen: string;
   log_level: LogLevel;
   cgroup_driver: 'cgroupfs';
+  streaming: { address: string; port: number; idle_timeout_seconds: number };
 }
 
 type Raw = Record<string, unknown>;

@@ -20,6 +20,11 @@ export const CONFIG_SCHEMA: SectionSpec = {
   listen: { kind: 'string', default: '/run/corral/corral.sock', check: absolutePath, doc: 'CRI unix socket path' },
   log_level: { kind: 'enum', default: 'info', values: LOG_LEVELS, doc: 'error, warn, info or debug' },
   cgroup_driver: { kind: 'enum', default: 'cgroupfs', values: ['cgroupfs'], doc: 'cgroup driver reported to kubelet' },
+  streaming: {
+    address: { kind: 'string', default: '127.0.0.1', doc: 'address the exec/attach/port-forward streaming server listens on' },
+    port: { kind: 'int', default: 0, min: 0, max: 65535, doc: 'streaming server port; 0 picks a free one' },
+    idle_timeout_seconds: { kind: 'int', default: 14400, min: 1, doc: 'a streaming session with no traffic for this long is closed' },
+  },
 };
 
 export function isFieldSpec(value: FieldSpec | SectionSpec): value is FieldSpec {
