@@ -83,10 +83,13 @@ function ociRunner(program: string, bundle: string): Runner {
   };
 }
 
-async function measure(runner: Runner, runs: number): Promise<number[]> {
-  for (let i = 0; i < 5; i++) await runner(1_000_000 + i);   // warm caches
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push(await runner(i));
+/** Runs the runtimes in turn within each iteration, so load on the machine hits all alike. */
+async function measure(runners: Runner[], runs: number): Promise<number[][]> {
+  for (let i = 0; i < 5; i++) for (const runner of runners) await runner(1_000_000 + i);   // warm caches
+  const times = runners.map((): number[] => []);
+  for (let i = 0; i < runs; i++) {
+    for (const [r, runner] of runners.entries()) times[r].push(await runner(i));
+  }
   return times;
 }
 
@@ -110,12 +113,11 @@ async function main(): Promise<void> {
     const rootfs = path.join(base, 'rootfs');
     await buildBusyboxRootfs(rootfs);
     const oci = await ociBundle(path.join(base, 'oci'), rootfs);
-    const results: Array<[string, number[]]> = [['corral', await measure(corralRunner(base, rootfs, oci), runs)]];
-    for (const other of values.vs!.split(',').filter(Boolean)) {
-      results.push([other, await measure(ociRunner(other, path.join(base, 'oci')), runs)]);
-    }
+    const others = values.vs!.split(',').filter(Boolean);
+    const times = await measure([corralRunner(base, rootfs, oci), ...others.map((other) => ociRunner(other, path.join(base, 'oci')))], runs);
+    const results = ['corral', ...others].map((name, i): [string, number[]] => [name, times[i]]);
     const [, ours] = results[0];
-    console.log(`create+start to exec, ${runs} runs, ${os.cpus().length} CPUs`);
+    console.log(`create+start to exec, ${runs} runs (interleaved), ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}`);
     for (const [name, times] of results) {
       const p50 = percentile(times, 50), p99 = percentile(times, 99);
       const ratio = name === 'corral' ? '' : `  corral/${name}: p50 ${(percentile(ours, 50) / p50).toFixed(2)}, p99 ${(percentile(ours, 99) / p99).toFixed(2)}`;
