@@ -106,8 +106,8 @@ export class NativeProcessRuntime implements ProcessRuntime {
 
 /** Bundle and log directories, and the host paths of bind mounts kubelet expects created. */
 async function prepareBundle(spec: ContainerSpec): Promise<void> {
-  if (!path.isAbsolute(spec.bundleDir) || !path.isAbsolute(spec.rootfs)) {
-    throw new InvalidArgumentError('bundleDir and rootfs must be absolute paths');
+  if (!path.isAbsolute(spec.bundleDir) || !path.isAbsolute(spec.rootfs) || (spec.logPath && !path.isAbsolute(spec.logPath))) {
+    throw new InvalidArgumentError('bundleDir, rootfs and logPath must be absolute paths');
   }
   if (Buffer.byteLength(controlSocketPath(spec.bundleDir)) > MAX_SOCKET_PATH) {
     throw new InvalidArgumentError(`bundle path ${spec.bundleDir} is too long for a unix socket`);
