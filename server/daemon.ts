@@ -44,6 +44,8 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
     const nodeSettings = await NodeRuntimeSettings.load(config.root);
     const network = await podNetworkFromConfig(config, () => nodeSettings.podCidr);
     const lifecycle = await openPodsAndContainers(config, { images, network });
+    const podIds = new Set(lifecycle.sandboxes.list().map((record) => record.id));
+    await network.releaseOrphans((id) => podIds.has(id));
     const ctx: ServerContext = { config, version, nodeSettings, network, images, lifecycle };
     const streams = new OpenStreams();
     const server = buildServer(ctx, moduleLogger('rpc'), streams);
