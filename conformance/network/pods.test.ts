@@ -62,6 +62,7 @@ test('two pods reach each other; a port mapping reaches a pod from 127.0.0.1; st
   const hostPort = await freePort();
   const web = await runPod('web', {
     port_mappings: [{ protocol: 'TCP', container_port: 8080, host_port: hostPort, host_ip: '127.0.0.1' }],
+    dns_config: { servers: [fx.gateway], searches: ['svc.test'], options: ['ndots:2'] },
   });
   const client = await runPod('client');
   const [webIp] = await podIps(web.id);
@@ -72,6 +73,7 @@ test('two pods reach each other; a port mapping reaches a pod from 127.0.0.1; st
   const server = await startContainer(web, 'httpd', HTTPD);
   const caller = await startContainer(client, 'caller', ['sleep', '1000']);
   assert.match(await exec(server, ['cat', '/etc/hosts']), new RegExp(`^${webIp!.replace(/\./g, '\\.')}\\s+web-host$`, 'm'));
+  assert.equal(await exec(server, ['cat', '/etc/resolv.conf']), `search svc.test\nnameserver ${fx.gateway}\noptions ndots:2\n`);
   assert.match(await exec(server, ['ip', 'addr', 'show', 'eth0']), new RegExp(`inet ${webIp!.replace(/\./g, '\\.')}/24`));
   assert.equal(await exec(caller, ['wget', '-q', '-O', '-', `http://${webIp}:8080/`]), 'hello from web-host\n');
   assert.equal(await httpGet('127.0.0.1', hostPort), 'hello from web-host\n');
