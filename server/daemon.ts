@@ -49,6 +49,8 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
     const nodeSettings = await NodeRuntimeSettings.load(config.root);
     const network = await podNetworkFromConfig(config, () => nodeSettings.podCidr);
     const lifecycle = await openPodsAndContainers(config, lifecycleDrivers(config, images, network));
+    const podIds = new Set(lifecycle.sandboxes.list().map((record) => record.id));
+    await network.releaseOrphans((id) => podIds.has(id));
     const stats = new StatsService(lifecycle.containers);
     streaming = await StreamingService.start({
       address: config.streaming.address, port: config.streaming.port,
