@@ -4,6 +4,7 @@ import type { Logger } from '../runtime/log';
 import type { ServerContext } from './context';
 import type { RpcEntry, StreamHandler, UnaryHandler } from './rpc';
 import { isClientFault, toGrpcFailure } from './error_mapper';
+import { checkRequestIds } from './request_checks';
 
 /** Aborts open server streams at shutdown so a graceful stop is not held open by watchers. */
 export class OpenStreams {
@@ -41,6 +42,7 @@ export function wrapUnary(ctx: ServerContext, log: Logger, method: string, handl
     const started = process.hrtime.bigint();
     let result: Promise<unknown>;
     try {
+      checkRequestIds(call.request);
       result = handler(ctx, call.request);
     } catch (err) {
       result = Promise.reject(err);
@@ -65,7 +67,10 @@ export function wrapStream(ctx: ServerContext, log: Logger, method: string, hand
     call.on('cancelled', () => controller.abort());
     const send = (message: unknown) => { call.write(message); };
     Promise.resolve()
-      .then(() => handler(ctx, call.request, send, controller.signal))
+      .then(() => {
+        checkRequestIds(call.request);
+        return handler(ctx, call.request, send, controller.signal);
+      })
       .then(
         () => {
           log.debug('rpc stream ended', { method, ms: elapsedMs(started) });

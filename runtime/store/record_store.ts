@@ -27,6 +27,9 @@ export class RecordStore<M, S> {
   private readonly records = new Map<string, StoredRecord<M, S>>();
   private readonly names = new Map<string, string>();
   private readonly mutex = new KeyedMutex();
+  // Status writes are serialised apart from locked(): an exit watcher may record an exit while
+  // a long operation (a stop waiting for that exit) holds the object's lock.
+  private readonly updates = new KeyedMutex();
 
   /** `kind` names the objects in errors ("container", "pod sandbox"). */
   constructor(readonly dir: string, readonly kind: string, private readonly nameOf: (meta: M) => string) {}
@@ -117,6 +120,10 @@ export class RecordStore<M, S> {
 
   /** Copy, transform, persist, swap. `change` may throw to refuse the transition. */
   async update(id: string, change: (status: Readonly<S>) => S): Promise<StoredRecord<M, S>> {
+    return this.updates.run(id, () => this.updateNow(id, change));
+  }
+
+  private async updateNow(id: string, change: (status: Readonly<S>) => S): Promise<StoredRecord<M, S>> {
     const current = this.records.get(id);
     if (!current) throw new NotFoundError(`${this.kind} ${id} not found`);
     const status = change(structuredClone(current.status) as S);

@@ -1,0 +1,72 @@
+// corrald start-to-socket-ready time and idle RSS, beside the floor: a bare Node process that
+// loads grpc-js and listens on a unix socket (what any Node CRI server must pay).
+// usage: node dist/bench/daemon_start.js [--runs N]
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { parseArgs } from 'node:util';
+import * as path from 'node:path';
+import { canConnect, Corrald, corraldArgs } from '../conformance/harness/corrald';
+import { CriClient } from '../cli/cri_client';
+import { percentile, rssKiB } from './stats';
+
+async function timeCorraldReady(): Promise<{ ms: number; rssKiB: number }> {
+  const dirs = Corrald.makeDirs();
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, corraldArgs(dirs), { stdio: 'ignore' });
+  // Poll with plain connects: a grpc client that fails once backs off for a second.
+  while (!(await canConnect(dirs.socket))) await new Promise((resolve) => setTimeout(resolve, 2));
+  const client = new CriClient(`unix://${dirs.socket}`, 5000);
+  try {
+    await client.runtime('Version', {});
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // idle
+    return { ms, rssKiB: await rssKiB(child.pid!) };
+  } finally {
+    client.close();
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await fs.rm(dirs.base, { recursive: true, force: true });
+  }
+}
+
+async function timeFloorReady(): Promise<{ ms: number; rssKiB: number }> {
+  const dirs = Corrald.makeDirs();
+  await fs.mkdir(dirs.state, { recursive: true });
+  const socket = path.join(dirs.state, 'floor.sock');
+  const script = `const g=require('@grpc/grpc-js');const s=new g.Server();s.bindAsync('unix://${socket}',g.ServerCredentials.createInsecure(),()=>{process.stdout.write('ready\\n')});`;
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'], cwd: path.resolve(__dirname, '..', '..') });
+  try {
+    await new Promise((resolve) => child.stdout!.once('data', resolve));
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    return { ms, rssKiB: await rssKiB(child.pid!) };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await fs.rm(dirs.base, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
+  const runs = Number(values.runs);
+  const corral: Array<{ ms: number; rssKiB: number }> = [];
+  const floor: Array<{ ms: number; rssKiB: number }> = [];
+  for (let i = 0; i < runs; i++) {
+    corral.push(await timeCorraldReady());
+    floor.push(await timeFloorReady());
+  }
+  const row = (name: string, xs: Array<{ ms: number; rssKiB: number }>) => ({
+    name,
+    readyP50Ms: percentile(xs.map((x) => x.ms), 50),
+    readyP99Ms: percentile(xs.map((x) => x.ms), 99),
+    idleRssMiB: percentile(xs.map((x) => x.rssKiB), 50) / 1024,
+  });
+  const a = row('corrald', corral);
+  const b = row('node+grpc floor', floor);
+  console.table([a, b]);
+  console.log(`ratio corrald/floor: ready p50 ${(a.readyP50Ms / b.readyP50Ms).toFixed(2)}x, idle RSS ${(a.idleRssMiB / b.idleRssMiB).toFixed(2)}x (runs=${runs})`);
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });

@@ -1,0 +1,70 @@
+// A typed, promise-based CRI client over the unix socket, shared by corralctl, the conformance
+// suite and the benchmarks. Types come from the generated proto definitions.
+import * as grpc from '@grpc/grpc-js';
+import type { MethodDefinition } from '@grpc/proto-loader';
+import { loadCriServices } from '../proto/load';
+import type { RuntimeServiceDefinition } from '../proto/generated/runtime/v1/RuntimeService';
+import type { ImageServiceDefinition } from '../proto/generated/runtime/v1/ImageService';
+
+type RequestOf<D> = D extends MethodDefinition<infer Req, any, any, any> ? Req : never;
+type ResponseOf<D> = D extends MethodDefinition<any, any, any, infer ResOut> ? ResOut : never;
+
+export const DEFAULT_ENDPOINT = 'unix:///run/corral/corral.sock';
+
+/** Accepts "unix:///path", "unix:/path" or a bare "/path". */
+export function normaliseEndpoint(endpoint: string): string {
+  if (endpoint.startsWith('/')) return `unix://${endpoint}`;
+  return endpoint;
+}
+
+/** A gRPC failure as the client sees it: code name and details. */
+export class CriCallError extends Error {
+  constructor(readonly method: string, readonly code: grpc.status, readonly details: string) {
+    super(`${method}: ${grpc.status[code] ?? code}: ${details}`);
+  }
+}
+
+export class CriClient {
+  private readonly runtimeClient: grpc.Client;
+  private readonly imageClient: grpc.Client;
+
+  constructor(readonly endpoint: string = DEFAULT_ENDPOINT, private readonly timeoutMs = 120_000) {
+    const services = loadCriServices();
+    const target = normaliseEndpoint(endpoint);
+    const credentials = grpc.credentials.createInsecure();
+    this.runtimeClient = new services.RuntimeService(target, credentials);
+    this.imageClient = new services.ImageService(target, credentials);
+  }
+
+  runtime<K extends keyof RuntimeServiceDefinition & string>(method: K, request: RequestOf<RuntimeServiceDefinition[K]>): Promise<ResponseOf<RuntimeServiceDefinition[K]>> {
+    return this.unary(this.runtimeClient, method, request);
+  }
+
+  image<K extends keyof ImageServiceDefinition & string>(method: K, request: RequestOf<ImageServiceDefinition[K]>): Promise<ResponseOf<ImageServiceDefinition[K]>> {
+    return this.unary(this.imageClient, method, request);
+  }
+
+  /** Opens a server stream (e.g. GetContainerEvents); the caller reads and cancels it. */
+  runtimeStream<K extends keyof RuntimeServiceDefinition & string>(method: K, request: RequestOf<RuntimeServiceDefinition[K]>): grpc.ClientReadableStream<ResponseOf<RuntimeServiceDefinition[K]>> {
+    return (this.runtimeClient as any)[method](request);
+  }
+
+  imageStream<K extends keyof ImageServiceDefinition & string>(method: K, request: RequestOf<ImageServiceDefinition[K]>): grpc.ClientReadableStream<ResponseOf<ImageServiceDefinition[K]>> {
+    return (this.imageClient as any)[method](request);
+  }
+
+  close(): void {
+    this.runtimeClient.close();
+    this.imageClient.close();
+  }
+
+  private unary<Res>(client: grpc.Client, method: string, request: unknown): Promise<Res> {
+    const deadline = new Date(Date.now() + this.timeoutMs);
+    return new Promise((resolve, reject) => {
+      (client as any)[method](request, { deadline }, (err: grpc.ServiceError | null, response: Res) => {
+        if (err) reject(new CriCallError(method, err.code, err.details));
+        else resolve(response);
+      });
+    });
+  }
+}

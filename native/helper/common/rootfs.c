@@ -1,0 +1,63 @@
+/* Rootfs assembly, in order: private propagation, rootfs bind, /proc (+ sysctls), /sys, /dev, the
+   CRI mounts, cwd, masked and read-only paths, read-only root, then pivot_root or chroot. */
+#define _GNU_SOURCE
+#include "rootfs.h"
+#include "mounts.h"
+#include "path.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static int enter_pivot(const char *rootfs, struct err *err)
+{
+	if (chdir(rootfs) < 0)
+		return fail(err, errno, "chdir %s", rootfs);
+	/* pivot_root(".", ".") stacks the old root on top of the new one; detach it from there. */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return fail(err, errno, "pivot_root %s", rootfs);
+	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return fail(err, errno, "make old root a slave");
+	if (umount2(".", MNT_DETACH) < 0)
+		return fail(err, errno, "detach old root");
+	return chdir("/") < 0 ? fail(err, errno, "chdir /") : 0;
+}
+
+static int enter_chroot(const char *rootfs, struct err *err)
+{
+	if (chdir(rootfs) < 0)
+		return fail(err, errno, "chdir %s", rootfs);
+	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+		return fail(err, errno, "move %s to /", rootfs);
+	if (chroot(".") < 0)
+		return fail(err, errno, "chroot %s", rootfs);
+	return chdir("/") < 0 ? fail(err, errno, "chdir /") : 0;
+}
+
+static int build_tree(int rootfd, const struct spec *s, struct err *err)
+{
+	if (mount_proc_and_sys(rootfd, s, err) < 0 || write_sysctls(rootfd, s, err) < 0 ||
+	    mount_dev(rootfd, err) < 0 || mount_spec_mounts(rootfd, s, err) < 0)
+		return -1;
+	cleanup_fd int cwd = make_in_root(rootfd, s->cwd, 0, err);
+	if (cwd < 0)
+		return wrap(err, "working directory");
+	return mask_paths(rootfd, s, err) < 0 || readonly_paths(rootfd, s, err) < 0 ? -1 : 0;
+}
+
+int rootfs_setup(const struct spec *s, struct err *err)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return fail(err, errno, "make / private");
+	if (mount(s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return fail(err, errno, "bind rootfs %s", s->rootfs);
+	cleanup_fd int rootfd = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return fail(err, errno, "open rootfs %s", s->rootfs);
+	if (build_tree(rootfd, s, err) < 0)
+		return -1;
+	if (s->readonly_rootfs && remount_bind(s->rootfs, MS_RDONLY, err) < 0)
+		return wrap(err, "read-only rootfs");
+	return s->chroot_mode ? enter_chroot(s->rootfs, err) : enter_pivot(s->rootfs, err);
+}

@@ -1,0 +1,63 @@
+// What a container is asked to be, in corral's own terms (server/ converts the CRI
+// ContainerConfig into this).
+import type { NamespaceOptions } from '../sandbox/pod_config';
+
+export interface ContainerMetadata { name: string; attempt: number }
+
+export interface ImageSpecRequest {
+  image: string;
+  annotations: Record<string, string>;
+  userSpecifiedImage: string;
+  runtimeHandler: string;
+}
+
+export type MountPropagation = 'private' | 'rslave' | 'rshared';
+
+export interface MountRequest {
+  containerPath: string;
+  hostPath: string;
+  readonly: boolean;
+  recursiveReadOnly: boolean;
+  selinuxRelabel: boolean;
+  propagation: MountPropagation;
+}
+
+export interface CapabilityRequest { add: string[]; drop: string[]; addAmbient: string[] }
+
+export interface SecurityRequest {
+  capabilities: CapabilityRequest | null;
+  privileged: boolean;
+  namespaces: NamespaceOptions;
+  runAsUser: number | null;
+  runAsUsername: string;
+  runAsGroup: number | null;
+  readonlyRootfs: boolean;
+  supplementalGroups: number[];
+  noNewPrivs: boolean;
+  maskedPaths: string[];
+  readonlyPaths: string[];
+}
+
+export interface ContainerConfig {
+  metadata: ContainerMetadata;
+  image: ImageSpecRequest;
+  command: string[];
+  args: string[];
+  workingDir: string;
+  envs: Array<{ key: string; value: string }>;
+  mounts: MountRequest[];
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  logPath: string;
+  stdin: boolean;
+  stdinOnce: boolean;
+  tty: boolean;
+  /** "" for the image's (or SIGTERM), else e.g. "SIGQUIT". */
+  stopSignal: string;
+  security: SecurityRequest;
+}
+
+/** Unique within its pod: name_attempt. */
+export function containerName(podId: string, metadata: ContainerMetadata): string {
+  return `${podId}/${metadata.name}_${metadata.attempt}`;
+}

@@ -1,0 +1,96 @@
+// Kernel tests (root): what a container process may see and do — masked and read-only paths,
+// capabilities, no_new_privs, user and groups, mounts and sysctls.
+import { after, before, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { NativeProcessRuntime } from './process_runtime';
+import { capabilityMask } from './linux_names';
+import { DEFAULT_CAPS, Fixture, processSpec } from './testing/container_fixture';
+import { logLines, readLog } from './testing/log_reader';
+import type { ContainerSpec } from './contract';
+
+describe('container security and mounts', () => {
+  const runtime = new NativeProcessRuntime();
+  let fixture: Fixture;
+
+  before(async () => { fixture = await Fixture.create(); });
+  after(async () => { await fixture.cleanup(); });
+
+  async function output(spec: ContainerSpec): Promise<string[]> {
+    await runtime.create(spec);
+    await runtime.start(spec.bundleDir);
+    const exit = await runtime.waitExit(spec.bundleDir);
+    const lines = logLines(await readLog(spec.logPath));
+    assert.equal(exit.exitCode, 0, `exit ${exit.exitCode}: ${lines.join(' | ')} ${logLines(await readLog(spec.logPath), 'stderr')}`);
+    return lines;
+  }
+
+  const statusField = (lines: string[], field: string): string =>
+    (lines.find((l) => l.startsWith(`${field}:`)) ?? '').split(/\s+/).slice(1).join(' ').trim();
+
+  it('masks files and directories, skips missing ones, and makes paths read-only', async () => {
+    const spec = await fixture.containerSpec(['sh', '-c',
+      'cat /etc/hostname; echo "[$(ls /root)]"; touch /home/tester/x 2>/dev/null && echo writable || echo readonly; ' +
+      'echo 1 > /proc/sys/kernel/domainname 2>/dev/null && echo writable || echo readonly']);
+    await fs.writeFile(path.join(spec.rootfs, 'root', 'secret'), 'hidden');
+    spec.maskedPaths = ['/etc/hostname', '/root', '/no/such/path'];
+    spec.readonlyPaths = ['/home/tester', '/proc/sys', '/also/missing'];
+    assert.deepEqual(await output(spec), ['[]', 'readonly', 'readonly']);
+  });
+
+  it('gives root the bounding set asked for and sets no_new_privs', async () => {
+    const spec = await fixture.containerSpec(['cat', '/proc/self/status']);
+    spec.process.noNewPrivileges = true;
+    const lines = await output(spec);
+    const expected = BigInt(capabilityMask(DEFAULT_CAPS));
+    assert.equal(BigInt(`0x${statusField(lines, 'CapBnd')}`), expected);
+    assert.equal(BigInt(`0x${statusField(lines, 'CapEff')}`), expected);
+    assert.equal(statusField(lines, 'NoNewPrivs'), '1');
+  });
+
+  it('runs as the given user with its groups and only ambient capabilities', async () => {
+    const spec = await fixture.containerSpec(['cat', '/proc/self/status'], {
+      process: processSpec(['cat', '/proc/self/status'], {
+        uid: 1000, gid: 1000, additionalGids: [2000, 3000],
+        capabilities: { bounding: DEFAULT_CAPS, effective: ['CAP_KILL'], permitted: ['CAP_KILL'], inheritable: ['CAP_KILL'], ambient: ['CAP_KILL'] },
+      }),
+    });
+    const lines = await output(spec);
+    assert.equal(statusField(lines, 'Uid'), '1000 1000 1000 1000');
+    assert.equal(statusField(lines, 'Gid'), '1000 1000 1000 1000');
+    assert.equal(statusField(lines, 'Groups'), '2000 3000');
+    assert.equal(BigInt(`0x${statusField(lines, 'CapEff')}`), 1n << 5n);
+    assert.equal(statusField(lines, 'NoNewPrivs'), '0');
+  });
+
+  it('applies bind (rw, ro, created when missing), tmpfs mounts and sysctls', async () => {
+    const hostDir = fixture.dir('shared-data');
+    await fs.mkdir(hostDir, { recursive: true });
+    await fs.writeFile(path.join(hostDir, 'in'), 'from-host\n');
+    const hostForward = await fs.readFile('/proc/sys/net/ipv4/ip_forward', 'utf8');
+    const missing = fixture.dir('created-by-runtime');
+    const spec = await fixture.containerSpec(['sh', '-c',
+      'cat /data/in; echo out > /data/out; touch /ro/x 2>/dev/null && echo writable || echo readonly; ' +
+      'echo made > /made/file; grep " /scratch " /proc/mounts | cut -d" " -f3; cat /proc/sys/net/ipv4/ip_forward']);
+    const base = { options: [], readonly: false, recursiveReadonly: false, propagation: 'private' as const };
+    spec.mounts = [
+      { ...base, source: hostDir, destination: '/data', type: 'bind' },
+      { ...base, source: hostDir, destination: '/ro', type: 'bind', readonly: true },
+      { ...base, source: missing, destination: '/made', type: 'bind' },
+      { ...base, source: 'tmpfs', destination: '/scratch', type: 'tmpfs', options: ['size=1m', 'nosuid'] },
+    ];
+    spec.sysctls = { 'net.ipv4.ip_forward': '1' };
+    assert.deepEqual(await output(spec), ['from-host', 'readonly', 'tmpfs', '1']);
+    assert.equal(await fs.readFile(path.join(hostDir, 'out'), 'utf8'), 'out\n');
+    assert.equal(await fs.readFile(path.join(missing, 'file'), 'utf8'), 'made\n');
+    assert.equal(await fs.readFile('/proc/sys/net/ipv4/ip_forward', 'utf8'), hostForward, 'the sysctl leaked to the host');
+  });
+
+  it('enters a chroot rootfs when asked and honours a read-only rootfs', async () => {
+    const spec = await fixture.containerSpec(['sh', '-c', 'touch /x 2>/dev/null && echo writable || echo readonly; cat /etc/passwd | head -1']);
+    spec.rootfsMode = 'chroot';
+    spec.readonlyRootfs = true;
+    assert.deepEqual(await output(spec), ['readonly', 'root:x:0:0:root:/root:/bin/sh']);
+  });
+});

@@ -1,0 +1,41 @@
+// The /proc and /sys paths hidden (masked) or made read-only in a container, containerd's
+// defaults. The lists the CRI request carries replace them (kubelet sends the defaults itself,
+// and an empty list for procMount: Unmasked); privileged containers get none. Proto3 cannot tell
+// an absent list from an empty one, so the caller says which it means by passing undefined.
+import { InvalidArgumentError } from '../errors';
+
+export const DEFAULT_MASKED_PATHS: readonly string[] = [
+  '/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats',
+  '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/sys/firmware',
+  '/sys/devices/virtual/powercap', '/proc/scsi',
+];
+
+export const DEFAULT_READONLY_PATHS: readonly string[] = [
+  '/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger',
+];
+
+export interface PathPolicyOptions {
+  privileged: boolean;
+  /** CRI masked_paths; undefined → the defaults, [] → none. */
+  maskedPaths?: string[];
+  /** CRI readonly_paths; undefined → the defaults, [] → none. */
+  readonlyPaths?: string[];
+}
+
+export function resolvePathPolicy(options: PathPolicyOptions): { maskedPaths: string[]; readonlyPaths: string[] } {
+  if (options.privileged) return { maskedPaths: [], readonlyPaths: [] };
+  return {
+    maskedPaths: checkPaths(options.maskedPaths ?? DEFAULT_MASKED_PATHS, 'masked_paths'),
+    readonlyPaths: checkPaths(options.readonlyPaths ?? DEFAULT_READONLY_PATHS, 'readonly_paths'),
+  };
+}
+
+/** Absolute, no NUL, no '..' segment: these are resolved inside the container's root. */
+function checkPaths(paths: readonly string[], field: string): string[] {
+  return paths.map((p, i) => {
+    if (!p.startsWith('/') || p.includes('\0') || p.split('/').includes('..')) {
+      throw new InvalidArgumentError(`${field}[${i}]: ${JSON.stringify(p)} must be an absolute path without '..'`);
+    }
+    return p;
+  });
+}

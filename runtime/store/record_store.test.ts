@@ -1,0 +1,95 @@
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { promises as fs, mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { RecordStore } from './record_store';
+import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from '../errors';
+import { newId } from '../ids';
+
+interface Meta { name: string }
+interface Status { state: string }
+
+function tempDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'corral-store-'));
+}
+
+describe('RecordStore', () => {
+  it('persists metadata and versioned status, and rebuilds them from disk', async () => {
+    const dir = tempDir();
+    try {
+      const store = new RecordStore<Meta, Status>(dir, 'container', (m) => m.name);
+      await store.load();
+      const id = newId();
+      await store.add(id, { name: 'web' }, { state: 'created' });
+      await store.update(id, (s) => ({ ...s, state: 'running' }));
+      const reloaded = new RecordStore<Meta, Status>(dir, 'container', (m) => m.name);
+      assert.equal((await reloaded.load()).loaded, 1);
+      const record = reloaded.get(id)!;
+      assert.deepEqual([record.meta.name, record.status.state, record.version], ['web', 'running', 2]);
+      assert.equal(reloaded.idForName('web'), id);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('discards a record whose add never finished, and stray temp files', async () => {
+    const dir = tempDir();
+    try {
+      const half = path.join(dir, newId());
+      await fs.mkdir(half);
+      await fs.writeFile(path.join(half, 'status.json'), '{"version":1,"status":{}}');
+      const store = new RecordStore<Meta, Status>(dir, 'container', (m) => m.name);
+      const result = await store.load();
+      assert.equal(result.loaded, 0);
+      assert.equal(result.discarded.length, 1);
+      await assert.rejects(fs.stat(half), { code: 'ENOENT' });
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reserves names and reports the holder', async () => {
+    const store = new RecordStore<Meta, Status>(tempDir(), 'pod sandbox', (m) => m.name);
+    store.reserveName('a_default_uid_0', 'f'.repeat(64));
+    assert.throws(() => store.reserveName('a_default_uid_0', 'e'.repeat(64)), (err: Error) =>
+      err instanceof AlreadyExistsError && err.message.includes('f'.repeat(64)));
+    store.releaseName('a_default_uid_0', 'f'.repeat(64));
+    store.reserveName('a_default_uid_0', 'e'.repeat(64));
+    await fs.rm(store.dir, { recursive: true, force: true });
+  });
+
+  it('resolves unique prefixes and rejects ambiguous ones', async () => {
+    const dir = tempDir();
+    try {
+      const store = new RecordStore<Meta, Status>(dir, 'container', (m) => m.name);
+      await store.load();
+      await store.add(`abc1${'0'.repeat(60)}`, { name: 'one' }, { state: 'x' });
+      await store.add(`abc2${'0'.repeat(60)}`, { name: 'two' }, { state: 'x' });
+      assert.equal(store.resolve('abc1').meta.name, 'one');
+      assert.throws(() => store.resolve('abc'), InvalidArgumentError);
+      assert.throws(() => store.resolve('abd'), NotFoundError);
+      assert.equal(store.find('abd'), undefined);
+      await store.remove(store.resolve('abc1').id);
+      assert.equal(store.resolve('abc').meta.name, 'two');
+      assert.equal(store.idForName('one'), undefined);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the old status when a transition is refused', async () => {
+    const dir = tempDir();
+    try {
+      const store = new RecordStore<Meta, Status>(dir, 'container', (m) => m.name);
+      await store.load();
+      const id = newId();
+      await store.add(id, { name: 'n' }, { state: 'exited' });
+      await assert.rejects(store.update(id, () => { throw new Error('cannot start an exited container'); }));
+      assert.equal(store.get(id)!.status.state, 'exited');
+      assert.equal(store.get(id)!.version, 1);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});

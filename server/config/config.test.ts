@@ -1,0 +1,27 @@
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { applyOverrides, defaultConfig, parseConfig } from './config';
+
+describe('config', () => {
+  it('has the documented defaults', () => {
+    const config = defaultConfig();
+    assert.equal(config.root, '/var/lib/corral');
+    assert.equal(config.state, '/run/corral');
+    assert.equal(config.listen, '/run/corral/corral.sock');
+    assert.equal(config.log_level, 'info');
+  });
+
+  it('names an unknown key, a bad value and bad TOML', () => {
+    assert.throws(() => parseConfig('colour = "red"', 'f.toml'), /f.toml: unknown key colour/);
+    assert.throws(() => parseConfig('root = "relative/dir"', 'f.toml'), /root must be an absolute path/);
+    assert.throws(() => parseConfig('root = 5', 'f.toml'), /root must be a string/);
+    assert.throws(() => parseConfig('root = ', 'f.toml'), /not valid TOML/);
+  });
+
+  it('lets flags override file values, validating them', () => {
+    const config = applyOverrides(parseConfig('log_level = "warn"', 'f.toml'), { log_level: 'debug', root: undefined });
+    assert.equal(config.log_level, 'debug');
+    assert.equal(config.root, '/var/lib/corral');
+    assert.throws(() => applyOverrides(config, { root: 'rel' }), /--root must be an absolute path/);
+  });
+});

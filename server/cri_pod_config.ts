@@ -1,0 +1,39 @@
+// CRI PodSandboxConfig → corral's PodConfig (the only place that reads the gRPC shape of it).
+import type { NamespaceOption__Output } from '../proto/generated/runtime/v1/NamespaceOption';
+import type { PodSandboxConfig__Output } from '../proto/generated/runtime/v1/PodSandboxConfig';
+import { InvalidArgumentError } from '../runtime/errors';
+import type { NamespaceOptions, PodConfig } from '../runtime/sandbox/pod_config';
+
+export function namespaceOptionsFromCri(options: NamespaceOption__Output | null | undefined): NamespaceOptions {
+  return {
+    network: options?.network ?? 'POD',
+    pid: options?.pid ?? 'CONTAINER',
+    ipc: options?.ipc ?? 'POD',
+    targetId: options?.target_id ?? '',
+  };
+}
+
+export function podConfigFromCri(config: PodSandboxConfig__Output | null, runtimeHandler: string): PodConfig {
+  if (!config) throw new InvalidArgumentError('pod sandbox config is required');
+  if (!config.metadata) throw new InvalidArgumentError('pod sandbox config.metadata is required');
+  const linux = config.linux;
+  const security = linux?.security_context;
+  if (security?.namespace_options?.userns_options && security.namespace_options.userns_options.mode === 'POD') {
+    throw new InvalidArgumentError('user namespaces for pods are not supported by corral yet');
+  }
+  const dns = config.dns_config;
+  return {
+    metadata: { ...config.metadata },
+    hostname: config.hostname,
+    logDirectory: config.log_directory,
+    dns: dns ? { servers: [...dns.servers], searches: [...dns.searches], options: [...dns.options] } : null,
+    portMappings: config.port_mappings.map((p) => ({ protocol: p.protocol, containerPort: p.container_port, hostPort: p.host_port, hostIp: p.host_ip })),
+    labels: { ...config.labels },
+    annotations: { ...config.annotations },
+    cgroupParent: linux?.cgroup_parent ?? '',
+    sysctls: { ...(linux?.sysctls ?? {}) },
+    namespaces: namespaceOptionsFromCri(security?.namespace_options),
+    privileged: security?.privileged ?? false,
+    runtimeHandler,
+  };
+}
