@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import { Duplex, Readable, Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
@@ -124,6 +125,37 @@ test('crictl port-forward reaches the pod\'s httpd', { skip: SKIP || (!CRICTL &&
       socket.once('error', reject);
     });
     assert.match(reply, /200 OK[\s\S]*hi-from-pod/);
+  } finally {
+    child.kill('SIGTERM');
+  }
+});
+
+function corralctl(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
+  const main = path.join(__dirname, '..', '..', 'cli', 'main.js');
+  const r = spawnSync(process.execPath, [main, '--endpoint', `unix://${world.daemon.dirs.socket}`, ...args], { input, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('corralctl exec -i streams stdin and returns the exit code; port-forward forwards', { skip: SKIP }, async () => {
+  const piped = corralctl(['exec', '-i', containerId, 'cat'], 'via corralctl\n');
+  assert.equal(piped.stdout, 'via corralctl\n', piped.stderr);
+  assert.equal(piped.status, 0);
+  assert.equal(corralctl(['exec', '-i', containerId, 'sh', '-c', 'exit 6'], '').status, 6);
+  const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'cli', 'main.js'), '--endpoint', `unix://${world.daemon.dirs.socket}`,
+    'port-forward', podId, `0:${HTTP_PORT}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const localPort = await new Promise<number>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => { const m = /127\.0\.0\.1:(\d+)/.exec(c.toString()); if (m) resolve(Number(m[1])); });
+      child.once('exit', (code) => reject(new Error(`corralctl port-forward exited ${code}`)));
+    });
+    const reply = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const socket = net.connect(localPort, '127.0.0.1', () => socket.write('GET /index.html HTTP/1.0\r\n\r\n'));
+      socket.on('data', (c: Buffer) => { text += c.toString(); });
+      socket.once('end', () => resolve(text));
+      socket.once('error', reject);
+    });
+    assert.match(reply, /hi-from-pod/);
   } finally {
     child.kill('SIGTERM');
   }
