@@ -5,6 +5,8 @@ import type { ContainerSpec, CreatedContainer, ExecResult, ExitInfo, ProcessRunt
 import { CONTAINER_STATE_FILE, type ContainerProcessState, readState, writeState } from './bundle_state';
 import { EXIT_FILE, readExitFile, writeLostExit } from './exit_file';
 import { runExecSync } from './exec_sync';
+import { startExecStream } from './exec_stream';
+import type { StdioOptions, StreamedExec } from '../streaming/contract';
 import { signalNumber } from './linux_names';
 import { containerMessage } from './messages';
 import { CONTROL_SOCKET, MAX_SOCKET_PATH, controlSocketPath, monitorCommand, waitMonitorClose } from './monitor_client';
@@ -77,6 +79,12 @@ export class NativeProcessRuntime implements ProcessRuntime {
     const state = await this.state(bundleDir);
     if (!(await isAlive(state.init))) throw new FailedPreconditionError(`container in ${bundleDir} is not running`);
     return runExecSync(this.helperPath, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process, timeoutMs);
+  }
+
+  async execStream(bundleDir: string, process: ProcessSpec, options: StdioOptions): Promise<StreamedExec> {
+    const state = await this.state(bundleDir);
+    if (!(await isAlive(state.init))) throw new FailedPreconditionError(`container in ${bundleDir} is not running`);
+    return startExecStream(this.helperPath, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process, options);
   }
 
   async isMonitorAlive(bundleDir: string): Promise<boolean> {
