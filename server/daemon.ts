@@ -65,10 +65,10 @@ async function openPodsAndContainers(config: CorralConfig, drivers: LifecycleDri
   const lifecycle = await openLifecycle(drivers, {
     root: config.root, state: config.state, rootfsMode: config.rootfs_mode, defaultCgroupParent: config.default_cgroup_parent,
   });
-  const { sandboxesLost, containers } = lifecycle.recovered;
+  const { sandboxesLost, containers, orphansRemoved } = lifecycle.recovered;
   log.info('pods and containers recovered', {
     pods: lifecycle.sandboxes.list().length, podsLost: sandboxesLost.length,
-    containersLive: containers.live.length, containersExitedMeanwhile: containers.exited.length, containersLost: containers.lost.length,
+    containersLive: containers.live.length, containersExitedMeanwhile: containers.exited.length, containersLost: containers.lost.length, orphansRemoved: orphansRemoved.length,
   });
   return lifecycle;
 }
