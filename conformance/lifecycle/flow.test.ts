@@ -21,6 +21,11 @@ async function exec(id: string, cmd: string[]): Promise<{ out: string; err: stri
 
 test('runp, create, start, exec, logs, ps, inspect, stop, rm, stopp, rmp', async () => {
   const client = world.daemon.client;
+  const events: string[] = [];
+  const stream = client.runtimeStream('GetContainerEvents', {});
+  stream.on('data', (event: { container_event_type: string }) => events.push(event.container_event_type));
+  stream.on('error', () => undefined);   // cancelled at the end
+  await new Promise((resolve) => stream.once('metadata', resolve));   // subscribed
   const logDir = path.join(world.daemon.dirs.base, 'logs');
   const pod = podConfig('flow', { log_directory: logDir });
   const { pod_sandbox_id: podId } = await client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' });
@@ -73,6 +78,9 @@ test('runp, create, start, exec, logs, ps, inspect, stop, rm, stopp, rmp', async
   await client.runtime('RemoveContainer', { container_id: id });
   assert.equal((await client.runtime('ListContainers', {})).containers.length, 0);
   assert.ok(await exists(path.join(logDir, 'app.log')), 'logs stay');
+
+  stream.cancel();
+  assert.deepEqual(events, ['CONTAINER_CREATED_EVENT', 'CONTAINER_STARTED_EVENT', 'CONTAINER_STOPPED_EVENT', 'CONTAINER_DELETED_EVENT']);
 
   await client.runtime('StopPodSandbox', { pod_sandbox_id: podId });
   assert.equal((await client.runtime('PodSandboxStatus', { pod_sandbox_id: podId, verbose: false })).status!.state, 'SANDBOX_NOTREADY');
