@@ -72,7 +72,7 @@ async function prepare(deps: ContainerDeps, pod: SandboxRecord, config: Containe
       undo.push('rootfs mount', () => deps.snapshots.unmount(rootfs));
     })(),
     deps.cgroups.create(cgroupPath).then((handle) => {
-      undo.push('cgroup', () => handle.remove());
+      undo.push('cgroup', () => handle.remove({ killRemaining: true }));
       return handle;
     }),
   ] as const);

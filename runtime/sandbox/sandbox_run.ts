@@ -70,9 +70,10 @@ async function prepare(deps: SandboxDeps, config: PodConfig, id: string, name: s
   const cgroupPath = `${cgroupParent}/${id}`;
   const makeCgroups = async () => {
     const cgroup = await deps.cgroups.create(cgroupPath);
-    undo.push('pod cgroup', () => cgroup.remove());
+    undo.push('pod cgroup', () => cgroup.remove({ killRemaining: true }));
     const infra = await deps.cgroups.create(`${cgroupPath}/infra`);
-    undo.push('infra cgroup', () => infra.remove());
+    // A failed start may leave its half-made process in the cgroup: killed, not waited for.
+    undo.push('infra cgroup', () => infra.remove({ killRemaining: true }));
   };
   const makeShm = async () => {
     if (shmPath !== ownShm) return;
