@@ -11,6 +11,8 @@ import type { DaemonFlags } from './flags';
 import { buildServer } from './grpc_server';
 import { OpenStreams } from './rpc_wrapper';
 import { prepareSocketPath } from './socket_path';
+import { defaultPidsLimit } from '../runtime/cgroups/from_config';
+import { StatsService } from '../runtime/stats/stats_service';
 import { lifecycleDrivers } from './lifecycle_drivers';
 import type { ServerContext } from './context';
 import { ImageService } from '../runtime/image/image_service';
@@ -39,12 +41,13 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
   await fs.mkdir(config.state, { recursive: true, mode: 0o711 });
   const lock = DaemonLock.acquire([config.root, config.state]);
   try {
-    const images = new ImageService({ root: config.root, registry: config.registry });
+    const images = new ImageService({ root: config.root, registry: config.registry, pinned: [config.sandbox_image] });
     await images.load();
     const nodeSettings = await NodeRuntimeSettings.load(config.root);
     const network = await podNetworkFromConfig(config, () => nodeSettings.podCidr);
-    const lifecycle = await openPodsAndContainers(config, lifecycleDrivers(images, network));
-    const ctx: ServerContext = { config, version, nodeSettings, network, images, lifecycle };
+    const lifecycle = await openPodsAndContainers(config, lifecycleDrivers(config, images, network));
+    const stats = new StatsService(lifecycle.containers);
+    const ctx: ServerContext = { config, version, nodeSettings, network, images, lifecycle, stats };
     const streams = new OpenStreams();
     const server = buildServer(ctx, moduleLogger('rpc'), streams);
     await prepareSocketPath(config.listen);
@@ -64,6 +67,7 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
 async function openPodsAndContainers(config: CorralConfig, drivers: LifecycleDrivers): Promise<Lifecycle> {
   const lifecycle = await openLifecycle(drivers, {
     root: config.root, state: config.state, rootfsMode: config.rootfs_mode, defaultCgroupParent: config.default_cgroup_parent,
+    defaultPidsLimit: defaultPidsLimit(config),
   });
   const { sandboxesLost, containers, orphansRemoved } = lifecycle.recovered;
   log.info('pods and containers recovered', {

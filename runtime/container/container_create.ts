@@ -16,6 +16,7 @@ import { allSteps, UndoStack } from '../undo_stack';
 import { containerName, type ContainerConfig } from './container_config';
 import type { ContainerDeps } from './container_deps';
 import type { ContainerImage, ContainerMeta } from './container_record';
+import { initialResources } from './container_resources';
 import { createdStatus } from './container_state';
 import { buildContainerSpec } from './spec/container_spec';
 
@@ -37,6 +38,8 @@ function targetPidNamespace(deps: ContainerDeps, config: ContainerConfig): strin
 
 export async function createContainer(deps: ContainerDeps, pod: SandboxRecord, config: ContainerConfig): Promise<string> {
   checkCanCreateContainer(pod.id, pod.status);
+  const resources = initialResources(config, deps.defaultPidsLimit);
+  deps.cgroups.validate(resources);   // bad limits fail before anything is made
   const image = deps.images.resolve(config.image.image);
   const id = newId();
   const name = containerName(pod.id, config.metadata);
@@ -44,6 +47,7 @@ export async function createContainer(deps: ContainerDeps, pod: SandboxRecord, c
   const undo = new UndoStack(log);
   try {
     const meta = await prepare(deps, pod, config, image, id, name, undo);
+    await deps.cgroups.open(meta.cgroupPath).apply(resources);
     const created = await deps.processes.create(meta.spec);
     undo.push('container processes', () => discardProcesses(deps, meta));
     await deps.store.add(id, meta, createdStatus(created.monitor, created.init));

@@ -41,6 +41,7 @@ function cgroupParentOf(deps: SandboxDeps, config: PodConfig): string {
 
 export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<string> {
   checkConfig(config);
+  if (config.resources) deps.cgroups.validate(config.resources);
   const cgroupParent = cgroupParentOf(deps, config);
   const id = newId();
   const name = sandboxName(config.metadata);
@@ -71,6 +72,7 @@ async function prepare(deps: SandboxDeps, config: PodConfig, id: string, name: s
   const makeCgroups = async () => {
     const cgroup = await deps.cgroups.create(cgroupPath);
     undo.push('pod cgroup', () => cgroup.remove({ killRemaining: true }));
+    if (config.resources) await cgroup.apply(config.resources);
     const infra = await deps.cgroups.create(`${cgroupPath}/infra`);
     // A failed start may leave its half-made process in the cgroup: killed, not waited for.
     undo.push('infra cgroup', () => infra.remove({ killRemaining: true }));

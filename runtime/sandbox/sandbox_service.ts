@@ -2,6 +2,7 @@
 // containers, the pod's mounts, cgroups and directory. Both are idempotent.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { CgroupResources } from '../cgroups/resources';
 import { nowNs } from '../clock';
 import { moduleLogger } from '../log';
 import { removeDirWithMountPoints } from '../safe_remove';
@@ -75,6 +76,13 @@ export class SandboxService {
   }
 
   /** NotFound for an unknown pod. */
+  /** UpdatePodSandboxResources: the pod cgroup's limits, applied live. */
+  async updateResources(idOrPrefix: string, resources: CgroupResources): Promise<void> {
+    const record = this.deps.store.resolve(idOrPrefix);
+    this.deps.cgroups.validate(resources);
+    await this.deps.cgroups.open(record.meta.cgroupPath).apply(resources);
+  }
+
   status(idOrPrefix: string): SandboxRecord {
     return this.deps.store.resolve(idOrPrefix);
   }

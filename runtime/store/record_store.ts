@@ -10,7 +10,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AlreadyExistsError, NotFoundError } from '../errors';
-import { resolveIdPrefix } from '../ids';
+import { isIdPrefix, resolveIdPrefix } from '../ids';
 import { readJsonIfExists, removeStaleTemps, writeJsonAtomic, fsyncDir } from './atomic_file';
 import { KeyedMutex } from './keyed_mutex';
 
@@ -92,8 +92,9 @@ export class RecordStore<M, S> {
     return this.records.get(id)!;
   }
 
-  /** Like resolve(), but undefined when nothing matches (for idempotent stop/remove). */
+  /** Like resolve(), but undefined when nothing matches, malformed IDs included (idempotent stop/remove). */
   find(idOrPrefix: string): StoredRecord<M, S> | undefined {
+    if (!isIdPrefix(idOrPrefix)) return undefined;
     try {
       return this.resolve(idOrPrefix);
     } catch (err) {
