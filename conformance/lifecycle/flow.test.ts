@@ -121,3 +121,35 @@ test('namespaces differ from the host\'s and are shared within the pod as asked'
   assert.equal((await client.runtime('ListContainers', {})).containers.length, 0);
   assert.deepEqual(mountsUnder(world.daemon.dirs.base), []);
 });
+
+test('the security context reaches the process and its execs: user, groups, caps, seccomp, no_new_privs', async () => {
+  const client = world.daemon.client;
+  const pod = podConfig('sec');
+  const { pod_sandbox_id: podId } = await client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' });
+  const config = containerConfig(world.images.busybox, 'locked', ['sleep', '1000'], {
+    linux: {
+      security_context: {
+        run_as_user: { value: 1000 }, supplemental_groups: [4242], no_new_privs: true,
+        capabilities: { drop_capabilities: ['ALL'], add_capabilities: ['NET_BIND_SERVICE'] },
+        seccomp: { profile_type: 'RuntimeDefault' },
+      },
+    },
+  });
+  const { container_id: id } = await client.runtime('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: pod });
+  await client.runtime('StartContainer', { container_id: id });
+  const status = (await exec(id, ['cat', '/proc/1/status'])).out;
+  assert.match(status, /^Uid:\s+1000\s/m);
+  assert.match(status, /^Groups:.*\b4242\b/m);
+  assert.match(status, /^Seccomp:\s+2$/m, 'the init runs under the RuntimeDefault filter');
+  assert.match(status, /^NoNewPrivs:\s+1$/m);
+  assert.match(status, /^CapBnd:\s+0000000000000400$/m, 'only CAP_NET_BIND_SERVICE is left');
+  assert.match((await exec(id, ['cat', '/proc/self/status'])).out, /^Seccomp:\s+2$/m, 'execs get the filter too');
+  assert.match((await exec(id, ['id'])).out, /uid=1000/);
+  const info = JSON.parse((await client.runtime('ContainerStatus', { container_id: id, verbose: true })).info.info!);
+  assert.equal(info.security.seccomp, 'runtime-default');
+  const privileged = containerConfig(world.images.busybox, 'root', ['true'], { linux: { security_context: { privileged: true } } });
+  await assert.rejects(client.runtime('CreateContainer', { pod_sandbox_id: podId, config: privileged, sandbox_config: pod }),
+    /INVALID_ARGUMENT.*privileged pod/);
+  await client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
+  assert.deepEqual(mountsUnder(world.daemon.dirs.base), []);
+});
