@@ -5,7 +5,7 @@ import { promises as fs, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  containerConfig, exists, isAlive, mountsUnder, podCgroupDirs, podConfig, startWorld, stopWorld, untilGone,
+  containerConfig, exists, grpcCode, isAlive, mountsUnder, podCgroupDirs, podConfig, startWorld, stopWorld, untilGone,
   type LifecycleWorld,
 } from './fixture';
 
@@ -152,4 +152,30 @@ test('the security context reaches the process and its execs: user, groups, caps
     /INVALID_ARGUMENT.*privileged pod/);
   await client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
   assert.deepEqual(mountsUnder(world.daemon.dirs.base), []);
+});
+
+/** Polls until `check` holds; gives up (failing) after many tries, so a broken case cannot hang. */
+async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.fail(`never happened: ${what}`);
+}
+
+test('ReopenContainerLog: after kubelet rotates the log, output goes to a new file', async () => {
+  const client = world.daemon.client;
+  const logDir = path.join(world.daemon.dirs.base, 'rotate');
+  const pod = podConfig('rotate', { log_directory: logDir });
+  const { pod_sandbox_id: podId } = await client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' });
+  const config = containerConfig(world.images.busybox, 'ticker', ['sh', '-c', 'while true; do echo tick; sleep 0.05; done']);
+  const { container_id: id } = await client.runtime('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: pod });
+  await client.runtime('StartContainer', { container_id: id });
+  const log = path.join(logDir, 'ticker.log');
+  await eventually('the first tick is logged', async () => (await fs.readFile(log, 'utf8').catch(() => '')).includes('tick'));
+  await fs.rename(log, `${log}.1`);
+  await client.runtime('ReopenContainerLog', { container_id: id });
+  await eventually('ticks reach the new file', async () => /stdout F tick/.test(await fs.readFile(log, 'utf8').catch(() => '')));
+  await client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
+  assert.equal(await grpcCode(client.runtime('ReopenContainerLog', { container_id: id })), 'NOT_FOUND');
 });
