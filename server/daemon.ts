@@ -80,10 +80,10 @@ async function openPodsAndContainers(config: CorralConfig, drivers: LifecycleDri
     root: config.root, state: config.state, rootfsMode: config.rootfs_mode, defaultCgroupParent: config.default_cgroup_parent,
     defaultPidsLimit: defaultPidsLimit(config),
   });
-  const { sandboxesLost, containers } = lifecycle.recovered;
+  const { sandboxesLost, containers, orphansRemoved } = lifecycle.recovered;
   log.info('pods and containers recovered', {
     pods: lifecycle.sandboxes.list().length, podsLost: sandboxesLost.length,
-    containersLive: containers.live.length, containersExitedMeanwhile: containers.exited.length, containersLost: containers.lost.length,
+    containersLive: containers.live.length, containersExitedMeanwhile: containers.exited.length, containersLost: containers.lost.length, orphansRemoved: orphansRemoved.length,
   });
   return lifecycle;
 }

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { runRemoteCommand } from '../../server/streaming/client/remote_command_client';
 import { forwardConnection, openPortForward } from '../../server/streaming/client/port_forward_client';
 import { Collector, openInput } from '../../server/streaming/testing/fixture';
-import { containerConfig, podConfig, startWorld, stopWorld, SKIP, type LifecycleWorld } from '../lifecycle/fixture';
+import { containerConfig, podConfig, startWorld, stopWorld, type LifecycleWorld } from '../lifecycle/fixture';
 
 const CRICTL = ['/usr/local/bin/crictl', '/opt/anchors/bin/crictl'].find((p) => existsSync(p));
 const HTTP_PORT = 8080;
@@ -19,7 +19,6 @@ let podId: string;
 let containerId: string;
 
 before(async () => {
-  if (SKIP) return;
   world = await startWorld('streaming');
   const pod = podConfig('streaming');
   podId = (await world.daemon.client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' })).pod_sandbox_id;
@@ -44,7 +43,7 @@ async function execUrl(cmd: string[], opts: { stdin?: boolean; tty?: boolean; st
   return r.url;
 }
 
-test('exec in the container: stdin piped through cat, exit codes reported', { skip: SKIP }, async () => {
+test('exec in the container: stdin piped through cat, exit codes reported', async () => {
   const stdout = new Collector();
   const ok = await runRemoteCommand(await execUrl(['cat'], { stdin: true }), { stdin: Readable.from([Buffer.from('in the pod\n')]), stdout, tty: false });
   assert.equal(ok.exitCode, 0);
@@ -55,7 +54,7 @@ test('exec in the container: stdin piped through cat, exit codes reported', { sk
   assert.equal(stderr.text, 'e\n');
 });
 
-test('exec with a tty: a terminal in the container, resized by the client', { skip: SKIP }, async () => {
+test('exec with a tty: a terminal in the container, resized by the client', async () => {
   const stdout = new Collector();
   const stdin = openInput();
   let ready: (send: (size: { width: number; height: number }) => void) => void = () => undefined;
@@ -70,7 +69,7 @@ test('exec with a tty: a terminal in the container, resized by the client', { sk
   assert.match(stdout.text, /\/dev\/pts\/\d+|not a tty/);
 });
 
-test('port-forward reaches a server on the pod loopback', { skip: SKIP }, async () => {
+test('port-forward reaches a server on the pod loopback', async () => {
   const { url } = await world.daemon.client.runtime('PortForward', { pod_sandbox_id: podId, port: [HTTP_PORT] });
   const session = await openPortForward(url);
   try {
@@ -96,7 +95,7 @@ function crictl(args: string[], input?: string): { status: number | null; stdout
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test('crictl exec -i (SPDY and WebSocket), exit codes, port-forward', { skip: SKIP || (!CRICTL && 'no crictl binary') }, async () => {
+test('crictl exec -i (SPDY and WebSocket), exit codes, port-forward', { skip: (!CRICTL && 'no crictl binary') }, async () => {
   const spdy = crictl(['exec', '-i', containerId, 'cat'], 'hi\n');
   assert.equal(spdy.stdout, 'hi\n', spdy.stderr);
   assert.equal(spdy.status, 0);
@@ -108,7 +107,7 @@ test('crictl exec -i (SPDY and WebSocket), exit codes, port-forward', { skip: SK
   assert.match(code.stderr, /command terminated with exit code 4/);
 });
 
-test('crictl port-forward reaches the pod\'s httpd', { skip: SKIP || (!CRICTL && 'no crictl binary') }, async () => {
+test('crictl port-forward reaches the pod\'s httpd', { skip: (!CRICTL && 'no crictl binary') }, async () => {
   const localPort = 20000 + (process.pid % 20000);
   const child = spawn(CRICTL as string, ['--runtime-endpoint', `unix://${world.daemon.dirs.socket}`, 'port-forward', podId, `${localPort}:${HTTP_PORT}`],
     { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -136,7 +135,7 @@ function corralctl(args: string[], input?: string): { status: number | null; std
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test('corralctl exec -i streams stdin and returns the exit code; port-forward forwards', { skip: SKIP }, async () => {
+test('corralctl exec -i streams stdin and returns the exit code; port-forward forwards', async () => {
   const piped = corralctl(['exec', '-i', containerId, 'cat'], 'via corralctl\n');
   assert.equal(piped.stdout, 'via corralctl\n', piped.stderr);
   assert.equal(piped.status, 0);
