@@ -17,6 +17,8 @@ import { lifecycleDrivers } from './lifecycle_drivers';
 import type { ServerContext } from './context';
 import { ImageService } from '../runtime/image/image_service';
 import { addMirrorFlag } from '../runtime/image/registry/hosts';
+import { StreamingService } from './streaming/service';
+import { LifecycleStreamingBackend } from '../runtime/streaming/lifecycle_backend';
 
 const log = moduleLogger('daemon');
 
@@ -40,24 +42,33 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
   await fs.mkdir(config.root, { recursive: true, mode: 0o711 });
   await fs.mkdir(config.state, { recursive: true, mode: 0o711 });
   const lock = DaemonLock.acquire([config.root, config.state]);
+  let streaming: StreamingService | undefined;
   try {
     const images = new ImageService({ root: config.root, registry: config.registry, pinned: [config.sandbox_image] });
     await images.load();
     const nodeSettings = await NodeRuntimeSettings.load(config.root);
     const network = await podNetworkFromConfig(config, () => nodeSettings.podCidr);
     const lifecycle = await openPodsAndContainers(config, lifecycleDrivers(config, images, network));
+    const podIds = new Set(lifecycle.sandboxes.list().map((record) => record.id));
+    await network.releaseOrphans((id) => podIds.has(id));
     const stats = new StatsService(lifecycle.containers);
-    const ctx: ServerContext = { config, version, nodeSettings, network, images, lifecycle, stats };
+    streaming = await StreamingService.start({
+      address: config.streaming.address, port: config.streaming.port,
+      idleTimeoutMs: config.streaming.idle_timeout_seconds * 1000,
+    }, new LifecycleStreamingBackend(lifecycle));
+    const ctx: ServerContext = { config, version, nodeSettings, network, images, lifecycle, stats, streaming };
     const streams = new OpenStreams();
     const server = buildServer(ctx, moduleLogger('rpc'), streams);
     await prepareSocketPath(config.listen);
     await bind(server, config.listen);
     await fs.chmod(config.listen, 0o660);
     log.info('corrald ready', { listen: config.listen, root: config.root, state: config.state, version });
+    const started = streaming;
     return {
-      stop: () => stopGracefully(server, streams, config.listen, lock).finally(() => { network.close(); lifecycle.close(); }),
+      stop: () => started.stop().then(() => stopGracefully(server, streams, config.listen, lock)).finally(() => { network.close(); lifecycle.close(); }),
     };
   } catch (err) {
+    await streaming?.stop();
     lock.release();
     throw err;
   }

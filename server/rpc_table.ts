@@ -31,6 +31,9 @@ import { containerStats } from './container_stats';
 import { containerStatsList } from './container_stats_list';
 import { sandboxStats } from './sandbox_stats';
 import { sandboxStatsList } from './sandbox_stats_list';
+import { containerExec } from './container_exec';
+import { containerAttach } from './container_attach';
+import { sandboxPortForward } from './sandbox_port_forward';
 
 export const RPC_TABLE: Record<string, RpcEntry> = {
   'RuntimeService.Version': { kind: 'unary', handler: runtimeVersion },
@@ -63,11 +66,13 @@ export const RPC_TABLE: Record<string, RpcEntry> = {
   'RuntimeService.ListContainerStats': { kind: 'unary', handler: containerStatsList },
   'RuntimeService.PodSandboxStats': { kind: 'unary', handler: sandboxStats },
   'RuntimeService.ListPodSandboxStats': { kind: 'unary', handler: sandboxStatsList },
+  'RuntimeService.Exec': { kind: 'unary', handler: containerExec },
+  'RuntimeService.Attach': { kind: 'unary', handler: containerAttach },
+  'RuntimeService.PortForward': { kind: 'unary', handler: sandboxPortForward },
 };
 
 /** Why a method is not served yet: the capability (issue) it arrives with. */
 export const PENDING_CAPABILITY: Record<string, string> = {
   CheckpointContainer: 'container checkpointing',
   ListMetricDescriptors: 'cgroup stats', ListPodSandboxMetrics: 'cgroup stats',
-  Exec: 'streaming', Attach: 'streaming', PortForward: 'streaming',
 };
