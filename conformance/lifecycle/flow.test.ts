@@ -5,7 +5,7 @@ import { promises as fs, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  containerConfig, exists, grpcCode, isAlive, mountsUnder, podCgroupDirs, podConfig, startWorld, stopWorld, untilGone,
+  containerConfig, eventually, exists, grpcCode, isAlive, mountsUnder, podCgroupDirs, podConfig, startWorld, stopWorld, untilGone,
   type LifecycleWorld,
 } from './fixture';
 
@@ -153,15 +153,6 @@ test('the security context reaches the process and its execs: user, groups, caps
   await client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
   assert.deepEqual(mountsUnder(world.daemon.dirs.base), []);
 });
-
-/** Polls until `check` holds; gives up (failing) after many tries, so a broken case cannot hang. */
-async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  assert.fail(`never happened: ${what}`);
-}
 
 test('ReopenContainerLog: after kubelet rotates the log, output goes to a new file', async () => {
   const client = world.daemon.client;
