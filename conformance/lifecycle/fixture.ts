@@ -110,6 +110,15 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** Polls until `check` holds; gives up (failing) after many tries, so a broken case cannot hang. */
+export async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
 /** Waits (without a deadline assertion) until the process is gone. */
 export async function untilGone(pid: number): Promise<void> {
   while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -2,10 +2,11 @@
 // stopp, rmp on the busybox test image, and what a user sees inside the container.
 import assert from 'node:assert/strict';
 import { promises as fs, readlinkSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  containerConfig, exists, grpcCode, isAlive, mountsUnder, podCgroupDirs, podConfig, startWorld, stopWorld, untilGone,
+  containerConfig, eventually, exists, grpcCode, isAlive, mountsUnder, podCgroupDirs, podConfig, startWorld, stopWorld, untilGone,
   type LifecycleWorld,
 } from './fixture';
 
@@ -154,15 +155,6 @@ test('the security context reaches the process and its execs: user, groups, caps
   assert.deepEqual(mountsUnder(world.daemon.dirs.base), []);
 });
 
-/** Polls until `check` holds; gives up (failing) after many tries, so a broken case cannot hang. */
-async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  assert.fail(`never happened: ${what}`);
-}
-
 test('ReopenContainerLog: after kubelet rotates the log, output goes to a new file', async () => {
   const client = world.daemon.client;
   const logDir = path.join(world.daemon.dirs.base, 'rotate');
@@ -178,4 +170,23 @@ test('ReopenContainerLog: after kubelet rotates the log, output goes to a new fi
   await eventually('ticks reach the new file', async () => /stdout F tick/.test(await fs.readFile(log, 'utf8').catch(() => '')));
   await client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
   assert.equal(await grpcCode(client.runtime('ReopenContainerLog', { container_id: id })), 'NOT_FOUND');
+});
+
+test('a host-network pod uses the host\'s network and UTS namespaces, hostname and resolv.conf', async () => {
+  const client = world.daemon.client;
+  const pod = podConfig('hostnet', { linux: { security_context: { namespace_options: { network: 'NODE', pid: 'CONTAINER', ipc: 'POD' } } } });
+  const { pod_sandbox_id: podId } = await client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' });
+  const config = containerConfig(world.images.busybox, 'h', ['sleep', '1000'], {
+    linux: { security_context: { namespace_options: { network: 'NODE', pid: 'CONTAINER', ipc: 'POD' } } },
+  });
+  const { container_id: id } = await client.runtime('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: pod });
+  await client.runtime('StartContainer', { container_id: id });
+  const ns = async (kind: string) => (await exec(id, ['readlink', `/proc/self/ns/${kind}`])).out.trim();
+  assert.equal(await ns('net'), readlinkSync('/proc/self/ns/net'));
+  assert.equal(await ns('uts'), readlinkSync('/proc/self/ns/uts'));
+  assert.notEqual(await ns('ipc'), readlinkSync('/proc/self/ns/ipc'));
+  assert.equal((await exec(id, ['hostname'])).out.trim(), os.hostname());
+  assert.equal((await exec(id, ['cat', '/etc/resolv.conf'])).out, await fs.readFile('/etc/resolv.conf', 'utf8'));
+  await client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
+  assert.deepEqual(mountsUnder(world.daemon.dirs.base), []);
 });

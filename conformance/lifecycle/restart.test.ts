@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  containerConfig, isAlive, mountsUnder, podConfig, restart, startWorld, stopWorld, untilGone,
+  containerConfig, eventually, isAlive, mountsUnder, podConfig, restart, startWorld, stopWorld, untilGone,
   type LifecycleWorld,
 } from './fixture';
 
@@ -38,12 +38,16 @@ test('containers survive a corrald crash; exits while it was down keep their rea
   const steadyPid = await pidOf(steady);
   const quitterPid = await pidOf(quitter);
 
+  const steadyLog = path.join(world.daemon.dirs.base, 'logs', 'steady.log');
   const dirs = world.daemon.dirs;
   await world.daemon.kill9();
   await fs.writeFile(path.join(hostDir, 'go'), '');
   await untilGone(quitterPid);
   assert.ok(isAlive(steadyPid), 'a crash of corrald leaves containers running');
+  const ticksWhileDown = (await fs.readFile(steadyLog, 'utf8')).split('\n').length;
   await restart(world, dirs);
+  await eventually('the log keeps growing after the restart',
+    async () => (await fs.readFile(steadyLog, 'utf8')).split('\n').length > ticksWhileDown + 2);
 
   const again = world.daemon.client;
   const steadyNow = (await again.runtime('ContainerStatus', { container_id: steady, verbose: false })).status!;

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { nowNs } from '../clock';
 import { NotFoundError } from '../errors';
 import { newId } from '../ids';
+import type { CgroupResources } from '../cgroups/resources';
 import type { ImageRecord } from '../image/contract';
 import { moduleLogger } from '../log';
 import { podFilePaths } from '../sandbox/pod_files';
@@ -46,8 +47,7 @@ export async function createContainer(deps: ContainerDeps, pod: SandboxRecord, c
   deps.store.reserveName(name, id);
   const undo = new UndoStack(log);
   try {
-    const meta = await prepare(deps, pod, config, image, id, name, undo);
-    await deps.cgroups.open(meta.cgroupPath).apply(resources);
+    const meta = await prepare(deps, pod, config, image, id, name, resources, undo);
     const created = await deps.processes.create({ ...meta.spec, process: containerProcess(meta) });
     undo.push('container processes', () => discardProcesses(deps, meta));
     await deps.store.add(id, meta, createdStatus(created.monitor, created.init));
@@ -61,7 +61,7 @@ export async function createContainer(deps: ContainerDeps, pod: SandboxRecord, c
 }
 
 async function prepare(deps: ContainerDeps, pod: SandboxRecord, config: ContainerConfig, image: ImageRecord,
-  id: string, name: string, undo: UndoStack): Promise<ContainerMeta> {
+  id: string, name: string, resources: CgroupResources, undo: UndoStack): Promise<ContainerMeta> {
   const containerDir = path.join(deps.containersDir, id);
   const rootfs = path.join(containerDir, 'rootfs');
   await fs.mkdir(rootfs, { recursive: true, mode: 0o700 });
@@ -75,8 +75,9 @@ async function prepare(deps: ContainerDeps, pod: SandboxRecord, config: Containe
       await deps.snapshots.mount(id, rootfs);
       undo.push('rootfs mount', () => deps.snapshots.unmount(rootfs));
     })(),
-    deps.cgroups.create(cgroupPath).then((handle) => {
+    deps.cgroups.create(cgroupPath).then(async (handle) => {
       undo.push('cgroup', () => handle.remove({ killRemaining: true }));
+      await handle.apply(resources);
       return handle;
     }),
   ] as const);

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { InvalidArgumentError } from '../../errors';
 import { containerMounts } from './container_mounts';
+import { withinOwnBoundingSet } from './own_capabilities';
 import { containerNamespaces, infraNamespaces } from './namespaces';
 import { processArgs, processEnv } from './process_args';
 import { resolveInRoot } from './root_file';
@@ -66,4 +67,13 @@ test('files in a rootfs are read without following links out of it', async () =>
   } finally {
     await fs.rm(root, { recursive: true, force: true });
   }
+});
+
+test('capabilities are limited to what corrald itself holds', () => {
+  const all = ['CAP_CHOWN', 'CAP_SYS_ADMIN', 'CAP_SYS_RESOURCE'];
+  const caps = { bounding: all, effective: all, permitted: all, inheritable: [], ambient: ['CAP_SYS_RESOURCE'] };
+  const withoutSysResource = ~(1n << 24n);
+  const held = withinOwnBoundingSet(caps, withoutSysResource);
+  assert.deepEqual(held.bounding, ['CAP_CHOWN', 'CAP_SYS_ADMIN']);
+  assert.deepEqual(held.ambient, []);
 });

@@ -10,6 +10,7 @@ import { resolveProcessUser } from '../../security/process_user';
 import type { ContainerConfig } from '../container_config';
 import { containerMounts, type PodMountSources } from './container_mounts';
 import { containerNamespaces, type PinnedNamespaces } from './namespaces';
+import { withinOwnBoundingSet } from './own_capabilities';
 import { processArgs, processEnv } from './process_args';
 import { readFileInRoot } from './root_file';
 
@@ -80,7 +81,7 @@ export async function buildContainerSpec(inputs: ContainerSpecInputs): Promise<{
       stdin: config.stdin,
       stdinOnce: config.stdinOnce,
       noNewPrivileges: security.noNewPrivileges,
-      capabilities: security.capabilities,
+      capabilities: withinOwnBoundingSet(security.capabilities),
       rlimits: [],
       ...(security.seccompFilter ? { seccompFilter: security.seccompFilter } : {}),
     },
