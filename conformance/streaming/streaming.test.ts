@@ -160,3 +160,35 @@ test('corralctl exec -i streams stdin and returns the exit code; port-forward fo
     child.kill('SIGTERM');
   }
 });
+
+/** A container reading its stdin (stdin_once: it ends when the attached client closes stdin). */
+async function startEchoContainer(name: string): Promise<string> {
+  const pod = podConfig('streaming');
+  const config = containerConfig(world.images.busybox, name, ['sh', '-c', 'echo ready; while read l; do echo "got:$l"; done; echo bye'],
+    { stdin: true, stdin_once: true, tty: false });
+  const id = (await world.daemon.client.runtime('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: pod })).container_id;
+  await world.daemon.client.runtime('StartContainer', { container_id: id });
+  return id;
+}
+
+test('attach: output as it is produced, input reaches the container, stdin_once ends it', { skip: SKIP }, async () => {
+  const id = await startEchoContainer('echo1');
+  const { url } = await world.daemon.client.runtime('Attach', { container_id: id, stdin: true, stdout: true, stderr: true, tty: false });
+  const stdin = openInput();
+  const stdout = new Collector();
+  const running = runRemoteCommand(url, { stdin, stdout, stderr: new Collector(), tty: false });
+  stdin.write('one\n');
+  await stdout.waitFor('got:one');
+  stdin.write('two\n');
+  await stdout.waitFor('got:two');
+  stdin.end();
+  const result = await running;
+  assert.equal(result.exitCode, 0);
+  await stdout.waitFor('bye');
+});
+
+test('crictl attach -i', { skip: SKIP || (!CRICTL && 'no crictl binary') }, async () => {
+  const id = await startEchoContainer('echo2');
+  const r = crictl(['attach', '-i', id], 'from crictl\n');
+  assert.match(r.stdout, /got:from crictl/, r.stderr);
+});
