@@ -4,12 +4,13 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Duplex, Readable, Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { runRemoteCommand } from '../../server/streaming/client/remote_command_client';
 import { forwardConnection, openPortForward } from '../../server/streaming/client/port_forward_client';
-import { Collector, openInput } from '../../server/streaming/testing/fixture';
+import { Collector, eventually, openInput } from '../../server/streaming/testing/fixture';
+import { dialSpdy } from '../../server/streaming/client/spdy_dial';
 import { containerConfig, podConfig, startWorld, stopWorld, SKIP, type LifecycleWorld } from '../lifecycle/fixture';
 
 const CRICTL = ['/usr/local/bin/crictl', '/opt/anchors/bin/crictl'].find((p) => existsSync(p));
@@ -191,4 +192,39 @@ test('crictl attach -i', { skip: SKIP || (!CRICTL && 'no crictl binary') }, asyn
   const id = await startEchoContainer('echo2');
   const r = crictl(['attach', '-i', id], 'from crictl\n');
   assert.match(r.stdout, /got:from crictl/, r.stderr);
+});
+
+test('crictl exec -it sh: an interactive shell at the size of the user terminal', { skip: SKIP || (!CRICTL && 'no crictl binary') }, async () => {
+  // script(1) gives crictl a terminal, as a user's shell would.
+  const command = `stty cols 77 rows 22; ${CRICTL} --runtime-endpoint unix://${world.daemon.dirs.socket} exec -it ${containerId} sh`;
+  const r = spawnSync('script', ['-qfec', command, '/dev/null'], { input: 'echo hi-$((40+2)); stty size\nexit 3\n', encoding: 'utf8', timeout: 60_000 });
+  assert.match(r.stdout, /hi-42/);
+  assert.match(r.stdout, /22 77/);
+  assert.match(r.stdout, /command terminated with exit code 3/);
+});
+
+/** Children of corrald (the exec helpers it spawned). */
+function corraldChildren(): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+    try {
+      return Number(readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]) === world.daemon.pid;
+    } catch {
+      return false;
+    }
+  }).map(Number);
+}
+
+test('a client that disconnects mid-exec leaves no process in the container and no helper', { skip: SKIP }, async () => {
+  const before = corraldChildren();
+  const { session } = await dialSpdy(await execUrl(['sh', '-c', 'echo $$; exec sleep 600'], { stdin: true }), ['v4.channel.k8s.io']);
+  const open = (type: string) => session.openStream(new Map([['streamtype', type]]));
+  await open('error');
+  await open('stdin');
+  const stdout = await open('stdout');
+  const pid = (await new Promise<string>((resolve) => stdout.once('data', (c: Buffer) => resolve(c.toString())))).trim();
+  const alive = async () => (await world.daemon.client.runtime('ExecSync', { container_id: containerId, cmd: ['kill', '-0', pid], timeout: 5 })).exit_code === 0;
+  assert.ok(await alive());
+  session.destroy();
+  await eventually(async () => !(await alive()), `exec'd process ${pid} ended in the container`);
+  await eventually(() => corraldChildren().every((p) => before.includes(p)), 'exec helper gone');
 });
