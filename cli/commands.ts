@@ -22,6 +22,7 @@ import { execCommand } from './commands/exec';
 import { logsCommand } from './commands/logs';
 import { stoppCommand } from './commands/stopp';
 import { rmpCommand } from './commands/rmp';
+import { statsCommand } from './commands/stats';
 import { attachCommand } from './commands/attach';
 import { portForwardCommand } from './commands/port_forward';
 
@@ -48,6 +49,7 @@ export const COMMANDS: Command[] = [
   logsCommand,
   stoppCommand,
   rmpCommand,
+  statsCommand,
   attachCommand,
   portForwardCommand,
 ];

@@ -1,7 +1,13 @@
 // CRI PodSandboxConfig → corral's PodConfig (the only place that reads the gRPC shape of it).
+import type { LinuxContainerResources__Output } from '../proto/generated/runtime/v1/LinuxContainerResources';
+import { podResources } from '../runtime/cgroups/pod_resources';
+import type { CgroupResources } from '../runtime/cgroups/resources';
+import { resourcesFromCri } from './cri_resources';
 import type { NamespaceOption__Output } from '../proto/generated/runtime/v1/NamespaceOption';
 import type { PodSandboxConfig__Output } from '../proto/generated/runtime/v1/PodSandboxConfig';
+import type { SecurityProfile__Output } from '../proto/generated/runtime/v1/SecurityProfile';
 import { InvalidArgumentError } from '../runtime/errors';
+import type { SecurityProfileRequest } from '../runtime/security/security_profile';
 import type { NamespaceOptions, PodConfig } from '../runtime/sandbox/pod_config';
 
 export function namespaceOptionsFromCri(options: NamespaceOption__Output | null | undefined): NamespaceOptions {
@@ -11,6 +17,11 @@ export function namespaceOptionsFromCri(options: NamespaceOption__Output | null 
     ipc: options?.ipc ?? 'POD',
     targetId: options?.target_id ?? '',
   };
+}
+
+/** CRI SecurityProfile (seccomp, AppArmor) → the security library's request; absent → null. */
+export function profileFromCri(profile: SecurityProfile__Output | null | undefined): SecurityProfileRequest | null {
+  return profile ? { profileType: profile.profile_type, localhostRef: profile.localhost_ref } : null;
 }
 
 export function podConfigFromCri(config: PodSandboxConfig__Output | null, runtimeHandler: string): PodConfig {
@@ -34,6 +45,19 @@ export function podConfigFromCri(config: PodSandboxConfig__Output | null, runtim
     sysctls: { ...(linux?.sysctls ?? {}) },
     namespaces: namespaceOptionsFromCri(security?.namespace_options),
     privileged: security?.privileged ?? false,
+    seccomp: profileFromCri(security?.seccomp),
+    seccompProfilePath: security?.seccomp_profile_path ?? '',
+    apparmor: profileFromCri(security?.apparmor),
+    apparmorProfile: '',
     runtimeHandler,
+    resources: podResourcesFromCri(linux?.resources, linux?.overhead),
   };
+}
+
+/** The pod cgroup's limits: the containers' sum (resources) plus the runtime class overhead. */
+export function podResourcesFromCri(resources: LinuxContainerResources__Output | null | undefined,
+  overhead: LinuxContainerResources__Output | null | undefined): CgroupResources | undefined {
+  if (!resources) return undefined;
+  const total = podResources(resourcesFromCri(resources), resourcesFromCri(overhead));
+  return Object.values(total).some((v) => v !== undefined) ? total : undefined;
 }

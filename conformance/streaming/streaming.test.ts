@@ -11,7 +11,7 @@ import { runRemoteCommand } from '../../server/streaming/client/remote_command_c
 import { forwardConnection, openPortForward } from '../../server/streaming/client/port_forward_client';
 import { Collector, eventually, openInput } from '../../server/streaming/testing/fixture';
 import { dialSpdy } from '../../server/streaming/client/spdy_dial';
-import { containerConfig, podConfig, startWorld, stopWorld, SKIP, type LifecycleWorld } from '../lifecycle/fixture';
+import { containerConfig, podConfig, startWorld, stopWorld, type LifecycleWorld } from '../lifecycle/fixture';
 
 const CRICTL = ['/usr/local/bin/crictl', '/opt/anchors/bin/crictl'].find((p) => existsSync(p));
 const HTTP_PORT = 8080;
@@ -20,7 +20,6 @@ let podId: string;
 let containerId: string;
 
 before(async () => {
-  if (SKIP) return;
   world = await startWorld('streaming');
   const pod = podConfig('streaming');
   podId = (await world.daemon.client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' })).pod_sandbox_id;
@@ -45,7 +44,7 @@ async function execUrl(cmd: string[], opts: { stdin?: boolean; tty?: boolean; st
   return r.url;
 }
 
-test('exec in the container: stdin piped through cat, exit codes reported', { skip: SKIP }, async () => {
+test('exec in the container: stdin piped through cat, exit codes reported', async () => {
   const stdout = new Collector();
   const ok = await runRemoteCommand(await execUrl(['cat'], { stdin: true }), { stdin: Readable.from([Buffer.from('in the pod\n')]), stdout, tty: false });
   assert.equal(ok.exitCode, 0);
@@ -56,7 +55,7 @@ test('exec in the container: stdin piped through cat, exit codes reported', { sk
   assert.equal(stderr.text, 'e\n');
 });
 
-test('exec with a tty: a terminal in the container, resized by the client', { skip: SKIP }, async () => {
+test('exec with a tty: a terminal in the container, resized by the client', async () => {
   const stdout = new Collector();
   const stdin = openInput();
   let ready: (send: (size: { width: number; height: number }) => void) => void = () => undefined;
@@ -71,7 +70,7 @@ test('exec with a tty: a terminal in the container, resized by the client', { sk
   assert.match(stdout.text, /\/dev\/pts\/\d+|not a tty/);
 });
 
-test('port-forward reaches a server on the pod loopback', { skip: SKIP }, async () => {
+test('port-forward reaches a server on the pod loopback', async () => {
   const { url } = await world.daemon.client.runtime('PortForward', { pod_sandbox_id: podId, port: [HTTP_PORT] });
   const session = await openPortForward(url);
   try {
@@ -97,7 +96,7 @@ function crictl(args: string[], input?: string): { status: number | null; stdout
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test('crictl exec -i (SPDY and WebSocket), exit codes, port-forward', { skip: SKIP || (!CRICTL && 'no crictl binary') }, async () => {
+test('crictl exec -i (SPDY and WebSocket), exit codes, port-forward', { skip: !CRICTL && 'no crictl binary' }, async () => {
   const spdy = crictl(['exec', '-i', containerId, 'cat'], 'hi\n');
   assert.equal(spdy.stdout, 'hi\n', spdy.stderr);
   assert.equal(spdy.status, 0);
@@ -109,7 +108,7 @@ test('crictl exec -i (SPDY and WebSocket), exit codes, port-forward', { skip: SK
   assert.match(code.stderr, /command terminated with exit code 4/);
 });
 
-test('crictl port-forward reaches the pod\'s httpd', { skip: SKIP || (!CRICTL && 'no crictl binary') }, async () => {
+test('crictl port-forward reaches the pod\'s httpd', { skip: !CRICTL && 'no crictl binary' }, async () => {
   const localPort = 20000 + (process.pid % 20000);
   const child = spawn(CRICTL as string, ['--runtime-endpoint', `unix://${world.daemon.dirs.socket}`, 'port-forward', podId, `${localPort}:${HTTP_PORT}`],
     { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -137,7 +136,7 @@ function corralctl(args: string[], input?: string): { status: number | null; std
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test('corralctl exec -i streams stdin and returns the exit code; port-forward forwards', { skip: SKIP }, async () => {
+test('corralctl exec -i streams stdin and returns the exit code; port-forward forwards', async () => {
   const piped = corralctl(['exec', '-i', containerId, 'cat'], 'via corralctl\n');
   assert.equal(piped.stdout, 'via corralctl\n', piped.stderr);
   assert.equal(piped.status, 0);
@@ -172,7 +171,7 @@ async function startEchoContainer(name: string): Promise<string> {
   return id;
 }
 
-test('attach: output as it is produced, input reaches the container, stdin_once ends it', { skip: SKIP }, async () => {
+test('attach: output as it is produced, input reaches the container, stdin_once ends it', async () => {
   const id = await startEchoContainer('echo1');
   const { url } = await world.daemon.client.runtime('Attach', { container_id: id, stdin: true, stdout: true, stderr: true, tty: false });
   const stdin = openInput();
@@ -188,13 +187,13 @@ test('attach: output as it is produced, input reaches the container, stdin_once 
   await stdout.waitFor('bye');
 });
 
-test('crictl attach -i', { skip: SKIP || (!CRICTL && 'no crictl binary') }, async () => {
+test('crictl attach -i', { skip: !CRICTL && 'no crictl binary' }, async () => {
   const id = await startEchoContainer('echo2');
   const r = crictl(['attach', '-i', id], 'from crictl\n');
   assert.match(r.stdout, /got:from crictl/, r.stderr);
 });
 
-test('crictl exec -it sh: an interactive shell at the size of the user terminal', { skip: SKIP || (!CRICTL && 'no crictl binary') }, async () => {
+test('crictl exec -it sh: an interactive shell at the size of the user terminal', { skip: !CRICTL && 'no crictl binary' }, async () => {
   // script(1) gives crictl a terminal, as a user's shell would.
   const command = `stty cols 77 rows 22; ${CRICTL} --runtime-endpoint unix://${world.daemon.dirs.socket} exec -it ${containerId} sh`;
   const r = spawnSync('script', ['-qfec', command, '/dev/null'], { input: 'echo hi-$((40+2)); stty size\nexit 3\n', encoding: 'utf8', timeout: 60_000 });
@@ -214,7 +213,7 @@ function corraldChildren(): number[] {
   }).map(Number);
 }
 
-test('a client that disconnects mid-exec leaves no process in the container and no helper', { skip: SKIP }, async () => {
+test('a client that disconnects mid-exec leaves no process in the container and no helper', async () => {
   const before = corraldChildren();
   const { session } = await dialSpdy(await execUrl(['sh', '-c', 'echo $$; exec sleep 600'], { stdin: true }), ['v4.channel.k8s.io']);
   const open = (type: string) => session.openStream(new Map([['streamtype', type]]));

@@ -1,6 +1,9 @@
 // What a container is asked to be, in corral's own terms (server/ converts the CRI
 // ContainerConfig into this).
+import type { CgroupResources } from '../cgroups/resources';
 import type { NamespaceOptions } from '../sandbox/pod_config';
+import type { CapabilityRequest } from '../security/capabilities';
+import type { SecurityProfileRequest } from '../security/security_profile';
 
 export interface ContainerMetadata { name: string; attempt: number }
 
@@ -22,7 +25,6 @@ export interface MountRequest {
   propagation: MountPropagation;
 }
 
-export interface CapabilityRequest { add: string[]; drop: string[]; addAmbient: string[] }
 
 export interface SecurityRequest {
   capabilities: CapabilityRequest | null;
@@ -36,6 +38,12 @@ export interface SecurityRequest {
   noNewPrivs: boolean;
   maskedPaths: string[];
   readonlyPaths: string[];
+  supplementalGroupsPolicy: 'Merge' | 'Strict';
+  seccomp: SecurityProfileRequest | null;
+  /** The deprecated string form ("runtime/default", "unconfined", "localhost/<path>"). */
+  seccompProfilePath: string;
+  apparmor: SecurityProfileRequest | null;
+  apparmorProfile: string;
 }
 
 export interface ContainerConfig {
@@ -55,6 +63,8 @@ export interface ContainerConfig {
   /** "" for the image's (or SIGTERM), else e.g. "SIGQUIT". */
   stopSignal: string;
   security: SecurityRequest;
+  /** cgroup limits from linux.resources (undefined: none asked). */
+  resources?: CgroupResources;
 }
 
 /** Unique within its pod: name_attempt. */

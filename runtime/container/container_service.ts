@@ -1,5 +1,6 @@
 // The container verbs. Each is short: find, lock, guard, act, save. Exits are learnt by one
 // watcher per live container (and by every status read), so a state never lags behind reality.
+import type { CgroupResources } from '../cgroups/resources';
 import { nowNs, rfc3339ToNs } from '../clock';
 import { DeadlineExceededError, FailedPreconditionError, InvalidArgumentError } from '../errors';
 import { moduleLogger } from '../log';
@@ -10,8 +11,9 @@ import type { ContainerConfig } from './container_config';
 import { createContainer } from './container_create';
 import type { ContainerDeps } from './container_deps';
 import { exitRecordOf, recordExit, refreshExit } from './container_exit';
+import { updateResources } from './container_resources';
 import { stopProcesses } from './container_kill';
-import type { ContainerRecord } from './container_record';
+import { containerProcess, type ContainerRecord } from './container_record';
 import { canExec, canStop, toRunning, type ContainerState } from './container_state';
 
 const log = moduleLogger('container');
@@ -102,6 +104,11 @@ export class ContainerService {
     this.deps.events.publish({ containerId: record.id, podId: meta.podId, kind: 'deleted', at: nowNs() });
   }
 
+  /** UpdateContainerResources: applied live to the cgroup, then shown by status. */
+  async updateResources(idOrPrefix: string, update: CgroupResources): Promise<void> {
+    await updateResources(this.deps, this.deps.store.resolve(idOrPrefix).id, update);
+  }
+
   /** NotFound for an unknown container; the state is made current from the monitor's exit file. */
   async status(idOrPrefix: string): Promise<ContainerRecord> {
     return refreshExit(this.deps, this.deps.store.resolve(idOrPrefix));
@@ -119,7 +126,8 @@ export class ContainerService {
     const record = await this.status(idOrPrefix);
     if (!canExec(record.status)) throw new FailedPreconditionError(`container ${record.id} is ${record.status.state}, not running`);
     if (cmd.length === 0) throw new InvalidArgumentError('exec needs a command');
-    const process = { ...record.meta.spec.process, args: cmd, tty: false, stdin: false, stdinOnce: false };
+    // Exec'd processes get the container's user, capabilities and seccomp filter, as runc does.
+    const process = { ...containerProcess(record.meta), args: cmd, tty: false, stdin: false, stdinOnce: false };
     const result = await this.deps.processes.execSync(record.meta.bundleDir, process, Math.max(0, timeoutSeconds) * 1000);
     if (result.timedOut) throw new DeadlineExceededError(`command ${JSON.stringify(cmd)} timed out after ${timeoutSeconds}s`);
     return result;

@@ -64,7 +64,7 @@ export class NativeProcessRuntime implements ProcessRuntime {
       const exit = await readExitFile(bundleDir);
       if (exit) return exit;
       signal?.throwIfAborted();
-      if (!(await isAlive(state.monitor))) return (await readExitFile(bundleDir)) ?? writeLostExit(bundleDir);
+      if (!(await isAlive(state.monitor))) return (await readExitFile(bundleDir)) ?? this.lost(bundleDir, state);
       await waitMonitorClose(bundleDir, signal);
       // The monitor unlinks its socket after the exit file: a retry finds one or the other.
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -105,6 +105,13 @@ export class NativeProcessRuntime implements ProcessRuntime {
     }
   }
 
+  /** The monitor died without an exit record: nobody holds the init's output or status any more,
+   *  so end it rather than leave an unmanaged process running. */
+  private async lost(bundleDir: string, state: ContainerProcessState): Promise<ExitInfo> {
+    await signalProcess(state.init, signalNumber('SIGKILL'));
+    return writeLostExit(bundleDir);
+  }
+
   private async state(bundleDir: string): Promise<ContainerProcessState> {
     const state = await readState<ContainerProcessState>(bundleDir, CONTAINER_STATE_FILE);
     if (!state) throw new NotFoundError(`no container process in ${bundleDir}`);
@@ -114,8 +121,8 @@ export class NativeProcessRuntime implements ProcessRuntime {
 
 /** Bundle and log directories, and the host paths of bind mounts kubelet expects created. */
 async function prepareBundle(spec: ContainerSpec): Promise<void> {
-  if (!path.isAbsolute(spec.bundleDir) || !path.isAbsolute(spec.rootfs)) {
-    throw new InvalidArgumentError('bundleDir and rootfs must be absolute paths');
+  if (!path.isAbsolute(spec.bundleDir) || !path.isAbsolute(spec.rootfs) || (spec.logPath && !path.isAbsolute(spec.logPath))) {
+    throw new InvalidArgumentError('bundleDir, rootfs and logPath must be absolute paths');
   }
   if (Buffer.byteLength(controlSocketPath(spec.bundleDir)) > MAX_SOCKET_PATH) {
     throw new InvalidArgumentError(`bundle path ${spec.bundleDir} is too long for a unix socket`);
