@@ -227,3 +227,21 @@ test('a client that disconnects mid-exec leaves no process in the container and 
   await eventually(async () => !(await alive()), `exec'd process ${pid} ended in the container`);
   await eventually(() => corraldChildren().every((p) => before.includes(p)), 'exec helper gone');
 });
+
+test('attach to a tty container: its terminal, resized by the client', async () => {
+  const pod = podConfig('streaming');
+  const config = containerConfig(world.images.busybox, 'term', ['sh', '-c', 'read x; stty size; read y'], { stdin: true, tty: true });
+  const id = (await world.daemon.client.runtime('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: pod })).container_id;
+  await world.daemon.client.runtime('StartContainer', { container_id: id });
+  const { url } = await world.daemon.client.runtime('Attach', { container_id: id, stdin: true, stdout: true, stderr: false, tty: true });
+  const stdin = openInput();
+  const stdout = new Collector();
+  let ready: (send: (size: { width: number; height: number }) => void) => void = () => undefined;
+  const resizer = new Promise<(size: { width: number; height: number }) => void>((resolve) => { ready = resolve; });
+  const running = runRemoteCommand(url, { stdin, stdout, tty: true, onResizer: (send) => ready(send) });
+  (await resizer)({ width: 55, height: 19 });
+  stdin.write('go\n');
+  await stdout.waitFor('19 55');
+  stdin.write('done\n');
+  assert.equal((await running).exitCode, 0);
+});
