@@ -30,7 +30,8 @@ export class StreamingServer {
   constructor(private readonly cache: RequestCache, private readonly backend: StreamingBackend, private readonly settings: StreamingServerSettings) {
     this.server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => this.onPlainRequest(req, res));
     this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade({ req, socket, head }));
-    this.server.on('clientError', (_err, socket: Duplex) => rejectUpgrade(socket, 400, 'bad request'));
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) =>
+      (err.code === 'HPE_HEADER_OVERFLOW' ? rejectUpgrade(socket, 431, 'request headers too large') : rejectUpgrade(socket, 400, 'bad request')));
   }
 
   async start(): Promise<void> {
