@@ -108,14 +108,17 @@ test('crictl exec -i (SPDY and WebSocket), exit codes, port-forward', { skip: !C
   assert.match(code.stderr, /command terminated with exit code 4/);
 });
 
-test('crictl port-forward reaches the pod\'s httpd', { skip: !CRICTL && 'no crictl binary' }, async () => {
-  const localPort = 20000 + (process.pid % 20000);
-  const child = spawn(CRICTL as string, ['--runtime-endpoint', `unix://${world.daemon.dirs.socket}`, 'port-forward', podId, `${localPort}:${HTTP_PORT}`],
+for (const transport of ['spdy', 'websocket']) {
+test(`crictl port-forward -r ${transport} reaches the pod's httpd`, { skip: !CRICTL && 'no crictl binary' }, async () => {
+  const localPort = 20000 + (process.pid % 20000) + (transport === 'spdy' ? 0 : 1);
+  const child = spawn(CRICTL as string, ['--runtime-endpoint', `unix://${world.daemon.dirs.socket}`, 'port-forward', '-r', transport, podId, `${localPort}:${HTTP_PORT}`],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (c: Buffer) => { if (c.toString().includes('Forwarding')) resolve(); });
-      child.once('exit', (code) => reject(new Error(`crictl port-forward exited ${code}`)));
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+      child.once('exit', (code) => reject(new Error(`crictl port-forward exited ${code}: ${err}`)));
     });
     const reply = await new Promise<string>((resolve, reject) => {
       let text = '';
@@ -129,6 +132,7 @@ test('crictl port-forward reaches the pod\'s httpd', { skip: !CRICTL && 'no cric
     child.kill('SIGTERM');
   }
 });
+}
 
 function corralctl(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
   const main = path.join(__dirname, '..', '..', 'cli', 'main.js');

@@ -7,13 +7,14 @@ import type { Duplex } from 'node:stream';
 import { moduleLogger } from '../../runtime/log';
 import type { StreamingBackend } from '../../runtime/streaming/contract';
 import type { RemoteCommandChannels } from './channels';
-import { runPortForward } from './port_forward';
+import { runPortForward, servePortForward } from './port_forward';
 import { runAttach, runExec } from './remote_command';
 import type { RequestCache, StreamingRequest } from './request_cache';
 import { openSpdyChannels, type ChannelTimeouts } from './spdy_channels';
 import { isWebSocketUpgrade, type UpgradeRequest } from './spdy_upgrade';
 import { rejectUpgrade } from './upgrade_response';
 import { openWebSocketChannels } from './websocket_channels';
+import { openSpdyTunnel } from './websocket_tunnel';
 
 const log = moduleLogger('streaming');
 
@@ -79,8 +80,9 @@ export class StreamingServer {
 
   private async serve(up: UpgradeRequest, request: StreamingRequest): Promise<void> {
     if (request.kind === 'portforward') {
-      if (isWebSocketUpgrade(up.req)) { rejectUpgrade(up.socket, 400, 'port forwarding is served over SPDY only'); return; }
-      await runPortForward(up, this.backend, request.podSandboxId, this.settings, log);
+      if (!isWebSocketUpgrade(up.req)) { await runPortForward(up, this.backend, request.podSandboxId, this.settings, log); return; }
+      const session = await openSpdyTunnel(up, this.settings.idleTimeoutMs);
+      if (session) await servePortForward(session, this.backend, request.podSandboxId, this.settings, log);
       return;
     }
     const channels = await this.openChannels(up, request.options);
