@@ -20,6 +20,8 @@ export interface SpdySessionOptions {
 }
 
 const DEFAULT_MAX_STREAMS = 256;
+/** How long a gracefully closed connection may take to hand its last bytes to the peer. */
+const LINGER_MS = 10_000;
 
 /**
  * Events: 'stream' (SpdyStream opened by the peer, server role; call accept() or reject()),
@@ -112,9 +114,14 @@ export class SpdySession extends EventEmitter implements StreamTransport {
     this.streams.clear();
     this.compressor.close();
     this.decompressor.close();
-    if (!this.socket.writableEnded) this.socket.end();
-    // Give the kernel a moment to flush a final GOAWAY before tearing the socket down.
-    setImmediate(() => this.socket.destroy());
+    if (err) {
+      this.socket.destroy();
+    } else {
+      // A graceful end: what is queued (last output, status, GOAWAY) still reaches the peer; a
+      // peer that never takes it is cut off after a while.
+      if (!this.socket.writableEnded) this.socket.end();
+      setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
+    }
     this.emit('close', err);
   }
 
