@@ -35,13 +35,15 @@ describe('volume mount propagation', () => {
     mount('--bind', source, source);
     mount(propagation === 'PROPAGATION_PRIVATE' ? '--make-rprivate' : '--make-rshared', source);
     const client = world.daemon.client;
-    const { pod_sandbox_id: podId } = await client.runtime('RunPodSandbox', { config: podConfig(`prop-${propagation.length}`) });
+    // Propagation needs a privileged container (critest's createPrivilegedPodSandbox), hence a privileged pod.
+    const pod = podConfig(`prop-${propagation.length}`, { linux: { security_context: { privileged: true } } });
+    const { pod_sandbox_id: podId } = await client.runtime('RunPodSandbox', { config: pod });
     try {
       const config = containerConfig(world.images.busybox, 'prop', ['sleep', '1000'], {
         linux: { security_context: { privileged: true } },
         mounts: [{ container_path: source, host_path: source, propagation }],
       });
-      const { container_id: id } = await client.runtime('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: podConfig('prop') });
+      const { container_id: id } = await client.runtime('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: pod });
       await client.runtime('StartContainer', { container_id: id });
       const { info } = await client.runtime('ContainerStatus', { container_id: id, verbose: true });
       const rootfs = JSON.parse(info.info!).runtimeSpec.rootfs as string;
