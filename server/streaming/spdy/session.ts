@@ -2,6 +2,7 @@
 // pings, GOAWAY, and an idle timer. The server role accepts peer streams (the Kubernetes
 // streaming protocols have the client open every stream); the client role opens them.
 import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
   FrameReader, RstStatus, SpdyProtocolError, encodeData, encodeGoAway, encodePing, encodeRstStream,
@@ -54,6 +55,8 @@ export class SpdySession extends EventEmitter implements StreamTransport {
       this.idleTimer = setTimeout(() => this.destroy(new Error('connection idle timeout')), options.idleTimeoutMs);
     }
     socket.setMaxListeners(0); // every stream waiting for 'drain' listens once
+    // Frames are small and interactive (keystrokes, statuses): no Nagle delay.
+    (socket as Partial<Socket>).setNoDelay?.(true);
     socket.on('data', (chunk: Buffer) => this.onBytes(chunk));
     // Frames already read are still being handled (header blocks decode asynchronously): the
     // session ends after them, so a reply or FIN that arrived just before EOF is not lost.
