@@ -4,12 +4,13 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Duplex, Readable, Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { runRemoteCommand } from '../../server/streaming/client/remote_command_client';
 import { forwardConnection, openPortForward } from '../../server/streaming/client/port_forward_client';
-import { Collector, openInput } from '../../server/streaming/testing/fixture';
+import { Collector, eventually, openInput } from '../../server/streaming/testing/fixture';
+import { dialSpdy } from '../../server/streaming/client/spdy_dial';
 import { containerConfig, podConfig, startWorld, stopWorld, type LifecycleWorld } from '../lifecycle/fixture';
 
 const CRICTL = ['/usr/local/bin/crictl', '/opt/anchors/bin/crictl'].find((p) => existsSync(p));
@@ -95,7 +96,7 @@ function crictl(args: string[], input?: string): { status: number | null; stdout
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test('crictl exec -i (SPDY and WebSocket), exit codes, port-forward', { skip: (!CRICTL && 'no crictl binary') }, async () => {
+test('crictl exec -i (SPDY and WebSocket), exit codes, port-forward', { skip: !CRICTL && 'no crictl binary' }, async () => {
   const spdy = crictl(['exec', '-i', containerId, 'cat'], 'hi\n');
   assert.equal(spdy.stdout, 'hi\n', spdy.stderr);
   assert.equal(spdy.status, 0);
@@ -107,14 +108,17 @@ test('crictl exec -i (SPDY and WebSocket), exit codes, port-forward', { skip: (!
   assert.match(code.stderr, /command terminated with exit code 4/);
 });
 
-test('crictl port-forward reaches the pod\'s httpd', { skip: (!CRICTL && 'no crictl binary') }, async () => {
-  const localPort = 20000 + (process.pid % 20000);
-  const child = spawn(CRICTL as string, ['--runtime-endpoint', `unix://${world.daemon.dirs.socket}`, 'port-forward', podId, `${localPort}:${HTTP_PORT}`],
+for (const transport of ['spdy', 'websocket']) {
+test(`crictl port-forward -r ${transport} reaches the pod's httpd`, { skip: !CRICTL && 'no crictl binary' }, async () => {
+  const localPort = 20000 + (process.pid % 20000) + (transport === 'spdy' ? 0 : 1);
+  const child = spawn(CRICTL as string, ['--runtime-endpoint', `unix://${world.daemon.dirs.socket}`, 'port-forward', '-r', transport, podId, `${localPort}:${HTTP_PORT}`],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (c: Buffer) => { if (c.toString().includes('Forwarding')) resolve(); });
-      child.once('exit', (code) => reject(new Error(`crictl port-forward exited ${code}`)));
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+      child.once('exit', (code) => reject(new Error(`crictl port-forward exited ${code}: ${err}`)));
     });
     const reply = await new Promise<string>((resolve, reject) => {
       let text = '';
@@ -128,6 +132,7 @@ test('crictl port-forward reaches the pod\'s httpd', { skip: (!CRICTL && 'no cri
     child.kill('SIGTERM');
   }
 });
+}
 
 function corralctl(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
   const main = path.join(__dirname, '..', '..', 'cli', 'main.js');
@@ -158,4 +163,89 @@ test('corralctl exec -i streams stdin and returns the exit code; port-forward fo
   } finally {
     child.kill('SIGTERM');
   }
+});
+
+/** A container reading its stdin (stdin_once: it ends when the attached client closes stdin). */
+async function startEchoContainer(name: string): Promise<string> {
+  const pod = podConfig('streaming');
+  const config = containerConfig(world.images.busybox, name, ['sh', '-c', 'echo ready; while read l; do echo "got:$l"; done; echo bye'],
+    { stdin: true, stdin_once: true, tty: false });
+  const id = (await world.daemon.client.runtime('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: pod })).container_id;
+  await world.daemon.client.runtime('StartContainer', { container_id: id });
+  return id;
+}
+
+test('attach: output as it is produced, input reaches the container, stdin_once ends it', async () => {
+  const id = await startEchoContainer('echo1');
+  const { url } = await world.daemon.client.runtime('Attach', { container_id: id, stdin: true, stdout: true, stderr: true, tty: false });
+  const stdin = openInput();
+  const stdout = new Collector();
+  const running = runRemoteCommand(url, { stdin, stdout, stderr: new Collector(), tty: false });
+  stdin.write('one\n');
+  await stdout.waitFor('got:one');
+  stdin.write('two\n');
+  await stdout.waitFor('got:two');
+  stdin.end();
+  const result = await running;
+  assert.equal(result.exitCode, 0);
+  await stdout.waitFor('bye');
+});
+
+test('crictl attach -i', { skip: !CRICTL && 'no crictl binary' }, async () => {
+  const id = await startEchoContainer('echo2');
+  const r = crictl(['attach', '-i', id], 'from crictl\n');
+  assert.match(r.stdout, /got:from crictl/, r.stderr);
+});
+
+test('crictl exec -it sh: an interactive shell at the size of the user terminal', { skip: !CRICTL && 'no crictl binary' }, async () => {
+  // script(1) gives crictl a terminal, as a user's shell would.
+  const command = `stty cols 77 rows 22; ${CRICTL} --runtime-endpoint unix://${world.daemon.dirs.socket} exec -it ${containerId} sh`;
+  const r = spawnSync('script', ['-qfec', command, '/dev/null'], { input: 'echo hi-$((40+2)); stty size\nexit 3\n', encoding: 'utf8', timeout: 60_000 });
+  assert.match(r.stdout, /hi-42/);
+  assert.match(r.stdout, /22 77/);
+  assert.match(r.stdout, /command terminated with exit code 3/);
+});
+
+/** Children of corrald (the exec helpers it spawned). */
+function corraldChildren(): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+    try {
+      return Number(readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]) === world.daemon.pid;
+    } catch {
+      return false;
+    }
+  }).map(Number);
+}
+
+test('a client that disconnects mid-exec leaves no process in the container and no helper', async () => {
+  const before = corraldChildren();
+  const { session } = await dialSpdy(await execUrl(['sh', '-c', 'echo $$; exec sleep 600'], { stdin: true }), ['v4.channel.k8s.io']);
+  const open = (type: string) => session.openStream(new Map([['streamtype', type]]));
+  await open('error');
+  await open('stdin');
+  const stdout = await open('stdout');
+  const pid = (await new Promise<string>((resolve) => stdout.once('data', (c: Buffer) => resolve(c.toString())))).trim();
+  const alive = async () => (await world.daemon.client.runtime('ExecSync', { container_id: containerId, cmd: ['kill', '-0', pid], timeout: 5 })).exit_code === 0;
+  assert.ok(await alive());
+  session.destroy();
+  await eventually(async () => !(await alive()), `exec'd process ${pid} ended in the container`);
+  await eventually(() => corraldChildren().every((p) => before.includes(p)), 'exec helper gone');
+});
+
+test('attach to a tty container: its terminal, resized by the client', async () => {
+  const pod = podConfig('streaming');
+  const config = containerConfig(world.images.busybox, 'term', ['sh', '-c', 'read x; stty size; read y'], { stdin: true, tty: true });
+  const id = (await world.daemon.client.runtime('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: pod })).container_id;
+  await world.daemon.client.runtime('StartContainer', { container_id: id });
+  const { url } = await world.daemon.client.runtime('Attach', { container_id: id, stdin: true, stdout: true, stderr: false, tty: true });
+  const stdin = openInput();
+  const stdout = new Collector();
+  let ready: (send: (size: { width: number; height: number }) => void) => void = () => undefined;
+  const resizer = new Promise<(size: { width: number; height: number }) => void>((resolve) => { ready = resolve; });
+  const running = runRemoteCommand(url, { stdin, stdout, tty: true, onResizer: (send) => ready(send) });
+  (await resizer)({ width: 55, height: 19 });
+  stdin.write('go\n');
+  await stdout.waitFor('19 55');
+  stdin.write('done\n');
+  assert.equal((await running).exitCode, 0);
 });

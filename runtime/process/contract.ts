@@ -1,7 +1,7 @@
 // What sandbox and container lifecycle code needs from the process layer (implemented in
 // runtime/process/ on top of the native helper and the per-container monitor in native/helper/).
 // Shaped after the OCI runtime spec, but only what CRI needs.
-import type { StdioOptions, StreamedExec } from '../streaming/contract';
+import type { StdioOptions, StreamedAttach, StreamedExec } from '../streaming/contract';
 
 export type NamespaceKind = 'net' | 'ipc' | 'uts' | 'pid';
 
@@ -112,6 +112,11 @@ export interface ProcessRuntime {
    * when options.tty). Optional: a runtime without it serves ExecSync only.
    */
   execStream?(bundleDir: string, process: ProcessSpec, options: StdioOptions): Promise<StreamedExec>;
+  /**
+   * Connects to the running container's stdio through its monitor (output as it is produced,
+   * input, terminal size). stdinOnce: closing the client's stdin closes the container's.
+   */
+  attachStream?(bundleDir: string, options: StdioOptions, stdinOnce: boolean): Promise<StreamedAttach>;
   /** After a corrald restart: is the monitor still alive (so the container is running or exiting)? */
   isMonitorAlive(bundleDir: string): Promise<boolean>;
   /** Removes what create() left in bundleDir once the container has exited; idempotent. */

@@ -11,7 +11,7 @@ export function controlSocketPath(bundleDir: string): string {
   return path.join(bundleDir, CONTROL_SOCKET);
 }
 
-function connect(bundleDir: string): Promise<net.Socket> {
+export function connectMonitor(bundleDir: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = net.createConnection(controlSocketPath(bundleDir));
     socket.once('connect', () => resolve(socket));
@@ -21,7 +21,7 @@ function connect(bundleDir: string): Promise<net.Socket> {
 
 /** Sends one command and resolves with the words after "ok"; "error …" rejects. */
 export async function monitorCommand(bundleDir: string, command: string): Promise<string[]> {
-  const socket = await connect(bundleDir);
+  const socket = await connectMonitor(bundleDir);
   return new Promise((resolve, reject) => {
     let text = '';
     socket.setEncoding('utf8');
@@ -44,7 +44,7 @@ export async function monitorCommand(bundleDir: string, command: string): Promis
 export async function waitMonitorClose(bundleDir: string, signal?: AbortSignal): Promise<void> {
   let socket: net.Socket;
   try {
-    socket = await connect(bundleDir);
+    socket = await connectMonitor(bundleDir);
   } catch {
     return;
   }

@@ -6,7 +6,8 @@ import { CONTAINER_STATE_FILE, type ContainerProcessState, readState, writeState
 import { EXIT_FILE, readExitFile, writeLostExit } from './exit_file';
 import { runExecSync } from './exec_sync';
 import { startExecStream } from './exec_stream';
-import type { StdioOptions, StreamedExec } from '../streaming/contract';
+import type { StdioOptions, StreamedAttach, StreamedExec } from '../streaming/contract';
+import { attachToMonitor } from './attach_stream';
 import { signalNumber } from './linux_names';
 import { containerMessage } from './messages';
 import { CONTROL_SOCKET, MAX_SOCKET_PATH, controlSocketPath, monitorCommand, waitMonitorClose } from './monitor_client';
@@ -85,6 +86,12 @@ export class NativeProcessRuntime implements ProcessRuntime {
     const state = await this.state(bundleDir);
     if (!(await isAlive(state.init))) throw new FailedPreconditionError(`container in ${bundleDir} is not running`);
     return startExecStream(this.helperPath, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process, options);
+  }
+
+  async attachStream(bundleDir: string, options: StdioOptions, stdinOnce: boolean): Promise<StreamedAttach> {
+    const state = await this.state(bundleDir);
+    if (!(await isAlive(state.init))) throw new FailedPreconditionError(`container in ${bundleDir} is not running`);
+    return attachToMonitor(bundleDir, options, stdinOnce);
   }
 
   async isMonitorAlive(bundleDir: string): Promise<boolean> {

@@ -1,13 +1,14 @@
 // The streaming backend of a real corrald: containers and pods come from the lifecycle stores,
-// exec runs through the process runtime's helper, port-forward dials inside the pod's pinned
-// network namespace (or the host's loopback for host-network pods).
+// exec runs through the process runtime's helper, attach through the container's monitor,
+// port-forward dials inside the pod's pinned network namespace (or the host's loopback for
+// host-network pods).
 import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { FailedPreconditionError, UnimplementedError } from '../errors';
 import type { Lifecycle } from '../lifecycle';
 import { canExec } from '../container/container_state';
 import { isHostNetwork } from '../sandbox/pod_files';
-import type { ExecOptions, StreamedAttach, StreamedExec, StreamingBackend } from './contract';
+import type { ExecOptions, StdioOptions, StreamedAttach, StreamedExec, StreamingBackend } from './contract';
 import { dialInNetns } from './netns_dial';
 
 export class LifecycleStreamingBackend implements StreamingBackend {
@@ -33,8 +34,11 @@ export class LifecycleStreamingBackend implements StreamingBackend {
     return processes.execStream(record.meta.bundleDir, process, options);
   }
 
-  async attach(): Promise<StreamedAttach> {
-    throw new UnimplementedError('attach needs the container monitor to serve its stdio (not built yet)');
+  async attach(containerId: string, options: StdioOptions): Promise<StreamedAttach> {
+    const record = await this.lifecycle.containers.status(containerId);
+    const processes = this.lifecycle.containers.deps.processes;
+    if (!processes.attachStream) throw new UnimplementedError('this process runtime cannot attach');
+    return processes.attachStream(record.meta.bundleDir, options, record.meta.spec.process.stdinOnce);
   }
 
   async portForward(podSandboxId: string, port: number): Promise<Duplex> {

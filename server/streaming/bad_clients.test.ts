@@ -3,6 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { containerExec } from '../container_exec';
@@ -89,4 +90,31 @@ test('a client that never reads: the session times out and the process is ended'
   await ended;
   await eventually(() => !fs.existsSync(`/proc/${pid}`), `process ${pid} ended`);
   await stillServes();
+});
+
+function rawRequest(url: string, headerBytes: number): Promise<string> {
+  const { port, pathname } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), '127.0.0.1', () => {
+      socket.write(`POST ${pathname} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n` +
+        `X-Stream-Protocol-Version: v4.channel.k8s.io\r\nX-Padding: ${'a'.repeat(headerBytes)}\r\n\r\n`);
+    });
+    let text = '';
+    socket.on('data', (c: Buffer) => { text += c.toString(); });
+    socket.on('close', () => resolve(text));
+    socket.on('error', () => undefined);
+  });
+}
+
+test('oversized request headers are refused before any session starts', async () => {
+  const reply = await rawRequest(await execUrl(['true']), 64 * 1024);
+  assert.match(reply, /^HTTP\/1\.1 431/);
+  await stillServes();
+});
+
+test('a plain request (no upgrade) to a valid token gets 400 and uses the token up; unknown paths 404', async () => {
+  const url = await execUrl(['true']);
+  assert.equal((await fetch(url)).status, 400);
+  assert.equal((await fetch(url)).status, 404);
+  assert.equal((await fetch(url.replace(/\/exec\//, '/nothing/'))).status, 404);
 });

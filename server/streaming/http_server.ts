@@ -7,13 +7,14 @@ import type { Duplex } from 'node:stream';
 import { moduleLogger } from '../../runtime/log';
 import type { StreamingBackend } from '../../runtime/streaming/contract';
 import type { RemoteCommandChannels } from './channels';
-import { runPortForward } from './port_forward';
+import { runPortForward, servePortForward } from './port_forward';
 import { runAttach, runExec } from './remote_command';
 import type { RequestCache, StreamingRequest } from './request_cache';
 import { openSpdyChannels, type ChannelTimeouts } from './spdy_channels';
 import { isWebSocketUpgrade, type UpgradeRequest } from './spdy_upgrade';
 import { rejectUpgrade } from './upgrade_response';
 import { openWebSocketChannels } from './websocket_channels';
+import { openSpdyTunnel } from './websocket_tunnel';
 
 const log = moduleLogger('streaming');
 
@@ -30,7 +31,8 @@ export class StreamingServer {
   constructor(private readonly cache: RequestCache, private readonly backend: StreamingBackend, private readonly settings: StreamingServerSettings) {
     this.server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => this.onPlainRequest(req, res));
     this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade({ req, socket, head }));
-    this.server.on('clientError', (_err, socket: Duplex) => rejectUpgrade(socket, 400, 'bad request'));
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) =>
+      (err.code === 'HPE_HEADER_OVERFLOW' ? rejectUpgrade(socket, 431, 'request headers too large') : rejectUpgrade(socket, 400, 'bad request')));
   }
 
   async start(): Promise<void> {
@@ -78,8 +80,9 @@ export class StreamingServer {
 
   private async serve(up: UpgradeRequest, request: StreamingRequest): Promise<void> {
     if (request.kind === 'portforward') {
-      if (isWebSocketUpgrade(up.req)) { rejectUpgrade(up.socket, 400, 'port forwarding is served over SPDY only'); return; }
-      await runPortForward(up, this.backend, request.podSandboxId, this.settings, log);
+      if (!isWebSocketUpgrade(up.req)) { await runPortForward(up, this.backend, request.podSandboxId, this.settings, log); return; }
+      const session = await openSpdyTunnel(up, this.settings.idleTimeoutMs);
+      if (session) await servePortForward(session, this.backend, request.podSandboxId, this.settings, log);
       return;
     }
     const channels = await this.openChannels(up, request.options);

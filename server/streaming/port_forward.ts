@@ -12,10 +12,14 @@ import type { ChannelTimeouts } from './spdy_channels';
 
 interface StreamPair { requestId: string; port: number; data?: SpdyStream; error?: SpdyStream; timer: NodeJS.Timeout }
 
+/** PortForward over a SPDY/3.1 upgrade. */
 export async function runPortForward(up: UpgradeRequest, backend: StreamingBackend, podSandboxId: string, timeouts: ChannelTimeouts, log: Logger): Promise<void> {
   const upgraded = upgradeToSpdy(up, SPDY_PORT_FORWARD_PROTOCOLS, { idleTimeoutMs: timeouts.idleTimeoutMs });
-  if (!upgraded) return;
-  const { session } = upgraded;
+  if (upgraded) await servePortForward(upgraded.session, backend, podSandboxId, timeouts, log);
+}
+
+/** Serves one port-forward session, whatever carries its SPDY frames (a socket or a WebSocket tunnel). */
+export async function servePortForward(session: SpdySession, backend: StreamingBackend, podSandboxId: string, timeouts: ChannelTimeouts, log: Logger): Promise<void> {
   const pairs = new Map<string, StreamPair>();
   const connections = new Set<Duplex>();
   const forward = (pair: StreamPair) => void forwardPair(pair, backend, podSandboxId, connections, log);

@@ -1,7 +1,8 @@
 /* The control socket <bundle>/ctl.sock: one line per command, one line per answer.
      start   → "ok <startedAt>" once execve happened, or "error <why>"
      reopen  → "ok" once the log file is reopened
-     wait    → no answer; the connection closes when the container has exited */
+     wait    → no answer; the connection closes when the container has exited
+     attach  → "ok", then attach frames both ways (attach.c) until either side closes */
 #define _GNU_SOURCE
 #include "monitor.h"
 #include "sync.h"
@@ -95,6 +96,9 @@ static void run_command(struct monitor *m, struct client *c, const char *line)
 		control_reply(c, reply);
 	} else if (strcmp(line, "wait") == 0) {
 		c->wants_exit = 1;
+	} else if (strcmp(line, "attach") == 0) {
+		c->attached = 1;
+		control_reply(c, "ok\n");
 	} else {
 		control_reply(c, "error unknown command\n");
 	}
@@ -112,12 +116,20 @@ void control_read(struct monitor *m, struct client *c)
 	c->len += (size_t)n;
 	c->buf[c->len] = 0;
 	char *nl;
-	while ((nl = strchr(c->buf, '\n'))) {
+	while (!c->attached && (nl = strchr(c->buf, '\n'))) {
 		*nl = 0;
 		run_command(m, c, c->buf);
 		c->len -= (size_t)(nl + 1 - c->buf);
 		memmove(c->buf, nl + 1, c->len + 1);
 	}
-	if (c->len == sizeof c->buf - 1)
+	if (c->attached) {
+		size_t used = attach_consume(m, c);
+		if (c->fd < 0)
+			return;
+		c->len -= used;
+		memmove(c->buf, c->buf + used, c->len);
+		c->buf[c->len] = 0;
+	} else if (c->len >= 64) {
 		close_client(c);   /* no command is that long */
+	}
 }

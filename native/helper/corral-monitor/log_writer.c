@@ -74,6 +74,8 @@ int log_feed(struct log_writer *log, enum log_stream_kind kind, int fd)
 	if (n <= 0)   /* EOF, or EIO on a pty whose other side is gone */
 		return 0;
 	st->len += (size_t)n;
+	if (log->on_read)
+		log->on_read(log->on_read_ctx, kind, st->buf + st->len - (size_t)n, (size_t)n);
 	emit_lines(log, kind);
 	return 1;
 }

@@ -29,6 +29,8 @@ static int setup(struct monitor *m, const struct spec *s, struct err *err)
 	m->sync_fd = m->listen_fd = m->signal_fd = -1;
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		m->clients[i].fd = -1;
+	m->log.on_read = attach_broadcast;
+	m->log.on_read_ctx = m;
 	if (log_open(&m->log, s->log_path ? s->log_path : "", err) < 0 || control_listen(m, err) < 0)
 		return -1;
 	return stdio_create(s, &m->io, err);

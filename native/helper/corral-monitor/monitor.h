@@ -22,6 +22,9 @@ struct log_writer {
 	int fd;                          /* -1: output is discarded */
 	char path[PATH_MAX];
 	struct log_stream streams[STREAMS];
+	/* Called with every chunk read, before it is cut into log lines (attach). */
+	void (*on_read)(void *ctx, enum log_stream_kind kind, const char *data, size_t len);
+	void *on_read_ctx;
 };
 
 struct stdio_fds {
@@ -31,7 +34,8 @@ struct stdio_fds {
 
 enum start_state { START_WAITING, START_RELEASED, START_DONE, START_FAILED };
 
-struct client { int fd; int wants_start; int wants_exit; char buf[64]; size_t len; };
+/* A control connection; after "attach" it carries attach frames (attach.c) both ways. */
+struct client { int fd; int wants_start; int wants_exit; int attached; char buf[8192]; size_t len; };
 
 struct monitor {
 	char bundle[PATH_MAX];
@@ -49,6 +53,7 @@ int log_open(struct log_writer *log, const char *path, struct err *err);
 int log_reopen(struct log_writer *log, struct err *err);
 /* Reads what is available on fd into the stream: 1 data, 0 EOF, -1 nothing yet (EAGAIN). */
 int log_feed(struct log_writer *log, enum log_stream_kind kind, int fd);
+
 /* Writes out any unterminated line (at exit). */
 void log_flush(struct log_writer *log);
 
@@ -68,6 +73,11 @@ int control_listen(struct monitor *m, struct err *err);
 void control_accept(struct monitor *m);
 void control_read(struct monitor *m, struct client *c);
 void control_reply(struct client *c, const char *text);
+
+/* Sends output just read to every attached client. */
+void attach_broadcast(void *monitor, enum log_stream_kind kind, const char *data, size_t len);
+/* Applies the whole attach frames buffered for the client; returns the bytes used. */
+size_t attach_consume(struct monitor *m, struct client *c);
 
 int write_exit_file(const char *bundle, int status, const char *started_at, struct err *err);
 

@@ -46,6 +46,8 @@ void stdio_close_child_ends(struct stdio_fds *io)
 	}
 	if (io->out_r >= 0)
 		fcntl(io->out_r, F_SETFL, O_NONBLOCK);
+	if (io->stdin_w >= 0)
+		fcntl(io->stdin_w, F_SETFL, O_NONBLOCK);   /* attach input is best effort, never blocking */
 	if (io->err_r >= 0)
 		fcntl(io->err_r, F_SETFL, O_NONBLOCK);
 }

@@ -2,6 +2,7 @@
 // pings, GOAWAY, and an idle timer. The server role accepts peer streams (the Kubernetes
 // streaming protocols have the client open every stream); the client role opens them.
 import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
   FrameReader, RstStatus, SpdyProtocolError, encodeData, encodeGoAway, encodePing, encodeRstStream,
@@ -20,6 +21,8 @@ export interface SpdySessionOptions {
 }
 
 const DEFAULT_MAX_STREAMS = 256;
+/** How long a gracefully closed connection may take to hand its last bytes to the peer. */
+const LINGER_MS = 10_000;
 
 /**
  * Events: 'stream' (SpdyStream opened by the peer, server role; call accept() or reject()),
@@ -52,6 +55,8 @@ export class SpdySession extends EventEmitter implements StreamTransport {
       this.idleTimer = setTimeout(() => this.destroy(new Error('connection idle timeout')), options.idleTimeoutMs);
     }
     socket.setMaxListeners(0); // every stream waiting for 'drain' listens once
+    // Frames are small and interactive (keystrokes, statuses): no Nagle delay.
+    (socket as Partial<Socket>).setNoDelay?.(true);
     socket.on('data', (chunk: Buffer) => this.onBytes(chunk));
     // Frames already read are still being handled (header blocks decode asynchronously): the
     // session ends after them, so a reply or FIN that arrived just before EOF is not lost.
@@ -112,9 +117,14 @@ export class SpdySession extends EventEmitter implements StreamTransport {
     this.streams.clear();
     this.compressor.close();
     this.decompressor.close();
-    if (!this.socket.writableEnded) this.socket.end();
-    // Give the kernel a moment to flush a final GOAWAY before tearing the socket down.
-    setImmediate(() => this.socket.destroy());
+    if (err) {
+      this.socket.destroy();
+    } else {
+      // A graceful end: what is queued (last output, status, GOAWAY) still reaches the peer; a
+      // peer that never takes it is cut off after a while.
+      if (!this.socket.writableEnded) this.socket.end();
+      setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
+    }
     this.emit('close', err);
   }
 
