@@ -22,6 +22,7 @@ import { execCommand } from './commands/exec';
 import { logsCommand } from './commands/logs';
 import { stoppCommand } from './commands/stopp';
 import { rmpCommand } from './commands/rmp';
+import { statsCommand } from './commands/stats';
 
 export const COMMANDS: Command[] = [
   versionCommand,
@@ -46,4 +47,5 @@ export const COMMANDS: Command[] = [
   logsCommand,
   stoppCommand,
   rmpCommand,
+  statsCommand,
 ];

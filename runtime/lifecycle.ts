@@ -33,6 +33,8 @@ export interface LifecycleSettings {
   state: string;
   rootfsMode: ContainerSpec['rootfsMode'];
   defaultCgroupParent: string;
+  /** pids.max for containers that set none. */
+  defaultPidsLimit?: number;
 }
 
 export interface Lifecycle {
@@ -53,7 +55,7 @@ export async function openLifecycle(drivers: LifecycleDrivers, settings: Lifecyc
     store: containerStore, sandboxes: sandboxStore, processes: drivers.processes, cgroups: drivers.cgroups,
     images: drivers.images, snapshots: drivers.snapshots, events,
     // Short: the monitors' unix sockets live below it.
-    containersDir: path.join(settings.state, 'c'), rootfsMode: settings.rootfsMode,
+    containersDir: path.join(settings.state, 'c'), rootfsMode: settings.rootfsMode, defaultPidsLimit: settings.defaultPidsLimit,
   });
   const sandboxes = new SandboxService({
     store: sandboxStore, containers, infra: drivers.infra, cgroups: drivers.cgroups, network: drivers.network,

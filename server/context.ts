@@ -4,6 +4,8 @@ import type { NodeRuntimeSettings } from '../runtime/node_settings';
 import type { ImageService } from '../runtime/image/image_service';
 import type { CniPodNetwork } from '../runtime/network/pod_network';
 import type { Lifecycle } from '../runtime/lifecycle';
+import type { StatsService } from '../runtime/stats/stats_service';
+import type { StreamingService } from './streaming/service';
 
 export interface ServerContext {
   readonly config: CorralConfig;
@@ -16,4 +18,8 @@ export interface ServerContext {
   readonly network: CniPodNetwork;
   /** Pod sandboxes and containers: their services and event bus. */
   readonly lifecycle: Lifecycle;
+  /** Container and pod stats samples (cgroup counters, writable layer, pod network). */
+  readonly stats: StatsService;
+  /** Exec/Attach/PortForward URLs and the server behind them (absent in contexts built for unit tests). */
+  readonly streaming?: StreamingService;
 }

@@ -1,4 +1,5 @@
 // CRI ContainerConfig → corral's ContainerConfig.
+import { resourcesFromCri } from './cri_resources';
 import type { ContainerConfig__Output } from '../proto/generated/runtime/v1/ContainerConfig';
 import type { Mount__Output } from '../proto/generated/runtime/v1/Mount';
 import type { LinuxContainerSecurityContext__Output } from '../proto/generated/runtime/v1/LinuxContainerSecurityContext';
@@ -79,5 +80,6 @@ export function containerConfigFromCri(config: ContainerConfig__Output | null): 
     tty: config.tty,
     stopSignal: stopSignalFromCri(config.stop_signal),
     security: securityFromCri(config.linux?.security_context),
+    resources: resourcesFromCri(config.linux?.resources),
   };
 }

@@ -4,6 +4,8 @@ import type { ContainerStatus } from '../proto/generated/runtime/v1/ContainerSta
 import type { Mount } from '../proto/generated/runtime/v1/Mount';
 import { Signal } from '../proto/generated/runtime/v1/Signal';
 import type { ContainerRecord } from '../runtime/container/container_record';
+import { resourcesInForce } from '../runtime/container/container_resources';
+import { resourcesToCri } from './cri_resources';
 import type { ContainerState } from '../runtime/container/container_state';
 import type { MountRequest } from '../runtime/container/container_config';
 
@@ -68,6 +70,7 @@ export function containerStatusToCri(record: ContainerRecord): ContainerStatus {
     log_path: meta.logPath,
     user: { linux: { uid: process.uid, gid: process.gid, supplemental_groups: process.additionalGids } },
     stop_signal: stopSignal(meta.stopSignal),
+    resources: { linux: resourcesToCri(resourcesInForce(record)) },
   };
 }
 

@@ -1,4 +1,8 @@
 // CRI PodSandboxConfig → corral's PodConfig (the only place that reads the gRPC shape of it).
+import type { LinuxContainerResources__Output } from '../proto/generated/runtime/v1/LinuxContainerResources';
+import { podResources } from '../runtime/cgroups/pod_resources';
+import type { CgroupResources } from '../runtime/cgroups/resources';
+import { resourcesFromCri } from './cri_resources';
 import type { NamespaceOption__Output } from '../proto/generated/runtime/v1/NamespaceOption';
 import type { PodSandboxConfig__Output } from '../proto/generated/runtime/v1/PodSandboxConfig';
 import { InvalidArgumentError } from '../runtime/errors';
@@ -35,5 +39,14 @@ export function podConfigFromCri(config: PodSandboxConfig__Output | null, runtim
     namespaces: namespaceOptionsFromCri(security?.namespace_options),
     privileged: security?.privileged ?? false,
     runtimeHandler,
+    resources: podResourcesFromCri(linux?.resources, linux?.overhead),
   };
+}
+
+/** The pod cgroup's limits: the containers' sum (resources) plus the runtime class overhead. */
+export function podResourcesFromCri(resources: LinuxContainerResources__Output | null | undefined,
+  overhead: LinuxContainerResources__Output | null | undefined): CgroupResources | undefined {
+  if (!resources) return undefined;
+  const total = podResources(resourcesFromCri(resources), resourcesFromCri(overhead));
+  return Object.values(total).some((v) => v !== undefined) ? total : undefined;
 }

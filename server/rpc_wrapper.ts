@@ -42,7 +42,7 @@ export function wrapUnary(ctx: ServerContext, log: Logger, method: string, handl
     const started = process.hrtime.bigint();
     let result: Promise<unknown>;
     try {
-      checkRequestIds(call.request);
+      checkRequestIds(method, call.request);
       result = handler(ctx, call.request);
     } catch (err) {
       result = Promise.reject(err);
@@ -68,7 +68,7 @@ export function wrapStream(ctx: ServerContext, log: Logger, method: string, hand
     const send = (message: unknown) => { call.write(message); };
     Promise.resolve()
       .then(() => {
-        checkRequestIds(call.request);
+        checkRequestIds(method, call.request);
         return handler(ctx, call.request, send, controller.signal);
       })
       .then(

@@ -7,12 +7,11 @@ import { after, before, test } from 'node:test';
 import {
   containerConfig, exists, isAlive, mountsUnder, podCgroupDirs, podConfig, startWorld, stopWorld, untilGone,
   type LifecycleWorld,
-  SKIP,
 } from './fixture';
 
 let world: LifecycleWorld;
 
-before(async () => { if (!SKIP) world = await startWorld('flow'); });
+before(async () => { world = await startWorld('flow'); });
 after(async () => { await stopWorld(world); });
 
 async function exec(id: string, cmd: string[]): Promise<{ out: string; err: string; code: number }> {
@@ -20,7 +19,7 @@ async function exec(id: string, cmd: string[]): Promise<{ out: string; err: stri
   return { out: r.stdout.toString(), err: r.stderr.toString(), code: r.exit_code };
 }
 
-test('runp, create, start, exec, logs, ps, inspect, stop, rm, stopp, rmp', { skip: SKIP }, async () => {
+test('runp, create, start, exec, logs, ps, inspect, stop, rm, stopp, rmp', async () => {
   const client = world.daemon.client;
   const logDir = path.join(world.daemon.dirs.base, 'logs');
   const pod = podConfig('flow', { log_directory: logDir });
@@ -84,7 +83,7 @@ test('runp, create, start, exec, logs, ps, inspect, stop, rm, stopp, rmp', { ski
   for (const dir of podCgroups) assert.ok(!(await exists(dir)), `${dir} removed`);
 });
 
-test('namespaces differ from the host\'s and are shared within the pod as asked', { skip: SKIP }, async () => {
+test('namespaces differ from the host\'s and are shared within the pod as asked', async () => {
   const client = world.daemon.client;
   const pod = podConfig('ns', { linux: { security_context: { namespace_options: { network: 'POD', pid: 'POD', ipc: 'POD' } } } });
   const { pod_sandbox_id: podId } = await client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' });

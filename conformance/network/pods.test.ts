@@ -7,12 +7,12 @@ import { promises as fs, readlinkSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { containerConfig, grpcCode, mountsUnder, podConfig, SKIP } from '../lifecycle/fixture';
+import { containerConfig, grpcCode, mountsUnder, podConfig } from '../lifecycle/fixture';
 import { httpGet, restartDaemon, startNetworkWorld, stopNetworkWorld, type NetworkWorld } from './world';
 
 let world: NetworkWorld;
 
-before(async () => { if (!SKIP) world = await startNetworkWorld('pods'); });
+before(async () => { world = await startNetworkWorld('pods'); });
 after(async () => { await stopNetworkWorld(world); });
 
 async function runPod(name: string, extra: Record<string, unknown> = {}) {
@@ -57,7 +57,7 @@ function freePort(): Promise<number> {
   });
 }
 
-test('two pods reach each other; a port mapping reaches a pod from 127.0.0.1; stop removes addresses and rules', { skip: SKIP }, async () => {
+test('two pods reach each other; a port mapping reaches a pod from 127.0.0.1; stop removes addresses and rules', async () => {
   const { fx } = world;
   const hostPort = await freePort();
   const web = await runPod('web', {
@@ -87,7 +87,7 @@ test('two pods reach each other; a port mapping reaches a pod from 127.0.0.1; st
   assert.deepEqual(mountsUnder(world.daemon.dirs.base), []);
 });
 
-test('a host-network pod uses the host network namespace and gets no CNI address', { skip: SKIP }, async () => {
+test('a host-network pod uses the host network namespace and gets no CNI address', async () => {
   const pod = await runPod('hostnet', { linux: { security_context: { namespace_options: { network: 'NODE', pid: 'CONTAINER', ipc: 'POD' } } } });
   const id = await startContainer(pod, 'shell', ['sleep', '1000']);
   assert.equal((await exec(id, ['readlink', '/proc/self/ns/net'])).trim(), readlinkSync('/proc/self/ns/net'));
@@ -99,7 +99,7 @@ test('a host-network pod uses the host network namespace and gets no CNI address
   await removePod(pod.id);
 });
 
-test('StopPodSandbox after a corrald restart removes the address and rules', { skip: SKIP }, async () => {
+test('StopPodSandbox after a corrald restart removes the address and rules', async () => {
   const { fx } = world;
   const hostPort = await freePort();
   const pod = await runPod('survivor', { port_mappings: [{ protocol: 'TCP', container_port: 8080, host_port: hostPort, host_ip: '127.0.0.1' }] });
@@ -117,7 +117,7 @@ test('StopPodSandbox after a corrald restart removes the address and rules', { s
   assert.deepEqual(await fx.natRulesOfThisTest(), []);
 });
 
-test('a failing plugin fails RunPodSandbox with its own words and leaves nothing of the pod', { skip: SKIP }, async () => {
+test('a failing plugin fails RunPodSandbox with its own words and leaves nothing of the pod', async () => {
   const { fx } = world;
   const conflist = path.join(fx.confDir, '10-test.conflist');
   const good = await fs.readFile(conflist, 'utf8');

@@ -1,5 +1,6 @@
 // What a container is asked to be, in corral's own terms (server/ converts the CRI
 // ContainerConfig into this).
+import type { CgroupResources } from '../cgroups/resources';
 import type { NamespaceOptions } from '../sandbox/pod_config';
 
 export interface ContainerMetadata { name: string; attempt: number }
@@ -55,6 +56,8 @@ export interface ContainerConfig {
   /** "" for the image's (or SIGTERM), else e.g. "SIGQUIT". */
   stopSignal: string;
   security: SecurityRequest;
+  /** cgroup limits from linux.resources (undefined: none asked). */
+  resources?: CgroupResources;
 }
 
 /** Unique within its pod: name_attempt. */

@@ -12,10 +12,11 @@ import { podFilePaths } from '../sandbox/pod_files';
 import type { SandboxRecord } from '../sandbox/sandbox_record';
 import { checkCanCreateContainer } from '../sandbox/sandbox_state';
 import { removeDirWithMountPoints } from '../safe_remove';
-import { UndoStack } from '../undo_stack';
+import { allSteps, UndoStack } from '../undo_stack';
 import { containerName, type ContainerConfig } from './container_config';
 import type { ContainerDeps } from './container_deps';
 import type { ContainerImage, ContainerMeta } from './container_record';
+import { initialResources } from './container_resources';
 import { createdStatus } from './container_state';
 import { buildContainerSpec } from './spec/container_spec';
 
@@ -37,6 +38,8 @@ function targetPidNamespace(deps: ContainerDeps, config: ContainerConfig): strin
 
 export async function createContainer(deps: ContainerDeps, pod: SandboxRecord, config: ContainerConfig): Promise<string> {
   checkCanCreateContainer(pod.id, pod.status);
+  const resources = initialResources(config, deps.defaultPidsLimit);
+  deps.cgroups.validate(resources);   // bad limits fail before anything is made
   const image = deps.images.resolve(config.image.image);
   const id = newId();
   const name = containerName(pod.id, config.metadata);
@@ -44,6 +47,7 @@ export async function createContainer(deps: ContainerDeps, pod: SandboxRecord, c
   const undo = new UndoStack(log);
   try {
     const meta = await prepare(deps, pod, config, image, id, name, undo);
+    await deps.cgroups.open(meta.cgroupPath).apply(resources);
     const created = await deps.processes.create(meta.spec);
     undo.push('container processes', () => discardProcesses(deps, meta));
     await deps.store.add(id, meta, createdStatus(created.monitor, created.init));
@@ -62,13 +66,20 @@ async function prepare(deps: ContainerDeps, pod: SandboxRecord, config: Containe
   const rootfs = path.join(containerDir, 'rootfs');
   await fs.mkdir(rootfs, { recursive: true, mode: 0o700 });
   undo.push('container directory', () => removeDirWithMountPoints(containerDir, [rootfs]));
-  await deps.snapshots.prepare(id, image.id);
-  undo.push('snapshot', () => deps.snapshots.remove(id));
-  await deps.snapshots.mount(id, rootfs);
-  undo.push('rootfs mount', () => deps.snapshots.unmount(rootfs));
   const cgroupPath = `${pod.meta.cgroupPath}/${id}`;
-  const cgroup = await deps.cgroups.create(cgroupPath);
-  undo.push('cgroup', () => cgroup.remove());
+  // The rootfs and the cgroup do not depend on each other: made side by side.
+  const [, cgroup] = await allSteps([
+    (async () => {
+      await deps.snapshots.prepare(id, image.id);
+      undo.push('snapshot', () => deps.snapshots.remove(id));
+      await deps.snapshots.mount(id, rootfs);
+      undo.push('rootfs mount', () => deps.snapshots.unmount(rootfs));
+    })(),
+    deps.cgroups.create(cgroupPath).then((handle) => {
+      undo.push('cgroup', () => handle.remove());
+      return handle;
+    }),
+  ] as const);
   // The container's directory is its bundle: the monitor's socket path must stay under 108 bytes.
   const bundleDir = containerDir;
   const spec = await buildContainerSpec({

@@ -18,4 +18,6 @@ export interface ContainerDeps {
   /** <state>/c: one directory per container (its bundle, with the rootfs mount point inside). */
   containersDir: string;
   rootfsMode: ContainerSpec['rootfsMode'];
+  /** pids.max for containers that set none (config cgroups.default_pids_limit). */
+  defaultPidsLimit?: number;
 }

@@ -16,6 +16,7 @@ export function exitRecordOf(exit: ExitInfo): ExitRecord {
 }
 
 export async function recordExit(deps: ContainerDeps, id: string, exit: ExitRecord): Promise<ContainerRecord | undefined> {
+  exit = await withOomReason(deps, id, exit);
   let changed = false;
   let after: ContainerRecord;
   try {
@@ -30,6 +31,17 @@ export async function recordExit(deps: ContainerDeps, id: string, exit: ExitReco
   }
   if (changed) deps.events.publish({ containerId: id, podId: after.meta.podId, kind: 'stopped', at: nowNs() });
   return after;
+}
+
+/**
+ * A failed exit of a container whose cgroup saw the OOM killer act is OOMKilled (v1
+ * memory.oom_control / v2 memory.events oom_kill; read before the cgroup is removed).
+ */
+async function withOomReason(deps: ContainerDeps, id: string, exit: ExitRecord): Promise<ExitRecord> {
+  const record = deps.store.get(id);
+  if (!record || record.status.state === 'exited' || exit.reason !== undefined || exit.exitCode === 0) return exit;
+  const oomKilled = await deps.cgroups.open(record.meta.cgroupPath).oomKilled().catch(() => false);
+  return oomKilled ? { ...exit, reason: 'OOMKilled' } : exit;
 }
 
 /** Reads the monitor's exit file and records it: makes a status read current. */

@@ -1,5 +1,6 @@
 // The container verbs. Each is short: find, lock, guard, act, save. Exits are learnt by one
 // watcher per live container (and by every status read), so a state never lags behind reality.
+import type { CgroupResources } from '../cgroups/resources';
 import { nowNs, rfc3339ToNs } from '../clock';
 import { DeadlineExceededError, FailedPreconditionError, InvalidArgumentError } from '../errors';
 import { moduleLogger } from '../log';
@@ -10,6 +11,7 @@ import type { ContainerConfig } from './container_config';
 import { createContainer } from './container_create';
 import type { ContainerDeps } from './container_deps';
 import { exitRecordOf, recordExit, refreshExit } from './container_exit';
+import { updateResources } from './container_resources';
 import { stopProcesses } from './container_kill';
 import type { ContainerRecord } from './container_record';
 import { canExec, canStop, toRunning, type ContainerState } from './container_state';
@@ -100,6 +102,11 @@ export class ContainerService {
     await removeDirWithMountPoints(meta.containerDir, [meta.rootfs]);
     await this.deps.store.remove(record.id);
     this.deps.events.publish({ containerId: record.id, podId: meta.podId, kind: 'deleted', at: nowNs() });
+  }
+
+  /** UpdateContainerResources: applied live to the cgroup, then shown by status. */
+  async updateResources(idOrPrefix: string, update: CgroupResources): Promise<void> {
+    await updateResources(this.deps, this.deps.store.resolve(idOrPrefix).id, update);
   }
 
   /** NotFound for an unknown container; the state is made current from the monitor's exit file. */

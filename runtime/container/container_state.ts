@@ -12,6 +12,7 @@
 //   RemoveContainer takes CREATED or EXITED away (a RUNNING container is stopped first).
 //   EXITED is final: a second exit record is ignored, so the first (real) exit code wins.
 import { FailedPreconditionError } from '../errors';
+import type { CgroupResources } from '../cgroups/resources';
 import type { ProcessRef } from '../process/contract';
 
 export type ContainerState = 'created' | 'running' | 'exited';
@@ -24,9 +25,11 @@ export interface ContainerStatus {
   startedAt: string;
   finishedAt: string;
   exitCode: number;
-  /** Completed, Error, StartError, (OOMKilled with the cgroups issue). */
+  /** Completed, Error, StartError, OOMKilled. */
   reason: string;
   message: string;
+  /** The resources in force after UpdateContainerResources (undefined: still the config's). */
+  resources?: CgroupResources;
 }
 
 export interface ExitRecord {

@@ -61,7 +61,7 @@ export class NativeProcessRuntime implements ProcessRuntime {
       const exit = await readExitFile(bundleDir);
       if (exit) return exit;
       signal?.throwIfAborted();
-      if (!(await isAlive(state.monitor))) return (await readExitFile(bundleDir)) ?? writeLostExit(bundleDir);
+      if (!(await isAlive(state.monitor))) return (await readExitFile(bundleDir)) ?? this.lost(bundleDir, state);
       await waitMonitorClose(bundleDir, signal);
       // The monitor unlinks its socket after the exit file: a retry finds one or the other.
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -88,6 +88,13 @@ export class NativeProcessRuntime implements ProcessRuntime {
     for (const name of [EXIT_FILE, `.${EXIT_FILE}.tmp`, CONTROL_SOCKET, CONTAINER_STATE_FILE]) {
       await fs.rm(path.join(bundleDir, name), { force: true });
     }
+  }
+
+  /** The monitor died without an exit record: nobody holds the init's output or status any more,
+   *  so end it rather than leave an unmanaged process running. */
+  private async lost(bundleDir: string, state: ContainerProcessState): Promise<ExitInfo> {
+    await signalProcess(state.init, signalNumber('SIGKILL'));
+    return writeLostExit(bundleDir);
   }
 
   private async state(bundleDir: string): Promise<ContainerProcessState> {

@@ -1,5 +1,6 @@
 // What a pod sandbox is asked to be, in corral's own terms (server/ converts the CRI
 // PodSandboxConfig into this; nothing below server/ sees gRPC types).
+import type { CgroupResources } from '../cgroups/resources';
 
 /** Where a pod's namespace comes from: its own (POD), per container, the node's, or another container's. */
 export type NamespaceMode = 'POD' | 'CONTAINER' | 'NODE' | 'TARGET';
@@ -30,6 +31,8 @@ export interface PodConfig {
   namespaces: NamespaceOptions;
   privileged: boolean;
   runtimeHandler: string;
+  /** The pod cgroup's limits: the containers' sum plus overhead (undefined: none). */
+  resources?: CgroupResources;
 }
 
 /** The reserved name kubelet retries find: name_namespace_uid_attempt, as containerd makes it. */

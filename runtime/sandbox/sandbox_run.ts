@@ -10,7 +10,7 @@ import { newId } from '../ids';
 import { moduleLogger } from '../log';
 import type { SandboxInfra } from '../process/contract';
 import { removeDirWithMountPoints } from '../safe_remove';
-import { UndoStack } from '../undo_stack';
+import { allSteps, UndoStack } from '../undo_stack';
 import { sandboxName, type PodConfig } from './pod_config';
 import { isHostNetwork, podHostname, writePodFiles } from './pod_files';
 import { SHM_OPTIONS } from './pod_shm';
@@ -41,6 +41,7 @@ function cgroupParentOf(deps: SandboxDeps, config: PodConfig): string {
 
 export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<string> {
   checkConfig(config);
+  if (config.resources) deps.cgroups.validate(config.resources);
   const cgroupParent = cgroupParentOf(deps, config);
   const id = newId();
   const name = sandboxName(config.metadata);
@@ -68,12 +69,19 @@ async function prepare(deps: SandboxDeps, config: PodConfig, id: string, name: s
   await fs.mkdir(sandboxDir, { recursive: true, mode: 0o711 });
   undo.push('sandbox directory', () => removeDirWithMountPoints(sandboxDir, [ownShm]));
   const cgroupPath = `${cgroupParent}/${id}`;
-  const cgroup = await deps.cgroups.create(cgroupPath);
-  undo.push('pod cgroup', () => cgroup.remove());
-  if (shmPath === ownShm) {
+  const makeCgroups = async () => {
+    const cgroup = await deps.cgroups.create(cgroupPath);
+    undo.push('pod cgroup', () => cgroup.remove());
+    if (config.resources) await cgroup.apply(config.resources);
+    const infra = await deps.cgroups.create(`${cgroupPath}/infra`);
+    undo.push('infra cgroup', () => infra.remove());
+  };
+  const makeShm = async () => {
+    if (shmPath !== ownShm) return;
     await deps.mounts.mountTmpfs(ownShm, SHM_OPTIONS);
     undo.push('pod shm', () => deps.mounts.unmount(ownShm));
-  }
+  };
+  await allSteps([makeCgroups(), makeShm()] as const);
   return {
     id, name, config, createdAt: nowNs(), sandboxDir, cgroupPath, infraCgroupPath: `${cgroupPath}/infra`,
     shmPath, hostname: podHostname(config),
@@ -81,15 +89,13 @@ async function prepare(deps: SandboxDeps, config: PodConfig, id: string, name: s
 }
 
 async function startInfra(deps: SandboxDeps, meta: SandboxMeta, undo: UndoStack): Promise<SandboxInfra> {
-  const cgroup = await deps.cgroups.create(meta.infraCgroupPath);
-  undo.push('infra cgroup', () => cgroup.remove());
   const infra = await deps.infra.startInfra({
     id: meta.id,
     bundleDir: infraBundleDir(meta),
     hostname: meta.hostname,
     namespaces: infraNamespaces(meta.config.namespaces),
     sysctls: podSysctls(meta.config),
-    cgroupProcsFiles: cgroup.procsFiles(),
+    cgroupProcsFiles: deps.cgroups.open(meta.infraCgroupPath).procsFiles(),
     pinDir: pinDir(meta),
   });
   undo.push('infra', () => deps.infra.stopInfra(infraBundleDir(meta), pinDir(meta)));

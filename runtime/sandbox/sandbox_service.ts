@@ -1,8 +1,10 @@
 // The pod sandbox verbs. Stop ends every container then the infra; Remove also removes the
 // containers, the pod's mounts, cgroups and directory. Both are idempotent.
+import type { CgroupResources } from '../cgroups/resources';
 import { nowNs } from '../clock';
 import { moduleLogger } from '../log';
 import { removeDirWithMountPoints } from '../safe_remove';
+import { allSteps } from '../undo_stack';
 import type { ContainerConfig } from '../container/container_config';
 import { isHostNetwork } from './pod_files';
 import type { PodConfig } from './pod_config';
@@ -39,7 +41,7 @@ export class SandboxService {
   }
 
   private async stopLocked(id: string): Promise<void> {
-    for (const container of this.deps.containers.listInPod(id)) await this.deps.containers.stop(container.id, 0);
+    await allSteps(this.deps.containers.listInPod(id).map((container) => this.deps.containers.stop(container.id, 0)));
     const record = this.deps.store.get(id);
     if (!record) return;
     // Tear down even when already NOTREADY: a stop interrupted half-way is finished here.
@@ -57,7 +59,7 @@ export class SandboxService {
     await this.deps.store.locked(found.id, async () => {
       if (!this.deps.store.get(found.id)) return;
       await this.stopLocked(found.id);
-      for (const container of this.deps.containers.listInPod(found.id)) await this.deps.containers.remove(container.id);
+      await allSteps(this.deps.containers.listInPod(found.id).map((container) => this.deps.containers.remove(container.id)));
       await this.removeLeftovers(this.deps.store.get(found.id)!);
       await this.deps.store.remove(found.id);
     });
@@ -72,6 +74,13 @@ export class SandboxService {
   }
 
   /** NotFound for an unknown pod. */
+  /** UpdatePodSandboxResources: the pod cgroup's limits, applied live. */
+  async updateResources(idOrPrefix: string, resources: CgroupResources): Promise<void> {
+    const record = this.deps.store.resolve(idOrPrefix);
+    this.deps.cgroups.validate(resources);
+    await this.deps.cgroups.open(record.meta.cgroupPath).apply(resources);
+  }
+
   status(idOrPrefix: string): SandboxRecord {
     return this.deps.store.resolve(idOrPrefix);
   }

@@ -1,12 +1,8 @@
-// Stats helpers: the CPU rate between samples, /proc/net/dev parsing, disk usage of a tree.
+// Stats helpers: the CPU rate between samples, /proc/net/dev parsing, pod resources.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, mkdir, link } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
 import { podResources } from '../cgroups/pod_resources';
 import { CpuRateTracker } from './cpu_rate';
-import { diskUsage } from './disk_usage';
 import { parseNetDev, podInterfaces } from './net_dev';
 
 const cpu = (usageNs: bigint) => ({ usageNs, periods: 0, throttledPeriods: 0, throttledNs: 0n });
@@ -30,20 +26,6 @@ test('/proc/net/dev is parsed; our own process sees loopback left out', async ()
     { name: 'eth0', rxBytes: 5000, rxErrors: 2, txBytes: 7000, txErrors: 3 },
   ]);
   assert.ok((await podInterfaces(process.pid)).every((i) => i.name !== 'lo'));
-});
-
-test('disk usage counts bytes and inodes, hard links once', async () => {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'corral-du-'));
-  try {
-    await mkdir(path.join(dir, 'sub'));
-    await writeFile(path.join(dir, 'sub', 'f'), Buffer.alloc(64 * 1024, 1));
-    await link(path.join(dir, 'sub', 'f'), path.join(dir, 'g'));
-    const du = await diskUsage(dir);
-    assert.equal(du.inodesUsed, 3);
-    assert.ok(du.usedBytes >= 64 * 1024, String(du.usedBytes));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 });
 
 test('pod resources add overhead to the containers\' sum; no limit stays no limit', () => {

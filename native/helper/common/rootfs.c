@@ -46,10 +46,20 @@ static int build_tree(int rootfd, const struct spec *s, struct err *err)
 	return mask_paths(rootfd, s, err) < 0 || readonly_paths(rootfd, s, err) < 0 ? -1 : 0;
 }
 
+/* Private, unless a mount wants host mounts to reach it (rslave/rshared): then the whole tree is a
+   slave of the host's, so events still flow in but never out. */
+static unsigned long root_propagation(const struct spec *s)
+{
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (s->mounts[i].propagation & (MS_SLAVE | MS_SHARED))
+			return MS_REC | MS_SLAVE;
+	return MS_REC | MS_PRIVATE;
+}
+
 int rootfs_setup(const struct spec *s, struct err *err)
 {
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return fail(err, errno, "make / private");
+	if (mount(NULL, "/", NULL, root_propagation(s), NULL) < 0)
+		return fail(err, errno, "set propagation of /");
 	if (mount(s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return fail(err, errno, "bind rootfs %s", s->rootfs);
 	cleanup_fd int rootfd = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -18,6 +18,7 @@ export interface V2Options {
 }
 
 const REPORTED = ['cpu', 'cpuset', 'memory', 'pids', 'hugetlb', 'io', 'devices', 'freezer'];
+const BUILT_IN = new Set(['devices', 'freezer']);
 
 export class V2CgroupManager implements CgroupManager {
   readonly driver = 'v2' as const;
@@ -51,8 +52,8 @@ export class V2CgroupManager implements CgroupManager {
 
   controllers(): ControllerInfo[] {
     const available = new Set(readRootControllers(this.mount));
-    // devices and freezer are built into v2 (eBPF and cgroup.freeze), not listed controllers.
-    return REPORTED.map((name) => ({ name, available: available.has(name) || name === 'freezer', where: this.mount }));
+    // devices and freezer are built into v2 (an eBPF program and cgroup.freeze), not listed controllers.
+    return REPORTED.map((name) => ({ name, available: available.has(name) || BUILT_IN.has(name), where: this.mount }));
   }
 
   /** Walks from the root to `parent`, enabling in each level what that level offers. */

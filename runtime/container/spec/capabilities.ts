@@ -23,16 +23,25 @@ export const DEFAULT_CAPABILITIES: readonly string[] = [
 
 let hostCapabilities: string[] | undefined;
 
-/** Every capability this kernel knows (cap_last_cap), so "privileged" means all of them. */
+/**
+ * Every capability corrald itself may pass on, so "privileged" means all of them: the kernel's
+ * (cap_last_cap) that are also in corrald's own bounding set. A node whose root lacks one
+ * (this kind of host has no CAP_SYS_RESOURCE) would otherwise fail capset for privileged pods.
+ */
 export function allCapabilities(): string[] {
   if (!hostCapabilities) {
-    let last = CAPABILITY_NAMES.length - 1;
-    try {
-      last = Math.min(last, Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8').trim()));
-    } catch { /* keep the full table */ }
-    hostCapabilities = CAPABILITY_NAMES.slice(0, last + 1);
+    const bounding = ownBoundingSet();
+    hostCapabilities = CAPABILITY_NAMES.filter((_, bit) => (bounding >> BigInt(bit)) & 1n);
   }
   return [...hostCapabilities];
+}
+
+function ownBoundingSet(): bigint {
+  try {
+    const match = /^CapBnd:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return BigInt(`0x${match[1]}`);
+  } catch { /* fall through: assume the full table */ }
+  return (1n << BigInt(CAPABILITY_NAMES.length)) - 1n;
 }
 
 /** "net_admin", "NET_ADMIN", "CAP_NET_ADMIN" → "CAP_NET_ADMIN"; unknown names are refused. */

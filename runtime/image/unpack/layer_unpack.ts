@@ -10,6 +10,9 @@ import { InternalError, InvalidArgumentError, UnimplementedError, wrapError } fr
 import { LayerRoot } from './layer_root';
 import { finishDirectories, writeEntry, type DeferredDir } from './entry_writer';
 
+/** Big chunks: each one becomes a write on libuv's pool, and 16 KiB writes cost more than the data. */
+const CHUNK = 256 * 1024;
+
 export interface UnpackResult { diffId: string; entries: number }
 
 /** Unpacks `blobPath` into `dir` (existing, empty). `expectedDiffId` undefined skips the check. */
@@ -48,8 +51,8 @@ async function decompressed(blobPath: string): Promise<Readable> {
   const head = Buffer.alloc(4);
   const handle = await fs.open(blobPath, 'r');
   try { await handle.read(head, 0, 4, 0); } finally { await handle.close(); }
-  const source = createReadStream(blobPath);
-  if (head[0] === 0x1f && head[1] === 0x8b) return chain(source, zlib.createGunzip());
+  const source = createReadStream(blobPath, { highWaterMark: CHUNK });
+  if (head[0] === 0x1f && head[1] === 0x8b) return chain(source, zlib.createGunzip({ chunkSize: CHUNK }));
   if (head.readUInt32LE(0) === 0xfd2fb528) {
     const zstd = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
     if (!zstd) throw new UnimplementedError('zstd-compressed layers need Node.js >= 22.15 (zlib zstd support)');
