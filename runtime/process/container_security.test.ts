@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { NativeProcessRuntime } from './process_runtime';
 import { capabilityMask } from './linux_names';
+import { PRIVILEGED_CAPABILITIES } from './defaults';
 import { DEFAULT_CAPS, Fixture, processSpec } from './testing/container_fixture';
 import { logLines, readLog } from './testing/log_reader';
 import type { ContainerSpec } from './contract';
@@ -130,6 +131,17 @@ describe('container security and mounts', () => {
     } finally {
       execFileSync('umount', ['-R', shared]);
     }
+  });
+
+  it('gives a privileged container every capability the host has, a writable /sys and mount rights', async () => {
+    const spec = await fixture.containerSpec(['sh', '-c',
+      'grep CapEff /proc/self/status; mkdir -p /mnt/x && mount -t tmpfs t /mnt/x && echo mounted; grep -c " /sys sysfs rw" /proc/mounts']);
+    const all = [...PRIVILEGED_CAPABILITIES];
+    spec.privileged = true;
+    spec.process.capabilities = { bounding: all, effective: all, permitted: all, inheritable: all, ambient: [] };
+    const lines = await output(spec);
+    const hostEffective = /^CapEff:\s+(\w+)/m.exec(await fs.readFile('/proc/self/status', 'utf8'))![1];
+    assert.deepEqual(lines, [`CapEff:\t${hostEffective}`, 'mounted', '1']);
   });
 
   it('installs the seccomp filter it is given, with and without no_new_privs', async () => {
