@@ -43,6 +43,9 @@ export async function restartDaemon(world: NetworkWorld, dirs: CorraldDirs): Pro
 
 export async function stopNetworkWorld(world: NetworkWorld | undefined): Promise<void> {
   if (!world) return;
+  // A failed test may leave pods; their infra and containers outlive corrald, so remove them first.
+  const { items } = await world.daemon.client.runtime('ListPodSandbox', {});
+  for (const pod of items) await world.daemon.client.runtime('RemovePodSandbox', { pod_sandbox_id: pod.id });
   await world.daemon.stop();
   await world.daemon.removeDirs();
   await world.registry.stop();

@@ -2,7 +2,7 @@
 // so DEL gets the same inputs (and the ADD result) after a corrald restart or a config change.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { InvalidArgumentError } from '../errors';
+import { InternalError, InvalidArgumentError } from '../errors';
 import { readJsonIfExists, removeStaleTemps, writeJsonAtomic } from '../store/atomic_file';
 import type { JsonObject } from './cni_config';
 import type { Attachment } from './cni_chain';
@@ -19,6 +19,9 @@ export interface CachedPodNetwork {
   attachments: CachedAttachment[];
 }
 
+/** A record that does not parse (a disk fault): DEL falls back to the config in use. */
+export class UnreadableAttachmentRecord extends InternalError {}
+
 const ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$/;
 
 export class AttachmentCache {
@@ -30,7 +33,12 @@ export class AttachmentCache {
   }
 
   async read(podId: string): Promise<CachedPodNetwork | undefined> {
-    return readJsonIfExists<CachedPodNetwork>(this.file(podId));
+    try {
+      return await readJsonIfExists<CachedPodNetwork>(this.file(podId));
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+      throw new UnreadableAttachmentRecord(`CNI attachment record of pod ${podId} is unreadable: ${err.message}`);
+    }
   }
 
   async write(entry: CachedPodNetwork): Promise<void> {

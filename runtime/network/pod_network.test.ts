@@ -2,6 +2,8 @@
 // other, DEL (also after a restart) removes addresses, rules and reservations.
 import { test, type TestContext } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { CniPodNetwork, type CniSettings } from './pod_network';
 import { NetworkFixture, PLUGIN_DIRS } from './test_fixture';
 
@@ -89,6 +91,19 @@ test('releaseOrphans DELs attachments of pods that no longer exist, and keeps th
   assert.deepEqual(await fx.addressesIn(orphan.netnsPath), []);
   assert.equal((await fx.reservations()).length, 1);
   await network.tearDown(kept.podId);
+});
+
+test('an unreadable attachment record: DEL falls back to the config in use and still cleans up', async (t) => {
+  const { fx, network } = await bridgeWorld(t);
+  const request = pod(fx, 1, await fx.addNetns());
+  await network.setUp(request);
+  await fs.writeFile(path.join(fx.cacheDir, `${request.podId}.json`), '{"kind": "corral-cni-v1", "podId"');
+  assert.deepEqual(await network.podIps(request.podId), []);
+  await network.tearDown(request.podId, request.netnsPath);
+  assert.deepEqual(await fx.addressesIn(request.netnsPath), []);
+  assert.deepEqual(await fx.reservations(), []);
+  assert.deepEqual(await fx.natRulesOfThisTest(), []);
+  assert.deepEqual(await network.attachedPods(), []);
 });
 
 test('DEL with the netns already gone succeeds and releases the address', async (t) => {

@@ -3,7 +3,7 @@
 import { moduleLogger } from '../log';
 import { NotFoundError, FailedPreconditionError } from '../errors';
 import { KeyedMutex } from '../store/keyed_mutex';
-import { AttachmentCache, type CachedAttachment, type CachedPodNetwork } from './attachment_cache';
+import { AttachmentCache, UnreadableAttachmentRecord, type CachedAttachment, type CachedPodNetwork } from './attachment_cache';
 import { capabilityArgs, type PodNetworkOptions } from './capability_args';
 import { addNetworkList, checkNetworkList, delNetworkList, type PluginEnvironment } from './cni_chain';
 import { podCniArgs, type PodIdentity } from './cni_args';
@@ -103,9 +103,12 @@ export class CniPodNetwork {
     });
   }
 
-  /** DELs everything ADD did, with ADD's inputs; idempotent, fine with the netns already gone. */
-  async tearDown(podId: string): Promise<void> {
-    await this.mutex.run(podId, () => this.deleteAttachments(podId));
+  /**
+   * DELs everything ADD did, with ADD's inputs; idempotent, fine with the netns already gone.
+   * `netnsPath` is used only when the attachment record is unreadable.
+   */
+  async tearDown(podId: string, netnsPath = ''): Promise<void> {
+    await this.mutex.run(podId, () => this.deleteAttachments(podId, undefined, netnsPath));
   }
 
   /** CHECKs the pod's attachments against their ADD results. */
@@ -122,7 +125,7 @@ export class CniPodNetwork {
 
   /** The pod's IPs as recorded at ADD (after a restart too); [] when it has none. */
   async podIps(podId: string): Promise<string[]> {
-    const entry = await this.cache.read(podId);
+    const entry = await this.cache.read(podId).catch(() => undefined);
     return entry ? this.ipsOf(entry) : [];
   }
 
@@ -165,8 +168,8 @@ export class CniPodNetwork {
   }
 
   /** `pluginsStarted[i]`: how many plugins of attachment i to DEL (all when not given). */
-  private async deleteAttachments(podId: string, pluginsStarted?: number[]): Promise<void> {
-    const entry = await this.cache.read(podId);
+  private async deleteAttachments(podId: string, pluginsStarted?: number[], netnsHint = ''): Promise<void> {
+    const entry = await this.cache.read(podId).catch((err: unknown) => this.fallbackEntry(podId, netnsHint, err));
     if (!entry) return;
     const netns = (await isLiveNetns(entry.netns)) ? entry.netns : '';
     for (const [i, attachment] of [...entry.attachments.entries()].reverse()) {
@@ -175,6 +178,20 @@ export class CniPodNetwork {
     }
     await this.cache.remove(podId);
     log.info('pod network torn down', { pod: podId });
+  }
+
+  /**
+   * Without a readable record DEL goes as libcni does without a cache: the config in use, no
+   * prevResult, no capability args. Plugins then release what they find by container id.
+   */
+  private async fallbackEntry(podId: string, netns: string, err: unknown): Promise<CachedPodNetwork> {
+    if (!(err instanceof UnreadableAttachmentRecord)) throw err;
+    log.warn('tearing down with the config in use', { pod: podId, error: err.message });
+    const base = { containerId: podId, args: 'IgnoreUnknown=1', capabilityArgs: {}, result: null };
+    const attachments: CachedAttachment[] = [];
+    if (await findPlugin(LOOPBACK_PLUGIN, this.settings.binDirs)) attachments.push({ ...base, network: LOOPBACK_NETWORK, ifName: LOOPBACK_IFNAME });
+    if (this.settings.enabled) attachments.push({ ...base, network: await this.config.current(), ifName: this.ifName });
+    return { kind: 'corral-cni-v1', podId, netns, attachments };
   }
 
   /**

@@ -20,7 +20,7 @@ test('setUp hands CNI the pod identity, lowercased port protocols and annotation
   const calls: Array<PodNetworkRequest | string> = [];
   const network = new CniSandboxNetwork({
     setUp: async (request) => { calls.push(request); return ['10.0.0.5']; },
-    tearDown: async (id) => { calls.push(id); },
+    tearDown: async (id, netns) => { calls.push(`${id} ${netns}`); },
   });
   assert.deepEqual(await network.setUp(sandbox('SCTP'), '/run/corral/x/ns/net'), ['10.0.0.5']);
   await network.tearDown(sandbox('TCP'), '/run/corral/x/ns/net');
@@ -29,6 +29,6 @@ test('setUp hands CNI the pod identity, lowercased port protocols and annotation
     portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'sctp', hostIP: '127.0.0.1' }],
     dns: undefined,
     annotations: { 'kubernetes.io/ingress-bandwidth': '1M' },
-  }, 'a'.repeat(64)]);
+  }, `${'a'.repeat(64)} /run/corral/x/ns/net`]);
   await assert.rejects(network.setUp(sandbox('ICMP'), '/x'), /ICMP/);
 });

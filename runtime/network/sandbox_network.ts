@@ -34,9 +34,9 @@ export class CniSandboxNetwork {
     });
   }
 
-  /** The netns path is in the attachment record; DEL uses that one. */
-  async tearDown(sandbox: NetworkedSandbox, _netnsPath: string): Promise<void> {
-    await this.cni.tearDown(sandbox.id);
+  /** DEL uses the netns path of the attachment record; this one only when the record is unreadable. */
+  async tearDown(sandbox: NetworkedSandbox, netnsPath: string): Promise<void> {
+    await this.cni.tearDown(sandbox.id, netnsPath);
   }
 }
 
