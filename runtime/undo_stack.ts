@@ -23,3 +23,14 @@ export class UndoStack {
     }
   }
 }
+
+/**
+ * Runs independent steps at once and waits for every one to settle before failing, so the undo
+ * stack holds all that was done (a step still running while another failed would be missed).
+ */
+export async function allSteps<T extends readonly unknown[]>(steps: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(steps);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}

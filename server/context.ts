@@ -5,6 +5,7 @@ import type { ImageService } from '../runtime/image/image_service';
 import type { CniPodNetwork } from '../runtime/network/pod_network';
 import type { Lifecycle } from '../runtime/lifecycle';
 import type { StatsService } from '../runtime/stats/stats_service';
+import type { StreamingService } from './streaming/service';
 
 export interface ServerContext {
   readonly config: CorralConfig;
@@ -19,4 +20,6 @@ export interface ServerContext {
   readonly lifecycle: Lifecycle;
   /** Container and pod stats samples (cgroup counters, writable layer, pod network). */
   readonly stats: StatsService;
+  /** Exec/Attach/PortForward URLs and the server behind them (absent in contexts built for unit tests). */
+  readonly streaming?: StreamingService;
 }

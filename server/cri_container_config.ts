@@ -5,7 +5,7 @@ import type { Mount__Output } from '../proto/generated/runtime/v1/Mount';
 import type { LinuxContainerSecurityContext__Output } from '../proto/generated/runtime/v1/LinuxContainerSecurityContext';
 import type { ContainerConfig, MountPropagation, MountRequest, SecurityRequest } from '../runtime/container/container_config';
 import { InvalidArgumentError } from '../runtime/errors';
-import { namespaceOptionsFromCri } from './cri_pod_config';
+import { namespaceOptionsFromCri, profileFromCri } from './cri_pod_config';
 
 const PROPAGATION: Record<string, MountPropagation> = {
   PROPAGATION_PRIVATE: 'private',
@@ -35,6 +35,10 @@ function mountFromCri(mount: Mount__Output): MountRequest {
 }
 
 function securityFromCri(security: LinuxContainerSecurityContext__Output | null | undefined): SecurityRequest {
+  // As containerd: a group alone would pair with whatever user the image names, which is never what was meant.
+  if (security?.run_as_group && !security.run_as_user && !security.run_as_username) {
+    throw new InvalidArgumentError('security_context.run_as_group is set without run_as_user or run_as_username');
+  }
   const caps = security?.capabilities;
   return {
     capabilities: caps ? { add: [...caps.add_capabilities], drop: [...caps.drop_capabilities], addAmbient: [...caps.add_ambient_capabilities] } : null,
@@ -48,6 +52,11 @@ function securityFromCri(security: LinuxContainerSecurityContext__Output | null 
     noNewPrivs: security?.no_new_privs ?? false,
     maskedPaths: [...(security?.masked_paths ?? [])],
     readonlyPaths: [...(security?.readonly_paths ?? [])],
+    supplementalGroupsPolicy: security?.supplemental_groups_policy === 'Strict' ? 'Strict' : 'Merge',
+    seccomp: profileFromCri(security?.seccomp),
+    seccompProfilePath: security?.seccomp_profile_path ?? '',
+    apparmor: profileFromCri(security?.apparmor),
+    apparmorProfile: security?.apparmor_profile ?? '',
   };
 }
 

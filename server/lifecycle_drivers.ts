@@ -1,4 +1,7 @@
-// The real drivers behind pods and containers, chosen once at start.
+// The real drivers behind pods and containers, chosen once at start: the native process layer
+// (monitor per container, infra per pod), the host's cgroup driver, the image store's lookup and
+// overlay snapshotter, CNI for pod networks (loopback only when CNI is disabled), in-process
+// mounts for pod shm.
 import { cgroupManagerFromConfig } from '../runtime/cgroups/from_config';
 import type { ImageService } from '../runtime/image/image_service';
 import type { LifecycleDrivers } from '../runtime/lifecycle';
@@ -9,19 +12,14 @@ import { NativeSandboxRuntime } from '../runtime/process/sandbox_runtime';
 import { KernelHostMounts } from '../runtime/sandbox/pod_shm';
 import type { CorralConfig } from './config/config';
 
-export interface DriverInputs {
-  images: ImageService;
-  network: CniPodNetwork;
-}
-
-export async function lifecycleDrivers(config: CorralConfig, inputs: DriverInputs): Promise<LifecycleDrivers> {
+export function lifecycleDrivers(config: CorralConfig, images: ImageService, network: CniPodNetwork): LifecycleDrivers {
   return {
     processes: new NativeProcessRuntime(),
     infra: new NativeSandboxRuntime(),
     cgroups: cgroupManagerFromConfig(config),
-    images: inputs.images.lookup,
-    snapshots: inputs.images.snapshotter,
-    network: new CniSandboxNetwork(inputs.network),
+    images: images.lookup,
+    snapshots: images.snapshotter,
+    network: new CniSandboxNetwork(network),
     mounts: new KernelHostMounts(),
   };
 }

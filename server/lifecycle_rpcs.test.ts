@@ -27,11 +27,18 @@ import { sandboxStop } from './sandbox_stop';
 let world: FakeWorld;
 let lifecycle: Lifecycle;
 let ctx: ServerContext;
+let pinned: string[];
 
 beforeEach(async () => {
   world = await makeFakeWorld();
   lifecycle = await openFakeLifecycle(world);
-  ctx = { config: defaultConfig(), version: 'test', lifecycle } as unknown as ServerContext;
+  pinned = [];
+  // Just enough of the image service: the sandbox image is present and not pinned yet.
+  const images = {
+    status: (ref: string) => (ref === defaultConfig().sandbox_image ? { id: 'sha256:pause', pinned: pinned.length > 0 } : undefined),
+    setPinned: async (id: string) => { pinned.push(id); },
+  };
+  ctx = { config: defaultConfig(), version: 'test', lifecycle, images } as unknown as ServerContext;
 });
 
 afterEach(async () => {
@@ -100,6 +107,7 @@ test('a pod and a container through their RPCs, with CRI-shaped statuses', async
   assert.equal(verbose.runtimeSpec.process.noNewPrivileges, true);
   assert.equal(verbose.runtimeSpec.process.cwd, '/tmp');
 
+  assert.deepEqual(pinned, ['sha256:pause'], 'the sandbox image is pinned once');
   const pod = await sandboxStatus(ctx, { pod_sandbox_id: podId.slice(0, 10), verbose: true });
   assert.equal(pod.status!.state, 'SANDBOX_READY');
   assert.equal(pod.status!.network!.ip, '10.88.0.5');

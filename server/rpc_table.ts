@@ -10,6 +10,7 @@ import { imageList } from './image_list';
 import { imageStatus } from './image_status';
 import { imageRemove } from './image_remove';
 import { imageFsInfo } from './image_fs_info';
+import { imageStream } from './image_stream';
 import { sandboxRun } from './sandbox_run';
 import { sandboxStop } from './sandbox_stop';
 import { sandboxRemove } from './sandbox_remove';
@@ -30,6 +31,9 @@ import { containerStats } from './container_stats';
 import { containerStatsList } from './container_stats_list';
 import { sandboxStats } from './sandbox_stats';
 import { sandboxStatsList } from './sandbox_stats_list';
+import { containerExec } from './container_exec';
+import { containerAttach } from './container_attach';
+import { sandboxPortForward } from './sandbox_port_forward';
 
 export const RPC_TABLE: Record<string, RpcEntry> = {
   'RuntimeService.Version': { kind: 'unary', handler: runtimeVersion },
@@ -41,6 +45,7 @@ export const RPC_TABLE: Record<string, RpcEntry> = {
   'ImageService.ImageStatus': { kind: 'unary', handler: imageStatus },
   'ImageService.RemoveImage': { kind: 'unary', handler: imageRemove },
   'ImageService.ImageFsInfo': { kind: 'unary', handler: imageFsInfo },
+  'ImageService.StreamImages': { kind: 'stream', handler: imageStream },
   'RuntimeService.RunPodSandbox': { kind: 'unary', handler: sandboxRun },
   'RuntimeService.StopPodSandbox': { kind: 'unary', handler: sandboxStop },
   'RuntimeService.RemovePodSandbox': { kind: 'unary', handler: sandboxRemove },
@@ -61,11 +66,13 @@ export const RPC_TABLE: Record<string, RpcEntry> = {
   'RuntimeService.ListContainerStats': { kind: 'unary', handler: containerStatsList },
   'RuntimeService.PodSandboxStats': { kind: 'unary', handler: sandboxStats },
   'RuntimeService.ListPodSandboxStats': { kind: 'unary', handler: sandboxStatsList },
+  'RuntimeService.Exec': { kind: 'unary', handler: containerExec },
+  'RuntimeService.Attach': { kind: 'unary', handler: containerAttach },
+  'RuntimeService.PortForward': { kind: 'unary', handler: sandboxPortForward },
 };
 
 /** Why a method is not served yet: the capability (issue) it arrives with. */
 export const PENDING_CAPABILITY: Record<string, string> = {
   CheckpointContainer: 'container checkpointing',
   ListMetricDescriptors: 'cgroup stats', ListPodSandboxMetrics: 'cgroup stats',
-  Exec: 'streaming', Attach: 'streaming', PortForward: 'streaming',
 };

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { pollUntil } from '../../runtime/cgroups/fs_util';
-import { cgroupDirsOf, containerConfig, grpcCode, podConfig, SKIP, startWorld, stopWorld, type LifecycleWorld } from '../lifecycle/fixture';
+import { cgroupDirsOf, containerConfig, grpcCode, podConfig, startWorld, stopWorld, type LifecycleWorld } from '../lifecycle/fixture';
 
 const MiB = 1024 * 1024;
 const CORRALCTL = path.resolve(__dirname, '..', '..', 'cli', 'main.js');
@@ -17,7 +17,6 @@ let world: LifecycleWorld;
 let podId: string;
 
 before(async () => {
-  if (SKIP) return;
   world = await startWorld('cgroups');
   podId = (await world.daemon.client.runtime('RunPodSandbox', { config: podConfig('limits'), runtime_handler: '' })).pod_sandbox_id;
 });
@@ -55,7 +54,7 @@ function cgroupFile(pid: number, file: string): string {
 
 const memoryFile = () => (readFileSync('/proc/self/cgroup', 'utf8').includes(':memory:') ? 'memory.limit_in_bytes' : 'memory.max');
 
-test('a memory limit is in the cgroup and the status; update changes it live; bad values change nothing', { skip: SKIP }, async () => {
+test('a memory limit is in the cgroup and the status; update changes it live; bad values change nothing', async () => {
   const client = world.daemon.client;
   const { id, pid } = await run('limited', ['sleep', '1000'], { memory_limit_in_bytes: String(64 * MiB) });
   assert.equal(cgroupFile(pid, memoryFile()), String(64 * MiB));
@@ -74,14 +73,14 @@ test('a memory limit is in the cgroup and the status; update changes it live; ba
   await client.runtime('RemoveContainer', { container_id: id });
 });
 
-test('a CPU quota throttles a busy loop (cpu.stat nr_throttled)', { skip: SKIP }, async () => {
+test('a CPU quota throttles a busy loop (cpu.stat nr_throttled)', async () => {
   const { id, pid } = await run('busy', ['sh', '-c', 'while :; do :; done'], { cpu_period: '10000', cpu_quota: '1000' });
   const throttled = () => Number(/nr_throttled (\d+)/.exec(cgroupFile(pid, 'cpu.stat'))![1]);
   assert.ok(await pollUntil(async () => throttled() > 0, 30_000), 'never throttled');
   await world.daemon.client.runtime('RemoveContainer', { container_id: id });
 });
 
-test('a memory hog ends OOMKilled with exit code 137', { skip: SKIP }, async () => {
+test('a memory hog ends OOMKilled with exit code 137', async () => {
   const client = world.daemon.client;
   const { id } = await run('hog', ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=64M', 'count=1'],
     { memory_limit_in_bytes: String(16 * MiB), memory_swap_limit_in_bytes: String(16 * MiB) });
@@ -95,7 +94,7 @@ test('a memory hog ends OOMKilled with exit code 137', { skip: SKIP }, async () 
   await client.runtime('RemoveContainer', { container_id: id });
 });
 
-test('stats move; corralctl stats shows containers and pods', { skip: SKIP }, async () => {
+test('stats move; corralctl stats shows containers and pods', async () => {
   const client = world.daemon.client;
   const { id } = await run('worker', ['sh', '-c', 'while :; do :; done'], { memory_limit_in_bytes: String(128 * MiB) });
   const first = (await client.runtime('ContainerStats', { container_id: id })).stats!;

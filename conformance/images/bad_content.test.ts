@@ -1,16 +1,10 @@
 // A registry that serves broken content: every failure is a clear error and nothing is stored.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pushTestImages, startRegistryProxy, startTestRegistry, type Tamper, type TestRegistry } from '../testimages';
+import { startRegistryProxy, suiteRegistry, type Tamper } from '../testimages';
 import { failure, pull, startCorrald, storedFiles } from './helpers';
 
-let registry: TestRegistry;
-
-before(async () => {
-  registry = await startTestRegistry();
-  await pushTestImages(registry);
-});
-after(async () => { await registry?.stop(); });
+const suite = suiteRegistry();
 
 const cases: [Tamper, RegExp][] = [
   ['truncate-blob', /size mismatch/],
@@ -22,7 +16,7 @@ const cases: [Tamper, RegExp][] = [
 for (const [tamper, message] of cases) {
   test(`${tamper}: the pull fails clearly and stores nothing`, async (t) => {
     const daemon = await startCorrald(t);
-    const proxy = await startRegistryProxy({ upstream: registry, tamper });
+    const proxy = await startRegistryProxy({ upstream: suite.registry, tamper });
     t.after(() => proxy.stop());
     const err = await failure(pull(daemon, `${proxy.host}/corral-test/busybox:latest`));
     assert.match(err.details, message);

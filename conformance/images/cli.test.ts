@@ -1,25 +1,18 @@
 // corralctl's image commands against a real corrald: pull, images, inspecti, imagefsinfo, rmi,
 // and image import of an OCI layout as a directory and as a tar.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { buildTestImages, pushTestImages, startTestRegistry, writeOciLayout, type PushedTestImages, type TestRegistry } from '../testimages';
+import { buildTestImages, suiteRegistry, writeOciLayout } from '../testimages';
 import type { Corrald } from '../harness/corrald';
 import { startCorrald } from './helpers';
 
 const CORRALCTL = path.resolve(__dirname, '..', '..', 'cli', 'main.js');
-let registry: TestRegistry;
-let images: PushedTestImages;
-
-before(async () => {
-  registry = await startTestRegistry();
-  images = await pushTestImages(registry);
-});
-after(async () => { await registry?.stop(); });
+const suite = suiteRegistry();
 
 async function ctl(daemon: Corrald, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -33,6 +26,7 @@ async function ctl(daemon: Corrald, ...args: string[]): Promise<{ code: number; 
 
 test('pull, images, inspecti, imagefsinfo and rmi', async (t) => {
   const daemon = await startCorrald(t);
+  const { registry, images } = suite;
   const pulled = await ctl(daemon, 'pull', images.busybox);
   assert.equal(pulled.code, 0, pulled.stderr);
   assert.match(pulled.stdout, /sha256:[0-9a-f]{64}/);

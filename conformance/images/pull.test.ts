@@ -1,20 +1,18 @@
 // ImageService end to end: a real corrald over its socket, pulling from a real local registry.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildTestImages, pushImage, pushTestImages, startTestRegistry, type PushedTestImages, type TestRegistry } from '../testimages';
+import { buildTestImages, pushImage, suiteRegistry, type PushedTestImages, type TestRegistry } from '../testimages';
 import { failure, pull, startCorrald, storedFiles } from './helpers';
 
 let registry: TestRegistry;
 let images: PushedTestImages;
 
-before(async () => {
-  registry = await startTestRegistry();
-  images = await pushTestImages(registry);
+suiteRegistry({}, async (suite) => {
+  ({ registry, images } = suite);
   await pushImage(registry, (await buildTestImages()).busybox, 'library/busybox', 'latest');
 });
-after(async () => { await registry?.stop(); });
 
 test('pull by tag, list with size, inspect with config, remove every tag and its files', async (t) => {
   const daemon = await startCorrald(t);
@@ -49,6 +47,10 @@ test('an absent image has a nil status; filters match tag, digest and ID', async
   }
   const user = await daemon.client.image('ImageStatus', { image: { image: id } });
   assert.equal(user.image?.username, 'tester');
+  const streamed: string[] = [];
+  for await (const page of daemon.client.imageStream('StreamImages', { filter: null })) streamed.push(...page.images.map((i: { id: string }) => i.id));
+  assert.equal(streamed.length, 2);
+  assert.ok(streamed.includes(id));
 });
 
 test('images survive a restart of corrald', async (t) => {

@@ -1,16 +1,16 @@
 // What a client gets for bad input: typed gRPC codes, and nothing half-made left behind.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { containerConfig, grpcCode, mountsUnder, podConfig, startWorld, stopWorld, type LifecycleWorld, SKIP } from './fixture';
+import { containerConfig, grpcCode, mountsUnder, podConfig, startWorld, stopWorld, type LifecycleWorld } from './fixture';
 
 let world: LifecycleWorld;
 
-before(async () => { if (!SKIP) world = await startWorld('bad'); });
+before(async () => { world = await startWorld('bad'); });
 after(async () => { await stopWorld(world); });
 
 const UNKNOWN = 'f'.repeat(64);
 
-test('stop and remove of unknown pods and containers succeed; other verbs say NOT_FOUND', { skip: SKIP }, async () => {
+test('stop and remove of unknown pods and containers succeed; other verbs say NOT_FOUND', async () => {
   const client = world.daemon.client;
   assert.equal(await grpcCode(client.runtime('StopContainer', { container_id: UNKNOWN, timeout: 1 })), 'OK');
   assert.equal(await grpcCode(client.runtime('RemoveContainer', { container_id: UNKNOWN })), 'OK');
@@ -24,7 +24,7 @@ test('stop and remove of unknown pods and containers succeed; other verbs say NO
   assert.equal(await grpcCode(client.runtime('CreateContainer', { pod_sandbox_id: UNKNOWN, config })), 'NOT_FOUND');
 });
 
-test('duplicates, stopped pods, missing images and bad mounts are refused and leave nothing', { skip: SKIP }, async () => {
+test('duplicates, stopped pods, missing images and bad mounts are refused and leave nothing', async () => {
   const client = world.daemon.client;
   const pod = podConfig('bad');
   const { pod_sandbox_id: podId } = await client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' });

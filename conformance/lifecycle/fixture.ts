@@ -6,11 +6,6 @@ import { CriCallError } from '../../cli/cri_client';
 import { Corrald, type CorraldDirs } from '../harness/corrald';
 import { pushTestImages, startTestRegistry, type PushedTestImages, type TestRegistry } from '../testimages';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { existsSync } from 'node:fs';
-import { nativeProgram } from '../../native/helper_path';
-
-/** These tests need the native process layer; a tree built without it skips them, saying why. */
-export const SKIP: string | false = existsSync(nativeProgram('corral-monitor')) ? false : 'corral-monitor is not built in this tree';
 
 export interface LifecycleWorld {
   registry: TestRegistry;

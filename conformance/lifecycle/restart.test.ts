@@ -7,12 +7,11 @@ import { after, before, test } from 'node:test';
 import {
   containerConfig, isAlive, mountsUnder, podConfig, restart, startWorld, stopWorld, untilGone,
   type LifecycleWorld,
-  SKIP,
 } from './fixture';
 
 let world: LifecycleWorld;
 
-before(async () => { if (!SKIP) world = await startWorld('restart'); });
+before(async () => { world = await startWorld('restart'); });
 after(async () => { await stopWorld(world); });
 
 async function pidOf(id: string): Promise<number> {
@@ -20,7 +19,7 @@ async function pidOf(id: string): Promise<number> {
   return JSON.parse(status.info.info!).pid as number;
 }
 
-test('containers survive a corrald crash; exits while it was down keep their real codes', { skip: SKIP }, async () => {
+test('containers survive a corrald crash; exits while it was down keep their real codes', async () => {
   const client = world.daemon.client;
   const hostDir = path.join(world.daemon.dirs.base, 'signal');
   await fs.mkdir(hostDir);

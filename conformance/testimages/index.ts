@@ -8,3 +8,4 @@ export { pushImage } from './registry_push';
 export { startRegistryProxy, type RegistryProxy, type RegistryProxyOptions, type Tamper } from './registry_proxy';
 export { writeOciLayout } from './oci_layout';
 export { treeToTar, writeTree, TREE_MTIME, type TreeEntry } from './tree';
+export { suiteRegistry, type SuiteRegistry } from './suite_registry';

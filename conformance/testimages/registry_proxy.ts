@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { RegistryCredentials, TestRegistry } from './registry_server';
 
-export type Tamper = 'truncate-blob' | 'corrupt-blob' | 'huge-manifest' | 'schema1';
+/** stall-large-blob: blobs over 512 KiB send half their bytes, then hang (for killed pulls). */
+export type Tamper = 'truncate-blob' | 'corrupt-blob' | 'huge-manifest' | 'schema1' | 'stall-large-blob';
 
 export interface RegistryProxyOptions {
   upstream: TestRegistry;
@@ -47,6 +48,9 @@ export async function startRegistryProxy(opts: RegistryProxyOptions): Promise<Re
       'content-length': String(tampered.length),
       ...(upstream.headers.get('docker-content-digest') ? { 'docker-content-digest': upstream.headers.get('docker-content-digest')! } : {}),
     });
+    if (opts.tamper === 'stall-large-blob' && url.pathname.includes('/blobs/') && tampered.length > 512 * 1024) {
+      return void res.write(tampered.subarray(0, tampered.length >> 1));   // never ends
+    }
     res.end(req.method === 'HEAD' ? undefined : tampered);
   };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

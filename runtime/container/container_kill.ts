@@ -46,8 +46,10 @@ export async function stopProcesses(deps: ContainerDeps, record: ContainerRecord
   if (!exit) {
     await killTree(deps, record);
     exit = await deps.processes.waitExit(record.meta.bundleDir);
+  } else if (record.meta.spec.namespaces.pid.mode !== 'new') {
+    // With its own pid namespace the kernel ends the rest when the init exits; in a shared one
+    // what the init left behind must be killed.
+    await deps.cgroups.open(record.meta.cgroupPath).killAll();
   }
-  // What the init left behind in a shared pid namespace dies with it.
-  await deps.cgroups.open(record.meta.cgroupPath).killAll();
   await recordExit(deps, record.id, exitRecordOf(exit));
 }

@@ -5,7 +5,7 @@ import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { InternalError, InvalidArgumentError, NotFoundError } from '../errors';
+import { InternalError, InvalidArgumentError, NotFoundError, UnavailableError } from '../errors';
 import { fsyncDir } from '../store/atomic_file';
 import { DIGEST } from './reference';
 
@@ -16,7 +16,8 @@ export class ContentStore {
   private readonly ingestDir: string;
   private readonly inflight = new Map<string, Promise<void>>();
 
-  constructor(readonly root: string) {
+  /** `stallMs`: a download that delivers no byte for this long fails (a hung registry). */
+  constructor(readonly root: string, private readonly stallMs = 120_000) {
     this.blobDir = path.join(root, 'blobs', 'sha256');
     this.ingestDir = path.join(root, 'ingest');
   }
@@ -72,7 +73,7 @@ export class ContentStore {
     if (await this.has(digest, size)) return;
     const temp = path.join(this.ingestDir, `${digest.slice(7, 19)}-${randomBytes(6).toString('hex')}`);
     try {
-      const got = await writeHashed(await open(), temp, progress);
+      const got = await writeHashed(await open(), temp, this.stallMs, digest, progress);
       if (got.size !== size) throw new InternalError(`blob ${digest}: size mismatch: want ${size} bytes, got ${got.size} (truncated or oversized download)`);
       if (got.digest !== digest) throw new InternalError(`blob ${digest}: digest mismatch: content hashes to ${got.digest}`);
       await fs.rename(temp, final);
@@ -97,11 +98,17 @@ export class ContentStore {
 }
 
 /** Copies `source` to `file` (fsynced), counting and hashing what passes. */
-async function writeHashed(source: Readable, file: string, progress?: ProgressFn): Promise<{ size: number; digest: string }> {
+async function writeHashed(
+  source: Readable, file: string, stallMs: number, digest: string, progress?: ProgressFn,
+): Promise<{ size: number; digest: string }> {
   const hash = createHash('sha256');
   let size = 0;
+  const stalled = () => meter.destroy(new UnavailableError(`blob ${digest}: download stalled (no data for ${stallMs / 1000}s after ${size} bytes)`));
+  let timer = setTimeout(stalled, stallMs);
   const meter = new Transform({
     transform(chunk: Buffer, _enc, done) {
+      clearTimeout(timer);
+      timer = setTimeout(stalled, stallMs);
       hash.update(chunk);
       size += chunk.length;
       progress?.(chunk.length);
@@ -109,7 +116,11 @@ async function writeHashed(source: Readable, file: string, progress?: ProgressFn
     },
   });
   const out = createWriteStream(file, { flags: 'wx', mode: 0o600 });
-  await pipeline(source, meter, out);
+  try {
+    await pipeline(source, meter, out);
+  } finally {
+    clearTimeout(timer);
+  }
   const handle = await fs.open(file, 'r');
   try { await handle.sync(); } finally { await handle.close(); }
   return { size, digest: `sha256:${hash.digest('hex')}` };

@@ -25,6 +25,10 @@ export interface ImageServiceOptions {
   registry: RegistryHostsConfig;
   platform?: Platform;             // default: the host's linux platform
   parallelLayers?: number;         // default 3
+  /** References whose images are pinned (never garbage-collected by kubelet): the sandbox image. */
+  pinned?: string[];
+  /** A blob download that delivers nothing for this long fails; default 2 minutes. */
+  stallTimeoutMs?: number;
 }
 
 export interface FsUsage { mountpoint: string; bytes: number; inodes: number }
@@ -38,15 +42,17 @@ export class ImageService {
   private readonly gcLock = new KeyedMutex();
   private readonly pulls = new Map<string, Promise<StoredImage>>();
   private readonly pullContext: PullContext;
+  private readonly pinnedRefs: Set<string>;
   readonly imageDir: string;
 
   constructor(opts: ImageServiceOptions) {
     this.imageDir = path.join(opts.root, 'image');
-    this.content = new ContentStore(path.join(this.imageDir, 'content'));
+    this.content = new ContentStore(path.join(this.imageDir, 'content'), opts.stallTimeoutMs);
     this.layers = new LayerStore(path.join(this.imageDir, 'layers'));
     this.images = new ImageStore(path.join(this.imageDir, 'records'));
     this.snapshotter = new OverlaySnapshotter(
       path.join(opts.root, 'snapshots'), this.images, this.layers, (fn) => this.exclusive(fn), () => this.collectGarbage());
+    this.pinnedRefs = new Set((opts.pinned ?? []).map((r) => formatReference(parseReference(r))));
     this.pullContext = {
       content: this.content, layers: this.layers, hosts: opts.registry,
       platform: opts.platform ?? hostPlatform(), parallelLayers: opts.parallelLayers ?? 3,
@@ -92,7 +98,8 @@ export class ImageService {
     const lease = this.leases.open();
     try {
       const image = await fetch(lease);
-      return await this.exclusive(() => this.images.put(image));
+      const pinned = image.pinned || image.repoTags.some((t) => this.pinnedRefs.has(t));
+      return await this.exclusive(() => this.images.put({ ...image, pinned }));
     } catch (err) {
       lease.release();
       await this.collectGarbage().catch((gcErr) => log.warn('garbage collection failed', { error: String(gcErr) }));

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { NativeProcessRuntime } from './process_runtime';
+import { EXEC_OUTPUT_CAP } from './exec_sync';
 import { Fixture, processSpec } from './testing/container_fixture';
 import { readLog, waitFor } from './testing/log_reader';
 import type { ContainerSpec, CreatedContainer } from './contract';
@@ -37,6 +38,14 @@ describe('exec, logs and detached monitors', () => {
     assert.equal(asUser.stdout.toString(), '1000\n');
     const missing = await runtime.execSync(spec.bundleDir, processSpec(['no-such-command']), 0);
     assert.equal(missing.exitCode, 127);
+  });
+
+  it('caps captured output at 16 MiB per stream', async () => {
+    const spec = await startSleeper();
+    const result = await runtime.execSync(spec.bundleDir, processSpec(['sh', '-c', 'head -c 17000000 /dev/zero; echo small >&2']), 0);
+    assert.equal(result.exitCode, 0);
+    assert.equal(result.stdout.length, EXEC_OUTPUT_CAP);
+    assert.equal(result.stderr.toString(), 'small\n');
   });
 
   it('kills an exec that runs past its timeout and says so', async () => {

@@ -5,7 +5,8 @@ import { promises as fs, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { NativeProcessRuntime } from './process_runtime';
 import { Fixture } from './testing/container_fixture';
-import { logLines, readLog } from './testing/log_reader';
+import { logLines, readLog, waitFor } from './testing/log_reader';
+import { isAlive } from './proc_stat';
 import type { ContainerSpec } from './contract';
 
 describe('container lifecycle', () => {
@@ -86,5 +87,52 @@ describe('container lifecycle', () => {
     const exit = await runtime.waitExit(spec.bundleDir);
     assert.notEqual(exit.exitCode, 0);
     assert.equal(exit.startedAt, undefined);
+  });
+
+  it('gives a tty container a terminal and logs what it prints', async () => {
+    const spec = await fixture.containerSpec(['sh', '-c', 'tty; test -t 0 && echo stdin-is-tty']);
+    spec.process.tty = true;
+    const lines = (await run(spec)).map((line) => line.replace(/\r$/, ''));
+    assert.match(lines[0], /^\/dev\/pts\/\d+$/);
+    assert.equal(lines[1], 'stdin-is-tty');
+  });
+
+  it('reports a lost exit and ends the init when its monitor was killed', async () => {
+    const spec = await fixture.containerSpec(['sleep', '1000']);
+    fixture.track(spec.bundleDir);
+    const created = await runtime.create(spec);
+    await runtime.start(spec.bundleDir);
+    process.kill(created.monitor.pid, 'SIGKILL');
+    const exit = await runtime.waitExit(spec.bundleDir);
+    assert.equal(exit.exitCode, 255);
+    assert.deepEqual(await runtime.readExit(spec.bundleDir), exit);
+    await waitFor(async () => ((await isAlive(created.init)) ? undefined : true), 'the orphaned init to end');
+  });
+
+  it('stops waiting when the caller aborts', async () => {
+    const spec = await fixture.containerSpec(['sleep', '1000']);
+    fixture.track(spec.bundleDir);
+    await runtime.create(spec);
+    await runtime.start(spec.bundleDir);
+    const controller = new AbortController();
+    const waiting = runtime.waitExit(spec.bundleDir, controller.signal);
+    controller.abort(new Error('caller gave up'));
+    await assert.rejects(waiting, /caller gave up/);
+    assert.equal(await runtime.readExit(spec.bundleDir), undefined);
+  });
+
+  it('stays in the host namespaces it is told to', async () => {
+    const spec = await fixture.containerSpec(['sh', '-c', 'echo $$; for n in net pid ipc; do readlink /proc/self/ns/$n; done']);
+    spec.namespaces = { net: { mode: 'host' }, ipc: { mode: 'host' }, uts: { mode: 'new' }, pid: { mode: 'host' } };
+    const lines = await run(spec);
+    assert.notEqual(lines[0], '1');
+    assert.deepEqual(lines.slice(1), ['net', 'pid', 'ipc'].map((kind) => readlinkSync(`/proc/self/ns/${kind}`)));
+  });
+
+  it('fails create cleanly when the rootfs cannot be entered', async () => {
+    const spec = await fixture.containerSpec(['true']);
+    spec.rootfs = fixture.dir('no-such-rootfs');
+    await assert.rejects(runtime.create(spec), /no-such-rootfs/);
+    assert.deepEqual(await fs.readdir(spec.bundleDir), []);
   });
 });

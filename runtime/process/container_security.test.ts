@@ -2,10 +2,12 @@
 // capabilities, no_new_privs, user and groups, mounts and sysctls.
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { NativeProcessRuntime } from './process_runtime';
 import { capabilityMask } from './linux_names';
+import { PRIVILEGED_CAPABILITIES } from './defaults';
 import { DEFAULT_CAPS, Fixture, processSpec } from './testing/container_fixture';
 import { logLines, readLog } from './testing/log_reader';
 import type { ContainerSpec } from './contract';
@@ -93,4 +95,94 @@ describe('container security and mounts', () => {
     spec.readonlyRootfs = true;
     assert.deepEqual(await output(spec), ['readonly', 'root:x:0:0:root:/root:/bin/sh']);
   });
+
+  it('runs in a new user namespace as mapped root', async () => {
+    const spec = await fixture.containerSpec(['sh', '-c', 'id -u; cat /proc/self/uid_map | tr -s " "']);
+    spec.userNamespace = {
+      mode: 'new',
+      uidMappings: [{ containerId: 0, hostId: 100000, size: 65536 }],
+      gidMappings: [{ containerId: 0, hostId: 100000, size: 65536 }],
+    };
+    const created = await runtime.create(spec);
+    const hostView = await fs.readFile(`/proc/${created.init.pid}/status`, 'utf8');
+    assert.match(hostView, /^Uid:\s+100000\s/m, 'the init is not the mapped user on the host');
+    await runtime.start(spec.bundleDir);
+    const exit = await runtime.waitExit(spec.bundleDir);
+    assert.equal(exit.exitCode, 0);
+    assert.deepEqual(logLines(await readLog(spec.logPath)), ['0', ' 0 100000 65536']);
+  });
+
+  it('lets host mounts reach an rslave mount after the container started', async () => {
+    const shared = fixture.dir('shared-mount');
+    await fs.mkdir(path.join(shared, 'sub'), { recursive: true });
+    // Propagation needs a shared mount on the host side; this host's / is private, so make one.
+    execFileSync('mount', ['--bind', shared, shared]);
+    try {
+      execFileSync('mount', ['--make-shared', shared]);
+      const spec = await fixture.containerSpec(['sleep', '1000']);
+      spec.mounts = [{ source: shared, destination: '/hostmnt', type: 'bind', options: [], readonly: false, recursiveReadonly: false, propagation: 'rslave' }];
+      fixture.track(spec.bundleDir);
+      await runtime.create(spec);
+      await runtime.start(spec.bundleDir);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'late', path.join(shared, 'sub')]);
+      const seen = await runtime.execSync(spec.bundleDir, processSpec(['sh', '-c', 'grep -c " /hostmnt/sub tmpfs" /proc/mounts']), 0);
+      assert.equal(seen.stdout.toString().trim(), '1');
+      await fixture.stopContainers();
+    } finally {
+      execFileSync('umount', ['-R', shared]);
+    }
+  });
+
+  it('gives a privileged container every capability the host has, a writable /sys and mount rights', async () => {
+    const spec = await fixture.containerSpec(['sh', '-c',
+      'grep CapEff /proc/self/status; mkdir -p /mnt/x && mount -t tmpfs t /mnt/x && echo mounted; grep -c " /sys sysfs rw" /proc/mounts']);
+    const all = [...PRIVILEGED_CAPABILITIES];
+    spec.privileged = true;
+    spec.process.capabilities = { bounding: all, effective: all, permitted: all, inheritable: all, ambient: [] };
+    const lines = await output(spec);
+    const hostEffective = /^CapEff:\s+(\w+)/m.exec(await fs.readFile('/proc/self/status', 'utf8'))![1];
+    assert.deepEqual(lines, [`CapEff:\t${hostEffective}`, 'mounted', '1']);
+  });
+
+  it('installs the seccomp filter it is given, with and without no_new_privs', async () => {
+    for (const noNewPrivileges of [true, false]) {
+      const spec = await fixture.containerSpec(['sh', '-c', 'mkdir /tmp/d 2>&1 || true; echo done']);
+      spec.process.noNewPrivileges = noNewPrivileges;
+      spec.process.seccompFilter = denyMkdirFilter();
+      const lines = await output(spec);
+      assert.match(lines[0], /Operation not permitted/);
+      assert.equal(lines[1], 'done');
+    }
+  });
+
+  it('applies rlimits and a best-effort oom_score_adj', async () => {
+    const spec = await fixture.containerSpec(['sh', '-c', 'ulimit -n; ulimit -Hn; cat /proc/self/oom_score_adj']);
+    spec.process.rlimits = [{ type: 'RLIMIT_NOFILE', soft: 1000, hard: 1024 }];
+    spec.process.oomScoreAdj = 500;
+    assert.deepEqual(await output(spec), ['1000', '1024', '500']);
+    const lowered = await fixture.containerSpec(['true']);
+    lowered.process.oomScoreAdj = -500;   // refused on this host (no CAP_SYS_RESOURCE): not an error
+    await output(lowered);
+  });
 });
+
+/** A classic BPF program: EPERM for mkdir and mkdirat on x86_64, allow everything else. */
+function denyMkdirFilter(): Buffer {
+  const program: Array<[number, number, number, number]> = [
+    [0x20, 0, 0, 4],            // ld arch
+    [0x15, 0, 4, 0xc000003e],   // not x86_64 → allow
+    [0x20, 0, 0, 0],            // ld nr
+    [0x15, 1, 0, 83],           // mkdir → errno
+    [0x15, 0, 1, 258],          // mkdirat → errno, else allow
+    [0x06, 0, 0, 0x00050001],   // SECCOMP_RET_ERRNO | EPERM
+    [0x06, 0, 0, 0x7fff0000],   // SECCOMP_RET_ALLOW
+  ];
+  const bytes = Buffer.alloc(program.length * 8);
+  program.forEach(([code, jt, jf, k], i) => {
+    bytes.writeUInt16LE(code, i * 8);
+    bytes.writeUInt8(jt, i * 8 + 2);
+    bytes.writeUInt8(jf, i * 8 + 3);
+    bytes.writeUInt32LE(k, i * 8 + 4);
+  });
+  return bytes;
+}

@@ -5,6 +5,8 @@ import type { ContainerSpec, CreatedContainer, ExecResult, ExitInfo, ProcessRunt
 import { CONTAINER_STATE_FILE, type ContainerProcessState, readState, writeState } from './bundle_state';
 import { EXIT_FILE, readExitFile, writeLostExit } from './exit_file';
 import { runExecSync } from './exec_sync';
+import { startExecStream } from './exec_stream';
+import type { StdioOptions, StreamedExec } from '../streaming/contract';
 import { signalNumber } from './linux_names';
 import { containerMessage } from './messages';
 import { CONTROL_SOCKET, MAX_SOCKET_PATH, controlSocketPath, monitorCommand, waitMonitorClose } from './monitor_client';
@@ -61,7 +63,7 @@ export class NativeProcessRuntime implements ProcessRuntime {
       const exit = await readExitFile(bundleDir);
       if (exit) return exit;
       signal?.throwIfAborted();
-      if (!(await isAlive(state.monitor))) return (await readExitFile(bundleDir)) ?? writeLostExit(bundleDir);
+      if (!(await isAlive(state.monitor))) return (await readExitFile(bundleDir)) ?? this.lost(bundleDir, state);
       await waitMonitorClose(bundleDir, signal);
       // The monitor unlinks its socket after the exit file: a retry finds one or the other.
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -79,6 +81,12 @@ export class NativeProcessRuntime implements ProcessRuntime {
     return runExecSync(this.helperPath, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process, timeoutMs);
   }
 
+  async execStream(bundleDir: string, process: ProcessSpec, options: StdioOptions): Promise<StreamedExec> {
+    const state = await this.state(bundleDir);
+    if (!(await isAlive(state.init))) throw new FailedPreconditionError(`container in ${bundleDir} is not running`);
+    return startExecStream(this.helperPath, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process, options);
+  }
+
   async isMonitorAlive(bundleDir: string): Promise<boolean> {
     const state = await readState<ContainerProcessState>(bundleDir, CONTAINER_STATE_FILE);
     return state !== undefined && isAlive(state.monitor);
@@ -90,6 +98,13 @@ export class NativeProcessRuntime implements ProcessRuntime {
     }
   }
 
+  /** The monitor died without an exit record: nobody holds the init's output or status any more,
+   *  so end it rather than leave an unmanaged process running. */
+  private async lost(bundleDir: string, state: ContainerProcessState): Promise<ExitInfo> {
+    await signalProcess(state.init, signalNumber('SIGKILL'));
+    return writeLostExit(bundleDir);
+  }
+
   private async state(bundleDir: string): Promise<ContainerProcessState> {
     const state = await readState<ContainerProcessState>(bundleDir, CONTAINER_STATE_FILE);
     if (!state) throw new NotFoundError(`no container process in ${bundleDir}`);
@@ -99,8 +114,8 @@ export class NativeProcessRuntime implements ProcessRuntime {
 
 /** Bundle and log directories, and the host paths of bind mounts kubelet expects created. */
 async function prepareBundle(spec: ContainerSpec): Promise<void> {
-  if (!path.isAbsolute(spec.bundleDir) || !path.isAbsolute(spec.rootfs)) {
-    throw new InvalidArgumentError('bundleDir and rootfs must be absolute paths');
+  if (!path.isAbsolute(spec.bundleDir) || !path.isAbsolute(spec.rootfs) || (spec.logPath && !path.isAbsolute(spec.logPath))) {
+    throw new InvalidArgumentError('bundleDir, rootfs and logPath must be absolute paths');
   }
   if (Buffer.byteLength(controlSocketPath(spec.bundleDir)) > MAX_SOCKET_PATH) {
     throw new InvalidArgumentError(`bundle path ${spec.bundleDir} is too long for a unix socket`);

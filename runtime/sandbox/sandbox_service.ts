@@ -1,9 +1,12 @@
 // The pod sandbox verbs. Stop ends every container then the infra; Remove also removes the
 // containers, the pod's mounts, cgroups and directory. Both are idempotent.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { CgroupResources } from '../cgroups/resources';
 import { nowNs } from '../clock';
 import { moduleLogger } from '../log';
 import { removeDirWithMountPoints } from '../safe_remove';
+import { allSteps } from '../undo_stack';
 import type { ContainerConfig } from '../container/container_config';
 import { isHostNetwork } from './pod_files';
 import type { PodConfig } from './pod_config';
@@ -40,7 +43,7 @@ export class SandboxService {
   }
 
   private async stopLocked(id: string): Promise<void> {
-    for (const container of this.deps.containers.listInPod(id)) await this.deps.containers.stop(container.id, 0);
+    await allSteps(this.deps.containers.listInPod(id).map((container) => this.deps.containers.stop(container.id, 0)));
     const record = this.deps.store.get(id);
     if (!record) return;
     // Tear down even when already NOTREADY: a stop interrupted half-way is finished here.
@@ -58,7 +61,7 @@ export class SandboxService {
     await this.deps.store.locked(found.id, async () => {
       if (!this.deps.store.get(found.id)) return;
       await this.stopLocked(found.id);
-      for (const container of this.deps.containers.listInPod(found.id)) await this.deps.containers.remove(container.id);
+      await allSteps(this.deps.containers.listInPod(found.id).map((container) => this.deps.containers.remove(container.id)));
       await this.removeLeftovers(this.deps.store.get(found.id)!);
       await this.deps.store.remove(found.id);
     });
@@ -86,6 +89,20 @@ export class SandboxService {
 
   list(filter: SandboxFilter = {}): SandboxRecord[] {
     return this.deps.store.list().filter((record) => matches(record, filter));
+  }
+
+  /** Pod directories with no record (a RunPodSandbox cut short by a crash): infra, pins and shm go. */
+  async sweepOrphans(): Promise<string[]> {
+    const names = await fs.readdir(this.deps.sandboxesDir).catch(() => [] as string[]);
+    const orphans = names.filter((id) => !this.deps.store.get(id));
+    for (const id of orphans) {
+      const dir = path.join(this.deps.sandboxesDir, id);
+      await this.deps.infra.stopInfra(infraBundleDir({ sandboxDir: dir }), pinDir({ sandboxDir: dir }));
+      await this.deps.mounts.unmount(path.join(dir, 'shm'));
+      await removeDirWithMountPoints(dir, [path.join(dir, 'shm')]);
+    }
+    if (orphans.length > 0) log.warn('removed pods a crash left half-made', { ids: orphans });
+    return orphans;
   }
 
   /** After a restart: a ready pod whose infra is gone is NOTREADY (its namespaces may be gone too). */

@@ -18,6 +18,7 @@ export interface CorralConfig {
   sandbox_image: string;
   rootfs_mode: 'pivot_root' | 'chroot';
   default_cgroup_parent: string;
+  streaming: { address: string; port: number; idle_timeout_seconds: number };
 }
 
 type Raw = Record<string, unknown>;

@@ -37,6 +37,11 @@ export const CONFIG_SCHEMA: SectionSpec = {
   sandbox_image: { kind: 'string', default: 'registry.k8s.io/pause:3.10', doc: 'pod infra image kubelet and critest expect present (corral\'s infra does not run it)' },
   rootfs_mode: { kind: 'enum', default: 'pivot_root', values: ['pivot_root', 'chroot'], doc: 'how a container enters its rootfs: pivot_root, or chroot where the root cannot be pivoted' },
   default_cgroup_parent: { kind: 'string', default: '/corral', check: absolutePath, doc: 'cgroup parent of pods whose config names none' },
+  streaming: {
+    address: { kind: 'string', default: '127.0.0.1', doc: 'address the exec/attach/port-forward streaming server listens on' },
+    port: { kind: 'int', default: 0, min: 0, max: 65535, doc: 'streaming server port; 0 picks a free one' },
+    idle_timeout_seconds: { kind: 'int', default: 14400, min: 1, doc: 'a streaming session with no traffic for this long is closed' },
+  },
 };
 
 export function isFieldSpec(value: FieldSpec | SectionSpec): value is FieldSpec {

@@ -88,12 +88,21 @@ int enter_namespaces(const struct spec *s, int sync_fd, int extra_unshare, struc
 		return fail(err, errno, "unshare namespaces 0x%x", flags);
 	pid_t pid = getpid();
 	if (s->ns[NS_PID].mode != NS_HOST) {
-		/* The pid namespace applies to children only: the next process is the init. */
+		/* The pid namespace applies to children only: the next process is the init. It waits
+		   (EOF on a pipe) until its pid is sent, so the parent sees PID before anything else. */
+		int gate[2];
+		if (pipe2(gate, O_CLOEXEC) < 0)
+			return fail(err, errno, "pipe");
 		pid = fork();
 		if (pid < 0)
 			return fail(err, errno, "fork into pid namespace");
-		if (pid == 0)
+		if (pid == 0) {
+			close(gate[1]);
+			while (read(gate[0], buf, 1) < 0 && errno == EINTR)
+				;
+			close(gate[0]);
 			return 0;
+		}
 		snprintf(pidtext, sizeof pidtext, "%d", (int)pid);
 		if (sync_send(sync_fd, SYNC_PID, pidtext, err) < 0)
 			_exit(1);

@@ -71,3 +71,41 @@ pid_t sync_fork(int *fd, struct err *err)
 	*fd = sv[pid == 0 ? 1 : 0];
 	return pid;
 }
+
+int sync_send_fd(int sock, char type, int fd, struct err *err)
+{
+	char control[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &type, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof fd);
+	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+		return fail(err, errno, "send descriptor '%c'", type);
+	return 0;
+}
+
+int sync_recv_fd(int sock, char type, struct err *err)
+{
+	char buf[600];
+	char control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf - 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
+	ssize_t n;
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return fail(err, errno, "receive descriptor '%c'", type);
+	buf[n > 0 ? n : 0] = 0;
+	if (n > 0 && buf[0] == SYNC_ERROR)
+		return fail(err, 0, "%s", buf + 1);
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+	if (n == 0 || buf[0] != type || !cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+		return fail(err, 0, "expected a descriptor message '%c'", type);
+	int fd;
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof fd);
+	return fd;
+}

@@ -13,6 +13,7 @@ enum sync_msg {
 	SYNC_READY = 'R',     /* init → parent: set up, waiting for start */
 	SYNC_START = 'S',     /* parent → init: execve now */
 	SYNC_ERROR = 'E',     /* child → parent: "E<message>", the child then exits */
+	SYNC_TTY = 'T',       /* init → parent: the pty master, as SCM_RIGHTS */
 };
 
 int sync_send(int fd, char type, const char *text, struct err *err);
@@ -24,6 +25,10 @@ int sync_expect(int fd, char type, char *buf, size_t size, struct err *err);
 /* fork() with a sync socket between parent and child: *fd is this side's end in each.
    Returns the child's pid in the parent, 0 in the child, -1 on failure. */
 pid_t sync_fork(int *fd, struct err *err);
+/* A message carrying one file descriptor. */
+int sync_send_fd(int sock, char type, int fd, struct err *err);
+/* Waits for a message of the given type carrying a descriptor; returns it, or -1. */
+int sync_recv_fd(int sock, char type, struct err *err);
 /* In a child: sends err to the parent and exits. */
 void sync_die(int fd, const struct err *err) __attribute__((noreturn));
 

@@ -1,5 +1,8 @@
-/* ExecSync: join a running container's namespaces, cgroup and root, then run one command with
-   this helper's stdout/stderr. Reports "exit <code> [<signal>]" on fd 3. */
+/* ExecSync and streaming Exec: join a running container's namespaces, cgroup and root, then run
+   one command with this helper's stdout/stderr. Reports "exit <code> [<signal>]" on fd 3.
+   Streaming exec passes one more fd, 4 (STREAM_FD): with the spec's tty flag it is a terminal
+   (pty slave) that becomes the command's stdin, stdout, stderr and controlling terminal; with
+   the stdin flag alone it is the command's stdin. Without either flag stdin is /dev/null. */
 #define _GNU_SOURCE
 #include "helper.h"
 #include "namespaces.h"
@@ -11,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -41,6 +45,8 @@ static int namespaces_to_join(pid_t pid)
 
 static pid_t exec_child;
 
+#define STREAM_FD 4
+
 /* corrald's timeout: SIGTERM to this helper kills the command's whole process group. */
 static void on_term(int sig)
 {
@@ -52,10 +58,18 @@ static void on_term(int sig)
 static void run_child(const struct spec *s, int rootfd)
 {
 	struct err err = { 0 };
-	setpgid(0, 0);
-	int null = open("/dev/null", O_RDONLY);
-	if (null >= 0)
-		dup2(null, 0);
+	if (s->tty) {
+		/* A new session whose controlling terminal is the pty: job control and ^C work. */
+		setsid();
+		for (int fd = 0; fd < 3; fd++)
+			dup2(STREAM_FD, fd);
+		ioctl(0, TIOCSCTTY, 0);
+	} else {
+		setpgid(0, 0);
+		int in = s->open_stdin ? STREAM_FD : open("/dev/null", O_RDONLY);
+		if (in >= 0)
+			dup2(in, 0);
+	}
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (fchdir(rootfd) < 0 || chroot(".") < 0)
 		fail(&err, errno, "enter the container's root");
@@ -93,7 +107,10 @@ int run_exec(const struct spec *s, struct err *err)
 	if (child == 0)
 		run_child(s, rootfd);
 	exec_child = child;
-	setpgid(child, child);   /* also here: a SIGTERM may come before the child ran setpgid */
+	if (!s->tty)
+		setpgid(child, child);   /* also here: a SIGTERM may come before the child ran setpgid */
+	if (s->tty || s->open_stdin)
+		close(STREAM_FD);        /* the command's alone: its EOF and hangup must not wait for us */
 	int status;
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)

@@ -19,4 +19,7 @@ void detach(void)
 	pid_t monitor = fork();
 	if (monitor != 0)
 		_exit(monitor < 0 ? 1 : 0);
+	/* Never keep corrald's working directory busy (every path in the spec is absolute). */
+	if (chdir("/") < 0)
+		_exit(1);
 }

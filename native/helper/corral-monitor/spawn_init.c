@@ -11,7 +11,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -29,7 +28,7 @@ static void reset_signals(void)
 	signal(SIGPIPE, SIG_DFL);
 }
 
-static int take_stdio(const struct stdio_fds *io, int tty, struct err *err)
+static int take_stdio(const struct stdio_fds *io, struct err *err)
 {
 	for (int i = 0; i < 3; i++)
 		if (dup2(io->child[i], i) < 0)
@@ -38,8 +37,6 @@ static int take_stdio(const struct stdio_fds *io, int tty, struct err *err)
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (setsid() < 0)
 		return fail(err, errno, "setsid");
-	if (tty && ioctl(0, TIOCSCTTY, 0) < 0)
-		return fail(err, errno, "set controlling terminal");
 	return 0;
 }
 
@@ -47,12 +44,14 @@ static int prepare(const struct spec *s, int sync_fd, const struct stdio_fds *io
 {
 	if (enter_namespaces(s, sync_fd, CLONE_NEWNS | CLONE_NEWCGROUP, err) < 0)
 		return -1;
-	if (take_stdio(io, s->tty, err) < 0)
+	if (take_stdio(io, err) < 0)
 		return -1;
 	umask(0);   /* device nodes and directories get exactly the modes asked for */
 	if (rootfs_setup(s, err) < 0)
 		return -1;
 	umask(022);
+	if (s->tty && pty_open_console(sync_fd, err) < 0)
+		return -1;
 	if (s->hostname && s->hostname[0] && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return fail(err, errno, "sethostname");
 	if (apply_rlimits(s, err) < 0)
@@ -87,7 +86,8 @@ int spawn_init(const struct spec *s, struct monitor *m, struct err *err)
 		run_init(s, m->sync_fd, &m->io);
 	stdio_close_child_ends(&m->io);
 	m->init_pid = guide_namespaces(s, child, m->sync_fd, err);
-	if (m->init_pid < 0 || sync_expect(m->sync_fd, SYNC_READY, buf, sizeof buf, err) < 0) {
+	if (m->init_pid < 0 || (s->tty && pty_receive_console(m->sync_fd, &m->io, err) < 0) ||
+	    sync_expect(m->sync_fd, SYNC_READY, buf, sizeof buf, err) < 0) {
 		kill(child, SIGKILL);
 		if (m->init_pid > 0)
 			kill(m->init_pid, SIGKILL);

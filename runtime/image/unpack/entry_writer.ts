@@ -8,6 +8,9 @@ import type * as tar from 'tar-stream';
 import { InvalidArgumentError } from '../../errors';
 import { S_IFBLK, S_IFCHR, S_IFIFO, lsetxattr, makedev, mknod } from '../../../native/libc';
 import { cleanEntryName, type LayerRoot } from './layer_root';
+import { moduleLogger } from '../../log';
+
+const log = moduleLogger('unpack');
 
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
@@ -18,9 +21,13 @@ const RESERVED_XATTR = /^trusted\.overlay\./;
 export interface DeferredDir { name: string; mode: number; mtime: Date }
 
 export async function writeEntry(root: LayerRoot, header: tar.Header, body: Readable, deferred: DeferredDir[]): Promise<void> {
-  const base = cleanEntryName(header.name).split('/').pop() ?? '';
-  if (cleanEntryName(header.name) === '') return void body.resume();   // "./": the layer root itself
-  if (base.startsWith(WHITEOUT_PREFIX)) return whiteout(root, header.name, base, body);
+  const clean = cleanEntryName(header.name);
+  if (clean === '') {   // "./": the layer root itself, which the layer store owns
+    body.resume();
+    return;
+  }
+  const base = clean.slice(clean.lastIndexOf('/') + 1);
+  if (base.startsWith(WHITEOUT_PREFIX)) return whiteout(root, clean, base, body);
   const target = root.entry(header.name);
   try {
     switch (header.type) {
@@ -37,9 +44,9 @@ export async function writeEntry(root: LayerRoot, header: tar.Header, body: Read
   }
 }
 
-function whiteout(root: LayerRoot, name: string, base: string, body: Readable): void {
+function whiteout(root: LayerRoot, clean: string, base: string, body: Readable): void {
   body.resume();
-  const dirName = cleanEntryName(name).split('/').slice(0, -1).join('/');
+  const dirName = clean.slice(0, Math.max(0, clean.lastIndexOf('/')));
   if (base === OPAQUE_MARKER) return markOpaque(root, dirName);
   if (base.startsWith(`${WHITEOUT_PREFIX}${WHITEOUT_PREFIX}`)) return;   // other aufs metadata: not content
   const hidden = base.slice(WHITEOUT_PREFIX.length);
@@ -133,6 +140,12 @@ function applyXattrs(full: string, header: tar.Header): void {
     if (!key.startsWith('SCHILY.xattr.')) continue;
     const name = key.slice('SCHILY.xattr.'.length);
     if (RESERVED_XATTR.test(name)) continue;
+    // tar-stream decodes PAX values as UTF-8: a binary value that is not valid UTF-8 arrives
+    // with U+FFFD in it and cannot be restored; skipping it beats writing a corrupt one.
+    if (value.includes('\uFFFD')) {
+      log.warn('xattr value is not UTF-8 and was skipped', { entry: header.name, xattr: name });
+      continue;
+    }
     lsetxattr(full, name, Buffer.from(value, 'utf8'));
   }
 }

@@ -6,10 +6,9 @@ import type { ContainerSpec, ProcessSpec } from '../contract';
 import { buildBusyboxRootfs } from '../../../conformance/testimages';
 import { mountOverlay, unmount } from './overlay';
 import { NativeProcessRuntime } from '../process_runtime';
+import { DEFAULT_CAPABILITIES } from '../defaults';
 
-export const DEFAULT_CAPS = ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW',
-  'CAP_SETGID', 'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL',
-  'CAP_AUDIT_WRITE'];
+export const DEFAULT_CAPS = [...DEFAULT_CAPABILITIES];
 
 export function processSpec(args: string[], overrides: Partial<ProcessSpec> = {}): ProcessSpec {
   return {
@@ -37,6 +36,7 @@ export class Fixture {
 
   static async create(): Promise<Fixture> {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'corral-proc-'));
+    await fs.chmod(root, 0o755);   // a user-namespaced container's root must be able to reach its rootfs
     const lower = path.join(root, 'image');
     await buildBusyboxRootfs(lower);
     return new Fixture(root, lower);
