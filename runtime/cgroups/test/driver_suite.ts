@@ -1,5 +1,5 @@
-// The cgroup driver tests, shared by both hierarchies: cgroups_v1.test.ts runs them on this v1
-// host, cgroups_v2_guest.ts inside a pure-v2 VM (see conformance/vm/cgroup2-vm.sh). Everything
+// The cgroup driver tests, shared by both hierarchies: cgroups_host.test.ts runs them on this v1
+// host, conformance/vm/cgroups_v2_guest.ts inside a pure-v2 VM. Everything
 // lives under a test-only parent cgroup that is removed at the end.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
