@@ -32,9 +32,13 @@ for tool in qemu-system-x86_64 cpio xz file depmod modprobe; do
 done
 file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || die "/bin/busybox must be busybox-static"
 
+# $CORRAL_VM_KERNEL, else what linux-image-amd64 points at, else the kernel cached last (offline).
 kernel_package() {
   [ -n "${CORRAL_VM_KERNEL:-}" ] && { echo "$CORRAL_VM_KERNEL"; return; }
-  apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -1
+  local pkg
+  pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -1)
+  [ -n "$pkg" ] || pkg=$(cd "$CACHE" && ls -d linux-image-*-amd64 2>/dev/null | sort -V | tail -1)
+  echo "$pkg"
 }
 
 # The kernel as a plain ELF image: QEMU boots it through its PVH entry, skipping the in-guest

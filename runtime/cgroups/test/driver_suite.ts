@@ -1,5 +1,5 @@
-// The cgroup driver tests, shared by both hierarchies: cgroups_v1.test.ts runs them on this v1
-// host, cgroups_v2_guest.ts inside a pure-v2 VM (see conformance/vm/cgroup2-vm.sh). Everything
+// The cgroup driver tests, shared by both hierarchies: cgroups_host.test.ts runs them on this v1
+// host, conformance/vm/cgroups_v2_guest.ts inside a pure-v2 VM. Everything
 // lives under a test-only parent cgroup that is removed at the end.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -106,11 +106,13 @@ export function defineDriverSuite(driver: 'v1' | 'v2'): void {
     });
 
     if (driver === 'v2') {
-      test('unified keys are written as given', async () => {
+      test('unified keys are written as given; huge page limits apply', async () => {
         const cg = await child();
         await cg.apply({ unified: { 'memory.high': String(48 * MiB), 'pids.max': '42' } });
         assert.equal(read(cg, 'memory.high'), String(48 * MiB));
         assert.equal(read(cg, 'pids.max'), '42');
+        await cg.apply({ hugepageLimits: [{ pageSize: '2MB', limitBytes: 4 * MiB }] });
+        assert.equal(read(cg, 'hugetlb.2MB.max'), String(4 * MiB));
         await cg.remove();
       });
     }
