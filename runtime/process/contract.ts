@@ -91,6 +91,22 @@ export interface ExitInfo {
 
 export interface ExecResult { exitCode: number; stdout: Buffer; stderr: Buffer; timedOut: boolean }
 
+/** A command running in a container with its stdio streamed (for the streaming server's Exec). */
+export interface ExecStream {
+  /** Present when process.stdin; end() closes the command's stdin (VEOF with a tty). */
+  stdin?: import('node:stream').Writable;
+  /** With a tty, the terminal's output. */
+  stdout: import('node:stream').Readable;
+  /** Absent with a tty. */
+  stderr?: import('node:stream').Readable;
+  /** Sets the terminal size; ignored without a tty. */
+  resize(size: { width: number; height: number }): void;
+  /** The exit code (128+n when killed by signal n). */
+  exited: Promise<number>;
+  /** Ends the command (its whole session) now; idempotent. */
+  kill(): void;
+}
+
 export interface ProcessRuntime {
   /** Starts the monitor and the init; the init waits before execve. */
   create(spec: ContainerSpec): Promise<CreatedContainer>;
@@ -106,6 +122,8 @@ export interface ProcessRuntime {
   reopenLog(bundleDir: string): Promise<void>;
   /** Runs a command inside a running container (its namespaces and cgroup), capturing output. */
   execSync(bundleDir: string, process: ProcessSpec, timeoutMs: number): Promise<ExecResult>;
+  /** Like execSync, with stdio streamed (stdin when process.stdin, a pty when process.tty). */
+  execStream?(bundleDir: string, process: ProcessSpec): Promise<ExecStream>;
   /** After a corrald restart: is the monitor still alive (so the container is running or exiting)? */
   isMonitorAlive(bundleDir: string): Promise<boolean>;
   /** Removes what create() left in bundleDir once the container has exited; idempotent. */

@@ -1,10 +1,11 @@
 // ProcessRuntime on the native monitor (one per container) and helper (exec).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { ContainerSpec, CreatedContainer, ExecResult, ExitInfo, ProcessRuntime, ProcessSpec } from './contract';
+import type { ContainerSpec, CreatedContainer, ExecResult, ExecStream, ExitInfo, ProcessRuntime, ProcessSpec } from './contract';
 import { CONTAINER_STATE_FILE, type ContainerProcessState, readState, writeState } from './bundle_state';
 import { EXIT_FILE, readExitFile, writeLostExit } from './exit_file';
 import { runExecSync } from './exec_sync';
+import { startExecStream } from './exec_stream';
 import { signalNumber } from './linux_names';
 import { containerMessage } from './messages';
 import { CONTROL_SOCKET, MAX_SOCKET_PATH, controlSocketPath, monitorCommand, waitMonitorClose } from './monitor_client';
@@ -77,6 +78,12 @@ export class NativeProcessRuntime implements ProcessRuntime {
     const state = await this.state(bundleDir);
     if (!(await isAlive(state.init))) throw new FailedPreconditionError(`container in ${bundleDir} is not running`);
     return runExecSync(this.helperPath, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process, timeoutMs);
+  }
+
+  async execStream(bundleDir: string, process: ProcessSpec): Promise<ExecStream> {
+    const state = await this.state(bundleDir);
+    if (!(await isAlive(state.init))) throw new FailedPreconditionError(`container in ${bundleDir} is not running`);
+    return startExecStream(this.helperPath, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process);
   }
 
   async isMonitorAlive(bundleDir: string): Promise<boolean> {

@@ -4,6 +4,7 @@
 #include "monitor.h"
 #include "namespaces.h"
 #include "process.h"
+#include "pty.h"
 #include "rootfs.h"
 #include "sync.h"
 #include <errno.h>
