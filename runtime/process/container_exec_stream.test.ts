@@ -1,17 +1,11 @@
 // Kernel tests (root): streamed exec — stdin in, output out, a terminal with resizes, kill.
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import type { Readable } from 'node:stream';
 import { NativeProcessRuntime } from './process_runtime';
+import { collect } from './testing/collect';
 import { Fixture, processSpec } from './testing/container_fixture';
 import type { ContainerSpec } from './contract';
 import { waitFor } from './testing/log_reader';
-
-function collect(stream: Readable | undefined): () => string {
-  const chunks: Buffer[] = [];
-  stream?.on('data', (chunk: Buffer) => chunks.push(chunk));
-  return () => Buffer.concat(chunks).toString('utf8');
-}
 
 describe('streamed exec', () => {
   const runtime = new NativeProcessRuntime();

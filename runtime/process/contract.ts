@@ -107,6 +107,19 @@ export interface ExecStream {
   kill(): void;
 }
 
+/** A connection to the stdio of a container's init, served by its monitor (for Attach). */
+export interface Attachment {
+  stdin?: import('node:stream').Writable;
+  stdout?: import('node:stream').Readable;
+  stderr?: import('node:stream').Readable;
+  /** Sets the terminal size of a tty container; ignored otherwise. */
+  resize(size: { width: number; height: number }): void;
+  /** Resolves when the container exited or the monitor dropped the attachment (a client too slow). */
+  ended: Promise<void>;
+  /** Ends the attachment; the container keeps running. Idempotent. */
+  detach(): void;
+}
+
 export interface ProcessRuntime {
   /** Starts the monitor and the init; the init waits before execve. */
   create(spec: ContainerSpec): Promise<CreatedContainer>;
@@ -124,6 +137,8 @@ export interface ProcessRuntime {
   execSync(bundleDir: string, process: ProcessSpec, timeoutMs: number): Promise<ExecResult>;
   /** Like execSync, with stdio streamed (stdin when process.stdin, a pty when process.tty). */
   execStream?(bundleDir: string, process: ProcessSpec): Promise<ExecStream>;
+  /** Attaches to the init's stdio through its monitor (a tty container's output is all stdout). */
+  attach?(bundleDir: string, streams: { stdin: boolean; stdout: boolean; stderr: boolean }): Promise<Attachment>;
   /** After a corrald restart: is the monitor still alive (so the container is running or exiting)? */
   isMonitorAlive(bundleDir: string): Promise<boolean>;
   /** Removes what create() left in bundleDir once the container has exited; idempotent. */

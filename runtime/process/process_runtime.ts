@@ -1,11 +1,12 @@
 // ProcessRuntime on the native monitor (one per container) and helper (exec).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { ContainerSpec, CreatedContainer, ExecResult, ExecStream, ExitInfo, ProcessRuntime, ProcessSpec } from './contract';
+import type { Attachment, ContainerSpec, CreatedContainer, ExecResult, ExecStream, ExitInfo, ProcessRuntime, ProcessSpec } from './contract';
 import { CONTAINER_STATE_FILE, type ContainerProcessState, readState, writeState } from './bundle_state';
 import { EXIT_FILE, readExitFile, writeLostExit } from './exit_file';
 import { runExecSync } from './exec_sync';
 import { startExecStream } from './exec_stream';
+import { attachMonitor } from './monitor_attach';
 import { signalNumber } from './linux_names';
 import { containerMessage } from './messages';
 import { CONTROL_SOCKET, MAX_SOCKET_PATH, controlSocketPath, monitorCommand, waitMonitorClose } from './monitor_client';
@@ -84,6 +85,11 @@ export class NativeProcessRuntime implements ProcessRuntime {
     const state = await this.state(bundleDir);
     if (!(await isAlive(state.init))) throw new FailedPreconditionError(`container in ${bundleDir} is not running`);
     return startExecStream(this.helperPath, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process);
+  }
+
+  async attach(bundleDir: string, streams: { stdin: boolean; stdout: boolean; stderr: boolean }): Promise<Attachment> {
+    await this.state(bundleDir);
+    return attachMonitor(bundleDir, streams);
   }
 
   async isMonitorAlive(bundleDir: string): Promise<boolean> {

@@ -1,7 +1,8 @@
 /* The control socket <bundle>/ctl.sock: one line per command, one line per answer.
      start   → "ok <startedAt>" once execve happened, or "error <why>"
      reopen  → "ok" once the log file is reopened
-     wait    → no answer; the connection closes when the container has exited */
+     wait    → no answer; the connection closes when the container has exited
+     attach <stdin> <stdout> <stderr> (0/1 each) → "ok", then frames both ways (monitor.h) */
 #define _GNU_SOURCE
 #include "monitor.h"
 #include "sync.h"
@@ -46,10 +47,13 @@ void control_reply(struct client *c, const char *text)
 	}
 }
 
-static void close_client(struct client *c)
+void control_close(struct client *c)
 {
-	close(c->fd);
+	if (c->fd >= 0)
+		close(c->fd);
 	c->fd = -1;
+	c->attach = 0;
+	c->len = 0;
 }
 
 static void command_start(struct monitor *m, struct client *c)
@@ -95,6 +99,14 @@ static void run_command(struct monitor *m, struct client *c, const char *line)
 		control_reply(c, reply);
 	} else if (strcmp(line, "wait") == 0) {
 		c->wants_exit = 1;
+	} else if (strncmp(line, "attach ", 7) == 0) {
+		int in = 0, out = 0, err_ = 0;
+		if (sscanf(line + 7, "%d %d %d", &in, &out, &err_) != 3) {
+			control_reply(c, "error usage: attach <stdin> <stdout> <stderr>\n");
+			return;
+		}
+		control_reply(c, "ok\n");
+		c->attach = (in ? ATTACH_STDIN : 0) | (out ? ATTACH_STDOUT : 0) | (err_ ? ATTACH_STDERR : 0) | 8;
 	} else {
 		control_reply(c, "error unknown command\n");
 	}
@@ -106,18 +118,20 @@ void control_read(struct monitor *m, struct client *c)
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
-		close_client(c);
+		control_close(c);
 		return;
 	}
 	c->len += (size_t)n;
 	c->buf[c->len] = 0;
 	char *nl;
-	while ((nl = strchr(c->buf, '\n'))) {
+	while (!c->attach && (nl = memchr(c->buf, '\n', c->len))) {
 		*nl = 0;
 		run_command(m, c, c->buf);
 		c->len -= (size_t)(nl + 1 - c->buf);
 		memmove(c->buf, nl + 1, c->len + 1);
 	}
-	if (c->len == sizeof c->buf - 1)
-		close_client(c);   /* no command is that long */
+	if (c->attach && c->fd >= 0)
+		attach_input(m, c);
+	else if (c->len >= 128)
+		control_close(c);   /* no command is that long */
 }

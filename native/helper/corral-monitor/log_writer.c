@@ -73,6 +73,8 @@ int log_feed(struct log_writer *log, enum log_stream_kind kind, int fd)
 		return -1;
 	if (n <= 0)   /* EOF, or EIO on a pty whose other side is gone */
 		return 0;
+	if (log->tee)
+		log->tee(log->tee_ctx, kind, st->buf + st->len, (size_t)n);
 	st->len += (size_t)n;
 	emit_lines(log, kind);
 	return 1;

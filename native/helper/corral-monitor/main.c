@@ -26,6 +26,9 @@ static int setup(struct monitor *m, const struct spec *s, struct err *err)
 	if (!s->rootfs || s->args.len == 0)
 		return fail(err, 0, "spec needs a rootfs and a command");
 	strcpy(m->bundle, s->bundle);
+	m->tty = s->tty;
+	m->log.tee = attach_forward;
+	m->log.tee_ctx = m;
 	m->sync_fd = m->listen_fd = m->signal_fd = -1;
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		m->clients[i].fd = -1;

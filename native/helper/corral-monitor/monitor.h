@@ -22,6 +22,9 @@ struct log_writer {
 	int fd;                          /* -1: output is discarded */
 	char path[PATH_MAX];
 	struct log_stream streams[STREAMS];
+	/* Sees every chunk of output as read (attach). */
+	void (*tee)(void *ctx, enum log_stream_kind kind, const char *data, size_t len);
+	void *tee_ctx;
 };
 
 struct stdio_fds {
@@ -31,7 +34,15 @@ struct stdio_fds {
 
 enum start_state { START_WAITING, START_RELEASED, START_DONE, START_FAILED };
 
-struct client { int fd; int wants_start; int wants_exit; char buf[64]; size_t len; };
+#define ATTACH_FRAME_MAX 4096
+enum attach_bits { ATTACH_STDIN = 1, ATTACH_STDOUT = 2, ATTACH_STDERR = 4 };
+
+struct client {
+	int fd, wants_start, wants_exit;
+	int attach;                      /* attach_bits; once set, the client speaks frames */
+	char buf[ATTACH_FRAME_MAX + 6];   /* a whole frame, plus a NUL for command lines */
+	size_t len;
+};
 
 struct monitor {
 	char bundle[PATH_MAX];
@@ -43,6 +54,7 @@ struct monitor {
 	char started_at[TIMESTAMP_LEN + 1];
 	char start_error[512];
 	struct client clients[MAX_CLIENTS];
+	int tty;
 };
 
 int log_open(struct log_writer *log, const char *path, struct err *err);
@@ -65,6 +77,13 @@ int control_listen(struct monitor *m, struct err *err);
 void control_accept(struct monitor *m);
 void control_read(struct monitor *m, struct client *c);
 void control_reply(struct client *c, const char *text);
+void control_close(struct client *c);
+
+/* Attach frames: 1 byte kind, u32 big-endian length, data. From the monitor: '1' stdout, '2'
+   stderr. From the client: '0' stdin data, 'c' close stdin, 'r' resize "<cols> <rows>". */
+void attach_forward(void *ctx, enum log_stream_kind kind, const char *data, size_t len);
+/* Consumes the complete frames in c->buf. */
+void attach_input(struct monitor *m, struct client *c);
 
 int write_exit_file(const char *bundle, int status, const char *started_at, struct err *err);
 

@@ -48,6 +48,8 @@ void stdio_close_child_ends(struct stdio_fds *io)
 		fcntl(io->out_r, F_SETFL, O_NONBLOCK);
 	if (io->err_r >= 0)
 		fcntl(io->err_r, F_SETFL, O_NONBLOCK);
+	if (io->stdin_w >= 0)
+		fcntl(io->stdin_w, F_SETFL, O_NONBLOCK);   /* attach must never block the monitor */
 }
 
 int pty_receive_console(int sync_fd, struct stdio_fds *io, struct err *err)
