@@ -27,6 +27,9 @@ int control_listen(struct monitor *m, struct err *err)
 	return 0;
 }
 
+/* Kept apart from struct client so an unused slot costs no resident memory. */
+static char client_buffers[MAX_CLIENTS][CLIENT_BUF_SIZE];
+
 void control_accept(struct monitor *m)
 {
 	int fd = accept4(m->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -34,7 +37,7 @@ void control_accept(struct monitor *m)
 		return;
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		if (m->clients[i].fd < 0) {
-			m->clients[i] = (struct client){ .fd = fd };
+			m->clients[i] = (struct client){ .fd = fd, .buf = client_buffers[i] };
 			return;
 		}
 	close(fd);   /* too many at once: the caller retries */
@@ -114,7 +117,7 @@ static void run_command(struct monitor *m, struct client *c, const char *line)
 
 void control_read(struct monitor *m, struct client *c)
 {
-	ssize_t n = recv(c->fd, c->buf + c->len, sizeof c->buf - 1 - c->len, 0);
+	ssize_t n = recv(c->fd, c->buf + c->len, CLIENT_BUF_SIZE - 1 - c->len, 0);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {

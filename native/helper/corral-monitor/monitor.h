@@ -35,12 +35,13 @@ struct stdio_fds {
 enum start_state { START_WAITING, START_RELEASED, START_DONE, START_FAILED };
 
 #define ATTACH_FRAME_MAX 4096
+#define CLIENT_BUF_SIZE (ATTACH_FRAME_MAX + 6)   /* a whole frame, plus a NUL for command lines */
 enum attach_bits { ATTACH_STDIN = 1, ATTACH_STDOUT = 2, ATTACH_STDERR = 4 };
 
 struct client {
 	int fd, wants_start, wants_exit;
 	int attach;                      /* attach_bits; once set, the client speaks frames */
-	char buf[ATTACH_FRAME_MAX + 6];   /* a whole frame, plus a NUL for command lines */
+	char *buf;                       /* CLIENT_BUF_SIZE bytes, touched only once the slot is used */
 	size_t len;
 };
 
