@@ -23,6 +23,8 @@ import { logsCommand } from './commands/logs';
 import { stoppCommand } from './commands/stopp';
 import { rmpCommand } from './commands/rmp';
 import { statsCommand } from './commands/stats';
+import { attachCommand } from './commands/attach';
+import { portForwardCommand } from './commands/port_forward';
 
 export const COMMANDS: Command[] = [
   versionCommand,
@@ -48,4 +50,6 @@ export const COMMANDS: Command[] = [
   stoppCommand,
   rmpCommand,
   statsCommand,
+  attachCommand,
+  portForwardCommand,
 ];

@@ -7,6 +7,7 @@ PACKAGES=(
   gcc libc6-dev          # the native helper is built with the machine's cc, statically
   iproute2 util-linux    # ip netns, nsenter/mount for tests
   docker-registry apache2-utils   # local test registry; htpasswd for its basic-auth variant
+  zstd                   # makes zstd layers for the unpack tests
   containernetworking-plugins iptables   # CNI plugins (/usr/lib/cni) and the rules bridge/portmap add
   qemu-system-x86 busybox-static cpio xz-utils file kmod  # conformance/vm/cgroup2-vm.sh (cgroup v2 guest)
 )

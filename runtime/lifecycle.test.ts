@@ -218,3 +218,21 @@ test('exec runs the command with the container\'s process settings', async () =>
   await life.containers.stop(id, 0);
   await assert.rejects(life.containers.execSync(id, ['true'], 1), FailedPreconditionError);
 });
+
+test('restart: what a crash left half-made (a directory without a record) is swept away', async () => {
+  const podId = await life.sandboxes.run(samplePodConfig());
+  const id = await life.sandboxes.createContainer(podId, sampleContainerConfig());
+  const containerDir = life.containers.deps.store.get(id)!.meta.containerDir;
+  const sandboxDir = life.sandboxes.status(podId).meta.sandboxDir;
+  life.close();
+  // As if corrald died before storing either record.
+  await fs.rm(path.join(world.dir, 'root', 'containers', id, 'meta.json'));
+  await fs.rm(path.join(world.dir, 'root', 'sandboxes', podId, 'meta.json'));
+  life = await openFakeLifecycle(world);
+  assert.deepEqual(life.recovered.orphansRemoved.sort(), [id, podId].sort());
+  assert.equal(world.snapshots.snapshots.size, 0);
+  assert.equal(world.processes.containers.size, 0);
+  assert.equal(world.infra.running.size, 0);
+  await assert.rejects(fs.stat(containerDir));
+  await assert.rejects(fs.stat(sandboxDir));
+});

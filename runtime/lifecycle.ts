@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import type { CgroupManager } from './cgroups/contract';
 import { ContainerService } from './container/container_service';
-import { recoverContainers, type ContainerRecovery } from './container/container_recover';
+import { recoverContainers, sweepOrphanContainers, type ContainerRecovery } from './container/container_recover';
 import type { ContainerMeta } from './container/container_record';
 import type { ContainerStatus } from './container/container_state';
 import { ContainerEventBus } from './events/container_events';
@@ -41,7 +41,7 @@ export interface Lifecycle {
   sandboxes: SandboxService;
   containers: ContainerService;
   events: ContainerEventBus;
-  recovered: { sandboxesLost: string[]; containers: ContainerRecovery };
+  recovered: { sandboxesLost: string[]; containers: ContainerRecovery; orphansRemoved: string[] };
   close(): void;
 }
 
@@ -63,11 +63,12 @@ export async function openLifecycle(drivers: LifecycleDrivers, settings: Lifecyc
     defaultCgroupParent: settings.defaultCgroupParent, isAlive: drivers.isAlive ?? isSameProcessAlive,
   });
   const recoveredContainers = await recoverContainers(containers.deps);
+  const orphans = [...await sweepOrphanContainers(containers.deps), ...await sandboxes.sweepOrphans()];
   const sandboxesLost = await sandboxes.recover();
   for (const id of recoveredContainers.live) containers.watchExit(id);
   return {
     sandboxes, containers, events,
-    recovered: { sandboxesLost, containers: recoveredContainers },
+    recovered: { sandboxesLost, containers: recoveredContainers, orphansRemoved: orphans },
     close: () => containers.close(),
   };
 }

@@ -5,7 +5,7 @@ import type { Mount__Output } from '../proto/generated/runtime/v1/Mount';
 import type { LinuxContainerSecurityContext__Output } from '../proto/generated/runtime/v1/LinuxContainerSecurityContext';
 import type { ContainerConfig, MountPropagation, MountRequest, SecurityRequest } from '../runtime/container/container_config';
 import { InvalidArgumentError } from '../runtime/errors';
-import { namespaceOptionsFromCri } from './cri_pod_config';
+import { namespaceOptionsFromCri, profileFromCri } from './cri_pod_config';
 
 const PROPAGATION: Record<string, MountPropagation> = {
   PROPAGATION_PRIVATE: 'private',
@@ -52,6 +52,11 @@ function securityFromCri(security: LinuxContainerSecurityContext__Output | null 
     noNewPrivs: security?.no_new_privs ?? false,
     maskedPaths: [...(security?.masked_paths ?? [])],
     readonlyPaths: [...(security?.readonly_paths ?? [])],
+    supplementalGroupsPolicy: security?.supplemental_groups_policy === 'Strict' ? 'Strict' : 'Merge',
+    seccomp: profileFromCri(security?.seccomp),
+    seccompProfilePath: security?.seccomp_profile_path ?? '',
+    apparmor: profileFromCri(security?.apparmor),
+    apparmorProfile: security?.apparmor_profile ?? '',
   };
 }
 

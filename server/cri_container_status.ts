@@ -84,6 +84,7 @@ export function containerInfo(record: ContainerRecord): Record<string, string> {
       snapshotKey: record.id,
       cgroupPath: record.meta.cgroupPath,
       config: record.meta.config,
+      security: record.meta.security,
       runtimeSpec: record.meta.spec,
     }),
   };

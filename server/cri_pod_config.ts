@@ -5,7 +5,9 @@ import type { CgroupResources } from '../runtime/cgroups/resources';
 import { resourcesFromCri } from './cri_resources';
 import type { NamespaceOption__Output } from '../proto/generated/runtime/v1/NamespaceOption';
 import type { PodSandboxConfig__Output } from '../proto/generated/runtime/v1/PodSandboxConfig';
+import type { SecurityProfile__Output } from '../proto/generated/runtime/v1/SecurityProfile';
 import { InvalidArgumentError } from '../runtime/errors';
+import type { SecurityProfileRequest } from '../runtime/security/security_profile';
 import type { NamespaceOptions, PodConfig } from '../runtime/sandbox/pod_config';
 
 export function namespaceOptionsFromCri(options: NamespaceOption__Output | null | undefined): NamespaceOptions {
@@ -15,6 +17,11 @@ export function namespaceOptionsFromCri(options: NamespaceOption__Output | null 
     ipc: options?.ipc ?? 'POD',
     targetId: options?.target_id ?? '',
   };
+}
+
+/** CRI SecurityProfile (seccomp, AppArmor) → the security library's request; absent → null. */
+export function profileFromCri(profile: SecurityProfile__Output | null | undefined): SecurityProfileRequest | null {
+  return profile ? { profileType: profile.profile_type, localhostRef: profile.localhost_ref } : null;
 }
 
 export function podConfigFromCri(config: PodSandboxConfig__Output | null, runtimeHandler: string): PodConfig {
@@ -38,6 +45,10 @@ export function podConfigFromCri(config: PodSandboxConfig__Output | null, runtim
     sysctls: { ...(linux?.sysctls ?? {}) },
     namespaces: namespaceOptionsFromCri(security?.namespace_options),
     privileged: security?.privileged ?? false,
+    seccomp: profileFromCri(security?.seccomp),
+    seccompProfilePath: security?.seccomp_profile_path ?? '',
+    apparmor: profileFromCri(security?.apparmor),
+    apparmorProfile: '',
     runtimeHandler,
     resources: podResourcesFromCri(linux?.resources, linux?.overhead),
   };

@@ -18,7 +18,7 @@ import type { ServerContext } from './context';
 import { ImageService } from '../runtime/image/image_service';
 import { addMirrorFlag } from '../runtime/image/registry/hosts';
 import { StreamingService } from './streaming/service';
-import { AbsentBackend } from '../runtime/streaming/absent_backend';
+import { LifecycleStreamingBackend } from '../runtime/streaming/lifecycle_backend';
 
 const log = moduleLogger('daemon');
 
@@ -49,11 +49,13 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
     const nodeSettings = await NodeRuntimeSettings.load(config.root);
     const network = await podNetworkFromConfig(config, () => nodeSettings.podCidr);
     const lifecycle = await openPodsAndContainers(config, lifecycleDrivers(config, images, network));
+    const podIds = new Set(lifecycle.sandboxes.list().map((record) => record.id));
+    await network.releaseOrphans((id) => podIds.has(id));
     const stats = new StatsService(lifecycle.containers);
     streaming = await StreamingService.start({
       address: config.streaming.address, port: config.streaming.port,
       idleTimeoutMs: config.streaming.idle_timeout_seconds * 1000,
-    }, new AbsentBackend());
+    }, new LifecycleStreamingBackend(lifecycle));
     const ctx: ServerContext = { config, version, nodeSettings, network, images, lifecycle, stats, streaming };
     const streams = new OpenStreams();
     const server = buildServer(ctx, moduleLogger('rpc'), streams);
@@ -63,10 +65,7 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
     log.info('corrald ready', { listen: config.listen, root: config.root, state: config.state, version });
     const started = streaming;
     return {
-      stop: async () => {
-        await started.stop();
-        await stopGracefully(server, streams, config.listen, lock).finally(() => { network.close(); lifecycle.close(); });
-      },
+      stop: () => started.stop().then(() => stopGracefully(server, streams, config.listen, lock)).finally(() => { network.close(); lifecycle.close(); }),
     };
   } catch (err) {
     await streaming?.stop();
@@ -81,10 +80,10 @@ async function openPodsAndContainers(config: CorralConfig, drivers: LifecycleDri
     root: config.root, state: config.state, rootfsMode: config.rootfs_mode, defaultCgroupParent: config.default_cgroup_parent,
     defaultPidsLimit: defaultPidsLimit(config),
   });
-  const { sandboxesLost, containers } = lifecycle.recovered;
+  const { sandboxesLost, containers, orphansRemoved } = lifecycle.recovered;
   log.info('pods and containers recovered', {
     pods: lifecycle.sandboxes.list().length, podsLost: sandboxesLost.length,
-    containersLive: containers.live.length, containersExitedMeanwhile: containers.exited.length, containersLost: containers.lost.length,
+    containersLive: containers.live.length, containersExitedMeanwhile: containers.exited.length, containersLost: containers.lost.length, orphansRemoved: orphansRemoved.length,
   });
   return lifecycle;
 }

@@ -1,5 +1,5 @@
 // One wrapper around every RPC: times it, logs it, and maps failures through error_mapper.
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../runtime/log';
 import type { ServerContext } from './context';
 import type { RpcEntry, StreamHandler, UnaryHandler } from './rpc';
@@ -66,6 +66,8 @@ export function wrapStream(ctx: ServerContext, log: Logger, method: string, hand
     const controller = streams.open();
     call.on('cancelled', () => controller.abort());
     const send = (message: unknown) => { call.write(message); };
+    // Headers go out at once, so a client can tell the stream is open before the first message.
+    call.sendMetadata(new grpc.Metadata());
     Promise.resolve()
       .then(() => {
         checkRequestIds(method, call.request);

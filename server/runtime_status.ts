@@ -9,6 +9,7 @@ export async function runtimeStatus(ctx: ServerContext, request: StatusRequest__
   const info: Record<string, string> = {};
   if (request.verbose) {
     info.config = JSON.stringify({ ...ctx.config, pod_cidr: ctx.nodeSettings.podCidr });
+    info.cniconfig = JSON.stringify(await ctx.network.describe());
   }
   return { status: { conditions }, info, runtime_handlers: [], features: null };
 }

@@ -5,7 +5,7 @@ import { promises as fs, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  containerConfig, exists, isAlive, mountsUnder, podCgroupDirs, podConfig, startWorld, stopWorld, untilGone,
+  containerConfig, exists, grpcCode, isAlive, mountsUnder, podCgroupDirs, podConfig, startWorld, stopWorld, untilGone,
   type LifecycleWorld,
 } from './fixture';
 
@@ -21,6 +21,11 @@ async function exec(id: string, cmd: string[]): Promise<{ out: string; err: stri
 
 test('runp, create, start, exec, logs, ps, inspect, stop, rm, stopp, rmp', async () => {
   const client = world.daemon.client;
+  const events: string[] = [];
+  const stream = client.runtimeStream('GetContainerEvents', {});
+  stream.on('data', (event: { container_event_type: string }) => events.push(event.container_event_type));
+  stream.on('error', () => undefined);   // cancelled at the end
+  await new Promise((resolve) => stream.once('metadata', resolve));   // subscribed
   const logDir = path.join(world.daemon.dirs.base, 'logs');
   const pod = podConfig('flow', { log_directory: logDir });
   const { pod_sandbox_id: podId } = await client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' });
@@ -74,6 +79,9 @@ test('runp, create, start, exec, logs, ps, inspect, stop, rm, stopp, rmp', async
   assert.equal((await client.runtime('ListContainers', {})).containers.length, 0);
   assert.ok(await exists(path.join(logDir, 'app.log')), 'logs stay');
 
+  stream.cancel();
+  assert.deepEqual(events, ['CONTAINER_CREATED_EVENT', 'CONTAINER_STARTED_EVENT', 'CONTAINER_STOPPED_EVENT', 'CONTAINER_DELETED_EVENT']);
+
   await client.runtime('StopPodSandbox', { pod_sandbox_id: podId });
   assert.equal((await client.runtime('PodSandboxStatus', { pod_sandbox_id: podId, verbose: false })).status!.state, 'SANDBOX_NOTREADY');
   await untilGone(infraPid);
@@ -112,4 +120,62 @@ test('namespaces differ from the host\'s and are shared within the pod as asked'
   await client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
   assert.equal((await client.runtime('ListContainers', {})).containers.length, 0);
   assert.deepEqual(mountsUnder(world.daemon.dirs.base), []);
+});
+
+test('the security context reaches the process and its execs: user, groups, caps, seccomp, no_new_privs', async () => {
+  const client = world.daemon.client;
+  const pod = podConfig('sec');
+  const { pod_sandbox_id: podId } = await client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' });
+  const config = containerConfig(world.images.busybox, 'locked', ['sleep', '1000'], {
+    linux: {
+      security_context: {
+        run_as_user: { value: 1000 }, supplemental_groups: [4242], no_new_privs: true,
+        capabilities: { drop_capabilities: ['ALL'], add_capabilities: ['NET_BIND_SERVICE'] },
+        seccomp: { profile_type: 'RuntimeDefault' },
+      },
+    },
+  });
+  const { container_id: id } = await client.runtime('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: pod });
+  await client.runtime('StartContainer', { container_id: id });
+  const status = (await exec(id, ['cat', '/proc/1/status'])).out;
+  assert.match(status, /^Uid:\s+1000\s/m);
+  assert.match(status, /^Groups:.*\b4242\b/m);
+  assert.match(status, /^Seccomp:\s+2$/m, 'the init runs under the RuntimeDefault filter');
+  assert.match(status, /^NoNewPrivs:\s+1$/m);
+  assert.match(status, /^CapBnd:\s+0000000000000400$/m, 'only CAP_NET_BIND_SERVICE is left');
+  assert.match((await exec(id, ['cat', '/proc/self/status'])).out, /^Seccomp:\s+2$/m, 'execs get the filter too');
+  assert.match((await exec(id, ['id'])).out, /uid=1000/);
+  const info = JSON.parse((await client.runtime('ContainerStatus', { container_id: id, verbose: true })).info.info!);
+  assert.equal(info.security.seccomp, 'runtime-default');
+  const privileged = containerConfig(world.images.busybox, 'root', ['true'], { linux: { security_context: { privileged: true } } });
+  await assert.rejects(client.runtime('CreateContainer', { pod_sandbox_id: podId, config: privileged, sandbox_config: pod }),
+    /INVALID_ARGUMENT.*privileged pod/);
+  await client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
+  assert.deepEqual(mountsUnder(world.daemon.dirs.base), []);
+});
+
+/** Polls until `check` holds; gives up (failing) after many tries, so a broken case cannot hang. */
+async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.fail(`never happened: ${what}`);
+}
+
+test('ReopenContainerLog: after kubelet rotates the log, output goes to a new file', async () => {
+  const client = world.daemon.client;
+  const logDir = path.join(world.daemon.dirs.base, 'rotate');
+  const pod = podConfig('rotate', { log_directory: logDir });
+  const { pod_sandbox_id: podId } = await client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' });
+  const config = containerConfig(world.images.busybox, 'ticker', ['sh', '-c', 'while true; do echo tick; sleep 0.05; done']);
+  const { container_id: id } = await client.runtime('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: pod });
+  await client.runtime('StartContainer', { container_id: id });
+  const log = path.join(logDir, 'ticker.log');
+  await eventually('the first tick is logged', async () => (await fs.readFile(log, 'utf8').catch(() => '')).includes('tick'));
+  await fs.rename(log, `${log}.1`);
+  await client.runtime('ReopenContainerLog', { container_id: id });
+  await eventually('ticks reach the new file', async () => /stdout F tick/.test(await fs.readFile(log, 'utf8').catch(() => '')));
+  await client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
+  assert.equal(await grpcCode(client.runtime('ReopenContainerLog', { container_id: id })), 'NOT_FOUND');
 });

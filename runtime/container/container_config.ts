@@ -2,6 +2,8 @@
 // ContainerConfig into this).
 import type { CgroupResources } from '../cgroups/resources';
 import type { NamespaceOptions } from '../sandbox/pod_config';
+import type { CapabilityRequest } from '../security/capabilities';
+import type { SecurityProfileRequest } from '../security/security_profile';
 
 export interface ContainerMetadata { name: string; attempt: number }
 
@@ -23,7 +25,6 @@ export interface MountRequest {
   propagation: MountPropagation;
 }
 
-export interface CapabilityRequest { add: string[]; drop: string[]; addAmbient: string[] }
 
 export interface SecurityRequest {
   capabilities: CapabilityRequest | null;
@@ -37,6 +38,12 @@ export interface SecurityRequest {
   noNewPrivs: boolean;
   maskedPaths: string[];
   readonlyPaths: string[];
+  supplementalGroupsPolicy: 'Merge' | 'Strict';
+  seccomp: SecurityProfileRequest | null;
+  /** The deprecated string form ("runtime/default", "unconfined", "localhost/<path>"). */
+  seccompProfilePath: string;
+  apparmor: SecurityProfileRequest | null;
+  apparmorProfile: string;
 }
 
 export interface ContainerConfig {

@@ -15,7 +15,7 @@ import { removeDirWithMountPoints } from '../safe_remove';
 import { allSteps, UndoStack } from '../undo_stack';
 import { containerName, type ContainerConfig } from './container_config';
 import type { ContainerDeps } from './container_deps';
-import type { ContainerImage, ContainerMeta } from './container_record';
+import { containerProcess, storedSpec, type ContainerImage, type ContainerMeta } from './container_record';
 import { initialResources } from './container_resources';
 import { createdStatus } from './container_state';
 import { buildContainerSpec } from './spec/container_spec';
@@ -48,7 +48,7 @@ export async function createContainer(deps: ContainerDeps, pod: SandboxRecord, c
   try {
     const meta = await prepare(deps, pod, config, image, id, name, undo);
     await deps.cgroups.open(meta.cgroupPath).apply(resources);
-    const created = await deps.processes.create(meta.spec);
+    const created = await deps.processes.create({ ...meta.spec, process: containerProcess(meta) });
     undo.push('container processes', () => discardProcesses(deps, meta));
     await deps.store.add(id, meta, createdStatus(created.monitor, created.init));
     deps.events.publish({ containerId: id, podId: pod.id, kind: 'created', at: meta.createdAt });
@@ -76,13 +76,13 @@ async function prepare(deps: ContainerDeps, pod: SandboxRecord, config: Containe
       undo.push('rootfs mount', () => deps.snapshots.unmount(rootfs));
     })(),
     deps.cgroups.create(cgroupPath).then((handle) => {
-      undo.push('cgroup', () => handle.remove());
+      undo.push('cgroup', () => handle.remove({ killRemaining: true }));
       return handle;
     }),
   ] as const);
   // The container's directory is its bundle: the monitor's socket path must stay under 108 bytes.
   const bundleDir = containerDir;
-  const spec = await buildContainerSpec({
+  const { spec, security } = await buildContainerSpec({
     id, bundleDir, rootfs, rootfsMode: deps.rootfsMode, config,
     pod: { config: pod.meta.config, hostname: pod.meta.hostname, pinned: pod.status.namespacePaths,
       files: { ...podFilePaths(pod.meta.sandboxDir), shm: pod.meta.shmPath } },
@@ -94,7 +94,7 @@ async function prepare(deps: ContainerDeps, pod: SandboxRecord, config: Containe
   return {
     id, name, podId: pod.id, config, createdAt: nowNs(), image: imageOf(image, config.image.image),
     stopSignal: config.stopSignal || image.config.stopSignal || 'SIGTERM',
-    logPath: spec.logPath, containerDir, bundleDir, rootfs, cgroupPath, spec,
+    logPath: spec.logPath, containerDir, bundleDir, rootfs, cgroupPath, ...storedSpec(spec), security,
   };
 }
 

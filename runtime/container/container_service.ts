@@ -13,7 +13,7 @@ import type { ContainerDeps } from './container_deps';
 import { exitRecordOf, recordExit, refreshExit } from './container_exit';
 import { updateResources } from './container_resources';
 import { stopProcesses } from './container_kill';
-import type { ContainerRecord } from './container_record';
+import { containerProcess, type ContainerRecord } from './container_record';
 import { canExec, canStop, toRunning, type ContainerState } from './container_state';
 
 const log = moduleLogger('container');
@@ -126,7 +126,8 @@ export class ContainerService {
     const record = await this.status(idOrPrefix);
     if (!canExec(record.status)) throw new FailedPreconditionError(`container ${record.id} is ${record.status.state}, not running`);
     if (cmd.length === 0) throw new InvalidArgumentError('exec needs a command');
-    const process = { ...record.meta.spec.process, args: cmd, tty: false, stdin: false, stdinOnce: false };
+    // Exec'd processes get the container's user, capabilities and seccomp filter, as runc does.
+    const process = { ...containerProcess(record.meta), args: cmd, tty: false, stdin: false, stdinOnce: false };
     const result = await this.deps.processes.execSync(record.meta.bundleDir, process, Math.max(0, timeoutSeconds) * 1000);
     if (result.timedOut) throw new DeadlineExceededError(`command ${JSON.stringify(cmd)} timed out after ${timeoutSeconds}s`);
     return result;

@@ -11,6 +11,7 @@ import { capabilityArgs } from './capability_args';
 import { podCniArgs } from './cni_args';
 import { podIpsFromResult } from './cni_result';
 import { parseQuantity } from './quantity';
+import { CniConfigSource } from './config_source';
 
 test('the first file in lexical order is the config; a .conf is wrapped into a list', async (t) => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'corral-cniconf-'));
@@ -92,4 +93,17 @@ test('pod IPs come from sandbox interfaces, IPv4 first, in every result version'
   assert.deepEqual(podIpsFromResult({ ips: [{ version: '4', address: '10.2.0.3/16' }] }, '0.3.1'), ['10.2.0.3']);
   assert.deepEqual(podIpsFromResult({ ip4: { ip: '10.3.0.3/16' }, ip6: { ip: 'fd01::3/64' } }, '0.2.0'), ['10.3.0.3', 'fd01::3']);
   assert.deepEqual(podIpsFromResult(null, '1.0.0'), []);
+});
+
+test('the watched conf dir: a config written later is picked up by ADD without a Status call', { timeout: 60_000 }, async (t) => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'corral-cniwatch-'));
+  const source = new CniConfigSource(dir, ['/usr/lib/cni']);
+  t.after(async () => { source.close(); await fs.rm(dir, { recursive: true, force: true }); });
+  source.watch();
+  await assert.rejects(source.current(), /no CNI network config/);
+  await fs.writeFile(path.join(dir, '10-w.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'w1', plugins: [{ type: 'loopback' }] }));
+  // The watch event arrives asynchronously; a missed one keeps the loop going until the hang guard fails the test.
+  while ((await source.current().catch(() => undefined))?.name !== 'w1') await new Promise((resolve) => setTimeout(resolve, 10));
+  await fs.writeFile(path.join(dir, '10-w.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'w2', plugins: [{ type: 'loopback' }] }));
+  while ((await source.current()).name !== 'w2') await new Promise((resolve) => setTimeout(resolve, 10));
 });

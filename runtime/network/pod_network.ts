@@ -67,6 +67,19 @@ export class CniPodNetwork {
     return this.config.readiness();
   }
 
+  /** What Status verbose shows: the settings and the network config in use (or why there is none). */
+  async describe(): Promise<Record<string, unknown>> {
+    const { enabled, confDir, binDirs } = this.settings;
+    if (!enabled) return { enabled, confDir, binDirs };
+    try {
+      const network = await this.config.current();
+      const { name, cniVersion, source, plugins } = network;
+      return { enabled, confDir, binDirs, network: { name, cniVersion, source, plugins: plugins.map((p) => p.type) } };
+    } catch (err) {
+      return { enabled, confDir, binDirs, error: (err as Error).message };
+    }
+  }
+
   /** ADDs the pod; returns its IPs, IPv4 first. On failure nothing of the attachment is left. */
   async setUp(request: PodNetworkRequest): Promise<string[]> {
     return this.mutex.run(request.podId, async () => {

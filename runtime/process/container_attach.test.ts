@@ -20,7 +20,7 @@ describe('attach', () => {
     fixture.track(spec.bundleDir);
     const created = await runtime.create(spec);
     await runtime.start(spec.bundleDir);
-    const first = await runtime.attach(spec.bundleDir, { stdin: true, stdout: true, stderr: true });
+    const first = await runtime.attach(spec.bundleDir, { stdin: true, stdout: true, stderr: true, tty: false });
     const out = collect(first.stdout);
     const err = collect(first.stderr);
     first.stdin!.write('one\n');
@@ -29,7 +29,7 @@ describe('attach', () => {
     await first.ended;
     assert.equal(await isAlive(created.init), true);
 
-    const second = await runtime.attach(spec.bundleDir, { stdin: true, stdout: true, stderr: false });
+    const second = await runtime.attach(spec.bundleDir, { stdin: true, stdout: true, stderr: false, tty: false });
     const out2 = collect(second.stdout);
     second.stdin!.end('two\n');
     await second.ended;   // stdin closed → the loop ends → the container exits
@@ -45,7 +45,7 @@ describe('attach', () => {
     fixture.track(spec.bundleDir);
     await runtime.create(spec);
     await runtime.start(spec.bundleDir);
-    const attached = await runtime.attach(spec.bundleDir, { stdin: true, stdout: true, stderr: false });
+    const attached = await runtime.attach(spec.bundleDir, { stdin: true, stdout: true, stderr: false, tty: true });
     const out = collect(attached.stdout);
     attached.resize({ width: 90, height: 30 });   // frames arrive in order: the size comes first
     attached.stdin!.write('x\n');

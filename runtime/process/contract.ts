@@ -1,6 +1,7 @@
 // What sandbox and container lifecycle code needs from the process layer (implemented in
 // runtime/process/ on top of the native helper and the per-container monitor in native/helper/).
 // Shaped after the OCI runtime spec, but only what CRI needs.
+import type { StdioOptions, StreamedAttach, StreamedExec } from '../streaming/contract';
 
 export type NamespaceKind = 'net' | 'ipc' | 'uts' | 'pid';
 
@@ -91,34 +92,6 @@ export interface ExitInfo {
 
 export interface ExecResult { exitCode: number; stdout: Buffer; stderr: Buffer; timedOut: boolean }
 
-/** A command running in a container with its stdio streamed (for the streaming server's Exec). */
-export interface ExecStream {
-  /** Present when process.stdin; end() closes the command's stdin (VEOF with a tty). */
-  stdin?: import('node:stream').Writable;
-  /** With a tty, the terminal's output. */
-  stdout: import('node:stream').Readable;
-  /** Absent with a tty. */
-  stderr?: import('node:stream').Readable;
-  /** Sets the terminal size; ignored without a tty. */
-  resize(size: { width: number; height: number }): void;
-  /** The exit code (128+n when killed by signal n). */
-  exited: Promise<number>;
-  /** Ends the command (its whole session) now; idempotent. */
-  kill(): void;
-}
-
-/** A connection to the stdio of a container's init, served by its monitor (for Attach). */
-export interface Attachment {
-  stdin?: import('node:stream').Writable;
-  stdout?: import('node:stream').Readable;
-  stderr?: import('node:stream').Readable;
-  /** Sets the terminal size of a tty container; ignored otherwise. */
-  resize(size: { width: number; height: number }): void;
-  /** Resolves when the container exited or the monitor dropped the attachment (a client too slow). */
-  ended: Promise<void>;
-  /** Ends the attachment; the container keeps running. Idempotent. */
-  detach(): void;
-}
 
 export interface ProcessRuntime {
   /** Starts the monitor and the init; the init waits before execve. */
@@ -135,10 +108,16 @@ export interface ProcessRuntime {
   reopenLog(bundleDir: string): Promise<void>;
   /** Runs a command inside a running container (its namespaces and cgroup), capturing output. */
   execSync(bundleDir: string, process: ProcessSpec, timeoutMs: number): Promise<ExecResult>;
-  /** Like execSync, with stdio streamed (stdin when process.stdin, a pty when process.tty). */
-  execStream?(bundleDir: string, process: ProcessSpec): Promise<ExecStream>;
-  /** Attaches to the init's stdio through its monitor (a tty container's output is all stdout). */
-  attach?(bundleDir: string, streams: { stdin: boolean; stdout: boolean; stderr: boolean }): Promise<Attachment>;
+  /**
+   * Starts a command inside a running container with its stdio connected for streaming Exec (a pty
+   * when options.tty). Optional: a runtime without it serves ExecSync only.
+   */
+  execStream?(bundleDir: string, process: ProcessSpec, options: StdioOptions): Promise<StreamedExec>;
+  /**
+   * Connects to the stdio of the container's init through its monitor (Attach). A tty container's
+   * output is all stdout; options.tty is not needed (the container's own setting rules).
+   */
+  attach?(bundleDir: string, options: StdioOptions): Promise<StreamedAttach>;
   /** After a corrald restart: is the monitor still alive (so the container is running or exiting)? */
   isMonitorAlive(bundleDir: string): Promise<boolean>;
   /** Removes what create() left in bundleDir once the container has exited; idempotent. */

@@ -1,56 +1,64 @@
-// Streaming exec through `corral-helper exec`: fd 0 carries the spec, fd 1/2 the command's output,
-// fd 3 the exit report, fd 4 the command's stdin, fd 5 terminal resizes (see corral-helper/exec.c).
-import { spawn } from 'node:child_process';
+// Streaming Exec through `corral-helper exec`: the command's stdio stays connected to the client
+// for as long as it runs. Without a tty, stdout and stderr are the helper's pipes and stdin comes
+// on fd 4; with a tty, corrald opens a pty and the helper makes its slave (fd 4) the command's
+// terminal. The exit status arrives on fd 3 as for ExecSync.
+import { spawn, type StdioOptions as SpawnStdio } from 'node:child_process';
+import * as fs from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import type { ExecStream, ProcessSpec } from './contract';
-import { execMessage, type ExecTarget } from './messages';
 import { InternalError } from '../errors';
+import { openPty } from '../../native/pty';
+import type { StdioOptions, StreamedExec } from '../streaming/contract';
+import { ptyIo } from '../streaming/pty_io';
+import type { ProcessSpec } from './contract';
+import { execMessage, type ExecTarget } from './messages';
 
 const KILL_GRACE_MS = 2000;
 
-/** The exit code from the helper's fd-3 report ("exit <code> [SIG…]" or "error <why>"). */
-export function parseExecReport(report: string): number {
-  const line = report.trim().split('\n').pop() ?? '';
-  if (line.startsWith('exit ')) return Number(line.split(' ')[1]);
-  throw new InternalError(`exec: ${line.replace(/^error /, '') || 'helper died without a report'}`);
-}
-
-export function startExecStream(helper: string, target: ExecTarget, process: ProcessSpec): ExecStream {
-  const stdio = ['pipe', 'pipe', process.tty ? 'ignore' : 'pipe', 'pipe', process.stdin ? 'pipe' : 'ignore',
-    process.tty ? 'pipe' : 'ignore'] as const;
-  const child = spawn(helper, ['exec'], { stdio: [...stdio] });
-  const fds = child.stdio as unknown as Array<Readable | Writable | null>;
-  const spec = fds[0] as Writable;
-  const stdout = fds[1] as Readable;
-  const report: Buffer[] = [];
-  (fds[3] as Readable).on('data', (chunk: Buffer) => report.push(chunk));
-  const resizes = fds[5] as Writable | null;
-  resizes?.on('error', () => { /* the helper is gone */ });
+export function startExecStream(helper: string, target: ExecTarget, process: ProcessSpec, options: StdioOptions): StreamedExec {
+  const spec = { ...process, tty: options.tty, stdin: options.stdin && !options.tty, stdinOnce: false };
+  const pty = options.tty ? openPty() : undefined;
+  const stdio: SpawnStdio = pty
+    ? ['pipe', 'ignore', 'ignore', 'pipe', pty.slave]
+    : ['pipe', options.stdout ? 'pipe' : 'ignore', options.stderr ? 'pipe' : 'ignore', 'pipe', options.stdin ? 'pipe' : 'ignore'];
+  let child;
+  try {
+    child = spawn(helper, ['exec'], { stdio });
+  } finally {
+    if (pty) fs.closeSync(pty.slave);
+  }
+  const terminal = pty ? ptyIo(pty.master) : undefined;
+  const status = collect(child.stdio[3] as Readable);
   const exited = new Promise<number>((resolve, reject) => {
-    child.on('error', (err) => reject(new InternalError(`exec helper: ${err.message}`, { cause: err })));
-    child.on('close', (code, signal) => {
-      if (signal) return resolve(128 + (signal === 'SIGKILL' ? 9 : 15));
-      try {
-        resolve(parseExecReport(Buffer.concat(report).toString('utf8')));
-      } catch (err) {
-        reject(err);
-      }
+    child.once('error', (err) => reject(new InternalError(`exec helper: ${err.message}`, { cause: err })));
+    child.once('close', () => {
+      const line = status().trim().split('\n').pop() ?? '';
+      if (line.startsWith('exit ')) resolve(Number(line.split(' ')[1]));
+      else reject(new InternalError(`exec: ${line.replace(/^error /, '') || 'helper died without a report'}`));
     });
   });
-  spec.on('error', () => { /* reported through exited */ });
-  spec.end(execMessage(target, process));
-  let killed = false;
+  exited.catch(() => undefined);
+  child.stdin?.on('error', () => undefined);
+  child.stdin?.end(execMessage(target, spec));
+  let killTimer: NodeJS.Timeout | undefined;
+  void exited.finally(() => clearTimeout(killTimer)).catch(() => undefined);
   return {
-    stdin: (fds[4] as Writable | null) ?? undefined,
-    stdout,
-    stderr: (fds[2] as Readable | null) ?? undefined,
-    resize: (size) => { if (process.tty) resizes?.write(`${size.width} ${size.height}\n`); },
+    stdin: terminal ? (options.stdin ? terminal.stdin : undefined) : (child.stdio[4] as Writable | null) ?? undefined,
+    stdout: terminal ? terminal.stdout : child.stdout ?? undefined,
+    stderr: terminal ? undefined : child.stderr ?? undefined,
+    resize: (size) => terminal?.resize(size),
     exited,
     kill: () => {
-      if (killed) return;
-      killed = true;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      // SIGTERM: the helper kills the command's process group; SIGKILL if it lingers.
       child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref();
+      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+      terminal?.close();
     },
   };
+}
+
+function collect(stream: Readable): () => string {
+  let text = '';
+  stream.on('data', (chunk: Buffer) => { if (text.length < 4096) text += chunk.toString('utf8'); });
+  return () => text;
 }

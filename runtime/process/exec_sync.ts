@@ -6,7 +6,6 @@ import type { Readable } from 'node:stream';
 import type { ExecResult, ProcessSpec } from './contract';
 import { execMessage, type ExecTarget } from './messages';
 import { InternalError } from '../errors';
-import { parseExecReport } from './exec_stream';
 
 export const EXEC_OUTPUT_CAP = 16 * 1024 * 1024;
 const KILL_GRACE_MS = 2000;
@@ -25,8 +24,10 @@ function capture(stream: Readable, cap: number): () => Buffer {
 }
 
 function parseStatus(report: string, timedOut: boolean): number {
-  if (timedOut && !report.includes('exit ')) return 137;   // killed by us, like SIGKILL
-  return parseExecReport(report);
+  const line = report.trim().split('\n').pop() ?? '';
+  if (line.startsWith('exit ')) return Number(line.split(' ')[1]);
+  if (timedOut) return 137;   // killed by us, like SIGKILL
+  throw new InternalError(`exec: ${line.replace(/^error /, '') || 'helper died without a report'}`);
 }
 
 export function runExecSync(helper: string, target: ExecTarget, process: ProcessSpec, timeoutMs: number): Promise<ExecResult> {

@@ -2,7 +2,7 @@
 // 1 byte kind, u32 big-endian length, data (see corral-monitor/monitor.h).
 import * as net from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
-import type { Attachment } from './contract';
+import type { StdioOptions, StreamedAttach } from '../streaming/contract';
 import { controlSocketPath } from './monitor_client';
 import { InternalError, UnavailableError } from '../errors';
 
@@ -59,7 +59,7 @@ function handshake(socket: net.Socket, command: string): Promise<Buffer> {
   });
 }
 
-export async function attachMonitor(bundleDir: string, streams: { stdin: boolean; stdout: boolean; stderr: boolean }): Promise<Attachment> {
+export async function attachMonitor(bundleDir: string, streams: StdioOptions): Promise<StreamedAttach> {
   const socket = net.createConnection(controlSocketPath(bundleDir));
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);

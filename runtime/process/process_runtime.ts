@@ -1,12 +1,13 @@
 // ProcessRuntime on the native monitor (one per container) and helper (exec).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { Attachment, ContainerSpec, CreatedContainer, ExecResult, ExecStream, ExitInfo, ProcessRuntime, ProcessSpec } from './contract';
+import type { ContainerSpec, CreatedContainer, ExecResult, ExitInfo, ProcessRuntime, ProcessSpec } from './contract';
 import { CONTAINER_STATE_FILE, type ContainerProcessState, readState, writeState } from './bundle_state';
 import { EXIT_FILE, readExitFile, writeLostExit } from './exit_file';
 import { runExecSync } from './exec_sync';
 import { startExecStream } from './exec_stream';
 import { attachMonitor } from './monitor_attach';
+import type { StdioOptions, StreamedAttach, StreamedExec } from '../streaming/contract';
 import { signalNumber } from './linux_names';
 import { containerMessage } from './messages';
 import { CONTROL_SOCKET, MAX_SOCKET_PATH, controlSocketPath, monitorCommand, waitMonitorClose } from './monitor_client';
@@ -81,15 +82,15 @@ export class NativeProcessRuntime implements ProcessRuntime {
     return runExecSync(this.helperPath, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process, timeoutMs);
   }
 
-  async execStream(bundleDir: string, process: ProcessSpec): Promise<ExecStream> {
+  async execStream(bundleDir: string, process: ProcessSpec, options: StdioOptions): Promise<StreamedExec> {
     const state = await this.state(bundleDir);
     if (!(await isAlive(state.init))) throw new FailedPreconditionError(`container in ${bundleDir} is not running`);
-    return startExecStream(this.helperPath, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process);
+    return startExecStream(this.helperPath, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process, options);
   }
 
-  async attach(bundleDir: string, streams: { stdin: boolean; stdout: boolean; stderr: boolean }): Promise<Attachment> {
+  async attach(bundleDir: string, options: StdioOptions): Promise<StreamedAttach> {
     await this.state(bundleDir);
-    return attachMonitor(bundleDir, streams);
+    return attachMonitor(bundleDir, options);
   }
 
   async isMonitorAlive(bundleDir: string): Promise<boolean> {

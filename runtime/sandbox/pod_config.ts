@@ -1,6 +1,7 @@
 // What a pod sandbox is asked to be, in corral's own terms (server/ converts the CRI
 // PodSandboxConfig into this; nothing below server/ sees gRPC types).
 import type { CgroupResources } from '../cgroups/resources';
+import type { SecurityProfileRequest } from '../security/security_profile';
 
 /** Where a pod's namespace comes from: its own (POD), per container, the node's, or another container's. */
 export type NamespaceMode = 'POD' | 'CONTAINER' | 'NODE' | 'TARGET';
@@ -30,6 +31,11 @@ export interface PodConfig {
   sysctls: Record<string, string>;
   namespaces: NamespaceOptions;
   privileged: boolean;
+  /** Checked at RunPodSandbox (a bad profile fails it, as in containerd); the infra runs unfiltered. */
+  seccomp: SecurityProfileRequest | null;
+  seccompProfilePath: string;
+  apparmor: SecurityProfileRequest | null;
+  apparmorProfile: string;
   runtimeHandler: string;
   /** The pod cgroup's limits: the containers' sum plus overhead (undefined: none). */
   resources?: CgroupResources;

@@ -22,11 +22,11 @@ export interface SandboxMeta {
 export type SandboxStore = RecordStore<SandboxMeta, SandboxStatus>;
 export type SandboxRecord = StoredRecord<SandboxMeta, SandboxStatus>;
 
-export function infraBundleDir(meta: SandboxMeta): string {
+export function infraBundleDir(meta: Pick<SandboxMeta, 'sandboxDir'>): string {
   return path.join(meta.sandboxDir, 'infra');
 }
 
-export function pinDir(meta: SandboxMeta): string {
+export function pinDir(meta: Pick<SandboxMeta, 'sandboxDir'>): string {
   return path.join(meta.sandboxDir, 'ns');
 }
 

@@ -14,7 +14,7 @@ import { allSteps, UndoStack } from '../undo_stack';
 import { sandboxName, type PodConfig } from './pod_config';
 import { isHostNetwork, podHostname, writePodFiles } from './pod_files';
 import { SHM_OPTIONS } from './pod_shm';
-import { podSysctls } from './pod_sysctls';
+import { resolveSandboxSecurity } from '../security/sandbox_security';
 import type { SandboxDeps } from './sandbox_deps';
 import { infraBundleDir, pinDir, type SandboxMeta } from './sandbox_record';
 import { readyStatus } from './sandbox_state';
@@ -39,8 +39,19 @@ function cgroupParentOf(deps: SandboxDeps, config: PodConfig): string {
   return parent.replace(/\/+$/, '');
 }
 
+/** The pod's security context checked before anything is made (bad sysctls or profiles fail here). */
+function podSecurity(config: PodConfig) {
+  return resolveSandboxSecurity({
+    privileged: config.privileged, sysctls: config.sysctls,
+    hostNetwork: config.namespaces.network === 'NODE', hostIpc: config.namespaces.ipc === 'NODE',
+    userNamespace: null, seccomp: config.seccomp, seccompProfilePath: config.seccompProfilePath,
+    apparmor: config.apparmor, apparmorProfile: config.apparmorProfile,
+  });
+}
+
 export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<string> {
   checkConfig(config);
+  const { sysctls } = await podSecurity(config);
   if (config.resources) deps.cgroups.validate(config.resources);
   const cgroupParent = cgroupParentOf(deps, config);
   const id = newId();
@@ -49,7 +60,7 @@ export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<
   const undo = new UndoStack(log);
   try {
     const meta = await prepare(deps, config, id, name, cgroupParent, undo);
-    const infra = await startInfra(deps, meta, undo);
+    const infra = await startInfra(deps, meta, sysctls, undo);
     const ips = await setUpNetwork(deps, meta, infra, undo);
     await writePodFiles(meta.sandboxDir, config, ips);
     await deps.store.add(id, meta, readyStatus(infra.infra, infra.namespacePaths, ips.map((ip) => ({ ip }))));
@@ -71,10 +82,11 @@ async function prepare(deps: SandboxDeps, config: PodConfig, id: string, name: s
   const cgroupPath = `${cgroupParent}/${id}`;
   const makeCgroups = async () => {
     const cgroup = await deps.cgroups.create(cgroupPath);
-    undo.push('pod cgroup', () => cgroup.remove());
+    undo.push('pod cgroup', () => cgroup.remove({ killRemaining: true }));
     if (config.resources) await cgroup.apply(config.resources);
     const infra = await deps.cgroups.create(`${cgroupPath}/infra`);
-    undo.push('infra cgroup', () => infra.remove());
+    // A failed start may leave its half-made process in the cgroup: killed, not waited for.
+    undo.push('infra cgroup', () => infra.remove({ killRemaining: true }));
   };
   const makeShm = async () => {
     if (shmPath !== ownShm) return;
@@ -88,13 +100,13 @@ async function prepare(deps: SandboxDeps, config: PodConfig, id: string, name: s
   };
 }
 
-async function startInfra(deps: SandboxDeps, meta: SandboxMeta, undo: UndoStack): Promise<SandboxInfra> {
+async function startInfra(deps: SandboxDeps, meta: SandboxMeta, sysctls: Record<string, string>, undo: UndoStack): Promise<SandboxInfra> {
   const infra = await deps.infra.startInfra({
     id: meta.id,
     bundleDir: infraBundleDir(meta),
     hostname: meta.hostname,
     namespaces: infraNamespaces(meta.config.namespaces),
-    sysctls: podSysctls(meta.config),
+    sysctls,
     cgroupProcsFiles: deps.cgroups.open(meta.infraCgroupPath).procsFiles(),
     pinDir: pinDir(meta),
   });

@@ -1,5 +1,7 @@
 // The pod sandbox verbs. Stop ends every container then the infra; Remove also removes the
 // containers, the pod's mounts, cgroups and directory. Both are idempotent.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { CgroupResources } from '../cgroups/resources';
 import { nowNs } from '../clock';
 import { moduleLogger } from '../log';
@@ -87,6 +89,20 @@ export class SandboxService {
 
   list(filter: SandboxFilter = {}): SandboxRecord[] {
     return this.deps.store.list().filter((record) => matches(record, filter));
+  }
+
+  /** Pod directories with no record (a RunPodSandbox cut short by a crash): infra, pins and shm go. */
+  async sweepOrphans(): Promise<string[]> {
+    const names = await fs.readdir(this.deps.sandboxesDir).catch(() => [] as string[]);
+    const orphans = names.filter((id) => !this.deps.store.get(id));
+    for (const id of orphans) {
+      const dir = path.join(this.deps.sandboxesDir, id);
+      await this.deps.infra.stopInfra(infraBundleDir({ sandboxDir: dir }), pinDir({ sandboxDir: dir }));
+      await this.deps.mounts.unmount(path.join(dir, 'shm'));
+      await removeDirWithMountPoints(dir, [path.join(dir, 'shm')]);
+    }
+    if (orphans.length > 0) log.warn('removed pods a crash left half-made', { ids: orphans });
+    return orphans;
   }
 
   /** After a restart: a ready pod whose infra is gone is NOTREADY (its namespaces may be gone too). */

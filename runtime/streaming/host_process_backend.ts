@@ -6,11 +6,11 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { PassThrough, Writable, type Duplex } from 'node:stream';
-import * as tty from 'node:tty';
 import { NotFoundError } from '../errors';
-import { openPty, setWindowSize } from '../../native/pty';
-import type { ExecOptions, StdioOptions, StreamedAttach, StreamedExec, StreamingBackend, TerminalSize } from './contract';
+import { openPty } from '../../native/pty';
+import type { ExecOptions, StdioOptions, StreamedAttach, StreamedExec, StreamingBackend } from './contract';
 import { dialInNetns } from './netns_dial';
+import { ptyIo } from './pty_io';
 
 export class HostProcessBackend implements StreamingBackend {
   private readonly containers = new Map<string, ChildProcess | undefined>();
@@ -83,29 +83,13 @@ function execWithPty(options: ExecOptions): StreamedExec {
   } finally {
     fs.closeSync(slave);
   }
-  // The read stream owns the master fd (closes it when destroyed); writes check it is still open.
-  const output = new tty.ReadStream(master);
-  const writeMaster = (chunk: Buffer, done: (err?: Error | null) => void) => {
-    if (output.destroyed) done(new Error('terminal closed'));
-    else fs.write(master, chunk, (err) => done(err));
-  };
-  const input = new Writable({
-    write: (chunk: Buffer, _encoding, done) => writeMaster(chunk, done),
-    // The client closed stdin: the terminal's end-of-file character, as a user typing ^D.
-    final: (done) => writeMaster(Buffer.from([4]), () => done()),
-  });
-  const exited = exitCodeOf(child);
-  const stdout = new PassThrough();
-  output.on('data', (chunk: Buffer) => stdout.write(chunk));
-  // Reading the master fails with EIO once the last slave holder is gone: that is the end of output.
-  output.once('error', () => { stdout.end(); output.destroy(); });
-  output.once('end', () => stdout.end());
+  const pty = ptyIo(master);
   return {
-    stdin: options.stdin ? input : undefined,
-    stdout,
-    resize: (size: TerminalSize) => { if (!output.destroyed) setWindowSize(master, size.width, size.height); },
-    exited,
-    kill: () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); output.destroy(); },
+    stdin: options.stdin ? pty.stdin : undefined,
+    stdout: pty.stdout,
+    resize: pty.resize,
+    exited: exitCodeOf(child),
+    kill: () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); pty.close(); },
   };
 }
 

@@ -51,6 +51,7 @@ export function samplePodConfig(name = 'web', overrides: Partial<PodConfig> = {}
     metadata: { name, uid: `uid-${name}`, namespace: 'default', attempt: 0 },
     hostname: name, logDirectory: '', dns: null, portMappings: [], labels: { app: name }, annotations: {},
     cgroupParent: '', sysctls: {}, namespaces: namespaceOptions(), privileged: false, runtimeHandler: '',
+    seccomp: null, seccompProfilePath: '', apparmor: null, apparmorProfile: '',
     ...overrides,
   };
 }
@@ -64,6 +65,7 @@ export function sampleContainerConfig(name = 'app', overrides: Partial<Container
     security: {
       capabilities: null, privileged: false, namespaces: namespaceOptions(), runAsUser: null, runAsUsername: '',
       runAsGroup: null, readonlyRootfs: false, supplementalGroups: [], noNewPrivs: false, maskedPaths: [], readonlyPaths: [],
+      supplementalGroupsPolicy: 'Merge', seccomp: null, seccompProfilePath: '', apparmor: null, apparmorProfile: '',
     },
     ...overrides,
   };

@@ -4,6 +4,7 @@ import { pipeline, type Readable, type Writable } from 'node:stream';
 import type { Logger } from '../../runtime/log';
 import type { StreamedIo, StreamingBackend, ExecOptions, StdioOptions } from '../../runtime/streaming/contract';
 import type { RemoteCommandChannels } from './channels';
+import type { CommandOutcome } from './exec_status';
 
 export async function runExec(channels: RemoteCommandChannels, backend: StreamingBackend, containerId: string, options: ExecOptions, log: Logger): Promise<void> {
   let proc;
@@ -16,10 +17,16 @@ export async function runExec(channels: RemoteCommandChannels, backend: Streamin
   let exited = false;
   void channels.closed.then(() => { if (!exited) proc.kill(); });
   const outputDone = connectIo(channels, proc);
-  const code = await proc.exited;
+  let outcome: CommandOutcome;
+  try {
+    const code = await proc.exited;
+    outcome = code === 0 ? { kind: 'success' } : { kind: 'exit', code };
+  } catch (err) {
+    outcome = { kind: 'error', message: (err as Error).message };
+  }
   exited = true;
   await Promise.race([outputDone, channels.closed]);
-  await channels.writeOutcome(code === 0 ? { kind: 'success' } : { kind: 'exit', code });
+  await channels.writeOutcome(outcome);
   channels.close();
 }
 

@@ -1,21 +1,19 @@
-/* Exec: join a running container's namespaces, cgroup and root, then run one command with this
-   helper's stdout/stderr. Reports "exit <code> [<signal>]" on fd 3. Streaming exec adds the
-   command's stdin on fd 4 (spec "stdin") and, with a tty (spec "tty"), relays between fd 4 / stdout
-   and a pty opened inside the container, taking "<cols> <rows>" resize lines on fd 5. */
+/* ExecSync and streaming Exec: join a running container's namespaces, cgroup and root, then run
+   one command with this helper's stdout/stderr. Reports "exit <code> [<signal>]" on fd 3.
+   Streaming exec passes one more fd, 4 (STREAM_FD): with the spec's tty flag it is a terminal
+   (pty slave) that becomes the command's stdin, stdout, stderr and controlling terminal; with
+   the stdin flag alone it is the command's stdin. Without either flag stdin is /dev/null. */
 #define _GNU_SOURCE
 #include "helper.h"
 #include "namespaces.h"
 #include "proc_stat.h"
 #include "process.h"
-#include "pty.h"
-#include "sync.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -47,93 +45,41 @@ static int namespaces_to_join(pid_t pid)
 
 static pid_t exec_child;
 
-/* corrald's timeout or a gone client: SIGTERM to this helper kills the command's process group
-   (its session: the child calls setsid). */
+#define STREAM_FD 4
+
+/* corrald's timeout: SIGTERM to this helper kills the command's whole process group. */
 static void on_term(int sig)
 {
 	(void)sig;
-	if (exec_child > 0) {
+	if (exec_child > 0)
 		kill(-exec_child, SIGKILL);
-		kill(exec_child, SIGKILL);
-	}
 }
 
-static void take_stdin(const struct spec *s)
-{
-	int in = s->open_stdin ? dup(4) : open("/dev/null", O_RDONLY);
-	if (in >= 0 && in != 0) {
-		dup2(in, 0);
-		close(in);
-	}
-}
-
-static void run_child(const struct spec *s, int rootfd, int sync_fd)
+static void run_child(const struct spec *s, int rootfd)
 {
 	struct err err = { 0 };
-	setsid();
-	take_stdin(s);
+	if (s->tty) {
+		/* A new session whose controlling terminal is the pty: job control and ^C work. */
+		setsid();
+		for (int fd = 0; fd < 3; fd++)
+			dup2(STREAM_FD, fd);
+		ioctl(0, TIOCSCTTY, 0);
+	} else {
+		setpgid(0, 0);
+		int in = s->open_stdin ? STREAM_FD : open("/dev/null", O_RDONLY);
+		if (in >= 0)
+			dup2(in, 0);
+	}
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (fchdir(rootfd) < 0 || chroot(".") < 0)
 		fail(&err, errno, "enter the container's root");
 	else if (chdir(s->cwd) < 0)
 		fail(&err, errno, "chdir %s", s->cwd);
-	else if ((!s->tty || pty_open_console(sync_fd, &err) == 0) && apply_rlimits(s, &err) == 0 &&
-		 drop_privileges(s, SIGKILL, &err) == 0)
+	else if (apply_rlimits(s, &err) == 0 && drop_privileges(s, SIGKILL, &err) == 0)
 		exec_process(s, &err);
 	/* The command's own stderr, like a shell reporting "not found". */
 	dprintf(2, "corral exec: %s\n", err.msg);
 	_exit(err.code == ENOENT ? 127 : 126);
-}
-
-static void apply_resize(int resize_fd, int master)
-{
-	char line[64];
-	ssize_t n = read(resize_fd, line, sizeof line - 1);
-	if (n <= 0)
-		return;
-	line[n] = 0;
-	struct winsize ws = { 0 };
-	if (sscanf(line, "%hu %hu", &ws.ws_col, &ws.ws_row) == 2)
-		ioctl(master, TIOCSWINSZ, &ws);
-}
-
-/* Copies fd 4 → pty and pty → stdout until the pty closes (all its users exited). */
-static void relay_tty(const struct spec *s, int sync_fd)
-{
-	struct err err;
-	char buf[16384];
-	int master = sync_recv_fd(sync_fd, SYNC_TTY, &err);
-	if (master < 0)
-		return;   /* the child failed before its pty: its exit status tells */
-	struct pollfd fds[3] = { { master, POLLIN, 0 }, { s->open_stdin ? 4 : -1, POLLIN, 0 }, { 5, POLLIN, 0 } };
-	for (;;) {
-		if (poll(fds, 3, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (fds[2].revents & POLLIN)
-			apply_resize(5, master);
-		else if (fds[2].revents)
-			fds[2].fd = -1;
-		if (fds[0].revents) {
-			ssize_t n = read(master, buf, sizeof buf);
-			if (n <= 0 || write(1, buf, (size_t)n) < 0)
-				break;
-		}
-		if (fds[1].revents) {
-			ssize_t n = read(4, buf, sizeof buf);
-			if (n <= 0) {
-				/* the client closed stdin: end-of-file for a terminal is VEOF (^D) */
-				if (write(master, "\x04", 1) < 0)
-					break;
-				fds[1].fd = -1;
-			} else if (write(master, buf, (size_t)n) < 0) {
-				break;
-			}
-		}
-	}
-	close(master);
 }
 
 int run_exec(const struct spec *s, struct err *err)
@@ -155,16 +101,16 @@ int run_exec(const struct spec *s, struct err *err)
 		return fail(err, errno, "setns into container (0x%x)", flags);
 	struct sigaction term = { .sa_handler = on_term };
 	sigaction(SIGTERM, &term, NULL);
-	int sync_fd;
-	pid_t child = sync_fork(&sync_fd, err);
+	pid_t child = fork();
 	if (child < 0)
-		return -1;
+		return fail(err, errno, "fork");
 	if (child == 0)
-		run_child(s, rootfd, sync_fd);
+		run_child(s, rootfd);
 	exec_child = child;
-	if (s->tty)
-		relay_tty(s, sync_fd);
-	close(sync_fd);
+	if (!s->tty)
+		setpgid(child, child);   /* also here: a SIGTERM may come before the child ran setpgid */
+	if (s->tty || s->open_stdin)
+		close(STREAM_FD);        /* the command's alone: its EOF and hangup must not wait for us */
 	int status;
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)

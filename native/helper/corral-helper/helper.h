@@ -1,6 +1,6 @@
 /* corral-helper: the short-lived jobs corrald cannot do from its multi-threaded process.
      corral-helper infra   start a pod sandbox's infra process and pin its namespaces
-     corral-helper exec    run a command inside a running container (ExecSync)
+     corral-helper exec    run a command inside a running container (ExecSync, streaming Exec)
    Each reads its spec (spec.h) from stdin. */
 #ifndef CORRAL_HELPER_H
 #define CORRAL_HELPER_H

@@ -4,14 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { InvalidArgumentError } from '../../errors';
-import { containerCapabilities, DEFAULT_CAPABILITIES } from './capabilities';
 import { containerMounts } from './container_mounts';
-import { maskedPaths } from './default_paths';
 import { containerNamespaces, infraNamespaces } from './namespaces';
 import { processArgs, processEnv } from './process_args';
-import { resolveUser } from './process_user';
 import { resolveInRoot } from './root_file';
-import { parseGroup, parsePasswd } from './user_db';
 
 test('args follow the Kubernetes rules', () => {
   assert.deepEqual(processArgs(['/ep'], ['c1'], [], []), ['/ep', 'c1']);
@@ -24,44 +20,6 @@ test('args follow the Kubernetes rules', () => {
 test('env: default PATH and HOSTNAME, then image, then CRI values replacing in place', () => {
   const env = processEnv('pod1', ['PATH=/bin', 'A=image'], [{ key: 'A', value: 'cri' }, { key: 'B', value: 'x=y' }]);
   assert.deepEqual(env, ['PATH=/bin', 'HOSTNAME=pod1', 'A=cri', 'B=x=y']);
-});
-
-const db = {
-  users: parsePasswd('root:x:0:0:root:/root:/bin/sh\nwww:x:33:33:www:/var/www:/bin/sh\n# c\nbad\n'),
-  groups: parseGroup('root:x:0:\nwww:x:33:\nstaff:x:50:www,other\nadm:x:4:\n'),
-};
-const noRequest = { runAsUser: null, runAsUsername: '', runAsGroup: null, supplementalGroups: [] };
-
-test('user: image USER by name, with /etc/group membership as supplementary groups', () => {
-  assert.deepEqual(resolveUser(db, noRequest, 'www'), { uid: 33, gid: 33, additionalGids: [33, 50], username: 'www', home: '/var/www' });
-  assert.equal(resolveUser(db, noRequest, '').uid, 0);
-  assert.deepEqual(resolveUser(db, noRequest, '1234:adm').gid, 4);
-  assert.throws(() => resolveUser(db, noRequest, 'nobody'), InvalidArgumentError);
-});
-
-test('user: run_as_user and run_as_group override the image, supplemental groups are added', () => {
-  const user = resolveUser(db, { runAsUser: 33, runAsUsername: '', runAsGroup: 7, supplementalGroups: [1000] }, 'root');
-  assert.deepEqual([user.uid, user.gid, user.additionalGids], [33, 7, [7, 50, 1000]]);
-  const byName = resolveUser(db, { ...noRequest, runAsUsername: 'www' }, '');
-  assert.equal(byName.uid, 33);
-  assert.throws(() => resolveUser(db, { ...noRequest, runAsUsername: 'ghost' }, ''), InvalidArgumentError);
-});
-
-test('capabilities: containerd defaults, add/drop with ALL, privileged gets everything', () => {
-  assert.deepEqual(new Set(containerCapabilities(false, null).bounding), new Set(DEFAULT_CAPABILITIES));
-  const some = containerCapabilities(false, { add: ['NET_ADMIN'], drop: ['chown'], addAmbient: [] });
-  assert.ok(some.effective.includes('CAP_NET_ADMIN'));
-  assert.ok(!some.effective.includes('CAP_CHOWN'));
-  const onlyKill = containerCapabilities(false, { add: ['KILL'], drop: ['ALL'], addAmbient: [] });
-  assert.deepEqual(onlyKill.bounding, ['CAP_KILL']);
-  assert.ok(containerCapabilities(true, null).bounding.includes('CAP_SYS_ADMIN'));
-  assert.throws(() => containerCapabilities(false, { add: ['FLY'], drop: [], addAmbient: [] }), InvalidArgumentError);
-});
-
-test('masked paths: defaults unless given, none when privileged', () => {
-  assert.ok(maskedPaths(false, []).includes('/proc/kcore'));
-  assert.deepEqual(maskedPaths(false, ['/x']), ['/x']);
-  assert.deepEqual(maskedPaths(true, ['/x']), []);
 });
 
 test('mounts: pod files first, CRI mounts by depth, missing host dirs made, relative paths refused', async () => {

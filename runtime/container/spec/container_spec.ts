@@ -1,16 +1,17 @@
 // Builds the ContainerSpec the process layer runs, from the CRI config, the pod and the image.
+// The security context (capabilities, seccomp, no_new_privs, masked paths, AppArmor) and the
+// process user are decided by runtime/security; this file puts the pieces together.
 import * as path from 'node:path';
 import type { ImageRuntimeConfig } from '../../image/contract';
 import type { ContainerSpec } from '../../process/contract';
 import type { PodConfig } from '../../sandbox/pod_config';
+import { resolveContainerSecurity, type SecuritySummary } from '../../security/container_security';
+import { resolveProcessUser } from '../../security/process_user';
 import type { ContainerConfig } from '../container_config';
-import { containerCapabilities } from './capabilities';
 import { containerMounts, type PodMountSources } from './container_mounts';
-import { maskedPaths, readonlyPaths } from './default_paths';
 import { containerNamespaces, type PinnedNamespaces } from './namespaces';
 import { processArgs, processEnv } from './process_args';
-import { resolveUser } from './process_user';
-import { readUserDb } from './user_db';
+import { readFileInRoot } from './root_file';
 
 export interface ContainerSpecInputs {
   id: string;
@@ -34,22 +35,37 @@ function withHome(env: string[], home: string): string[] {
   return env.some((e) => e.startsWith('HOME=')) ? env : [...env, `HOME=${home || '/'}`];
 }
 
-export async function buildContainerSpec(inputs: ContainerSpecInputs): Promise<ContainerSpec> {
-  const { config, pod, image } = inputs;
+async function processUser(rootfs: string, config: ContainerConfig, imageUser: string) {
   const security = config.security;
-  const privileged = security.privileged;
-  const user = resolveUser(await readUserDb(inputs.rootfs), security, image.user);
-  return {
+  const [etcPasswd, etcGroup] = await Promise.all([readFileInRoot(rootfs, '/etc/passwd'), readFileInRoot(rootfs, '/etc/group')]);
+  return resolveProcessUser({
+    runAsUser: security.runAsUser ?? undefined,
+    runAsUsername: security.runAsUsername,
+    runAsGroup: security.runAsGroup ?? undefined,
+    imageUser,
+    supplementalGroups: security.supplementalGroups,
+    supplementalGroupsPolicy: security.supplementalGroupsPolicy,
+    etcPasswd,
+    etcGroup,
+  });
+}
+
+export async function buildContainerSpec(inputs: ContainerSpecInputs): Promise<{ spec: ContainerSpec; security: SecuritySummary }> {
+  const { config, pod, image } = inputs;
+  const request = config.security;
+  const security = await resolveContainerSecurity(request, { privileged: pod.config.privileged });
+  const user = await processUser(inputs.rootfs, config, image.user);
+  const spec: ContainerSpec = {
     id: inputs.id,
     bundleDir: inputs.bundleDir,
     rootfs: inputs.rootfs,
-    readonlyRootfs: security.readonlyRootfs,
+    readonlyRootfs: request.readonlyRootfs,
     rootfsMode: inputs.rootfsMode,
-    namespaces: containerNamespaces(pod.config.namespaces, security.namespaces, pod.pinned, inputs.targetPidNs),
-    mounts: await containerMounts(config.mounts, pod.files, security.readonlyRootfs),
-    maskedPaths: maskedPaths(privileged, security.maskedPaths),
-    readonlyPaths: readonlyPaths(privileged, security.readonlyPaths),
-    privileged,
+    namespaces: containerNamespaces(pod.config.namespaces, request.namespaces, pod.pinned, inputs.targetPidNs),
+    mounts: await containerMounts(config.mounts, pod.files, request.readonlyRootfs),
+    maskedPaths: security.maskedPaths,
+    readonlyPaths: security.readonlyPaths,
+    privileged: request.privileged,
     sysctls: {},
     cgroupProcsFiles: inputs.cgroupProcsFiles,
     logPath: containerLogPath(pod.config.logDirectory, config.logPath),
@@ -63,9 +79,11 @@ export async function buildContainerSpec(inputs: ContainerSpecInputs): Promise<C
       tty: config.tty,
       stdin: config.stdin,
       stdinOnce: config.stdinOnce,
-      noNewPrivileges: security.noNewPrivs,
-      capabilities: containerCapabilities(privileged, security.capabilities),
+      noNewPrivileges: security.noNewPrivileges,
+      capabilities: security.capabilities,
       rlimits: [],
+      ...(security.seccompFilter ? { seccompFilter: security.seccompFilter } : {}),
     },
   };
+  return { spec, security: security.summary };
 }

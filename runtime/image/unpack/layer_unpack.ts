@@ -6,7 +6,8 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import * as tar from 'tar-stream';
-import { InternalError, InvalidArgumentError, UnimplementedError, wrapError } from '../../errors';
+import { InternalError, InvalidArgumentError, wrapError } from '../../errors';
+import { createZstdDecompress } from './zstd_stream';
 import { LayerRoot } from './layer_root';
 import { finishDirectories, writeEntry, type DeferredDir } from './entry_writer';
 
@@ -53,11 +54,7 @@ async function decompressed(blobPath: string): Promise<Readable> {
   try { await handle.read(head, 0, 4, 0); } finally { await handle.close(); }
   const source = createReadStream(blobPath, { highWaterMark: CHUNK });
   if (head[0] === 0x1f && head[1] === 0x8b) return chain(source, zlib.createGunzip({ chunkSize: CHUNK }));
-  if (head.readUInt32LE(0) === 0xfd2fb528) {
-    const zstd = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
-    if (!zstd) throw new UnimplementedError('zstd-compressed layers need Node.js >= 22.15 (zlib zstd support)');
-    return chain(source, zstd());
-  }
+  if (head.readUInt32LE(0) === 0xfd2fb528) return chain(source, createZstdDecompress());
   return source;
 }
 

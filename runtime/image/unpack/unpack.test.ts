@@ -6,6 +6,7 @@ import { promises as fs, lstatSync, readdirSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 import { treeToTar, TREE_MTIME, type TreeEntry } from '../../../conformance/testimages/tree';
 import { lgetxattr } from '../../../native/libc';
 import { unpackLayer } from './layer_unpack';
@@ -137,6 +138,16 @@ test('a symlink replaced by a file, or by a directory, is never written through'
   assert.ok(lstatSync(path.join(sb.layer, 'f')).isFile());
   assert.ok(lstatSync(path.join(sb.layer, 'd')).isDirectory());
   assertOutsideUntouched(sb);
+});
+
+test('zstd layers unpack too', async (t) => {
+  const sb = await sandbox(t);
+  const content = Buffer.alloc(300_000, 'zstd!');
+  await fs.writeFile(`${sb.blob}.tar`, await treeToTar([{ type: 'dir', path: 'z' }, { type: 'file', path: 'z/data', content }]));
+  execFileSync('zstd', ['-q', '-19', `${sb.blob}.tar`, '-o', sb.blob]);
+  const result = await unpackLayer(sb.blob, sb.layer);
+  assert.equal(result.entries, 2);
+  assert.deepEqual(await fs.readFile(path.join(sb.layer, 'z/data')), content);
 });
 
 test('a corrupt layer is an error', async (t) => {

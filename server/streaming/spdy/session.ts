@@ -51,6 +51,7 @@ export class SpdySession extends EventEmitter implements StreamTransport {
     if (options.idleTimeoutMs) {
       this.idleTimer = setTimeout(() => this.destroy(new Error('connection idle timeout')), options.idleTimeoutMs);
     }
+    socket.setMaxListeners(0); // every stream waiting for 'drain' listens once
     socket.on('data', (chunk: Buffer) => this.onBytes(chunk));
     // Frames already read are still being handled (header blocks decode asynchronously): the
     // session ends after them, so a reply or FIN that arrived just before EOF is not lost.
@@ -235,8 +236,10 @@ export class SpdySession extends EventEmitter implements StreamTransport {
       if (this.closed || this.socket.destroyed) { done?.(new Error('session closed')); return; }
       const frame = await make();
       this.touch();
-      if (done) this.socket.write(frame, (err) => done(err ?? null));
-      else this.socket.write(frame);
+      const flushed = this.socket.write(frame);
+      // Backpressure: the writer may go on while the socket buffers below its high-water mark.
+      if (done && flushed) done();
+      else if (done) this.socket.once('drain', () => done());
     }).catch((err) => { done?.(err); this.destroy(err); });
   }
 
