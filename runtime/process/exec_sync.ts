@@ -58,7 +58,8 @@ export function runExecSync(helper: string, target: ExecTarget, process: Process
     });
     child.stdin.on('error', () => { /* reported through 'close' */ });
     try {
-      child.stdin.end(execMessage(target, process));
+      // No stdin and no terminal: output is captured, nothing is streamed in.
+      child.stdin.end(execMessage(target, { ...process, stdin: false, tty: false }));
     } catch (err) {
       child.kill('SIGKILL');
       reject(err);
