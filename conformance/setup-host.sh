@@ -6,6 +6,10 @@ set -euo pipefail
 PACKAGES=(
   gcc libc6-dev          # the native helper is built with the machine's cc, statically
   iproute2 util-linux    # ip netns, nsenter/mount for tests
+  docker-registry apache2-utils   # local test registry; htpasswd for its basic-auth variant
+  zstd                   # makes zstd layers for the unpack tests
+  containernetworking-plugins iptables   # CNI plugins (/usr/lib/cni) and the rules bridge/portmap add
+  qemu-system-x86 busybox-static cpio xz-utils file kmod  # conformance/vm/cgroup2-vm.sh (cgroup v2 guest)
 )
 
 missing=()
@@ -16,5 +20,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null
   apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Test images are built from Debian's dynamic busybox: cache the .deb (never install it; it
+# conflicts with busybox-static). conformance/testimages unpacks it.
+TESTIMAGES_CACHE="${CORRAL_TESTIMAGES_CACHE:-/var/cache/corral/testimages}"
+mkdir -p "$TESTIMAGES_CACHE"
+if ! ls "$TESTIMAGES_CACHE"/busybox_*_amd64.deb >/dev/null 2>&1; then
+  (cd "$TESTIMAGES_CACHE" && apt-get -o DPkg::Lock::Timeout=600 download -q busybox >/dev/null 2>&1) || {
+    apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null
+    (cd "$TESTIMAGES_CACHE" && apt-get download -q busybox >/dev/null)
+  }
 fi
 echo "setup-host: ready"

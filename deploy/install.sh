@@ -17,6 +17,9 @@ ln -sf "$here/dist/cli/main.js" /usr/local/bin/corralctl
 install -d -m 0755 /etc/corral
 [ -f /etc/corral/corral.toml ] || install -m 0644 "$here/deploy/corral.toml" /etc/corral/corral.toml
 [ -f /etc/crictl.yaml ] || install -m 0644 "$here/deploy/crictl.yaml" /etc/crictl.yaml
+# The default pod network, unless the node already has a CNI config (a cluster's add-on).
+install -d -m 0755 /etc/cni/net.d
+[ -n "$(ls -A /etc/cni/net.d)" ] || install -m 0644 "$here/deploy/cni/10-corral-bridge.conflist" /etc/cni/net.d/
 
 if [ -d /run/systemd/system ]; then
   install -m 0644 "$here/deploy/corrald.service" /etc/systemd/system/corrald.service

@@ -34,3 +34,89 @@ export const LOCK_UN = 8;
 export function flock(fd: number, operation: number, context = `fd ${fd}`): void {
   check(flockRaw(fd, operation), 'flock', context);
 }
+
+// ---- filesystem calls Node lacks: openat2 (safe path resolution), mknod, xattrs, mount ----
+
+const syscallRaw = libc.func('long syscall(long number, ...)');
+const OpenHow = koffi.struct('corral_open_how', { flags: 'uint64', mode: 'uint64', resolve: 'uint64' });
+const SYS_openat2 = 437;   // x86_64
+
+export const O_PATH = 0o10000000;
+export const O_DIRECTORY = 0o200000;
+export const O_NOFOLLOW = 0o400000;
+export const O_CLOEXEC = 0o2000000;
+/** openat2 resolve flags: treat dirfd as "/" (absolute names, "..", symlinks never leave it). */
+export const RESOLVE_NO_MAGICLINKS = 0x02;
+export const RESOLVE_IN_ROOT = 0x10;
+
+/** openat2(2): opens `path` relative to `dirfd` with resolve restrictions; returns the new fd. */
+export function openat2(dirfd: number, path: string, flags: number, resolve: number, mode = 0): number {
+  const how = { flags: flags | O_CLOEXEC, mode, resolve };
+  const fd = Number(syscallRaw(SYS_openat2, 'int', dirfd, 'str', path, 'corral_open_how *', how, 'size_t', koffi.sizeof(OpenHow)));
+  return check(fd, 'openat2', path);
+}
+
+const mknodRaw = libc.func('int mknod(const char *path, uint32_t mode, uint64_t dev)');
+export const S_IFCHR = 0o020000;
+export const S_IFBLK = 0o060000;
+export const S_IFIFO = 0o010000;
+
+export function makedev(major: number, minor: number): bigint {
+  const ma = BigInt(major), mi = BigInt(minor);
+  return ((ma & 0xfffn) << 8n) | ((ma & ~0xfffn) << 32n) | (mi & 0xffn) | ((mi & ~0xffn) << 12n);
+}
+
+export function mknod(path: string, mode: number, dev: bigint): void {
+  check(mknodRaw(path, mode, dev), 'mknod', path);
+}
+
+const lsetxattrRaw = libc.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)');
+const lgetxattrRaw = libc.func('long lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)');
+
+/** Sets an xattr on `path` itself (never through a final symlink). */
+export function lsetxattr(path: string, name: string, value: Buffer): void {
+  check(lsetxattrRaw(path, name, value, value.length, 0), 'lsetxattr', `${path} ${name}`);
+}
+
+/** Reads an xattr of `path` itself; null when it is absent. */
+export function lgetxattr(path: string, name: string): Buffer | null {
+  const buf = Buffer.alloc(65536);
+  const n = Number(lgetxattrRaw(path, name, buf, buf.length));
+  if (n < 0) {
+    const errno = koffi.errno();
+    if (errno === osConstants.errno.ENODATA) return null;
+    throw new SyscallError('lgetxattr', errno, `${path} ${name}`);
+  }
+  return buf.subarray(0, n);
+}
+
+const mountRaw = libc.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)');
+const umount2Raw = libc.func('int umount2(const char *target, int flags)');
+export const MNT_DETACH = 2;
+
+export function mount(source: string, target: string, fstype: string | null, flags: number, data: string | null): void {
+  check(mountRaw(source, target, fstype, flags, data), 'mount', `${fstype ?? ''} ${target}`);
+}
+
+export function umount2(target: string, flags = 0): void {
+  check(umount2Raw(target, flags), 'umount2', target);
+}
+
+// Process handles (process layer). pidfd calls go through syscall(2): glibc 2.36 has no wrappers.
+const closeRaw = libc.func('int close(int fd)');
+const SYS_PIDFD_SEND_SIGNAL = 424;
+const SYS_PIDFD_OPEN = 434;
+
+/** A pidfd: the process it names can exit but never be replaced by another with its pid. */
+export function pidfdOpen(pid: number): number {
+  return check(Number(syscallRaw(SYS_PIDFD_OPEN, 'int', pid, 'unsigned int', 0)), 'pidfd_open', `pid ${pid}`);
+}
+
+export function pidfdSendSignal(pidfd: number, signal: number): void {
+  const result = Number(syscallRaw(SYS_PIDFD_SEND_SIGNAL, 'int', pidfd, 'int', signal, 'void *', null, 'unsigned int', 0));
+  check(result, 'pidfd_send_signal', `signal ${signal}`);
+}
+
+export function closeFd(fd: number): void {
+  check(closeRaw(fd), 'close', `fd ${fd}`);
+}

@@ -8,6 +8,10 @@ export function newId(): string {
   return randomBytes(32).toString('hex');
 }
 
+export function isIdPrefix(value: string): boolean {
+  return ID_PREFIX.test(value);
+}
+
 /** Throws unless `value` could be an ID or an ID prefix. */
 export function checkIdPrefix(value: string, field: string): void {
   if (!ID_PREFIX.test(value)) {

@@ -1,13 +1,16 @@
 // The conditions Status reports. A condition is true only when what it names can work now.
 import { promises as fs, constants } from 'node:fs';
 import { nativeProgram, REQUIRED_PROGRAMS } from '../native/helper_path';
+import type { NetworkReadiness } from './network/config_source';
 
 export interface RuntimeCondition { type: string; status: boolean; reason: string; message: string }
 
 interface ReadinessInputs { root: string; state: string }
 
-export async function readinessConditions(config: ReadinessInputs): Promise<RuntimeCondition[]> {
-  return [await runtimeReady(config), networkReady()];
+interface NetworkReadinessSource { readiness(): Promise<NetworkReadiness> }
+
+export async function readinessConditions(config: ReadinessInputs, network: NetworkReadinessSource): Promise<RuntimeCondition[]> {
+  return [await runtimeReady(config), await networkReady(network)];
 }
 
 async function runtimeReady(config: ReadinessInputs): Promise<RuntimeCondition> {
@@ -29,12 +32,8 @@ async function runtimeReady(config: ReadinessInputs): Promise<RuntimeCondition> 
   return condition;
 }
 
-// Pod networking (CNI) is not wired yet, so pods other than host-network ones cannot get an IP.
-function networkReady(): RuntimeCondition {
-  return {
-    type: 'NetworkReady',
-    status: false,
-    reason: 'NetworkPluginNotReady',
-    message: 'CNI networking is not available in this corral build yet',
-  };
+// NetworkReady: a valid CNI config whose plugins are installed (re-read on every Status).
+async function networkReady(network: NetworkReadinessSource): Promise<RuntimeCondition> {
+  const { ready, reason, message } = await network.readiness();
+  return { type: 'NetworkReady', status: ready, reason, message };
 }

@@ -3,13 +3,22 @@ import { promises as fs } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { moduleLogger, setLogLevel, type LogLevel } from '../runtime/log';
 import { NodeRuntimeSettings } from '../runtime/node_settings';
+import { podNetworkFromConfig } from '../runtime/network/from_config';
+import { openLifecycle, type Lifecycle, type LifecycleDrivers } from '../runtime/lifecycle';
 import { applyOverrides, defaultConfig, loadConfigFile, type CorralConfig } from './config/config';
 import { DaemonLock } from './daemon_lock';
 import type { DaemonFlags } from './flags';
 import { buildServer } from './grpc_server';
 import { OpenStreams } from './rpc_wrapper';
 import { prepareSocketPath } from './socket_path';
+import { defaultPidsLimit } from '../runtime/cgroups/from_config';
+import { StatsService } from '../runtime/stats/stats_service';
+import { lifecycleDrivers } from './lifecycle_drivers';
 import type { ServerContext } from './context';
+import { ImageService } from '../runtime/image/image_service';
+import { addMirrorFlag } from '../runtime/image/registry/hosts';
+import { StreamingService } from './streaming/service';
+import { LifecycleStreamingBackend } from '../runtime/streaming/lifecycle_backend';
 
 const log = moduleLogger('daemon');
 
@@ -18,7 +27,10 @@ const SHUTDOWN_GRACE_MS = 30_000;
 
 export async function effectiveConfig(flags: DaemonFlags): Promise<CorralConfig> {
   const base = flags.configFile ? await loadConfigFile(flags.configFile) : defaultConfig();
-  return applyOverrides(base, flags.overrides);
+  const config = applyOverrides(base, flags.overrides);
+  // Applied last-to-first so the first flag ends up first in the mirror list.
+  for (const mirror of [...flags.registryMirrors].reverse()) config.registry = addMirrorFlag(config.registry, mirror);
+  return config;
 }
 
 export interface RunningDaemon {
@@ -30,19 +42,50 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
   await fs.mkdir(config.root, { recursive: true, mode: 0o711 });
   await fs.mkdir(config.state, { recursive: true, mode: 0o711 });
   const lock = DaemonLock.acquire([config.root, config.state]);
+  let streaming: StreamingService | undefined;
   try {
-    const ctx: ServerContext = { config, version, nodeSettings: await NodeRuntimeSettings.load(config.root) };
+    const images = new ImageService({ root: config.root, registry: config.registry, pinned: [config.sandbox_image] });
+    await images.load();
+    const nodeSettings = await NodeRuntimeSettings.load(config.root);
+    const network = await podNetworkFromConfig(config, () => nodeSettings.podCidr);
+    const lifecycle = await openPodsAndContainers(config, lifecycleDrivers(config, images, network));
+    const podIds = new Set(lifecycle.sandboxes.list().map((record) => record.id));
+    await network.releaseOrphans((id) => podIds.has(id));
+    const stats = new StatsService(lifecycle.containers);
+    streaming = await StreamingService.start({
+      address: config.streaming.address, port: config.streaming.port,
+      idleTimeoutMs: config.streaming.idle_timeout_seconds * 1000,
+    }, new LifecycleStreamingBackend(lifecycle));
+    const ctx: ServerContext = { config, version, nodeSettings, network, images, lifecycle, stats, streaming };
     const streams = new OpenStreams();
     const server = buildServer(ctx, moduleLogger('rpc'), streams);
     await prepareSocketPath(config.listen);
     await bind(server, config.listen);
     await fs.chmod(config.listen, 0o660);
     log.info('corrald ready', { listen: config.listen, root: config.root, state: config.state, version });
-    return { stop: () => stopGracefully(server, streams, config.listen, lock) };
+    const started = streaming;
+    return {
+      stop: () => started.stop().then(() => stopGracefully(server, streams, config.listen, lock)).finally(() => { network.close(); lifecycle.close(); }),
+    };
   } catch (err) {
+    await streaming?.stop();
     lock.release();
     throw err;
   }
+}
+
+/** Rebuilds the pod and container stores and reconciles them with the live monitors. */
+async function openPodsAndContainers(config: CorralConfig, drivers: LifecycleDrivers): Promise<Lifecycle> {
+  const lifecycle = await openLifecycle(drivers, {
+    root: config.root, state: config.state, rootfsMode: config.rootfs_mode, defaultCgroupParent: config.default_cgroup_parent,
+    defaultPidsLimit: defaultPidsLimit(config),
+  });
+  const { sandboxesLost, containers, orphansRemoved } = lifecycle.recovered;
+  log.info('pods and containers recovered', {
+    pods: lifecycle.sandboxes.list().length, podsLost: sandboxesLost.length,
+    containersLive: containers.live.length, containersExitedMeanwhile: containers.exited.length, containersLost: containers.lost.length, orphansRemoved: orphansRemoved.length,
+  });
+  return lifecycle;
 }
 
 function bind(server: grpc.Server, socket: string): Promise<void> {

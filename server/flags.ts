@@ -7,6 +7,8 @@ export interface DaemonFlags {
   help: boolean;
   version: boolean;
   overrides: { root?: string; state?: string; listen?: string; log_level?: string };
+  /** `--registry-mirror HOST=URL`, repeatable; put before the config file's mirrors. */
+  registryMirrors: string[];
 }
 
 export const USAGE = `usage: corrald [flags]
@@ -15,6 +17,7 @@ export const USAGE = `usage: corrald [flags]
   --state DIR         volatile state root (default /run/corral)
   --listen PATH       CRI unix socket (default /run/corral/corral.sock)
   --log-level LEVEL   error, warn, info or debug (default info)
+  --registry-mirror HOST=URL  serve HOST's images from URL first (repeatable)
   --version           print the version and exit
   --help              print this help and exit`;
 
@@ -31,6 +34,7 @@ export function parseDaemonFlags(argv: string[]): DaemonFlags {
         state: { type: 'string' },
         listen: { type: 'string' },
         'log-level': { type: 'string' },
+        'registry-mirror': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -44,5 +48,6 @@ export function parseDaemonFlags(argv: string[]): DaemonFlags {
     help: v.help ?? false,
     version: v.version ?? false,
     overrides: { root: v.root, state: v.state, listen: v.listen, log_level: v['log-level'] },
+    registryMirrors: v['registry-mirror'] ?? [],
   };
 }

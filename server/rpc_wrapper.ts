@@ -1,5 +1,5 @@
 // One wrapper around every RPC: times it, logs it, and maps failures through error_mapper.
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../runtime/log';
 import type { ServerContext } from './context';
 import type { RpcEntry, StreamHandler, UnaryHandler } from './rpc';
@@ -42,7 +42,7 @@ export function wrapUnary(ctx: ServerContext, log: Logger, method: string, handl
     const started = process.hrtime.bigint();
     let result: Promise<unknown>;
     try {
-      checkRequestIds(call.request);
+      checkRequestIds(method, call.request);
       result = handler(ctx, call.request);
     } catch (err) {
       result = Promise.reject(err);
@@ -66,9 +66,11 @@ export function wrapStream(ctx: ServerContext, log: Logger, method: string, hand
     const controller = streams.open();
     call.on('cancelled', () => controller.abort());
     const send = (message: unknown) => { call.write(message); };
+    // Headers go out at once, so a client can tell the stream is open before the first message.
+    call.sendMetadata(new grpc.Metadata());
     Promise.resolve()
       .then(() => {
-        checkRequestIds(call.request);
+        checkRequestIds(method, call.request);
         return handler(ctx, call.request, send, controller.signal);
       })
       .then(

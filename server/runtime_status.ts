@@ -5,10 +5,11 @@ import type { StatusResponse } from '../proto/generated/runtime/v1/StatusRespons
 import { readinessConditions } from '../runtime/readiness';
 
 export async function runtimeStatus(ctx: ServerContext, request: StatusRequest__Output): Promise<StatusResponse> {
-  const conditions = await readinessConditions(ctx.config);
+  const conditions = await readinessConditions(ctx.config, ctx.network);
   const info: Record<string, string> = {};
   if (request.verbose) {
     info.config = JSON.stringify({ ...ctx.config, pod_cidr: ctx.nodeSettings.podCidr });
+    info.cniconfig = JSON.stringify(await ctx.network.describe());
   }
   return { status: { conditions }, info, runtime_handlers: [], features: null };
 }

@@ -73,6 +73,15 @@ describe('runtime info', () => {
     }
   });
 
+  it('Stop and Remove succeed for IDs they cannot find, malformed ones included (critest uses UUIDs)', async () => {
+    for (const id of ['45d21790-d5c7-4197-886a-a6716e5732ca', 'ab'.repeat(32)]) {
+      await daemon.client.runtime('StopContainer', { container_id: id, timeout: '0' });
+      await daemon.client.runtime('RemoveContainer', { container_id: id });
+      await daemon.client.runtime('StopPodSandbox', { pod_sandbox_id: id });
+      await daemon.client.runtime('RemovePodSandbox', { pod_sandbox_id: id });
+    }
+  });
+
   it('checkpointing answers UNIMPLEMENTED with a message saying so', async () => {
     await assert.rejects(daemon.client.runtime('CheckpointContainer', { container_id: 'ab12' }), (err: CriCallError) => {
       assert.equal(err.code, GrpcStatus.UNIMPLEMENTED);

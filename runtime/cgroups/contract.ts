@@ -1,7 +1,17 @@
 // What container lifecycle code needs from cgroups (implemented in runtime/cgroups/ with a v1
-// and a v2 driver, the host's mode detected once).
+// and a v2 driver, the host's mode detected once). Build one with createCgroupManager()
+// from runtime/cgroups/manager.ts.
+import type { CgroupResources } from './resources';
+import type { CgroupStats } from './stats';
 
 export type CgroupMode = 'v1' | 'hybrid' | 'v2';
+
+export interface RemoveOptions {
+  /** Kill whatever is still running in it first (default false: wait for it to exit). */
+  killRemaining?: boolean;
+  /** How long to wait for the cgroup to empty before failing (default 10 s). */
+  timeoutMs?: number;
+}
 
 export interface CgroupHandle {
   /** The cgroup's path relative to each hierarchy root, e.g. "/kubepods/pod1234/<id>". */
@@ -13,13 +23,43 @@ export interface CgroupHandle {
   /** Kills every process in it so nothing escapes by forking (cgroup.kill on v2; freeze, signal, thaw on v1). */
   killAll(): Promise<void>;
   /** Waits for the cgroup to empty, then removes its directories in every hierarchy; idempotent. */
-  remove(): Promise<void>;
+  remove(options?: RemoveOptions): Promise<void>;
+
+  /**
+   * Validates then writes resources (a live update when processes run). Fields left undefined
+   * are not touched. Invalid input throws InvalidArgumentError naming the field before anything
+   * is written.
+   */
+  apply(resources: CgroupResources): Promise<void>;
+  /** Stops every process in it (cgroup.freeze on v2, freezer.state on v1) and waits until frozen. */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
+  /** One sample of its usage counters. */
+  stats(): Promise<CgroupStats>;
+  /** How many processes the OOM killer has killed in it (v1 memory.oom_control, v2 memory.events oom_kill). */
+  oomKillCount(): Promise<number>;
+  /** Whether the OOM killer has killed anything in it; read before remove(). */
+  oomKilled(): Promise<boolean>;
+}
+
+export interface ControllerInfo {
+  name: string;
+  /** Whether corral can use it on this host. */
+  available: boolean;
+  /** Where: a v1 mount point, or the v2 unified mount. */
+  where?: string;
 }
 
 export interface CgroupManager {
   readonly mode: CgroupMode;
+  /** The driver in use: "v1" drives per-controller hierarchies (v1 and hybrid hosts), "v2" the unified one. */
+  readonly driver: 'v1' | 'v2';
   /** Creates (idempotently) the cgroup at `path` (relative, cgroupfs form) in every hierarchy. */
   create(path: string): Promise<CgroupHandle>;
   /** A handle to an existing cgroup (after a corrald restart). */
   open(path: string): CgroupHandle;
+  /** Checks resources against this host without touching any cgroup (InvalidArgumentError naming the field). */
+  validate(resources: CgroupResources): void;
+  /** The controllers this host offers corral (for checkconfig and RuntimeConfig). */
+  controllers(): ControllerInfo[];
 }

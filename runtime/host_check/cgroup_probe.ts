@@ -1,38 +1,48 @@
-// Which cgroup layout the host has (v1, hybrid, v2) and which controllers are enabled.
-import { promises as fs } from 'node:fs';
+// The cgroup part of the node report, read from the cgroup driver itself (runtime/cgroups):
+// the layout and driver, each controller, and how kill-all, OOM detection and device rules work.
+import { existsSync } from 'node:fs';
+import { release } from 'node:os';
+import path from 'node:path';
+import { detectHost, type HostCgroups } from '../cgroups/host';
+import { createCgroupManager } from '../cgroups/manager';
 import type { FeatureCheck } from './report';
 
 const NEEDED_CONTROLLERS = ['cpu', 'memory', 'pids'];
-const USEFUL_CONTROLLERS = ['cpuset', 'hugetlb', 'devices', 'freezer', 'io', 'blkio'];
-
-export interface CgroupLayout { mode: 'v1' | 'hybrid' | 'v2'; controllers: string[] }
-
-export async function detectCgroupLayout(mountinfo?: string): Promise<CgroupLayout> {
-  const text = mountinfo ?? (await fs.readFile('/proc/self/mountinfo', 'utf8'));
-  const mounts = text.split('\n').map((line) => {
-    const [left = '', right = ''] = line.split(' - ');
-    return { point: left.split(' ')[4] ?? '', fstype: right.split(' ')[0] ?? '', superOptions: right.split(' ')[2] ?? '' };
-  });
-  const unified = mounts.find((m) => m.fstype === 'cgroup2');
-  const v1 = mounts.filter((m) => m.fstype === 'cgroup');
-  if (unified && v1.length === 0) {
-    const controllers = (await fs.readFile(`${unified.point}/cgroup.controllers`, 'utf8').catch(() => '')).trim().split(/\s+/).filter(Boolean);
-    return { mode: 'v2', controllers };
-  }
-  const controllers = v1.flatMap((m) => m.superOptions.split(',')).filter((o) => /^[a-z_]+$/.test(o) && !['rw', 'ro', 'relatime', 'noexec', 'nosuid', 'nodev'].includes(o));
-  return { mode: unified ? 'hybrid' : 'v1', controllers: [...new Set(controllers)] };
-}
 
 export async function probeCgroups(): Promise<FeatureCheck[]> {
-  const layout = await detectCgroupLayout();
-  const checks: FeatureCheck[] = [{ group: 'cgroups', name: 'mode', ok: true, required: true, detail: layout.mode }];
-  for (const controller of [...NEEDED_CONTROLLERS, ...USEFUL_CONTROLLERS]) {
-    if (controller === 'io' && layout.mode !== 'v2') continue;
-    if (controller === 'blkio' && layout.mode === 'v2') continue;
-    if (controller === 'freezer' && layout.mode === 'v2') continue; // v2 freezes through cgroup.freeze
-    if (controller === 'devices' && layout.mode === 'v2') continue; // v2 uses a BPF program instead
-    const ok = layout.controllers.includes(controller);
-    checks.push({ group: 'cgroups', name: controller, ok, required: NEEDED_CONTROLLERS.includes(controller), detail: ok ? '' : 'not enabled' });
+  const host = detectHost();
+  const manager = createCgroupManager({ host });
+  const check = (name: string, ok: boolean, required: boolean, detail: string): FeatureCheck => ({ group: 'cgroups', name, ok, required, detail });
+  const checks = [check('mode', true, true, `${host.mode} (driver ${manager.driver}${nestingNote(host)})`)];
+  for (const c of manager.controllers()) {
+    checks.push(check(c.name, c.available, NEEDED_CONTROLLERS.includes(c.name), c.available ? (c.where ?? '') : 'not enabled'));
   }
+  checks.push(...(manager.driver === 'v2' ? v2Features(host) : v1Features(host)));
   return checks;
+}
+
+function v1Features(host: HostCgroups): FeatureCheck[] {
+  const memory = host.v1.get('memory')?.mountPoint;
+  const has = (file: string) => !!memory && existsSync(path.join(memory, file));
+  return [
+    { group: 'cgroups', name: 'kill-all', ok: host.v1.has('freezer'), required: false, detail: 'freeze, SIGKILL every pid, thaw' },
+    { group: 'cgroups', name: 'oom-kill count', ok: has('memory.oom_control'), required: false, detail: 'memory.oom_control oom_kill' },
+    { group: 'cgroups', name: 'swap limit', ok: has('memory.memsw.limit_in_bytes'), required: false, detail: 'memory.memsw.limit_in_bytes' },
+    { group: 'cgroups', name: 'device rules', ok: host.v1.has('devices'), required: false, detail: 'devices.allow / devices.deny' },
+  ];
+}
+
+function v2Features(host: HostCgroups): FeatureCheck[] {
+  const [major, minor] = release().split('.').map(Number);
+  const hasKill = major > 5 || (major === 5 && minor >= 14);
+  return [
+    { group: 'cgroups', name: 'kill-all', ok: true, required: false, detail: hasKill ? 'cgroup.kill' : 'freeze, SIGKILL every pid, thaw' },
+    { group: 'cgroups', name: 'oom-kill count', ok: true, required: false, detail: 'memory.events oom_kill' },
+    { group: 'cgroups', name: 'device rules', ok: true, required: false, detail: `eBPF cgroup device program on ${host.unifiedMount}` },
+  ];
+}
+
+function nestingNote(host: HostCgroups): string {
+  const memory = host.v1.get('memory');
+  return memory && memory.ownPath !== '/' ? `; memory cgroups nest under ${memory.ownPath}` : '';
 }

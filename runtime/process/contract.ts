@@ -1,6 +1,7 @@
 // What sandbox and container lifecycle code needs from the process layer (implemented in
 // runtime/process/ on top of the native helper and the per-container monitor in native/helper/).
 // Shaped after the OCI runtime spec, but only what CRI needs.
+import type { StdioOptions, StreamedExec } from '../streaming/contract';
 
 export type NamespaceKind = 'net' | 'ipc' | 'uts' | 'pid';
 
@@ -106,6 +107,11 @@ export interface ProcessRuntime {
   reopenLog(bundleDir: string): Promise<void>;
   /** Runs a command inside a running container (its namespaces and cgroup), capturing output. */
   execSync(bundleDir: string, process: ProcessSpec, timeoutMs: number): Promise<ExecResult>;
+  /**
+   * Starts a command inside a running container with its stdio connected for streaming Exec (a pty
+   * when options.tty). Optional: a runtime without it serves ExecSync only.
+   */
+  execStream?(bundleDir: string, process: ProcessSpec, options: StdioOptions): Promise<StreamedExec>;
   /** After a corrald restart: is the monitor still alive (so the container is running or exiting)? */
   isMonitorAlive(bundleDir: string): Promise<boolean>;
   /** Removes what create() left in bundleDir once the container has exited; idempotent. */

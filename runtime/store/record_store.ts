@@ -10,7 +10,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AlreadyExistsError, NotFoundError } from '../errors';
-import { resolveIdPrefix } from '../ids';
+import { isIdPrefix, resolveIdPrefix } from '../ids';
 import { readJsonIfExists, removeStaleTemps, writeJsonAtomic, fsyncDir } from './atomic_file';
 import { KeyedMutex } from './keyed_mutex';
 
@@ -27,11 +27,14 @@ export class RecordStore<M, S> {
   private readonly records = new Map<string, StoredRecord<M, S>>();
   private readonly names = new Map<string, string>();
   private readonly mutex = new KeyedMutex();
+  // Status writes are serialised apart from locked(): an exit watcher may record an exit while
+  // a long operation (a stop waiting for that exit) holds the object's lock.
+  private readonly updates = new KeyedMutex();
 
   /** `kind` names the objects in errors ("container", "pod sandbox"). */
   constructor(readonly dir: string, readonly kind: string, private readonly nameOf: (meta: M) => string) {}
 
-  /** Rebuilds the in-memory view from disk. A directory without meta.json is a half-made add. */
+  /** Rebuilds the in-memory view from disk. A directory without meta.json and status.json is a half-made add. */
   async load(): Promise<{ loaded: number; discarded: string[] }> {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
     const discarded: string[] = [];
@@ -68,9 +71,11 @@ export class RecordStore<M, S> {
     if (this.records.has(id)) throw new AlreadyExistsError(`${this.kind} ${id} already exists`);
     const recordDir = path.join(this.dir, id);
     await fs.mkdir(recordDir, { recursive: true, mode: 0o700 });
-    await writeJsonAtomic(path.join(recordDir, 'status.json'), { version: 1, status });
-    // meta.json last: its presence marks the record complete for load().
-    await writeJsonAtomic(path.join(recordDir, 'meta.json'), meta);
+    // Written side by side: load() keeps a record only when both files are there.
+    await Promise.all([
+      writeJsonAtomic(path.join(recordDir, 'status.json'), { version: 1, status }),
+      writeJsonAtomic(path.join(recordDir, 'meta.json'), meta),
+    ]);
     const record = { id, meta, status, version: 1 };
     this.records.set(id, record);
     this.names.set(this.nameOf(meta), id);
@@ -87,8 +92,9 @@ export class RecordStore<M, S> {
     return this.records.get(id)!;
   }
 
-  /** Like resolve(), but undefined when nothing matches (for idempotent stop/remove). */
+  /** Like resolve(), but undefined when nothing matches, malformed IDs included (idempotent stop/remove). */
   find(idOrPrefix: string): StoredRecord<M, S> | undefined {
+    if (!isIdPrefix(idOrPrefix)) return undefined;
     try {
       return this.resolve(idOrPrefix);
     } catch (err) {
@@ -117,6 +123,10 @@ export class RecordStore<M, S> {
 
   /** Copy, transform, persist, swap. `change` may throw to refuse the transition. */
   async update(id: string, change: (status: Readonly<S>) => S): Promise<StoredRecord<M, S>> {
+    return this.updates.run(id, () => this.updateNow(id, change));
+  }
+
+  private async updateNow(id: string, change: (status: Readonly<S>) => S): Promise<StoredRecord<M, S>> {
     const current = this.records.get(id);
     if (!current) throw new NotFoundError(`${this.kind} ${id} not found`);
     const status = change(structuredClone(current.status) as S);

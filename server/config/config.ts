@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import { InvalidArgumentError } from '../../runtime/errors';
 import type { LogLevel } from '../../runtime/log';
+import type { RegistryHostsConfig } from '../../runtime/image/registry/hosts';
 import { CONFIG_SCHEMA, FieldSpec, SectionSpec, isFieldSpec } from './schema';
 
 export interface CorralConfig {
@@ -11,6 +12,13 @@ export interface CorralConfig {
   listen: string;
   log_level: LogLevel;
   cgroup_driver: 'cgroupfs';
+  registry: RegistryHostsConfig;
+  cni: { enabled: boolean; conf_dir: string; bin_dirs: string[] };
+  cgroups: { default_pids_limit: number; v1_nest_under_own: string[] };
+  sandbox_image: string;
+  rootfs_mode: 'pivot_root' | 'chroot';
+  default_cgroup_parent: string;
+  streaming: { address: string; port: number; idle_timeout_seconds: number };
 }
 
 type Raw = Record<string, unknown>;

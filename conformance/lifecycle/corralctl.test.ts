@@ -1,0 +1,64 @@
+// corralctl against a real corrald: the crictl-like verbs a person uses, end to end.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { containerConfig, mountsUnder, podConfig, startWorld, stopWorld, type LifecycleWorld } from './fixture';
+
+const CORRALCTL = path.resolve(__dirname, '..', '..', 'cli', 'main.js');
+
+let world: LifecycleWorld;
+
+before(async () => { world = await startWorld('ctl'); });
+after(async () => { await stopWorld(world); });
+
+function ctl(...args: string[]): { out: string; err: string; code: number | null } {
+  const r = spawnSync(process.execPath, [CORRALCTL, '--endpoint', `unix://${world.daemon.dirs.socket}`, ...args], { encoding: 'utf8' });
+  return { out: r.stdout, err: r.stderr, code: r.status };
+}
+
+function ok(...args: string[]): string {
+  const r = ctl(...args);
+  assert.equal(r.code, 0, `corralctl ${args.join(' ')} failed: ${r.err}`);
+  return r.out;
+}
+
+test('runp, create, start, ps, exec, logs, inspect, stop, rm, pods, inspectp, stopp, rmp', async () => {
+  const dir = path.join(world.daemon.dirs.base, 'ctl');
+  await fs.mkdir(dir);
+  const podFile = path.join(dir, 'pod.json');
+  const containerFile = path.join(dir, 'container.json');
+  await fs.writeFile(podFile, JSON.stringify(podConfig('ctl', { log_directory: path.join(dir, 'logs') })));
+  await fs.writeFile(containerFile, JSON.stringify(containerConfig(world.images.busybox, 'web',
+    ['sh', '-c', 'echo "$GREETING, log"; exec sleep 1000'], { envs: [{ key: 'GREETING', value: 'hello' }] })));
+
+  const podId = ok('runp', podFile).trim();
+  assert.match(podId, /^[0-9a-f]{64}$/);
+  const id = ok('create', podId, containerFile, podFile).trim();
+  assert.match(id, /^[0-9a-f]{64}$/);
+  assert.equal(ok('ps', '-q').trim(), '', 'a created container is not running yet');
+  assert.equal(ok('ps', '-a', '-q').trim(), id);
+  ok('start', id.slice(0, 12));
+  assert.match(ok('ps'), new RegExp(`${id.slice(0, 13)}.*RUNNING\\s+web`));
+  assert.equal(ok('exec', id.slice(0, 12), 'sh', '-c', 'echo $GREETING from exec').trim(), 'hello from exec');
+  assert.equal(ctl('exec', id, 'sh', '-c', 'exit 4').code, 4, 'exec exits with the command\'s code');
+  assert.equal(ok('logs', id).trim(), 'hello, log');
+  const inspect = JSON.parse(ok('inspect', id));
+  assert.equal(inspect.status.state, 'CONTAINER_RUNNING');
+  assert.ok(inspect.info.info.pid > 0);
+  assert.equal(JSON.parse(ok('inspectp', podId)).status.state, 'SANDBOX_READY');
+  assert.match(ok('pods'), /ctl\s+e2e/);
+
+  assert.equal(ctl('rm', id).code, 1, 'rm refuses a running container without -f');
+  ok('stop', '-t', '1', id);
+  assert.match(ok('ps', '-a'), /EXITED/);
+  assert.equal(ok('logs', '-f', id).trim(), 'hello, log', 'logs -f ends when the container has exited');
+  ok('rm', id);
+  ok('stopp', podId);
+  assert.match(ok('pods', '--state', 'notready', '-q'), new RegExp(podId));
+  ok('rmp', podId);
+  assert.equal(ok('pods', '-q').trim(), '');
+  assert.notEqual(ctl('inspect', id).code, 0);
+  assert.deepEqual(mountsUnder(world.daemon.dirs.base), []);
+});

@@ -1,0 +1,138 @@
+// Shared pieces of the lifecycle conformance tests: a corrald with the busybox test image
+// pulled, CRI configs like crictl's, and the checks that nothing was left behind.
+import { promises as fs, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CriCallError } from '../../cli/cri_client';
+import { Corrald, type CorraldDirs } from '../harness/corrald';
+import { pushTestImages, startTestRegistry, type PushedTestImages, type TestRegistry } from '../testimages';
+import { status as GrpcStatus } from '@grpc/grpc-js';
+
+export interface LifecycleWorld {
+  registry: TestRegistry;
+  images: PushedTestImages;
+  cgroupParent: string;
+  daemon: Corrald;
+}
+
+export function daemonConfig(cgroupParent: string): string {
+  return `default_cgroup_parent = "${cgroupParent}"\n[cni]\nenabled = false\n`;
+}
+
+export async function startWorld(name: string): Promise<LifecycleWorld> {
+  const registry = await startTestRegistry();
+  const images = await pushTestImages(registry);
+  const cgroupParent = `/corral-e2e-${name}-${process.pid}`;
+  const daemon = await Corrald.start({ configToml: daemonConfig(cgroupParent) });
+  await daemon.client.image('PullImage', { image: { image: images.busybox }, auth: null });
+  return { registry, images, cgroupParent, daemon };
+}
+
+/** Restarts corrald on the same roots (after a crash or a stop). */
+export async function restart(world: LifecycleWorld, dirs: CorraldDirs): Promise<void> {
+  world.daemon = await Corrald.start({ configToml: daemonConfig(world.cgroupParent), dirs });
+}
+
+export async function stopWorld(world: LifecycleWorld | undefined): Promise<void> {
+  if (!world) return;
+  await world.daemon.stop();
+  await world.daemon.removeDirs();
+  await world.registry.stop();
+  // Fails (ENOTEMPTY/EBUSY) when a pod or container cgroup was left behind.
+  await removeCgroupParent(world);
+}
+
+let counter = 0;
+
+export function podConfig(name: string, extra: Record<string, any> = {}): Record<string, any> {
+  const uid = `uid-${name}-${process.pid}-${counter++}`;
+  return {
+    metadata: { name, namespace: 'e2e', uid, attempt: 0 },
+    hostname: `${name}-host`,
+    log_directory: '',
+    labels: { suite: 'lifecycle', pod: name },
+    linux: { security_context: { namespace_options: { network: 'POD', pid: 'CONTAINER', ipc: 'POD' } } },
+    ...extra,
+  };
+}
+
+export function containerConfig(image: string, name: string, command: string[], extra: Record<string, any> = {}): Record<string, any> {
+  return {
+    metadata: { name, attempt: 0 },
+    image: { image },
+    command,
+    log_path: `${name}.log`,
+    labels: { container: name },
+    ...extra,
+  };
+}
+
+export async function grpcCode(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (err) {
+    if (err instanceof CriCallError) return GrpcStatus[err.code]!;
+    throw err;
+  }
+  return 'OK';
+}
+
+/** Mount points anywhere below `dir` (the daemon's temporary roots). */
+export function mountsUnder(dir: string): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .filter((mountPoint) => mountPoint.startsWith(dir + '/'));
+}
+
+/** The cgroup directories a process is in, one per hierarchy (v1 and unified). */
+/** The pod's cgroup directories, from its infra process. */
+export function podCgroupDirs(world: LifecycleWorld, infraPid: number): string[] {
+  return cgroupDirsOf(infraPid).filter((dir) => dir.includes(world.cgroupParent));
+}
+
+export function cgroupDirsOf(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/cgroup`, 'utf8').trim().split('\n').map((line) => {
+    const [, controllers, where] = line.split(':') as [string, string, string];
+    const mount = controllers === '' ? 'unified' : controllers.replace(/^name=/, '');
+    return path.join('/sys/fs/cgroup', mount, where);
+  });
+}
+
+export async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(() => true, () => false);
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits (without a deadline assertion) until the process is gone. */
+export async function untilGone(pid: number): Promise<void> {
+  while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** Where the test's cgroup parent ended up in each hierarchy (memory may nest it under corrald's own). */
+async function findDirs(dir: string, name: string, depth: number): Promise<string[]> {
+  if (depth === 0) return [];
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  const found: string[] = [];
+  for (const entry of entries.filter((e) => e.isDirectory())) {
+    const child = path.join(dir, entry.name);
+    if (entry.name === name) found.push(child);
+    else found.push(...await findDirs(child, name, depth - 1));
+  }
+  return found;
+}
+
+/** The test's cgroup parent directories; a leftover pod or container cgroup below makes rmdir fail. */
+export async function cgroupParentDirs(cgroupParent: string): Promise<string[]> {
+  return findDirs('/sys/fs/cgroup', cgroupParent.slice(1), 5);
+}
+
+async function removeCgroupParent(world: LifecycleWorld): Promise<void> {
+  for (const dir of await cgroupParentDirs(world.cgroupParent)) await fs.rmdir(dir);
+}

@@ -1,0 +1,63 @@
+// A corrald on a private CNI network (the test's own conf dir, bridge, subnet and IPAM store),
+// with the busybox test image pulled, for the pod networking end-to-end tests.
+import * as http from 'node:http';
+import { Corrald, type CorraldDirs } from '../harness/corrald';
+import { pushTestImages, startTestRegistry, type PushedTestImages, type TestRegistry } from '../testimages';
+import { NetworkFixture, PLUGIN_DIRS } from '../../runtime/network/test_fixture';
+import { cgroupParentDirs } from '../lifecycle/fixture';
+import { promises as fs } from 'node:fs';
+
+export interface NetworkWorld {
+  fx: NetworkFixture;
+  registry: TestRegistry;
+  images: PushedTestImages;
+  cgroupParent: string;
+  daemon: Corrald;
+}
+
+function daemonToml(world: Pick<NetworkWorld, 'fx' | 'cgroupParent'>): string {
+  return [
+    `default_cgroup_parent = "${world.cgroupParent}"`,
+    '[cni]',
+    `conf_dir = "${world.fx.confDir}"`,
+    `bin_dirs = ${JSON.stringify(PLUGIN_DIRS)}`,
+    '',
+  ].join('\n');
+}
+
+/** The fixture's bridge (+ host-local in its own store) and portmap, the shape of deploy/cni's. */
+export async function startNetworkWorld(name: string): Promise<NetworkWorld> {
+  const fx = await NetworkFixture.create();
+  await fx.writeConflist([fx.bridgePlugin(), { type: 'portmap', capabilities: { portMappings: true }, snat: true }]);
+  const registry = await startTestRegistry();
+  const images = await pushTestImages(registry);
+  const cgroupParent = `/corral-e2e-net-${name}-${process.pid}`;
+  const daemon = await Corrald.start({ configToml: daemonToml({ fx, cgroupParent }) });
+  await daemon.client.image('PullImage', { image: { image: images.busybox }, auth: null });
+  return { fx, registry, images, cgroupParent, daemon };
+}
+
+export async function restartDaemon(world: NetworkWorld, dirs: CorraldDirs): Promise<void> {
+  world.daemon = await Corrald.start({ configToml: daemonToml(world), dirs });
+}
+
+export async function stopNetworkWorld(world: NetworkWorld | undefined): Promise<void> {
+  if (!world) return;
+  await world.daemon.stop();
+  await world.daemon.removeDirs();
+  await world.registry.stop();
+  for (const dir of await cgroupParentDirs(world.cgroupParent)) await fs.rmdir(dir);
+  await world.fx.cleanup();
+}
+
+/** GET http://host:port/ from the test process; resolves with the body. */
+export function httpGet(host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host, port, path: '/', agent: false }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => { body += chunk; });
+      response.on('end', () => resolve(body));
+    });
+    request.on('error', reject);
+  });
+}

@@ -1,0 +1,24 @@
+/* Creating and joining namespaces, id maps and cgroup membership. */
+#ifndef CORRAL_NAMESPACES_H
+#define CORRAL_NAMESPACES_H
+#include "spec.h"
+
+extern const int ns_clone_flags[NS_KINDS];
+extern const char *const ns_names[NS_KINDS];
+
+int ns_join_path(const char *path, int nstype, struct err *err);
+/* Writes "<pid>" into each cgroup.procs file of the list. */
+int cgroup_join(const struct strlist *procs_files, pid_t pid, struct err *err);
+/* Writes uid_map and gid_map of pid (a child that made a new user namespace). */
+int write_id_maps(pid_t pid, const struct spec *s, struct err *err);
+/*
+ * Runs in a freshly forked child (sync_fd talks to the parent): waits for GO, enters the user
+ * namespace, joins/creates net, ipc, uts and pid (plus extra_unshare flags), and forks again when
+ * the pid namespace changed so the caller becomes its first process. The parent receives
+ * "P<pid>" with the pid of the process that returns from here.
+ */
+int enter_namespaces(const struct spec *s, int sync_fd, int extra_unshare, struct err *err);
+/* The parent's half of enter_namespaces: cgroups, GO, id maps, then returns the child's pid. */
+pid_t guide_namespaces(const struct spec *s, pid_t child, int sync_fd, struct err *err);
+
+#endif

@@ -1,0 +1,77 @@
+/* corral-monitor: one per container. It creates the container's init (waiting before execve),
+   stays its parent, writes its output to the CRI log, serves start/reopen over a unix socket in
+   the bundle directory, and records the exit in <bundle>/exit before it exits itself. */
+#ifndef CORRAL_MONITOR_H
+#define CORRAL_MONITOR_H
+#include "err.h"
+#include "spec.h"
+#include "timefmt.h"
+#include <limits.h>
+#include <sys/types.h>
+
+#define LOG_LINE_MAX 16384     /* longer lines become several P records, like containerd's */
+#define MAX_CLIENTS 16
+#define CONTROL_SOCKET "ctl.sock"
+#define EXIT_FILE "exit"
+
+enum log_stream_kind { STREAM_STDOUT, STREAM_STDERR, STREAMS };
+
+struct log_stream { char buf[LOG_LINE_MAX]; size_t len; };
+
+struct log_writer {
+	int fd;                          /* -1: output is discarded */
+	char path[PATH_MAX];
+	struct log_stream streams[STREAMS];
+};
+
+struct stdio_fds {
+	int child[3];                    /* the init's 0, 1, 2 */
+	int stdin_w, out_r, err_r;       /* the monitor's ends (-1 when absent) */
+};
+
+enum start_state { START_WAITING, START_RELEASED, START_DONE, START_FAILED };
+
+struct client { int fd; int wants_start; int wants_exit; char buf[64]; size_t len; };
+
+struct monitor {
+	char bundle[PATH_MAX];
+	pid_t init_pid;
+	int sync_fd, listen_fd, signal_fd;
+	struct stdio_fds io;
+	struct log_writer log;
+	enum start_state start;
+	char started_at[TIMESTAMP_LEN + 1];
+	char start_error[512];
+	struct client clients[MAX_CLIENTS];
+};
+
+int log_open(struct log_writer *log, const char *path, struct err *err);
+int log_reopen(struct log_writer *log, struct err *err);
+/* Reads what is available on fd into the stream: 1 data, 0 EOF, -1 nothing yet (EAGAIN). */
+int log_feed(struct log_writer *log, enum log_stream_kind kind, int fd);
+/* Writes out any unterminated line (at exit). */
+void log_flush(struct log_writer *log);
+
+int stdio_create(const struct spec *s, struct stdio_fds *io, struct err *err);
+void stdio_close_child_ends(struct stdio_fds *io);
+/* In the init, inside its rootfs: opens a pty, makes it the stdio and controlling terminal, and
+   sends the master to the monitor. */
+int pty_open_console(int sync_fd, struct err *err);
+int pty_receive_console(int sync_fd, struct stdio_fds *io, struct err *err);
+
+/* Forks the container's init and waits until it is ready (waiting for start). */
+int spawn_init(const struct spec *s, struct monitor *m, struct err *err);
+/* Leaves the caller's session and parentage; returns in the detached grandchild only. */
+void detach(void);
+
+int control_listen(struct monitor *m, struct err *err);
+void control_accept(struct monitor *m);
+void control_read(struct monitor *m, struct client *c);
+void control_reply(struct client *c, const char *text);
+
+int write_exit_file(const char *bundle, int status, const char *started_at, struct err *err);
+
+/* Runs until the init has exited and everything is recorded. */
+void monitor_loop(struct monitor *m) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,97 @@
+/* The container's init: forked by the monitor, it enters its namespaces and rootfs, reports
+   READY, waits for START (the create/start split), then drops privileges and execs. */
+#define _GNU_SOURCE
+#include "monitor.h"
+#include "namespaces.h"
+#include "process.h"
+#include "rootfs.h"
+#include "sync.h"
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+static void reset_signals(void)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+}
+
+static int take_stdio(const struct stdio_fds *io, struct err *err)
+{
+	for (int i = 0; i < 3; i++)
+		if (dup2(io->child[i], i) < 0)
+			return fail(err, errno, "dup2 stdio %d", i);
+	/* Everything else closes at execve (the sync socket stays usable until then). */
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (setsid() < 0)
+		return fail(err, errno, "setsid");
+	return 0;
+}
+
+static int prepare(const struct spec *s, int sync_fd, const struct stdio_fds *io, struct err *err)
+{
+	if (enter_namespaces(s, sync_fd, CLONE_NEWNS | CLONE_NEWCGROUP, err) < 0)
+		return -1;
+	if (take_stdio(io, err) < 0)
+		return -1;
+	umask(0);   /* device nodes and directories get exactly the modes asked for */
+	if (rootfs_setup(s, err) < 0)
+		return -1;
+	umask(022);
+	if (s->tty && pty_open_console(sync_fd, err) < 0)
+		return -1;
+	if (s->hostname && s->hostname[0] && sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return fail(err, errno, "sethostname");
+	if (apply_rlimits(s, err) < 0)
+		return -1;
+	apply_oom_score_adj(s);
+	if (chdir(s->cwd) < 0)
+		return fail(err, errno, "chdir %s", s->cwd);
+	return 0;
+}
+
+static void run_init(const struct spec *s, int sync_fd, const struct stdio_fds *io)
+{
+	struct err err = { 0 };
+	char buf[8];
+	reset_signals();
+	if (prepare(s, sync_fd, io, &err) < 0 || sync_send(sync_fd, SYNC_READY, NULL, &err) < 0)
+		sync_die(sync_fd, &err);
+	if (sync_expect(sync_fd, SYNC_START, buf, sizeof buf, &err) < 0)
+		_exit(127);   /* the monitor went away: never run the command */
+	if (drop_privileges(s, 0, &err) < 0 || exec_process(s, &err) < 0)
+		sync_die(sync_fd, &err);
+	_exit(127);
+}
+
+int spawn_init(const struct spec *s, struct monitor *m, struct err *err)
+{
+	char buf[600];
+	pid_t child = sync_fork(&m->sync_fd, err);
+	if (child < 0)
+		return -1;
+	if (child == 0)
+		run_init(s, m->sync_fd, &m->io);
+	stdio_close_child_ends(&m->io);
+	m->init_pid = guide_namespaces(s, child, m->sync_fd, err);
+	if (m->init_pid < 0 || (s->tty && pty_receive_console(m->sync_fd, &m->io, err) < 0) ||
+	    sync_expect(m->sync_fd, SYNC_READY, buf, sizeof buf, err) < 0) {
+		kill(child, SIGKILL);
+		if (m->init_pid > 0)
+			kill(m->init_pid, SIGKILL);
+		return wrap(err, "create container init");
+	}
+	return 0;
+}

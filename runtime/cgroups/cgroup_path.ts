@@ -1,0 +1,41 @@
+// Cgroup paths in cgroupfs form ("/kubepods/burstable/pod123/<id>"): checked so no input can
+// climb out of a hierarchy, and created one level at a time so a driver can prepare each level.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { InternalError, InvalidArgumentError } from '../errors';
+
+/** Normalises to "/a/b"; rejects "..", NUL and the hierarchy root itself. */
+export function normalizeCgroupPath(input: string): string {
+  const parts = input.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.length === 0) throw new InvalidArgumentError(`cgroup path ${JSON.stringify(input)} names the hierarchy root`);
+  for (const part of parts) {
+    if (part === '..' || part.includes('\0')) throw new InvalidArgumentError(`cgroup path ${JSON.stringify(input)} is not allowed`);
+  }
+  return `/${parts.join('/')}`;
+}
+
+/** Joins a hierarchy mount, a base inside it and a normalised cgroup path. */
+export function cgroupDir(mountPoint: string, base: string, cgroupPath: string): string {
+  return path.join(mountPoint, base, cgroupPath);
+}
+
+/**
+ * Creates `dir` and any missing parents down from `root`, calling `prepare` on each level it
+ * made, parents first (v1 cpuset must copy its parent's cpus before a child can be made).
+ */
+export async function mkdirLevels(root: string, dir: string, prepare?: (created: string) => Promise<void>): Promise<void> {
+  const relative = path.relative(root, dir);
+  if (relative.startsWith('..')) throw new InternalError(`${dir} is outside ${root}`);
+  let current = root;
+  for (const part of relative.split(path.sep).filter((p) => p !== '')) {
+    current = path.join(current, part);
+    let made = true;
+    try {
+      await fs.mkdir(current);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new InternalError(`mkdir ${current}: ${(err as Error).message}`, { cause: err });
+      made = false;
+    }
+    if (made && prepare) await prepare(current);
+  }
+}

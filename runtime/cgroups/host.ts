@@ -1,0 +1,99 @@
+// Detects the host's cgroup layout once: which hierarchies are mounted where (from
+// /proc/self/mountinfo), the mode (v1, hybrid, v2), and corrald's own cgroup in each hierarchy
+// (from /proc/self/cgroup), which some hierarchies require nesting under.
+import { readFileSync } from 'node:fs';
+import { FailedPreconditionError } from '../errors';
+import type { CgroupMode } from './contract';
+
+export interface V1Hierarchy {
+  /** Where it is mounted, e.g. /sys/fs/cgroup/memory. */
+  mountPoint: string;
+  /** Controllers bound to it, e.g. ["cpu", "cpuacct"] when co-mounted. */
+  controllers: string[];
+  /** corrald's own cgroup in it, relative to the mount ("/" at the root). */
+  ownPath: string;
+}
+
+export interface HostCgroups {
+  mode: CgroupMode;
+  /** v1 hierarchies by controller name (co-mounted controllers share one entry). */
+  v1: Map<string, V1Hierarchy>;
+  /** The cgroup2 mount (v2: the root of everything; hybrid: the mostly empty unified tree). */
+  unifiedMount?: string;
+  /** corrald's own cgroup in the unified hierarchy, relative to its mount. */
+  unifiedOwnPath: string;
+}
+
+interface MountEntry { root: string; mountPoint: string; fsType: string; superOptions: string[] }
+
+/** Parses /proc/self/mountinfo lines into the fields this module needs. */
+export function parseMountinfo(text: string): MountEntry[] {
+  const out: MountEntry[] = [];
+  for (const line of text.split('\n')) {
+    const sep = line.indexOf(' - ');
+    if (sep < 0) continue;
+    const left = line.slice(0, sep).split(' ');
+    const right = line.slice(sep + 3).split(' ');
+    out.push({ root: unescapeOctal(left[3]), mountPoint: unescapeOctal(left[4]), fsType: right[0], superOptions: (right[2] ?? '').split(',') });
+  }
+  return out;
+}
+
+/** Parses /proc/self/cgroup ("id:controllers:path") into controller → path; "" keys the unified one. */
+export function parseProcCgroup(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const match = /^\d+:([^:]*):(.*)$/.exec(line);
+    if (!match) continue;
+    if (match[1] === '') out.set('', match[2]);
+    for (const controller of match[1].split(',')) if (controller) out.set(controller, match[2]);
+  }
+  return out;
+}
+
+/** Builds the layout from the two proc files' text (pure, so tests can feed any host). */
+export function layoutFrom(mountinfo: string, procCgroup: string): HostCgroups {
+  const own = parseProcCgroup(procCgroup);
+  const v1 = new Map<string, V1Hierarchy>();
+  let unifiedMount: string | undefined;
+  let unifiedRoot = '/';
+  for (const mount of parseMountinfo(mountinfo)) {
+    if (mount.fsType === 'cgroup2') {
+      // Prefer the mount at /sys/fs/cgroup or its "unified" child when several exist.
+      if (!unifiedMount || mount.mountPoint.length < unifiedMount.length) {
+        unifiedMount = mount.mountPoint;
+        unifiedRoot = mount.root;
+      }
+    } else if (mount.fsType === 'cgroup') {
+      const controllers = mount.superOptions.filter((o) => KNOWN_V1.has(o));
+      if (controllers.length === 0 || v1.has(controllers[0])) continue;
+      const ownPath = relativeTo(own.get(controllers[0]) ?? '/', mount.root);
+      const hierarchy = { mountPoint: mount.mountPoint, controllers, ownPath };
+      for (const c of controllers) v1.set(c, hierarchy);
+    }
+  }
+  const mode: CgroupMode = v1.size === 0 ? 'v2' : unifiedMount ? 'hybrid' : 'v1';
+  if (mode === 'v2' && !unifiedMount) throw new FailedPreconditionError('no cgroup filesystem is mounted');
+  return { mode, v1, unifiedMount, unifiedOwnPath: relativeTo(own.get('') ?? '/', unifiedRoot) };
+}
+
+let cached: HostCgroups | undefined;
+
+/** The host's layout, read once per process. */
+export function detectHost(): HostCgroups {
+  cached ??= layoutFrom(readFileSync('/proc/self/mountinfo', 'utf8'), readFileSync('/proc/self/cgroup', 'utf8'));
+  return cached;
+}
+
+const KNOWN_V1 = new Set(['cpu', 'cpuacct', 'cpuset', 'memory', 'pids', 'devices', 'freezer', 'blkio', 'hugetlb',
+  'net_cls', 'net_prio', 'perf_event', 'rdma', 'misc']);
+
+/** A path from /proc/self/cgroup made relative to the mount's own root (containers mount a subtree). */
+function relativeTo(cgroupPath: string, mountRoot: string): string {
+  if (mountRoot === '/' || !cgroupPath.startsWith(mountRoot)) return cgroupPath;
+  return cgroupPath.slice(mountRoot.length) || '/';
+}
+
+function unescapeOctal(s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+}

@@ -1,0 +1,49 @@
+// Runs the v2 driver suite for real: on a pure v2 host directly, otherwise inside a throw-away
+// QEMU guest booted with cgroup_no_v1=all (one boot runs the whole suite).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { detectHost } from '../host';
+import { defineDriverSuite } from './driver_suite';
+
+const repoRoot = path.resolve(__dirname, '../../../..');
+const vmScript = path.join(repoRoot, 'conformance/vm/cgroup2-vm.sh');
+const guestSuite = path.join(__dirname, 'cgroups_v2_guest.js');
+
+function whyNoVm(): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root to boot the cgroup v2 guest';
+  const qemu = spawnSync('sh', ['-c', 'command -v qemu-system-x86_64'], { encoding: 'utf8' });
+  if (qemu.status !== 0) return 'qemu-system-x86_64 is not installed (run conformance/setup-host.sh)';
+  if (!existsSync(vmScript)) return `${vmScript} is missing`;
+  return undefined;
+}
+
+/** The environment the guest command gets, minus the marker that makes node --test think it is nested. */
+function guestEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.NODE_TEST_CONTEXT;
+  return env;
+}
+
+if (detectHost().mode === 'v2') {
+  defineDriverSuite('v2');
+} else {
+  const skip = whyNoVm();
+  test('cgroup v2 driver suite inside a pure-v2 QEMU guest', { skip, timeout: 20 * 60_000 }, (t) => {
+    const run = spawnSync(vmScript, ['--timeout', '1100', '--', process.execPath, '--test', '--test-reporter=tap', guestSuite], {
+      cwd: repoRoot,
+      env: guestEnv(),
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const out = `${run.stdout}${run.stderr}`;
+    const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(out)?.[1] ?? NaN);
+    if (run.status === 125) assert.fail(`the guest did not run the suite:\n${out}`);
+    t.diagnostic(`guest (pure cgroup v2): pass ${count('pass')}, fail ${count('fail')}, skipped ${count('skipped')}`);
+    assert.equal(run.status, 0, `guest suite failed:\n${out}`);
+    assert.equal(count('fail'), 0, out);
+    assert.ok(count('pass') >= 10, `too few guest tests passed:\n${out}`);
+  });
+}

@@ -1,0 +1,24 @@
+// v1 cpuset: a new cpuset cgroup starts with no CPUs and no memory nodes, so every level made
+// copies its parent's before anything can join it.
+import path from 'node:path';
+import { readText, writeValue } from '../fs_util';
+import type { CgroupResources } from '../resources';
+import type { V1Controller } from './controller';
+
+export const cpusetV1: V1Controller = {
+  subsystem: 'cpuset',
+  async apply(dir: string, r: CgroupResources): Promise<void> {
+    if (r.cpusetCpus) await writeValue(path.join(dir, 'cpuset.cpus'), r.cpusetCpus, 'cpuset_cpus');
+    if (r.cpusetMems) await writeValue(path.join(dir, 'cpuset.mems'), r.cpusetMems, 'cpuset_mems');
+  },
+};
+
+/** Copies cpuset.cpus and cpuset.mems from the parent into a freshly made cgroup when empty. */
+export async function inheritCpusetV1(dir: string): Promise<void> {
+  for (const file of ['cpuset.cpus', 'cpuset.mems']) {
+    const own = (await readText(path.join(dir, file))).trim();
+    if (own !== '') continue;
+    const parent = (await readText(path.join(path.dirname(dir), file))).trim();
+    await writeValue(path.join(dir, file), parent);
+  }
+}

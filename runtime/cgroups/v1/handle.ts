@@ -1,0 +1,132 @@
+// A cgroup on a v1 (or hybrid) host: one directory per mounted hierarchy, each controller's
+// files in its own hierarchy's directory.
+import path from 'node:path';
+import { FailedPreconditionError } from '../../errors';
+import { moduleLogger } from '../../log';
+import type { CgroupHandle, RemoveOptions } from '../contract';
+import { cgroupTreeDeepestFirst, pollUntil, readPids, tryRmdir } from '../fs_util';
+import { sigkillAll } from '../kill';
+import type { CgroupResources } from '../resources';
+import { nowNs, type CgroupStats } from '../stats';
+import type { V1Controller } from './controller';
+import { cpuThrottlingV1, cpuV1 } from './cpu';
+import { cpuUsageNsV1 } from './cpuacct';
+import { cpusetV1 } from './cpuset';
+import { devicesV1 } from './devices';
+import { setFrozenV1 } from './freezer';
+import { hugetlbV1 } from './hugetlb';
+import { memoryStatsV1, memoryV1, oomKillCountV1 } from './memory';
+import { pidsV1 } from './pids';
+import { readPidsStats } from '../pids_files';
+
+const log = moduleLogger('cgroups-v1');
+
+/** Applied in this order: cpuset before anything joins, memory before devices. */
+const CONTROLLERS: V1Controller[] = [cpusetV1, cpuV1, memoryV1, pidsV1, hugetlbV1, devicesV1];
+
+const DEFAULT_REMOVE_TIMEOUT_MS = 10_000;
+
+export class V1CgroupHandle implements CgroupHandle {
+  /**
+   * @param dirs this cgroup's directory in each hierarchy, by controller name
+   * @param validate the manager's check, run before any write
+   */
+  constructor(
+    readonly path: string,
+    private readonly dirs: ReadonlyMap<string, string>,
+    private readonly validate: (r: CgroupResources) => void,
+  ) {}
+
+  procsFiles(): string[] {
+    return this.hierarchyDirs().map((dir) => path.join(dir, 'cgroup.procs'));
+  }
+
+  async pids(): Promise<number[]> {
+    const dir = this.dirs.get('pids') ?? this.dirs.get('freezer') ?? this.hierarchyDirs()[0];
+    const all = new Set<number>();
+    for (const cgroup of await cgroupTreeDeepestFirst(dir)) {
+      for (const pid of await readPids(path.join(cgroup, 'cgroup.procs'))) all.add(pid);
+    }
+    return [...all];
+  }
+
+  async killAll(): Promise<void> {
+    const freezer = this.dirs.get('freezer');
+    if (freezer) {
+      // Frozen tasks cannot fork, so the pid list read while frozen is complete.
+      await setFrozenV1(freezer, true);
+      try {
+        sigkillAll(await this.pids());
+      } finally {
+        await setFrozenV1(freezer, false);
+      }
+    }
+    const empty = await pollUntil(async () => {
+      const left = await this.pids();
+      sigkillAll(left);
+      return left.length === 0;
+    }, DEFAULT_REMOVE_TIMEOUT_MS);
+    if (!empty) throw new FailedPreconditionError(`cgroup ${this.path}: processes survived SIGKILL`);
+  }
+
+  async remove(options: RemoveOptions = {}): Promise<void> {
+    if (options.killRemaining) await this.killAll();
+    const timeoutMs = options.timeoutMs ?? DEFAULT_REMOVE_TIMEOUT_MS;
+    for (const dir of this.hierarchyDirs()) {
+      const gone = await pollUntil(async () => {
+        for (const cgroup of await cgroupTreeDeepestFirst(dir)) if (!(await tryRmdir(cgroup))) return false;
+        return true;
+      }, timeoutMs, 20);
+      if (!gone) throw new FailedPreconditionError(`cgroup ${this.path} still has processes after ${timeoutMs} ms (${dir})`);
+    }
+  }
+
+  async apply(resources: CgroupResources): Promise<void> {
+    this.validate(resources);
+    for (const controller of CONTROLLERS) {
+      const dir = this.dirs.get(controller.subsystem);
+      if (dir) await controller.apply(dir, resources);
+      else log.debug('controller not mounted; its resources are skipped', { controller: controller.subsystem, path: this.path });
+    }
+  }
+
+  async freeze(): Promise<void> {
+    await setFrozenV1(this.requireDir('freezer'), true);
+  }
+
+  async thaw(): Promise<void> {
+    await setFrozenV1(this.requireDir('freezer'), false);
+  }
+
+  async stats(): Promise<CgroupStats> {
+    const timestampNs = nowNs();
+    const cpuDir = this.dirs.get('cpu');
+    const throttling = cpuDir ? await cpuThrottlingV1(cpuDir) : { periods: 0, throttledPeriods: 0, throttledNs: 0n };
+    const cpuacct = this.dirs.get('cpuacct');
+    return {
+      timestampNs,
+      cpu: { usageNs: cpuacct ? await cpuUsageNsV1(cpuacct) : 0n, ...throttling },
+      memory: await memoryStatsV1(this.requireDir('memory')),
+      pids: this.dirs.has('pids') ? await readPidsStats(this.dirs.get('pids')!) : { current: (await this.pids()).length },
+    };
+  }
+
+  async oomKillCount(): Promise<number> {
+    return oomKillCountV1(this.requireDir('memory'));
+  }
+
+  async oomKilled(): Promise<boolean> {
+    return (await this.oomKillCount()) > 0;
+  }
+
+  /** Each hierarchy's directory once (co-mounted controllers share one). */
+  private hierarchyDirs(): string[] {
+    return [...new Set(this.dirs.values())];
+  }
+
+  private requireDir(controller: string): string {
+    const dir = this.dirs.get(controller);
+    if (!dir) throw new FailedPreconditionError(`the ${controller} cgroup controller is not mounted on this host`);
+    return dir;
+  }
+}

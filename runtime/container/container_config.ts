@@ -1,0 +1,73 @@
+// What a container is asked to be, in corral's own terms (server/ converts the CRI
+// ContainerConfig into this).
+import type { CgroupResources } from '../cgroups/resources';
+import type { NamespaceOptions } from '../sandbox/pod_config';
+import type { CapabilityRequest } from '../security/capabilities';
+import type { SecurityProfileRequest } from '../security/security_profile';
+
+export interface ContainerMetadata { name: string; attempt: number }
+
+export interface ImageSpecRequest {
+  image: string;
+  annotations: Record<string, string>;
+  userSpecifiedImage: string;
+  runtimeHandler: string;
+}
+
+export type MountPropagation = 'private' | 'rslave' | 'rshared';
+
+export interface MountRequest {
+  containerPath: string;
+  hostPath: string;
+  readonly: boolean;
+  recursiveReadOnly: boolean;
+  selinuxRelabel: boolean;
+  propagation: MountPropagation;
+}
+
+
+export interface SecurityRequest {
+  capabilities: CapabilityRequest | null;
+  privileged: boolean;
+  namespaces: NamespaceOptions;
+  runAsUser: number | null;
+  runAsUsername: string;
+  runAsGroup: number | null;
+  readonlyRootfs: boolean;
+  supplementalGroups: number[];
+  noNewPrivs: boolean;
+  maskedPaths: string[];
+  readonlyPaths: string[];
+  supplementalGroupsPolicy: 'Merge' | 'Strict';
+  seccomp: SecurityProfileRequest | null;
+  /** The deprecated string form ("runtime/default", "unconfined", "localhost/<path>"). */
+  seccompProfilePath: string;
+  apparmor: SecurityProfileRequest | null;
+  apparmorProfile: string;
+}
+
+export interface ContainerConfig {
+  metadata: ContainerMetadata;
+  image: ImageSpecRequest;
+  command: string[];
+  args: string[];
+  workingDir: string;
+  envs: Array<{ key: string; value: string }>;
+  mounts: MountRequest[];
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  logPath: string;
+  stdin: boolean;
+  stdinOnce: boolean;
+  tty: boolean;
+  /** "" for the image's (or SIGTERM), else e.g. "SIGQUIT". */
+  stopSignal: string;
+  security: SecurityRequest;
+  /** cgroup limits from linux.resources (undefined: none asked). */
+  resources?: CgroupResources;
+}
+
+/** Unique within its pod: name_attempt. */
+export function containerName(podId: string, metadata: ContainerMetadata): string {
+  return `${podId}/${metadata.name}_${metadata.attempt}`;
+}

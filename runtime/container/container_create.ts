@@ -1,0 +1,107 @@
+// CreateContainer: reserve the name, prepare and mount the rootfs, make the cgroup, build the
+// spec and let the process layer start the monitor and the waiting init. Any failure takes back
+// every step, so nothing half-made stays behind.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { nowNs } from '../clock';
+import { NotFoundError } from '../errors';
+import { newId } from '../ids';
+import type { ImageRecord } from '../image/contract';
+import { moduleLogger } from '../log';
+import { podFilePaths } from '../sandbox/pod_files';
+import type { SandboxRecord } from '../sandbox/sandbox_record';
+import { checkCanCreateContainer } from '../sandbox/sandbox_state';
+import { removeDirWithMountPoints } from '../safe_remove';
+import { allSteps, UndoStack } from '../undo_stack';
+import { containerName, type ContainerConfig } from './container_config';
+import type { ContainerDeps } from './container_deps';
+import { containerProcess, storedSpec, type ContainerImage, type ContainerMeta } from './container_record';
+import { initialResources } from './container_resources';
+import { createdStatus } from './container_state';
+import { buildContainerSpec } from './spec/container_spec';
+
+const log = moduleLogger('container');
+
+function imageOf(record: ImageRecord, requested: string): ContainerImage {
+  return { id: record.id, name: record.repoTags[0] ?? requested, ref: record.repoDigests[0] ?? record.id };
+}
+
+function targetPidNamespace(deps: ContainerDeps, config: ContainerConfig): string | undefined {
+  const namespaces = config.security.namespaces;
+  if (namespaces.pid !== 'TARGET') return undefined;
+  const target = deps.store.find(namespaces.targetId);
+  if (!target || target.status.state !== 'running' || !target.status.init) {
+    throw new NotFoundError(`pid namespace target container ${namespaces.targetId} is not running`);
+  }
+  return `/proc/${target.status.init.pid}/ns/pid`;
+}
+
+export async function createContainer(deps: ContainerDeps, pod: SandboxRecord, config: ContainerConfig): Promise<string> {
+  checkCanCreateContainer(pod.id, pod.status);
+  const resources = initialResources(config, deps.defaultPidsLimit);
+  deps.cgroups.validate(resources);   // bad limits fail before anything is made
+  const image = deps.images.resolve(config.image.image);
+  const id = newId();
+  const name = containerName(pod.id, config.metadata);
+  deps.store.reserveName(name, id);
+  const undo = new UndoStack(log);
+  try {
+    const meta = await prepare(deps, pod, config, image, id, name, undo);
+    await deps.cgroups.open(meta.cgroupPath).apply(resources);
+    const created = await deps.processes.create({ ...meta.spec, process: containerProcess(meta) });
+    undo.push('container processes', () => discardProcesses(deps, meta));
+    await deps.store.add(id, meta, createdStatus(created.monitor, created.init));
+    deps.events.publish({ containerId: id, podId: pod.id, kind: 'created', at: meta.createdAt });
+    return id;
+  } catch (err) {
+    await undo.unwind();
+    deps.store.releaseName(name, id);
+    throw err;
+  }
+}
+
+async function prepare(deps: ContainerDeps, pod: SandboxRecord, config: ContainerConfig, image: ImageRecord,
+  id: string, name: string, undo: UndoStack): Promise<ContainerMeta> {
+  const containerDir = path.join(deps.containersDir, id);
+  const rootfs = path.join(containerDir, 'rootfs');
+  await fs.mkdir(rootfs, { recursive: true, mode: 0o700 });
+  undo.push('container directory', () => removeDirWithMountPoints(containerDir, [rootfs]));
+  const cgroupPath = `${pod.meta.cgroupPath}/${id}`;
+  // The rootfs and the cgroup do not depend on each other: made side by side.
+  const [, cgroup] = await allSteps([
+    (async () => {
+      await deps.snapshots.prepare(id, image.id);
+      undo.push('snapshot', () => deps.snapshots.remove(id));
+      await deps.snapshots.mount(id, rootfs);
+      undo.push('rootfs mount', () => deps.snapshots.unmount(rootfs));
+    })(),
+    deps.cgroups.create(cgroupPath).then((handle) => {
+      undo.push('cgroup', () => handle.remove({ killRemaining: true }));
+      return handle;
+    }),
+  ] as const);
+  // The container's directory is its bundle: the monitor's socket path must stay under 108 bytes.
+  const bundleDir = containerDir;
+  const { spec, security } = await buildContainerSpec({
+    id, bundleDir, rootfs, rootfsMode: deps.rootfsMode, config,
+    pod: { config: pod.meta.config, hostname: pod.meta.hostname, pinned: pod.status.namespacePaths,
+      files: { ...podFilePaths(pod.meta.sandboxDir), shm: pod.meta.shmPath } },
+    image: image.config,
+    cgroupProcsFiles: cgroup.procsFiles(),
+    targetPidNs: targetPidNamespace(deps, config),
+  });
+  if (spec.logPath !== '') await fs.mkdir(path.dirname(spec.logPath), { recursive: true });
+  return {
+    id, name, podId: pod.id, config, createdAt: nowNs(), image: imageOf(image, config.image.image),
+    stopSignal: config.stopSignal || image.config.stopSignal || 'SIGTERM',
+    logPath: spec.logPath, containerDir, bundleDir, rootfs, cgroupPath, ...storedSpec(spec), security,
+  };
+}
+
+/** Undo of a create that got as far as the monitor: kill the waiting init, let the monitor end. */
+async function discardProcesses(deps: ContainerDeps, meta: ContainerMeta): Promise<void> {
+  await deps.processes.signal(meta.bundleDir, 'SIGKILL').catch(() => undefined);
+  await deps.cgroups.open(meta.cgroupPath).killAll();
+  await deps.processes.waitExit(meta.bundleDir);
+  await deps.processes.cleanup(meta.bundleDir);
+}

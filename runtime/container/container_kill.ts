@@ -1,0 +1,55 @@
+// Ending a container's processes: the stop signal, then SIGKILL to the whole tree after the
+// grace period (killAll on its cgroup, so nothing forked escapes), then the exit is recorded.
+import { moduleLogger } from '../log';
+import type { ExitInfo } from '../process/contract';
+import type { ContainerDeps } from './container_deps';
+import { exitRecordOf, recordExit } from './container_exit';
+import type { ContainerRecord } from './container_record';
+
+const log = moduleLogger('container');
+
+/** The exit, or undefined when it did not come within `ms`. */
+async function waitExitWithin(deps: ContainerDeps, bundleDir: string, ms: number): Promise<ExitInfo | undefined> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), ms);
+  try {
+    return await deps.processes.waitExit(bundleDir, abort.signal);
+  } catch (err) {
+    if (abort.signal.aborted) return undefined;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function sendSignal(deps: ContainerDeps, record: ContainerRecord, signal: string): Promise<void> {
+  try {
+    await deps.processes.signal(record.meta.bundleDir, signal);
+  } catch (err) {
+    // Usually: it exited between our check and the signal. waitExit tells.
+    log.debug('signal not delivered', { id: record.id, signal, error: (err as Error).message });
+  }
+}
+
+async function killTree(deps: ContainerDeps, record: ContainerRecord): Promise<void> {
+  await sendSignal(deps, record, 'SIGKILL');
+  await deps.cgroups.open(record.meta.cgroupPath).killAll();
+}
+
+/** Stops the container's processes and records the exit; `timeoutSeconds` ≤ 0 kills at once. */
+export async function stopProcesses(deps: ContainerDeps, record: ContainerRecord, timeoutSeconds: number): Promise<void> {
+  let exit: ExitInfo | undefined;
+  if (timeoutSeconds > 0 && record.status.state === 'running') {
+    await sendSignal(deps, record, record.meta.stopSignal);
+    exit = await waitExitWithin(deps, record.meta.bundleDir, timeoutSeconds * 1000);
+  }
+  if (!exit) {
+    await killTree(deps, record);
+    exit = await deps.processes.waitExit(record.meta.bundleDir);
+  } else if (record.meta.spec.namespaces.pid.mode !== 'new') {
+    // With its own pid namespace the kernel ends the rest when the init exits; in a shared one
+    // what the init left behind must be killed.
+    await deps.cgroups.open(record.meta.cgroupPath).killAll();
+  }
+  await recordExit(deps, record.id, exitRecordOf(exit));
+}

@@ -1,0 +1,168 @@
+// The container verbs. Each is short: find, lock, guard, act, save. Exits are learnt by one
+// watcher per live container (and by every status read), so a state never lags behind reality.
+import type { CgroupResources } from '../cgroups/resources';
+import { nowNs, rfc3339ToNs } from '../clock';
+import { DeadlineExceededError, FailedPreconditionError, InvalidArgumentError } from '../errors';
+import { moduleLogger } from '../log';
+import type { ExecResult } from '../process/contract';
+import { removeDirWithMountPoints } from '../safe_remove';
+import type { SandboxRecord } from '../sandbox/sandbox_record';
+import type { ContainerConfig } from './container_config';
+import { createContainer } from './container_create';
+import type { ContainerDeps } from './container_deps';
+import { exitRecordOf, recordExit, refreshExit } from './container_exit';
+import { updateResources } from './container_resources';
+import { stopProcesses } from './container_kill';
+import { containerProcess, type ContainerRecord } from './container_record';
+import { canExec, canStop, toRunning, type ContainerState } from './container_state';
+
+const log = moduleLogger('container');
+
+/** exit code of a container whose start failed, as containerd records it */
+const START_ERROR_EXIT_CODE = 128;
+
+export interface ContainerFilter {
+  id?: string;
+  podId?: string;
+  state?: ContainerState;
+  labels?: Record<string, string>;
+}
+
+export class ContainerService {
+  private readonly watchers = new Map<string, AbortController>();
+
+  constructor(readonly deps: ContainerDeps) {}
+
+  async create(pod: SandboxRecord, config: ContainerConfig): Promise<string> {
+    const id = await createContainer(this.deps, pod, config);
+    this.watchExit(id);
+    return id;
+  }
+
+  async start(idOrPrefix: string): Promise<void> {
+    const { id } = this.deps.store.resolve(idOrPrefix);
+    await this.deps.store.locked(id, async () => {
+      const record = this.deps.store.resolve(id);
+      if (record.status.state !== 'created') {
+        throw new FailedPreconditionError(`container ${id} is ${record.status.state}, only a created container can be started`);
+      }
+      try {
+        const { startedAt } = await this.deps.processes.start(record.meta.bundleDir);
+        await this.deps.store.update(id, (s) => toRunning(s, rfc3339ToNs(startedAt)));
+        this.deps.events.publish({ containerId: id, podId: record.meta.podId, kind: 'started', at: nowNs() });
+      } catch (err) {
+        await this.recordFailedStart(record, err as Error);
+        throw err;
+      }
+    });
+  }
+
+  /** A failed start is recorded as exited (StartError), never left half-made. */
+  private async recordFailedStart(record: ContainerRecord, err: Error): Promise<void> {
+    log.warn('container start failed', { id: record.id, error: err.message });
+    // Recorded before the kill, so the kill's own exit does not replace the reason.
+    await recordExit(this.deps, record.id, {
+      exitCode: START_ERROR_EXIT_CODE, finishedAt: nowNs(), reason: 'StartError', message: err.message,
+    });
+    await this.deps.processes.signal(record.meta.bundleDir, 'SIGKILL').catch(() => undefined);
+    await this.deps.cgroups.open(record.meta.cgroupPath).killAll().catch(() => undefined);
+  }
+
+  /** Idempotent: an unknown or exited container is already stopped. */
+  async stop(idOrPrefix: string, timeoutSeconds: number): Promise<void> {
+    const found = this.deps.store.find(idOrPrefix);
+    if (!found) return;
+    await this.deps.store.locked(found.id, async () => {
+      const record = this.deps.store.get(found.id);
+      if (!record || !canStop(record.status)) return;
+      await stopProcesses(this.deps, record, timeoutSeconds);
+    });
+  }
+
+  /** Idempotent and forced: a running container is killed first. Logs stay. */
+  async remove(idOrPrefix: string): Promise<void> {
+    const found = this.deps.store.find(idOrPrefix);
+    if (!found) return;
+    await this.deps.store.locked(found.id, async () => {
+      let record = this.deps.store.get(found.id);
+      if (!record) return;
+      if (record.status.state !== 'exited') await stopProcesses(this.deps, record, 0);
+      record = this.deps.store.get(found.id)!;
+      await this.teardown(record);
+    });
+  }
+
+  private async teardown(record: ContainerRecord): Promise<void> {
+    const { meta } = record;
+    this.watchers.get(record.id)?.abort();
+    await this.deps.processes.cleanup(meta.bundleDir);
+    await this.deps.snapshots.unmount(meta.rootfs);
+    await this.deps.snapshots.remove(record.id);
+    await this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true });
+    await removeDirWithMountPoints(meta.containerDir, [meta.rootfs]);
+    await this.deps.store.remove(record.id);
+    this.deps.events.publish({ containerId: record.id, podId: meta.podId, kind: 'deleted', at: nowNs() });
+  }
+
+  /** UpdateContainerResources: applied live to the cgroup, then shown by status. */
+  async updateResources(idOrPrefix: string, update: CgroupResources): Promise<void> {
+    await updateResources(this.deps, this.deps.store.resolve(idOrPrefix).id, update);
+  }
+
+  /** NotFound for an unknown container; the state is made current from the monitor's exit file. */
+  async status(idOrPrefix: string): Promise<ContainerRecord> {
+    return refreshExit(this.deps, this.deps.store.resolve(idOrPrefix));
+  }
+
+  list(filter: ContainerFilter = {}): ContainerRecord[] {
+    return this.deps.store.list().filter((record) => matches(record, filter));
+  }
+
+  listInPod(podId: string): ContainerRecord[] {
+    return this.deps.store.list().filter((record) => record.meta.podId === podId);
+  }
+
+  async execSync(idOrPrefix: string, cmd: string[], timeoutSeconds: number): Promise<ExecResult> {
+    const record = await this.status(idOrPrefix);
+    if (!canExec(record.status)) throw new FailedPreconditionError(`container ${record.id} is ${record.status.state}, not running`);
+    if (cmd.length === 0) throw new InvalidArgumentError('exec needs a command');
+    // Exec'd processes get the container's user, capabilities and seccomp filter, as runc does.
+    const process = { ...containerProcess(record.meta), args: cmd, tty: false, stdin: false, stdinOnce: false };
+    const result = await this.deps.processes.execSync(record.meta.bundleDir, process, Math.max(0, timeoutSeconds) * 1000);
+    if (result.timedOut) throw new DeadlineExceededError(`command ${JSON.stringify(cmd)} timed out after ${timeoutSeconds}s`);
+    return result;
+  }
+
+  async reopenLog(idOrPrefix: string): Promise<void> {
+    const record = await this.status(idOrPrefix);
+    if (record.status.state !== 'running') throw new FailedPreconditionError(`container ${record.id} is not running`);
+    await this.deps.processes.reopenLog(record.meta.bundleDir);
+  }
+
+  /** Starts the one watcher that records this container's exit when it happens. */
+  watchExit(id: string): void {
+    if (this.watchers.has(id)) return;
+    const record = this.deps.store.get(id);
+    if (!record || record.status.state === 'exited') return;
+    const abort = new AbortController();
+    this.watchers.set(id, abort);
+    this.deps.processes.waitExit(record.meta.bundleDir, abort.signal)
+      .then((exit) => recordExit(this.deps, id, exitRecordOf(exit)))
+      .catch((err) => { if (!abort.signal.aborted) log.warn('exit watcher failed', { id, error: (err as Error).message }); })
+      .finally(() => { if (this.watchers.get(id) === abort) this.watchers.delete(id); });
+  }
+
+  /** Stops watching (at daemon shutdown); the monitors keep the containers. */
+  close(): void {
+    for (const abort of this.watchers.values()) abort.abort();
+    this.watchers.clear();
+  }
+}
+
+function matches(record: ContainerRecord, filter: ContainerFilter): boolean {
+  if (filter.id && !record.id.startsWith(filter.id)) return false;
+  if (filter.podId && !record.meta.podId.startsWith(filter.podId)) return false;
+  if (filter.state && record.status.state !== filter.state) return false;
+  const labels = record.meta.config.labels;
+  return Object.entries(filter.labels ?? {}).every(([key, value]) => labels[key] === value);
+}

@@ -1,0 +1,89 @@
+// Builds the ContainerSpec the process layer runs, from the CRI config, the pod and the image.
+// The security context (capabilities, seccomp, no_new_privs, masked paths, AppArmor) and the
+// process user are decided by runtime/security; this file puts the pieces together.
+import * as path from 'node:path';
+import type { ImageRuntimeConfig } from '../../image/contract';
+import type { ContainerSpec } from '../../process/contract';
+import type { PodConfig } from '../../sandbox/pod_config';
+import { resolveContainerSecurity, type SecuritySummary } from '../../security/container_security';
+import { resolveProcessUser } from '../../security/process_user';
+import type { ContainerConfig } from '../container_config';
+import { containerMounts, type PodMountSources } from './container_mounts';
+import { containerNamespaces, type PinnedNamespaces } from './namespaces';
+import { processArgs, processEnv } from './process_args';
+import { readFileInRoot } from './root_file';
+
+export interface ContainerSpecInputs {
+  id: string;
+  bundleDir: string;
+  rootfs: string;              // mounted already: the user database is read from it
+  rootfsMode: ContainerSpec['rootfsMode'];
+  config: ContainerConfig;
+  pod: { config: PodConfig; hostname: string; pinned: PinnedNamespaces; files: PodMountSources };
+  image: ImageRuntimeConfig;
+  cgroupProcsFiles: string[];
+  targetPidNs?: string;
+}
+
+/** kubelet gives a directory per pod and a path inside it per container; either empty means no log. */
+export function containerLogPath(logDirectory: string, logPath: string): string {
+  return logDirectory !== '' && logPath !== '' ? path.join(logDirectory, logPath) : '';
+}
+
+/** runc's rule: HOME from the user's passwd entry unless the env sets it. */
+function withHome(env: string[], home: string): string[] {
+  return env.some((e) => e.startsWith('HOME=')) ? env : [...env, `HOME=${home || '/'}`];
+}
+
+async function processUser(rootfs: string, config: ContainerConfig, imageUser: string) {
+  const security = config.security;
+  const [etcPasswd, etcGroup] = await Promise.all([readFileInRoot(rootfs, '/etc/passwd'), readFileInRoot(rootfs, '/etc/group')]);
+  return resolveProcessUser({
+    runAsUser: security.runAsUser ?? undefined,
+    runAsUsername: security.runAsUsername,
+    runAsGroup: security.runAsGroup ?? undefined,
+    imageUser,
+    supplementalGroups: security.supplementalGroups,
+    supplementalGroupsPolicy: security.supplementalGroupsPolicy,
+    etcPasswd,
+    etcGroup,
+  });
+}
+
+export async function buildContainerSpec(inputs: ContainerSpecInputs): Promise<{ spec: ContainerSpec; security: SecuritySummary }> {
+  const { config, pod, image } = inputs;
+  const request = config.security;
+  const security = await resolveContainerSecurity(request, { privileged: pod.config.privileged });
+  const user = await processUser(inputs.rootfs, config, image.user);
+  const spec: ContainerSpec = {
+    id: inputs.id,
+    bundleDir: inputs.bundleDir,
+    rootfs: inputs.rootfs,
+    readonlyRootfs: request.readonlyRootfs,
+    rootfsMode: inputs.rootfsMode,
+    namespaces: containerNamespaces(pod.config.namespaces, request.namespaces, pod.pinned, inputs.targetPidNs),
+    mounts: await containerMounts(config.mounts, pod.files, request.readonlyRootfs),
+    maskedPaths: security.maskedPaths,
+    readonlyPaths: security.readonlyPaths,
+    privileged: request.privileged,
+    sysctls: {},
+    cgroupProcsFiles: inputs.cgroupProcsFiles,
+    logPath: containerLogPath(pod.config.logDirectory, config.logPath),
+    process: {
+      args: processArgs(image.entrypoint, image.cmd, config.command, config.args),
+      env: withHome(processEnv(pod.hostname, image.env, config.envs), user.home),
+      cwd: config.workingDir || image.workingDir || '/',
+      uid: user.uid,
+      gid: user.gid,
+      additionalGids: user.additionalGids,
+      tty: config.tty,
+      stdin: config.stdin,
+      stdinOnce: config.stdinOnce,
+      noNewPrivileges: security.noNewPrivileges,
+      capabilities: security.capabilities,
+      rlimits: [],
+      ...(security.seccompFilter ? { seccompFilter: security.seccompFilter } : {}),
+    },
+  };
+  return { spec, security: security.summary };
+}

@@ -1,0 +1,78 @@
+// Unpacked layers, one directory per chain ID, shared by every image that has the layer:
+//   <root>/<chain hex>/fs          the layer's files (an overlayfs lowerdir)
+//   <root>/<chain hex>/layer.json  { chainId, diffId, bytes, inodes }
+// A layer is unpacked into .tmp-*/ and renamed into place when complete; removal renames it to
+// .trash-*/ first. So a crash never leaves a half-made layer under a chain ID.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { readJsonIfExists, writeJsonAtomic, fsyncDir } from '../store/atomic_file';
+import { unpackLayer } from './unpack/layer_unpack';
+import { diskUsage } from './disk_usage';
+
+export interface LayerInfo { chainId: string; diffId: string; bytes: number; inodes: number }
+
+export class LayerStore {
+  private readonly inflight = new Map<string, Promise<LayerInfo>>();
+
+  constructor(readonly root: string) {}
+
+  async load(): Promise<void> {
+    await fs.mkdir(this.root, { recursive: true, mode: 0o711 });
+    for (const name of await fs.readdir(this.root)) {
+      if (name.startsWith('.')) await fs.rm(path.join(this.root, name), { recursive: true, force: true });
+    }
+  }
+
+  /** The directory overlayfs uses as this layer's lowerdir. */
+  fsPath(chainId: string): string {
+    return path.join(this.root, chainId.slice(7), 'fs');
+  }
+
+  async info(chainId: string): Promise<LayerInfo | undefined> {
+    return readJsonIfExists<LayerInfo>(path.join(this.root, chainId.slice(7), 'layer.json'));
+  }
+
+  /** Unpacks `blobPath` as layer `chainId` unless present; concurrent calls share one unpack. */
+  ensure(chainId: string, diffId: string, blobPath: string): Promise<LayerInfo> {
+    const running = this.inflight.get(chainId);
+    if (running) return running;
+    const job = this.unpackOnce(chainId, diffId, blobPath).finally(() => this.inflight.delete(chainId));
+    this.inflight.set(chainId, job);
+    return job;
+  }
+
+  private async unpackOnce(chainId: string, diffId: string, blobPath: string): Promise<LayerInfo> {
+    const existing = await this.info(chainId);
+    if (existing) return existing;
+    const staging = path.join(this.root, `.tmp-${randomBytes(8).toString('hex')}`);
+    try {
+      await fs.mkdir(path.join(staging, 'fs'), { recursive: true, mode: 0o755 });
+      await unpackLayer(blobPath, path.join(staging, 'fs'), diffId);
+      const usage = await diskUsage(path.join(staging, 'fs'));
+      const info: LayerInfo = { chainId, diffId, ...usage };
+      await writeJsonAtomic(path.join(staging, 'layer.json'), info);
+      await fs.rename(staging, path.join(this.root, chainId.slice(7)));
+      await fsyncDir(this.root);
+      return info;
+    } finally {
+      await fs.rm(staging, { recursive: true, force: true });
+    }
+  }
+
+  async list(): Promise<string[]> {
+    return (await fs.readdir(this.root)).filter((n) => !n.startsWith('.')).map((hex) => `sha256:${hex}`);
+  }
+
+  async remove(chainId: string): Promise<void> {
+    const dir = path.join(this.root, chainId.slice(7));
+    const trash = path.join(this.root, `.trash-${randomBytes(8).toString('hex')}`);
+    try {
+      await fs.rename(dir, trash);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    await fs.rm(trash, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,149 @@
+// Overlay snapshots: a container's rootfs is its image's layer directories (lowerdirs) plus its
+// own upper and work directories, under <root>/<key>/. The snapshot records the chain IDs it
+// stands on, so those layers outlive the image until the snapshot is removed.
+//   <root>/<key>/meta.json  { key, imageId, chainIds }   (the snapshot exists iff this exists)
+//   <root>/<key>/upper, work
+// Made in .tmp-*/ and renamed into place; removed by renaming to .trash-*/ first.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
+import { KeyedMutex } from '../store/keyed_mutex';
+import { fsyncDir, readJsonIfExists, writeJsonAtomic } from '../store/atomic_file';
+import { MNT_DETACH, SyscallError, mount, umount2 } from '../../native/libc';
+import type { SnapshotMount, Snapshotter } from './contract';
+import { diskUsage } from './disk_usage';
+import type { ImageStore } from './image_store';
+import type { LayerStore } from './layer_store';
+
+interface SnapshotMeta { key: string; imageId: string; chainIds: string[] }
+
+const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
+const PAGE = 4096;
+
+export class OverlaySnapshotter implements Snapshotter {
+  private readonly metas = new Map<string, SnapshotMeta>();
+  private readonly locks = new KeyedMutex();
+
+  /**
+   * `guard` serialises snapshot creation with garbage collection (pass the image service's);
+   * `onRelease` runs after a snapshot is removed so its layers can be collected.
+   */
+  constructor(
+    readonly root: string,
+    private readonly images: ImageStore,
+    private readonly layers: LayerStore,
+    private readonly guard: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
+    private readonly onRelease: () => Promise<void> = async () => undefined,
+  ) {}
+
+  async load(): Promise<void> {
+    await fs.mkdir(this.root, { recursive: true, mode: 0o711 });
+    for (const name of await fs.readdir(this.root)) {
+      const dir = path.join(this.root, name);
+      const meta = name.startsWith('.') ? undefined : await readJsonIfExists<SnapshotMeta>(path.join(dir, 'meta.json'));
+      if (meta) this.metas.set(meta.key, meta);
+      else await fs.rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Chain IDs every snapshot stands on: garbage collection keeps these layers. */
+  chainIdsInUse(): Set<string> {
+    return new Set([...this.metas.values()].flatMap((m) => m.chainIds));
+  }
+
+  async prepare(key: string, imageId: string): Promise<SnapshotMount> {
+    checkKey(key);
+    return this.locks.run(key, () => this.guard(async () => {
+      const existing = this.metas.get(key);
+      if (existing) return this.mountSpec(existing);
+      const image = this.images.resolve(imageId);
+      const chainIds = image.layers.map((l) => l.chainId);
+      for (const chainId of chainIds) {
+        if (!(await this.layers.info(chainId))) throw new FailedPreconditionError(`image ${image.id}: layer ${chainId} is missing; pull the image again`);
+      }
+      const meta: SnapshotMeta = { key, imageId: image.id, chainIds };
+      await this.create(meta);
+      this.metas.set(key, meta);
+      return this.mountSpec(meta);
+    }));
+  }
+
+  private async create(meta: SnapshotMeta): Promise<void> {
+    const staging = path.join(this.root, `.tmp-${randomBytes(8).toString('hex')}`);
+    try {
+      await fs.mkdir(path.join(staging, 'upper'), { recursive: true, mode: 0o755 });
+      await fs.mkdir(path.join(staging, 'work'), { mode: 0o700 });
+      if (meta.chainIds.length === 0) await fs.mkdir(path.join(staging, 'empty'), { mode: 0o755 });
+      await writeJsonAtomic(path.join(staging, 'meta.json'), meta);
+      await fs.rename(staging, path.join(this.root, meta.key));
+      await fsyncDir(this.root);
+    } finally {
+      await fs.rm(staging, { recursive: true, force: true });
+    }
+  }
+
+  private mountSpec(meta: SnapshotMeta): SnapshotMount {
+    const dir = path.join(this.root, meta.key);
+    const lowerDirs = meta.chainIds.length === 0
+      ? [path.join(dir, 'empty')]
+      : [...meta.chainIds].reverse().map((c) => this.layers.fsPath(c));
+    return { lowerDirs, upperDir: path.join(dir, 'upper'), workDir: path.join(dir, 'work') };
+  }
+
+  async mount(key: string, target: string): Promise<void> {
+    const meta = this.metas.get(key);
+    if (!meta) throw new NotFoundError(`snapshot ${key} not found`);
+    const spec = this.mountSpec(meta);
+    const data = `lowerdir=${spec.lowerDirs.join(':')},upperdir=${spec.upperDir},workdir=${spec.workDir}`;
+    if (data.length >= PAGE) throw new InvalidArgumentError(`snapshot ${key}: overlay options exceed a page (${spec.lowerDirs.length} layers)`);
+    mount('overlay', target, 'overlay', 0, data);
+  }
+
+  async unmount(target: string): Promise<void> {
+    try {
+      umount2(target, 0);
+    } catch (err) {
+      if (!(err instanceof SyscallError)) throw err;
+      if (err.code === 'EINVAL' || err.code === 'ENOENT') return;   // not mounted: already done
+      if (err.code === 'EBUSY') return umount2(target, MNT_DETACH);
+      throw err;
+    }
+  }
+
+  async usage(key: string): Promise<{ bytes: number; inodes: number }> {
+    if (!this.metas.has(key)) throw new NotFoundError(`snapshot ${key} not found`);
+    return diskUsage(path.join(this.root, key, 'upper'));
+  }
+
+  async remove(key: string): Promise<void> {
+    checkKey(key);
+    await this.locks.run(key, async () => {
+      const dir = path.join(this.root, key);
+      const trash = path.join(this.root, `.trash-${randomBytes(8).toString('hex')}`);
+      try {
+        await fs.rename(dir, trash);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+      this.metas.delete(key);
+      await fs.rm(trash, { recursive: true, force: true });
+    });
+    await this.onRelease();
+  }
+
+  /** Bytes and inodes of every snapshot's writable layer (ImageFsInfo's container filesystem). */
+  async totalUsage(): Promise<{ bytes: number; inodes: number }> {
+    const total = { bytes: 0, inodes: 0 };
+    for (const key of this.metas.keys()) {
+      const u = await diskUsage(path.join(this.root, key, 'upper'));
+      total.bytes += u.bytes;
+      total.inodes += u.inodes;
+    }
+    return total;
+  }
+}
+
+function checkKey(key: string): void {
+  if (!KEY.test(key)) throw new InvalidArgumentError(`snapshot key ${JSON.stringify(key)} must be [A-Za-z0-9_.-], at most 200 characters`);
+}

@@ -1,0 +1,166 @@
+// Applies one tar entry inside a LayerRoot: files, dirs, links, devices, ownership, modes,
+// mtimes, xattrs, and OCI whiteouts turned into overlayfs ones.
+import { closeSync, createWriteStream, fchmodSync, fchownSync, futimesSync, linkSync, lstatSync, lchownSync,
+  lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, chmodSync, constants } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type * as tar from 'tar-stream';
+import { InvalidArgumentError } from '../../errors';
+import { S_IFBLK, S_IFCHR, S_IFIFO, lsetxattr, makedev, mknod } from '../../../native/libc';
+import { cleanEntryName, type LayerRoot } from './layer_root';
+import { moduleLogger } from '../../log';
+
+const log = moduleLogger('unpack');
+
+const WHITEOUT_PREFIX = '.wh.';
+const OPAQUE_MARKER = '.wh..wh..opq';
+/** xattrs a layer may not set: overlayfs reads these, and only the unpacker writes them. */
+const RESERVED_XATTR = /^trusted\.overlay\./;
+
+/** Directories get their mode and mtime at the end: writing children would change the mtime. */
+export interface DeferredDir { name: string; mode: number; mtime: Date }
+
+export async function writeEntry(root: LayerRoot, header: tar.Header, body: Readable, deferred: DeferredDir[]): Promise<void> {
+  const clean = cleanEntryName(header.name);
+  if (clean === '') {   // "./": the layer root itself, which the layer store owns
+    body.resume();
+    return;
+  }
+  const base = clean.slice(clean.lastIndexOf('/') + 1);
+  if (base.startsWith(WHITEOUT_PREFIX)) return whiteout(root, clean, base, body);
+  const target = root.entry(header.name);
+  try {
+    switch (header.type) {
+      case 'directory': return directory(target.full, header, deferred);
+      case 'file': case 'contiguous-file': return await regularFile(target.full, header, body);
+      case 'symlink': return symlink(target.full, header);
+      case 'link': return hardlink(root, target.full, header);
+      case 'character-device': case 'block-device': case 'fifo': return device(target.full, header);
+      default: throw new InvalidArgumentError(`tar entry ${header.name}: unsupported type ${header.type}`);
+    }
+  } finally {
+    target.release();
+    body.resume();
+  }
+}
+
+function whiteout(root: LayerRoot, clean: string, base: string, body: Readable): void {
+  body.resume();
+  const dirName = clean.slice(0, Math.max(0, clean.lastIndexOf('/')));
+  if (base === OPAQUE_MARKER) return markOpaque(root, dirName);
+  if (base.startsWith(`${WHITEOUT_PREFIX}${WHITEOUT_PREFIX}`)) return;   // other aufs metadata: not content
+  const hidden = base.slice(WHITEOUT_PREFIX.length);
+  const target = root.entry(dirName === '' ? hidden : `${dirName}/${hidden}`);
+  try {
+    removeExisting(target.full);
+    mknod(target.full, S_IFCHR, makedev(0, 0));
+  } finally {
+    target.release();
+  }
+}
+
+/** overlayfs hides everything below an opaque directory: the layer's own entries stay visible. */
+function markOpaque(root: LayerRoot, dirName: string): void {
+  if (dirName === '') return lsetxattr(root.dir, 'trusted.overlay.opaque', Buffer.from('y'));
+  const dir = root.entry(dirName);
+  try {
+    const st = lstatSync(dir.full, { throwIfNoEntry: false });
+    if (!st) mkdirSync(dir.full, { mode: 0o755 });
+    else if (!st.isDirectory()) throw new InvalidArgumentError(`opaque whiteout in ${dirName}, which is not a directory`);
+    lsetxattr(dir.full, 'trusted.overlay.opaque', Buffer.from('y'));
+  } finally {
+    dir.release();
+  }
+}
+
+function directory(full: string, header: tar.Header, deferred: DeferredDir[]): void {
+  const existing = lstatSync(full, { throwIfNoEntry: false });
+  if (existing && !existing.isDirectory()) removeExisting(full);
+  if (!existing?.isDirectory()) mkdirSync(full, { mode: 0o700 });
+  lchownSync(full, header.uid, header.gid);
+  applyXattrs(full, header);
+  deferred.push({ name: header.name, mode: header.mode, mtime: header.mtime });
+}
+
+async function regularFile(full: string, header: tar.Header, body: Readable): Promise<void> {
+  removeExisting(full);
+  const fd = openSync(full, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    await pipeline(body, createWriteStream('', { fd, autoClose: false }));
+    fchownSync(fd, header.uid, header.gid);
+    fchmodSync(fd, header.mode & 0o7777);   // after chown, which clears set-id bits
+    futimesSync(fd, header.mtime, header.mtime);
+  } finally {
+    closeSync(fd);
+  }
+  applyXattrs(full, header);
+}
+
+function symlink(full: string, header: tar.Header): void {
+  removeExisting(full);
+  symlinkSync(header.linkname, full);
+  lchownSync(full, header.uid, header.gid);
+  lutimesSync(full, header.mtime, header.mtime);
+  applyXattrs(full, header);
+}
+
+/** The link target is resolved inside the root too, so a hard link can never reach outside it. */
+function hardlink(root: LayerRoot, full: string, header: tar.Header): void {
+  const target = root.entry(header.linkname);
+  try {
+    const st = lstatSync(target.full, { throwIfNoEntry: false });
+    if (!st) throw new InvalidArgumentError(`tar entry ${header.name}: hard link target ${header.linkname} is not in this layer`);
+    if (st.isDirectory()) throw new InvalidArgumentError(`tar entry ${header.name}: hard link to a directory`);
+    removeExisting(full);
+    linkSync(target.full, full);
+  } finally {
+    target.release();
+  }
+}
+
+function device(full: string, header: tar.Header): void {
+  removeExisting(full);
+  const type = header.type === 'fifo' ? S_IFIFO : header.type === 'block-device' ? S_IFBLK : S_IFCHR;
+  mknod(full, type | (header.mode & 0o7777), makedev(header.devmajor ?? 0, header.devminor ?? 0));
+  lchownSync(full, header.uid, header.gid);
+  chmodSync(full, header.mode & 0o7777);
+  lutimesSync(full, header.mtime, header.mtime);
+  applyXattrs(full, header);
+}
+
+/** Replaces whatever a previous entry of this layer put at this name. */
+function removeExisting(full: string): void {
+  const st = lstatSync(full, { throwIfNoEntry: false });
+  if (st) rmSync(full, { recursive: st.isDirectory(), force: true });
+}
+
+function applyXattrs(full: string, header: tar.Header): void {
+  const pax = (header.pax ?? {}) as Record<string, string>;
+  for (const [key, value] of Object.entries(pax)) {
+    if (!key.startsWith('SCHILY.xattr.')) continue;
+    const name = key.slice('SCHILY.xattr.'.length);
+    if (RESERVED_XATTR.test(name)) continue;
+    // tar-stream decodes PAX values as UTF-8: a binary value that is not valid UTF-8 arrives
+    // with U+FFFD in it and cannot be restored; skipping it beats writing a corrupt one.
+    if (value.includes('\uFFFD')) {
+      log.warn('xattr value is not UTF-8 and was skipped', { entry: header.name, xattr: name });
+      continue;
+    }
+    lsetxattr(full, name, Buffer.from(value, 'utf8'));
+  }
+}
+
+/** Sets deferred directory modes and mtimes, deepest first. */
+export function finishDirectories(root: LayerRoot, deferred: DeferredDir[]): void {
+  for (const dir of deferred.reverse()) {
+    const target = root.entry(dir.name);
+    try {
+      // A later entry may have replaced the directory, even by a symlink: never chmod through one.
+      if (!lstatSync(target.full, { throwIfNoEntry: false })?.isDirectory()) continue;
+      chmodSync(target.full, dir.mode & 0o7777);
+      lutimesSync(target.full, dir.mtime, dir.mtime);
+    } finally {
+      target.release();
+    }
+  }
+}

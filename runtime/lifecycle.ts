@@ -1,0 +1,74 @@
+// Pods and containers as one subsystem: their stores under the roots, the services, the event
+// bus, and the recovery step that runs once at start.
+import * as path from 'node:path';
+import type { CgroupManager } from './cgroups/contract';
+import { ContainerService } from './container/container_service';
+import { recoverContainers, sweepOrphanContainers, type ContainerRecovery } from './container/container_recover';
+import type { ContainerMeta } from './container/container_record';
+import type { ContainerStatus } from './container/container_state';
+import { ContainerEventBus } from './events/container_events';
+import type { ImageLookup, Snapshotter } from './image/contract';
+import type { ContainerSpec, ProcessRuntime, SandboxRuntime } from './process/contract';
+import { isSameProcessAlive } from './process_alive';
+import type { PodNetwork } from './sandbox/pod_network';
+import type { HostMounts } from './sandbox/pod_shm';
+import type { SandboxMeta } from './sandbox/sandbox_record';
+import { SandboxService } from './sandbox/sandbox_service';
+import type { SandboxStatus } from './sandbox/sandbox_state';
+import { RecordStore } from './store/record_store';
+
+export interface LifecycleDrivers {
+  processes: ProcessRuntime;
+  infra: SandboxRuntime;
+  cgroups: CgroupManager;
+  images: ImageLookup;
+  snapshots: Snapshotter;
+  network: PodNetwork;
+  mounts: HostMounts;
+  isAlive?: (ref: { pid: number; startTime: string }) => Promise<boolean>;
+}
+
+export interface LifecycleSettings {
+  root: string;
+  state: string;
+  rootfsMode: ContainerSpec['rootfsMode'];
+  defaultCgroupParent: string;
+  /** pids.max for containers that set none. */
+  defaultPidsLimit?: number;
+}
+
+export interface Lifecycle {
+  sandboxes: SandboxService;
+  containers: ContainerService;
+  events: ContainerEventBus;
+  recovered: { sandboxesLost: string[]; containers: ContainerRecovery; orphansRemoved: string[] };
+  close(): void;
+}
+
+export async function openLifecycle(drivers: LifecycleDrivers, settings: LifecycleSettings): Promise<Lifecycle> {
+  const sandboxStore = new RecordStore<SandboxMeta, SandboxStatus>(path.join(settings.root, 'sandboxes'), 'pod sandbox', (m) => m.name);
+  const containerStore = new RecordStore<ContainerMeta, ContainerStatus>(path.join(settings.root, 'containers'), 'container', (m) => m.name);
+  await sandboxStore.load();
+  await containerStore.load();
+  const events = new ContainerEventBus();
+  const containers = new ContainerService({
+    store: containerStore, sandboxes: sandboxStore, processes: drivers.processes, cgroups: drivers.cgroups,
+    images: drivers.images, snapshots: drivers.snapshots, events,
+    // Short: the monitors' unix sockets live below it.
+    containersDir: path.join(settings.state, 'c'), rootfsMode: settings.rootfsMode, defaultPidsLimit: settings.defaultPidsLimit,
+  });
+  const sandboxes = new SandboxService({
+    store: sandboxStore, containers, infra: drivers.infra, cgroups: drivers.cgroups, network: drivers.network,
+    mounts: drivers.mounts, sandboxesDir: path.join(settings.state, 'sandboxes'),
+    defaultCgroupParent: settings.defaultCgroupParent, isAlive: drivers.isAlive ?? isSameProcessAlive,
+  });
+  const recoveredContainers = await recoverContainers(containers.deps);
+  const orphans = [...await sweepOrphanContainers(containers.deps), ...await sandboxes.sweepOrphans()];
+  const sandboxesLost = await sandboxes.recover();
+  for (const id of recoveredContainers.live) containers.watchExit(id);
+  return {
+    sandboxes, containers, events,
+    recovered: { sandboxesLost, containers: recoveredContainers, orphansRemoved: orphans },
+    close: () => containers.close(),
+  };
+}

@@ -1,0 +1,196 @@
+// Pod networking through CNI: ADD a pod's netns to the configured network (and its loopback),
+// DEL it with the very inputs ADD had, CHECK it, and report the pod's IPs and network readiness.
+import { moduleLogger } from '../log';
+import { NotFoundError, FailedPreconditionError } from '../errors';
+import { KeyedMutex } from '../store/keyed_mutex';
+import { AttachmentCache, type CachedAttachment, type CachedPodNetwork } from './attachment_cache';
+import { capabilityArgs, type PodNetworkOptions } from './capability_args';
+import { addNetworkList, checkNetworkList, delNetworkList, type PluginEnvironment } from './cni_chain';
+import { podCniArgs, type PodIdentity } from './cni_args';
+import { findPlugin } from './cni_plugin_path';
+import { podIpsFromResult } from './cni_result';
+import { CniConfigSource, type NetworkReadiness } from './config_source';
+import { LOOPBACK_NETWORK, LOOPBACK_PLUGIN, loopbackUpWithIp } from './loopback';
+import { isLiveNetns } from './netns_path';
+
+const log = moduleLogger('cni');
+
+export interface CniSettings {
+  /** false: pods get only their loopback; no CNI config is needed. */
+  enabled: boolean;
+  confDir: string;
+  binDirs: string[];
+  /** Where attachment records live; must survive a corrald restart (under the persistent root). */
+  cacheDir: string;
+  /** The pod's interface name (CNI_IFNAME); eth0 by default. */
+  ifName?: string;
+  pluginTimeoutMs?: number;
+  /** The node's pod CIDR(s) from UpdateRuntimeConfig, offered as the ipRanges capability. */
+  podCidr?: () => string;
+}
+
+export interface PodNetworkRequest extends PodIdentity, PodNetworkOptions {
+  /** The pod's pinned network namespace. */
+  netnsPath: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 90_000;
+const LOOPBACK_IFNAME = 'lo';
+
+export class CniPodNetwork {
+  private readonly cache: AttachmentCache;
+  private readonly config: CniConfigSource;
+  private readonly mutex = new KeyedMutex();
+  private readonly env: PluginEnvironment;
+  private readonly ifName: string;
+
+  constructor(private readonly settings: CniSettings) {
+    this.cache = new AttachmentCache(settings.cacheDir);
+    this.config = new CniConfigSource(settings.confDir, settings.binDirs);
+    this.env = { binDirs: settings.binDirs, timeoutMs: settings.pluginTimeoutMs ?? DEFAULT_TIMEOUT_MS };
+    this.ifName = settings.ifName ?? 'eth0';
+  }
+
+  /** Prepares the cache dir and starts watching the conf dir. */
+  async start(): Promise<void> {
+    await this.cache.open();
+    if (this.settings.enabled) this.config.watch();
+  }
+
+  close(): void {
+    this.config.close();
+  }
+
+  /** Status's NetworkReady: a valid config whose plugins are installed (always ready when CNI is off). */
+  async readiness(): Promise<NetworkReadiness> {
+    if (!this.settings.enabled) return { ready: true, reason: '', message: 'CNI is disabled: pods get only loopback' };
+    return this.config.readiness();
+  }
+
+  /** What Status verbose shows: the settings and the network config in use (or why there is none). */
+  async describe(): Promise<Record<string, unknown>> {
+    const { enabled, confDir, binDirs } = this.settings;
+    if (!enabled) return { enabled, confDir, binDirs };
+    try {
+      const network = await this.config.current();
+      const { name, cniVersion, source, plugins } = network;
+      return { enabled, confDir, binDirs, network: { name, cniVersion, source, plugins: plugins.map((p) => p.type) } };
+    } catch (err) {
+      return { enabled, confDir, binDirs, error: (err as Error).message };
+    }
+  }
+
+  /** ADDs the pod; returns its IPs, IPv4 first. On failure nothing of the attachment is left. */
+  async setUp(request: PodNetworkRequest): Promise<string[]> {
+    return this.mutex.run(request.podId, async () => {
+      if (await this.cache.read(request.podId)) await this.deleteAttachments(request.podId);
+      const entry = await this.plan(request);
+      await this.cache.write(entry);
+      const progress = entry.attachments.map(() => ({ started: 0 }));
+      try {
+        for (const [i, attachment] of entry.attachments.entries()) {
+          attachment.result = await addNetworkList(attachment, entry.netns, this.env, progress[i]);
+          await this.cache.write(entry);
+        }
+        if (!entry.attachments.some((a) => a.ifName === LOOPBACK_IFNAME)) await loopbackUpWithIp(entry.netns);
+      } catch (err) {
+        await this.undoFailedAdd(entry, progress.map((p) => p.started));
+        throw err;
+      }
+      const ips = this.ipsOf(entry);
+      log.info('pod network set up', { pod: request.podId, ips });
+      return ips;
+    });
+  }
+
+  /** DELs everything ADD did, with ADD's inputs; idempotent, fine with the netns already gone. */
+  async tearDown(podId: string): Promise<void> {
+    await this.mutex.run(podId, () => this.deleteAttachments(podId));
+  }
+
+  /** CHECKs the pod's attachments against their ADD results. */
+  async check(podId: string): Promise<void> {
+    await this.mutex.run(podId, async () => {
+      const entry = await this.cache.read(podId);
+      if (!entry) throw new NotFoundError(`pod ${podId} has no CNI attachment`);
+      if (!(await isLiveNetns(entry.netns))) throw new FailedPreconditionError(`network namespace ${entry.netns} of pod ${podId} is gone`);
+      for (const attachment of entry.attachments) {
+        if (attachment.result) await checkNetworkList(attachment, attachment.result, entry.netns, this.env);
+      }
+    });
+  }
+
+  /** The pod's IPs as recorded at ADD (after a restart too); [] when it has none. */
+  async podIps(podId: string): Promise<string[]> {
+    const entry = await this.cache.read(podId);
+    return entry ? this.ipsOf(entry) : [];
+  }
+
+  /** Pods with an attachment record, for reconciling with the sandboxes that still exist. */
+  async attachedPods(): Promise<string[]> {
+    return this.cache.list();
+  }
+
+  /**
+   * After a restart: DELs attachments of pods that no longer exist (a crash between ADD and the
+   * sandbox record, or a removal that did not finish). Failures are logged and retried next time.
+   */
+  async releaseOrphans(podExists: (podId: string) => boolean): Promise<string[]> {
+    const released: string[] = [];
+    for (const podId of await this.attachedPods()) {
+      if (podExists(podId)) continue;
+      try {
+        await this.tearDown(podId);
+        released.push(podId);
+      } catch (err) {
+        log.warn('cannot release the network of a vanished pod', { pod: podId, error: (err as Error).message });
+      }
+    }
+    return released;
+  }
+
+  private async plan(request: PodNetworkRequest): Promise<CachedPodNetwork> {
+    const args = podCniArgs(request);
+    const attachments: CachedAttachment[] = [];
+    const base = { containerId: request.podId, args, result: null };
+    if (await findPlugin(LOOPBACK_PLUGIN, this.settings.binDirs)) {
+      attachments.push({ ...base, network: LOOPBACK_NETWORK, ifName: LOOPBACK_IFNAME, capabilityArgs: {} });
+    }
+    if (this.settings.enabled) {
+      const network = await this.config.current();
+      const capabilityArgsValue = capabilityArgs(request, this.settings.podCidr?.() ?? '');
+      attachments.push({ ...base, network, ifName: this.ifName, capabilityArgs: capabilityArgsValue });
+    }
+    return { kind: 'corral-cni-v1', podId: request.podId, netns: request.netnsPath, attachments };
+  }
+
+  /** `pluginsStarted[i]`: how many plugins of attachment i to DEL (all when not given). */
+  private async deleteAttachments(podId: string, pluginsStarted?: number[]): Promise<void> {
+    const entry = await this.cache.read(podId);
+    if (!entry) return;
+    const netns = (await isLiveNetns(entry.netns)) ? entry.netns : '';
+    for (const [i, attachment] of [...entry.attachments.entries()].reverse()) {
+      const count = pluginsStarted?.[i] ?? attachment.network.plugins.length;
+      if (count > 0) await delNetworkList(attachment, attachment.result ?? undefined, netns, this.env, count);
+    }
+    await this.cache.remove(podId);
+    log.info('pod network torn down', { pod: podId });
+  }
+
+  /**
+   * The spec's answer to a failed ADD: DEL what may have been made (the plugins ADD reached).
+   * A DEL failure keeps the record, so a later tearDown retries.
+   */
+  private async undoFailedAdd(entry: CachedPodNetwork, pluginsStarted: number[]): Promise<void> {
+    try {
+      await this.deleteAttachments(entry.podId, pluginsStarted);
+    } catch (err) {
+      log.warn('cleanup after failed CNI ADD failed; kept for a later teardown', { pod: entry.podId, error: (err as Error).message });
+    }
+  }
+
+  private ipsOf(entry: CachedPodNetwork): string[] {
+    const main = entry.attachments.find((a) => a.ifName !== LOOPBACK_IFNAME);
+    return main ? podIpsFromResult(main.result, main.network.cniVersion) : [];
+  }
+}

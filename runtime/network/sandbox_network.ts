@@ -1,0 +1,49 @@
+// The CNI implementation of the sandbox layer's PodNetwork seam (runtime/sandbox/pod_network.ts):
+// turns a pod's config into a CNI request. Host-network pods never reach it.
+import { InvalidArgumentError } from '../errors';
+import type { PortMapping, PortProtocol } from './capability_args';
+import type { CniPodNetwork } from './pod_network';
+
+type PodAttacher = Pick<CniPodNetwork, 'setUp' | 'tearDown'>;
+
+/** The parts of the sandbox layer's PodNetworkSandbox this reads (kept structural on purpose). */
+export interface NetworkedSandbox {
+  id: string;
+  config: {
+    metadata: { name: string; namespace: string; uid: string };
+    dns: { servers: string[]; searches: string[]; options: string[] } | null;
+    portMappings: Array<{ protocol: string; containerPort: number; hostPort: number; hostIp: string }>;
+    annotations: Record<string, string>;
+  };
+}
+
+export class CniSandboxNetwork {
+  constructor(private readonly cni: PodAttacher) {}
+
+  async setUp(sandbox: NetworkedSandbox, netnsPath: string): Promise<string[]> {
+    const { metadata, dns, portMappings, annotations } = sandbox.config;
+    return this.cni.setUp({
+      podId: sandbox.id,
+      name: metadata.name,
+      namespace: metadata.namespace,
+      uid: metadata.uid,
+      netnsPath,
+      portMappings: portMappings.map(toCniPortMapping),
+      dns: dns ?? undefined,
+      annotations,
+    });
+  }
+
+  /** The netns path is in the attachment record; DEL uses that one. */
+  async tearDown(sandbox: NetworkedSandbox, _netnsPath: string): Promise<void> {
+    await this.cni.tearDown(sandbox.id);
+  }
+}
+
+const PROTOCOLS: readonly PortProtocol[] = ['tcp', 'udp', 'sctp'];
+
+function toCniPortMapping(m: NetworkedSandbox['config']['portMappings'][number]): PortMapping {
+  const protocol = (m.protocol || 'TCP').toLowerCase() as PortProtocol;
+  if (!PROTOCOLS.includes(protocol)) throw new InvalidArgumentError(`port mapping protocol ${JSON.stringify(m.protocol)} is not TCP, UDP or SCTP`);
+  return { hostPort: m.hostPort, containerPort: m.containerPort, protocol, hostIP: m.hostIp };
+}

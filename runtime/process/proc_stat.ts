@@ -1,0 +1,33 @@
+// Process start times (field 22 of /proc/<pid>/stat): with the pid, they name a process for good.
+import { promises as fs } from 'node:fs';
+import type { ProcessRef } from './contract';
+
+interface Stat { state: string; startTime: string }
+
+async function readStat(pid: number): Promise<Stat | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name may contain spaces and ')': fields are counted from the last ')'.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0], startTime: fields[19] };   // fields 3 and 22 overall
+}
+
+/** The start time of pid in clock ticks since boot, or undefined when there is no such process. */
+export async function readStartTime(pid: number): Promise<string | undefined> {
+  return (await readStat(pid))?.startTime;
+}
+
+export async function processRef(pid: number): Promise<ProcessRef | undefined> {
+  const startTime = await readStartTime(pid);
+  return startTime === undefined ? undefined : { pid, startTime };
+}
+
+/** True while the process named by ref (pid and start time) still runs; a zombie counts as gone. */
+export async function isAlive(ref: ProcessRef): Promise<boolean> {
+  const stat = await readStat(ref.pid);
+  return stat !== undefined && stat.startTime === ref.startTime && stat.state !== 'Z' && stat.state !== 'X';
+}

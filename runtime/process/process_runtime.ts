@@ -1,0 +1,133 @@
+// ProcessRuntime on the native monitor (one per container) and helper (exec).
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { ContainerSpec, CreatedContainer, ExecResult, ExitInfo, ProcessRuntime, ProcessSpec } from './contract';
+import { CONTAINER_STATE_FILE, type ContainerProcessState, readState, writeState } from './bundle_state';
+import { EXIT_FILE, readExitFile, writeLostExit } from './exit_file';
+import { runExecSync } from './exec_sync';
+import { startExecStream } from './exec_stream';
+import type { StdioOptions, StreamedExec } from '../streaming/contract';
+import { signalNumber } from './linux_names';
+import { containerMessage } from './messages';
+import { CONTROL_SOCKET, MAX_SOCKET_PATH, controlSocketPath, monitorCommand, waitMonitorClose } from './monitor_client';
+import { isAlive, processRef } from './proc_stat';
+import { runNative } from './run_native';
+import { signalProcess } from './signal_process';
+import { FailedPreconditionError, InternalError, InvalidArgumentError, NotFoundError } from '../errors';
+import { nativeProgram } from '../../native/helper_path';
+
+export interface NativeProcessRuntimeOptions {
+  /** Defaults to the built dist/native/corral-monitor and corral-helper. */
+  monitorPath?: string;
+  helperPath?: string;
+}
+
+export class NativeProcessRuntime implements ProcessRuntime {
+  private readonly monitorPath: string;
+  private readonly helperPath: string;
+
+  constructor(options: NativeProcessRuntimeOptions = {}) {
+    this.monitorPath = options.monitorPath ?? nativeProgram('corral-monitor');
+    this.helperPath = options.helperPath ?? nativeProgram('corral-helper');
+  }
+
+  async create(spec: ContainerSpec): Promise<CreatedContainer> {
+    await prepareBundle(spec);
+    const [monitorPid, initPid] = (await runNative(this.monitorPath, [], containerMessage(spec))).map(Number);
+    const monitor = await processRef(monitorPid);
+    const init = await processRef(initPid);
+    if (!monitor || !init) throw new InternalError(`container ${spec.id}: monitor or init vanished right after create`);
+    await writeState(spec.bundleDir, CONTAINER_STATE_FILE, { version: 1, monitor, init, cgroupProcsFiles: spec.cgroupProcsFiles });
+    return { monitor, init };
+  }
+
+  async start(bundleDir: string): Promise<{ startedAt: string }> {
+    await this.state(bundleDir);
+    const [startedAt] = await monitorCommand(bundleDir, 'start');
+    return { startedAt };
+  }
+
+  /** A container that has already exited is not an error: there is nothing left to signal. */
+  async signal(bundleDir: string, signal: string): Promise<void> {
+    const number = signalNumber(signal);
+    await signalProcess((await this.state(bundleDir)).init, number);
+  }
+
+  readExit(bundleDir: string): Promise<ExitInfo | undefined> {
+    return readExitFile(bundleDir);
+  }
+
+  async waitExit(bundleDir: string, signal?: AbortSignal): Promise<ExitInfo> {
+    const state = await this.state(bundleDir);
+    for (;;) {
+      const exit = await readExitFile(bundleDir);
+      if (exit) return exit;
+      signal?.throwIfAborted();
+      if (!(await isAlive(state.monitor))) return (await readExitFile(bundleDir)) ?? this.lost(bundleDir, state);
+      await waitMonitorClose(bundleDir, signal);
+      // The monitor unlinks its socket after the exit file: a retry finds one or the other.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  async reopenLog(bundleDir: string): Promise<void> {
+    await this.state(bundleDir);
+    await monitorCommand(bundleDir, 'reopen');
+  }
+
+  async execSync(bundleDir: string, process: ProcessSpec, timeoutMs: number): Promise<ExecResult> {
+    const state = await this.state(bundleDir);
+    if (!(await isAlive(state.init))) throw new FailedPreconditionError(`container in ${bundleDir} is not running`);
+    return runExecSync(this.helperPath, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process, timeoutMs);
+  }
+
+  async execStream(bundleDir: string, process: ProcessSpec, options: StdioOptions): Promise<StreamedExec> {
+    const state = await this.state(bundleDir);
+    if (!(await isAlive(state.init))) throw new FailedPreconditionError(`container in ${bundleDir} is not running`);
+    return startExecStream(this.helperPath, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process, options);
+  }
+
+  async isMonitorAlive(bundleDir: string): Promise<boolean> {
+    const state = await readState<ContainerProcessState>(bundleDir, CONTAINER_STATE_FILE);
+    return state !== undefined && isAlive(state.monitor);
+  }
+
+  async cleanup(bundleDir: string): Promise<void> {
+    for (const name of [EXIT_FILE, `.${EXIT_FILE}.tmp`, CONTROL_SOCKET, CONTAINER_STATE_FILE]) {
+      await fs.rm(path.join(bundleDir, name), { force: true });
+    }
+  }
+
+  /** The monitor died without an exit record: nobody holds the init's output or status any more,
+   *  so end it rather than leave an unmanaged process running. */
+  private async lost(bundleDir: string, state: ContainerProcessState): Promise<ExitInfo> {
+    await signalProcess(state.init, signalNumber('SIGKILL'));
+    return writeLostExit(bundleDir);
+  }
+
+  private async state(bundleDir: string): Promise<ContainerProcessState> {
+    const state = await readState<ContainerProcessState>(bundleDir, CONTAINER_STATE_FILE);
+    if (!state) throw new NotFoundError(`no container process in ${bundleDir}`);
+    return state;
+  }
+}
+
+/** Bundle and log directories, and the host paths of bind mounts kubelet expects created. */
+async function prepareBundle(spec: ContainerSpec): Promise<void> {
+  if (!path.isAbsolute(spec.bundleDir) || !path.isAbsolute(spec.rootfs) || (spec.logPath && !path.isAbsolute(spec.logPath))) {
+    throw new InvalidArgumentError('bundleDir, rootfs and logPath must be absolute paths');
+  }
+  if (Buffer.byteLength(controlSocketPath(spec.bundleDir)) > MAX_SOCKET_PATH) {
+    throw new InvalidArgumentError(`bundle path ${spec.bundleDir} is too long for a unix socket`);
+  }
+  await fs.mkdir(spec.bundleDir, { recursive: true, mode: 0o700 });
+  for (const name of [EXIT_FILE, CONTROL_SOCKET]) await fs.rm(path.join(spec.bundleDir, name), { force: true });
+  if (spec.logPath) await fs.mkdir(path.dirname(spec.logPath), { recursive: true });
+  for (const mount of spec.mounts) {
+    if (mount.type !== 'bind') continue;
+    if (!path.isAbsolute(mount.source)) throw new InvalidArgumentError(`bind source "${mount.source}" is not absolute`);
+    await fs.mkdir(mount.source, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+  }
+}

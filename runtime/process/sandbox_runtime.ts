@@ -1,0 +1,77 @@
+// SandboxRuntime on `corral-helper infra`: a pause process holding the pod's namespaces, pinned by
+// bind mounts under pinDir.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { NamespaceKind, SandboxInfra, SandboxInfraSpec, SandboxRuntime } from './contract';
+import { INFRA_STATE_FILE, type InfraProcessState, readState, writeState } from './bundle_state';
+import { infraMessage } from './messages';
+import { isAlive, processRef } from './proc_stat';
+import { runNative } from './run_native';
+import { signalProcess } from './signal_process';
+import { InternalError, InvalidArgumentError } from '../errors';
+import { MNT_DETACH, SyscallError, umount2 } from '../../native/libc';
+import { nativeProgram } from '../../native/helper_path';
+
+const PIN_NAMES = ['net', 'ipc', 'uts', 'pid', 'user'] as const;
+const SIGKILL = 9;
+
+export interface NativeSandboxRuntimeOptions {
+  helperPath?: string;
+}
+
+export class NativeSandboxRuntime implements SandboxRuntime {
+  private readonly helperPath: string;
+
+  constructor(options: NativeSandboxRuntimeOptions = {}) {
+    this.helperPath = options.helperPath ?? nativeProgram('corral-helper');
+  }
+
+  async startInfra(spec: SandboxInfraSpec): Promise<SandboxInfra> {
+    if (!path.isAbsolute(spec.pinDir) || !path.isAbsolute(spec.bundleDir)) {
+      throw new InvalidArgumentError('pinDir and bundleDir must be absolute paths');
+    }
+    await fs.mkdir(spec.bundleDir, { recursive: true, mode: 0o700 });
+    await fs.mkdir(spec.pinDir, { recursive: true, mode: 0o700 });
+    const [pid] = (await runNative(this.helperPath, ['infra'], infraMessage(spec))).map(Number);
+    const infra = await processRef(pid);
+    if (!infra) throw new InternalError(`sandbox ${spec.id}: infra process vanished right after start`);
+    await writeState(spec.bundleDir, INFRA_STATE_FILE, { version: 1, infra, pinDir: spec.pinDir });
+    return { infra, namespacePaths: namespacePaths(spec) };
+  }
+
+  async stopInfra(bundleDir: string, pinDir: string): Promise<void> {
+    const state = await readState<InfraProcessState>(bundleDir, INFRA_STATE_FILE);
+    if (state) await killAndWait(state.infra);
+    await unpin(pinDir);
+    await fs.rm(path.join(bundleDir, INFRA_STATE_FILE), { force: true });
+  }
+}
+
+function namespacePaths(spec: SandboxInfraSpec): SandboxInfra['namespacePaths'] {
+  const paths: SandboxInfra['namespacePaths'] = {};
+  for (const kind of Object.keys(spec.namespaces) as NamespaceKind[]) {
+    const setting = spec.namespaces[kind];
+    if (setting.mode === 'new') paths[kind] = path.join(spec.pinDir, kind);
+    if (setting.mode === 'join') paths[kind] = setting.path;
+  }
+  if (spec.userNamespace) paths.user = path.join(spec.pinDir, 'user');
+  return paths;
+}
+
+async function killAndWait(ref: InfraProcessState['infra']): Promise<void> {
+  if (!(await signalProcess(ref, SIGKILL))) return;
+  // Its parent (init or a subreaper) reaps it; wait until it is gone so its namespaces can go.
+  for (let i = 0; i < 1000 && (await isAlive(ref)); i++) await new Promise((r) => setTimeout(r, 5));
+}
+
+async function unpin(pinDir: string): Promise<void> {
+  for (const name of PIN_NAMES) {
+    const pin = path.join(pinDir, name);
+    try {
+      umount2(pin, MNT_DETACH);
+    } catch (err) {
+      if (!(err instanceof SyscallError) || (err.code !== 'EINVAL' && err.code !== 'ENOENT')) throw err;
+    }
+    await fs.rm(pin, { force: true });
+  }
+}

@@ -1,0 +1,124 @@
+// RunPodSandbox: reserve the name, make the pod's cgroup and /dev/shm, start the infra that
+// holds (and pins) its namespaces, set up its network, write its /etc files. Any failure takes
+// back every step.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { nowNs } from '../clock';
+import { infraNamespaces } from '../container/spec/namespaces';
+import { InternalError, InvalidArgumentError } from '../errors';
+import { newId } from '../ids';
+import { moduleLogger } from '../log';
+import type { SandboxInfra } from '../process/contract';
+import { removeDirWithMountPoints } from '../safe_remove';
+import { allSteps, UndoStack } from '../undo_stack';
+import { sandboxName, type PodConfig } from './pod_config';
+import { isHostNetwork, podHostname, writePodFiles } from './pod_files';
+import { SHM_OPTIONS } from './pod_shm';
+import { resolveSandboxSecurity } from '../security/sandbox_security';
+import type { SandboxDeps } from './sandbox_deps';
+import { infraBundleDir, pinDir, type SandboxMeta } from './sandbox_record';
+import { readyStatus } from './sandbox_state';
+
+const log = moduleLogger('sandbox');
+
+function checkConfig(config: PodConfig): void {
+  const { name, namespace, uid } = config.metadata;
+  if (name === '' || namespace === '' || uid === '') {
+    throw new InvalidArgumentError('pod sandbox metadata needs a name, a namespace and a uid');
+  }
+  if ([name, namespace, uid].some((part) => part.includes('/'))) {
+    throw new InvalidArgumentError('pod sandbox name, namespace and uid must not contain "/"');
+  }
+}
+
+function cgroupParentOf(deps: SandboxDeps, config: PodConfig): string {
+  const parent = config.cgroupParent || deps.defaultCgroupParent;
+  if (!parent.startsWith('/') || parent.split('/').includes('..')) {
+    throw new InvalidArgumentError(`cgroup_parent ${JSON.stringify(parent)} must be an absolute cgroup path without ".."`);
+  }
+  return parent.replace(/\/+$/, '');
+}
+
+/** The pod's security context checked before anything is made (bad sysctls or profiles fail here). */
+function podSecurity(config: PodConfig) {
+  return resolveSandboxSecurity({
+    privileged: config.privileged, sysctls: config.sysctls,
+    hostNetwork: config.namespaces.network === 'NODE', hostIpc: config.namespaces.ipc === 'NODE',
+    userNamespace: null, seccomp: config.seccomp, seccompProfilePath: config.seccompProfilePath,
+    apparmor: config.apparmor, apparmorProfile: config.apparmorProfile,
+  });
+}
+
+export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<string> {
+  checkConfig(config);
+  const { sysctls } = await podSecurity(config);
+  if (config.resources) deps.cgroups.validate(config.resources);
+  const cgroupParent = cgroupParentOf(deps, config);
+  const id = newId();
+  const name = sandboxName(config.metadata);
+  deps.store.reserveName(name, id);
+  const undo = new UndoStack(log);
+  try {
+    const meta = await prepare(deps, config, id, name, cgroupParent, undo);
+    const infra = await startInfra(deps, meta, sysctls, undo);
+    const ips = await setUpNetwork(deps, meta, infra, undo);
+    await writePodFiles(meta.sandboxDir, config, ips);
+    await deps.store.add(id, meta, readyStatus(infra.infra, infra.namespacePaths, ips.map((ip) => ({ ip }))));
+    return id;
+  } catch (err) {
+    await undo.unwind();
+    deps.store.releaseName(name, id);
+    throw err;
+  }
+}
+
+async function prepare(deps: SandboxDeps, config: PodConfig, id: string, name: string, cgroupParent: string,
+  undo: UndoStack): Promise<SandboxMeta> {
+  const sandboxDir = path.join(deps.sandboxesDir, id);
+  const ownShm = path.join(sandboxDir, 'shm');
+  const shmPath = config.namespaces.ipc === 'NODE' ? '/dev/shm' : ownShm;
+  await fs.mkdir(sandboxDir, { recursive: true, mode: 0o711 });
+  undo.push('sandbox directory', () => removeDirWithMountPoints(sandboxDir, [ownShm]));
+  const cgroupPath = `${cgroupParent}/${id}`;
+  const makeCgroups = async () => {
+    const cgroup = await deps.cgroups.create(cgroupPath);
+    undo.push('pod cgroup', () => cgroup.remove({ killRemaining: true }));
+    if (config.resources) await cgroup.apply(config.resources);
+    const infra = await deps.cgroups.create(`${cgroupPath}/infra`);
+    // A failed start may leave its half-made process in the cgroup: killed, not waited for.
+    undo.push('infra cgroup', () => infra.remove({ killRemaining: true }));
+  };
+  const makeShm = async () => {
+    if (shmPath !== ownShm) return;
+    await deps.mounts.mountTmpfs(ownShm, SHM_OPTIONS);
+    undo.push('pod shm', () => deps.mounts.unmount(ownShm));
+  };
+  await allSteps([makeCgroups(), makeShm()] as const);
+  return {
+    id, name, config, createdAt: nowNs(), sandboxDir, cgroupPath, infraCgroupPath: `${cgroupPath}/infra`,
+    shmPath, hostname: podHostname(config),
+  };
+}
+
+async function startInfra(deps: SandboxDeps, meta: SandboxMeta, sysctls: Record<string, string>, undo: UndoStack): Promise<SandboxInfra> {
+  const infra = await deps.infra.startInfra({
+    id: meta.id,
+    bundleDir: infraBundleDir(meta),
+    hostname: meta.hostname,
+    namespaces: infraNamespaces(meta.config.namespaces),
+    sysctls,
+    cgroupProcsFiles: deps.cgroups.open(meta.infraCgroupPath).procsFiles(),
+    pinDir: pinDir(meta),
+  });
+  undo.push('infra', () => deps.infra.stopInfra(infraBundleDir(meta), pinDir(meta)));
+  return infra;
+}
+
+async function setUpNetwork(deps: SandboxDeps, meta: SandboxMeta, infra: SandboxInfra, undo: UndoStack): Promise<string[]> {
+  if (isHostNetwork(meta.config)) return [];
+  const netns = infra.namespacePaths.net;
+  if (!netns) throw new InternalError('the infra did not pin a network namespace');
+  const sandbox = { id: meta.id, config: meta.config };
+  undo.push('pod network', () => deps.network.tearDown(sandbox, netns));
+  return deps.network.setUp(sandbox, netns);
+}

@@ -1,0 +1,31 @@
+// Fakes for the pod network and the host-side shm mount.
+import { promises as fs } from 'node:fs';
+import type { PodNetwork } from '../sandbox/pod_network';
+import type { HostMounts } from '../sandbox/pod_shm';
+
+export class FakePodNetwork implements PodNetwork {
+  readonly active = new Set<string>();
+  ips = ['10.88.0.5'];
+
+  async setUp(sandbox: { id: string }): Promise<string[]> {
+    this.active.add(sandbox.id);
+    return this.ips;
+  }
+
+  async tearDown(sandbox: { id: string }): Promise<void> {
+    this.active.delete(sandbox.id);
+  }
+}
+
+export class FakeHostMounts implements HostMounts {
+  readonly mounted = new Set<string>();
+
+  async mountTmpfs(target: string): Promise<void> {
+    await fs.mkdir(target, { recursive: true });
+    this.mounted.add(target);
+  }
+
+  async unmount(target: string): Promise<void> {
+    this.mounted.delete(target);
+  }
+}

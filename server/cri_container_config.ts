@@ -1,0 +1,94 @@
+// CRI ContainerConfig → corral's ContainerConfig.
+import { resourcesFromCri } from './cri_resources';
+import type { ContainerConfig__Output } from '../proto/generated/runtime/v1/ContainerConfig';
+import type { Mount__Output } from '../proto/generated/runtime/v1/Mount';
+import type { LinuxContainerSecurityContext__Output } from '../proto/generated/runtime/v1/LinuxContainerSecurityContext';
+import type { ContainerConfig, MountPropagation, MountRequest, SecurityRequest } from '../runtime/container/container_config';
+import { InvalidArgumentError } from '../runtime/errors';
+import { namespaceOptionsFromCri, profileFromCri } from './cri_pod_config';
+
+const PROPAGATION: Record<string, MountPropagation> = {
+  PROPAGATION_PRIVATE: 'private',
+  PROPAGATION_HOST_TO_CONTAINER: 'rslave',
+  PROPAGATION_BIDIRECTIONAL: 'rshared',
+};
+
+function int64(value: string, field: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${field} must be a non-negative integer, got ${value}`);
+  return n;
+}
+
+function mountFromCri(mount: Mount__Output): MountRequest {
+  if (mount.image) throw new InvalidArgumentError('image volume mounts are not supported by corral yet');
+  if (mount.uidMappings.length > 0 || mount.gidMappings.length > 0) {
+    throw new InvalidArgumentError('id-mapped mounts are not supported by corral yet');
+  }
+  return {
+    containerPath: mount.container_path,
+    hostPath: mount.host_path,
+    readonly: mount.readonly,
+    recursiveReadOnly: mount.recursive_read_only,
+    selinuxRelabel: mount.selinux_relabel,
+    propagation: PROPAGATION[mount.propagation] ?? 'private',
+  };
+}
+
+function securityFromCri(security: LinuxContainerSecurityContext__Output | null | undefined): SecurityRequest {
+  // As containerd: a group alone would pair with whatever user the image names, which is never what was meant.
+  if (security?.run_as_group && !security.run_as_user && !security.run_as_username) {
+    throw new InvalidArgumentError('security_context.run_as_group is set without run_as_user or run_as_username');
+  }
+  const caps = security?.capabilities;
+  return {
+    capabilities: caps ? { add: [...caps.add_capabilities], drop: [...caps.drop_capabilities], addAmbient: [...caps.add_ambient_capabilities] } : null,
+    privileged: security?.privileged ?? false,
+    namespaces: namespaceOptionsFromCri(security?.namespace_options),
+    runAsUser: security?.run_as_user ? int64(security.run_as_user.value, 'run_as_user') : null,
+    runAsUsername: security?.run_as_username ?? '',
+    runAsGroup: security?.run_as_group ? int64(security.run_as_group.value, 'run_as_group') : null,
+    readonlyRootfs: security?.readonly_rootfs ?? false,
+    supplementalGroups: (security?.supplemental_groups ?? []).map((g) => int64(g, 'supplemental_groups')),
+    noNewPrivs: security?.no_new_privs ?? false,
+    maskedPaths: [...(security?.masked_paths ?? [])],
+    readonlyPaths: [...(security?.readonly_paths ?? [])],
+    supplementalGroupsPolicy: security?.supplemental_groups_policy === 'Strict' ? 'Strict' : 'Merge',
+    seccomp: profileFromCri(security?.seccomp),
+    seccompProfilePath: security?.seccomp_profile_path ?? '',
+    apparmor: profileFromCri(security?.apparmor),
+    apparmorProfile: security?.apparmor_profile ?? '',
+  };
+}
+
+/** "SIGNAL_SIGQUIT" → "SIGQUIT"; the runtime default → "". */
+export function stopSignalFromCri(signal: string): string {
+  return signal === 'SIGNAL_RUNTIME_DEFAULT' || signal === '' ? '' : signal.replace(/^SIGNAL_/, '');
+}
+
+export function containerConfigFromCri(config: ContainerConfig__Output | null): ContainerConfig {
+  if (!config) throw new InvalidArgumentError('container config is required');
+  if (!config.metadata || config.metadata.name === '') throw new InvalidArgumentError('container config.metadata.name is required');
+  if (!config.image || config.image.image === '') throw new InvalidArgumentError('container config.image.image is required');
+  return {
+    metadata: { ...config.metadata },
+    image: {
+      image: config.image.image, annotations: { ...config.image.annotations },
+      userSpecifiedImage: config.image.user_specified_image, runtimeHandler: config.image.runtime_handler,
+    },
+    command: [...config.command],
+    args: [...config.args],
+    workingDir: config.working_dir,
+    // KeyValue.value is bytes on the wire (it arrives as a Buffer).
+    envs: config.envs.map((kv) => ({ key: kv.key, value: Buffer.from(kv.value).toString('utf8') })),
+    mounts: config.mounts.map(mountFromCri),
+    labels: { ...config.labels },
+    annotations: { ...config.annotations },
+    logPath: config.log_path,
+    stdin: config.stdin,
+    stdinOnce: config.stdin_once,
+    tty: config.tty,
+    stopSignal: stopSignalFromCri(config.stop_signal),
+    security: securityFromCri(config.linux?.security_context),
+    resources: resourcesFromCri(config.linux?.resources),
+  };
+}
