@@ -144,6 +144,12 @@ describe('security context', () => {
       assert.equal(await statusField(id, 'Seccomp'), '2');
       assert.equal((await exec(id, ['grep', 'Seccomp:', '/proc/1/status'])).out.split(/\s+/)[1], '2', 'the init too');
       assert.notEqual((await exec(id, ['unshare', '-u', 'true'])).code, 0);
+      // Verbose status (what `corralctl inspect` prints) carries the effective settings.
+      const verbose = await world.daemon.client.runtime('ContainerStatus', { container_id: id, verbose: true });
+      const security = JSON.parse(verbose.info.info!).security;
+      assert.equal(security.seccomp, 'runtime-default');
+      assert.equal(security.capabilities.boundingMask, '00000000a80425fb');
+      assert.equal(security.noNewPrivileges, false);
     });
     await within('sc-legacy', { seccomp_profile_path: 'runtime/default' }, async ({ id }) => assert.equal(await statusField(id, 'Seccomp'), '2'));
   });
