@@ -18,6 +18,8 @@ export interface RegistryProxyOptions {
 export interface RegistryProxy extends TestRegistry {
   /** A token the proxy accepts as is (for AuthConfig.registry_token). */
   staticToken: string;
+  /** "GET /v2/…" for every request served, in order (to count downloads). */
+  requests: string[];
 }
 
 export async function startRegistryProxy(opts: RegistryProxyOptions): Promise<RegistryProxy> {
@@ -25,7 +27,9 @@ export async function startRegistryProxy(opts: RegistryProxyOptions): Promise<Re
   const staticToken = randomBytes(16).toString('hex');
   tokens.add(staticToken);
   let base = '';
+  const requests: string[] = [];
   const server = createServer((req, res) => {
+    requests.push(`${req.method} ${new URL(req.url ?? '/', base).pathname}`);
     handle(req, res).catch((err) => { res.statusCode = 502; res.end(String(err)); });
   });
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -57,7 +61,7 @@ export async function startRegistryProxy(opts: RegistryProxyOptions): Promise<Re
   const port = (server.address() as { port: number }).port;
   base = `http://127.0.0.1:${port}`;
   return {
-    host: `127.0.0.1:${port}`, url: base, staticToken,
+    host: `127.0.0.1:${port}`, url: base, staticToken, requests,
     stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

@@ -100,7 +100,9 @@ trap 'rm -rf "$RUN"' EXIT
   printf 'cd %q 2>/dev/null || cd /\n' "$PWD"
   printf '%q ' "$@"; echo
 } > "$RUN/cmd.sh"
-echo "RUN_DIR=$RUN" > "$RUN/guest.env"
+# The checkout, seen again in the guest even when it lives under /tmp (which the guest replaces).
+PROJECT_DIR=$(cd "$(dirname "$0")/../.." && pwd)
+printf 'RUN_DIR=%q\nPROJECT_DIR=%q\n' "$RUN" "$PROJECT_DIR" > "$RUN/guest.env"
 
 set +e
 timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -M pc -accel tcg,thread=multi -cpu max -smp "$CPUS" -m "$MEM" \

@@ -26,6 +26,11 @@ mount -t tmpfs -o mode=755 tmpfs /newroot/run
 mkdir -p /newroot/dev/pts /newroot/dev/shm
 mount -t devpts -o newinstance,ptmxmode=0666 devpts /newroot/dev/pts
 mount -t tmpfs -o mode=1777 tmpfs /newroot/dev/shm
+# The fresh /tmp and /run hide whatever the host keeps there, the checkout included: show it again.
+if [ -n "$PROJECT_DIR" ] && [ -d "/lower$PROJECT_DIR" ]; then
+  mkdir -p "/newroot$PROJECT_DIR"
+  mount --bind "/lower$PROJECT_DIR" "/newroot$PROJECT_DIR"
+fi
 mkdir -p "/newroot$RUN_DIR"
 mount --bind /share "/newroot$RUN_DIR"
 ip link set lo up 2>/dev/null

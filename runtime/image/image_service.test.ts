@@ -87,11 +87,19 @@ test('remove deletes every tag and unreferenced blobs, and is idempotent', async
   assert.deepEqual(readdirSync(path.join(svc.imageDir, 'layers')), []);
 });
 
-test('two pulls of one image at once download it once', async (t) => {
+test('pulls of one image at once download each blob once', async (t) => {
   const { svc } = await service(t);
-  const [a, b] = await Promise.all([svc.pull(suite.images.busybox), svc.pull(suite.images.busybox)]);
+  const proxy = await startRegistryProxy({ upstream: suite.registry });
+  t.after(() => proxy.stop());
+  const byTag = `${proxy.host}/corral-test/busybox:latest`;
+  const byDigest = `${proxy.host}/corral-test/busybox@${suite.images.digests.busybox}`;
+  const [a, b, c] = await Promise.all([svc.pull(byTag), svc.pull(byTag), svc.pull(byDigest)]);
   assert.equal(a.id, b.id);
+  assert.equal(a.id, c.id);
   assert.equal(svc.list().length, 1);
+  const blobGets = proxy.requests.filter((r) => r.startsWith('GET ') && r.includes('/blobs/'));
+  assert.equal(blobGets.length, 3, blobGets.join('\n'));   // config and two layers, once each
+  assert.equal(new Set(blobGets).size, 3);
 });
 
 test('an unknown image is NOT_FOUND naming the reference, and stores nothing', async (t) => {

@@ -33,4 +33,6 @@ test('the mirrors table is validated', () => {
   assert.deepEqual(checkMirrorsTable({ 'gcr.io': { endpoints: ['http://x'] } }, 'registry.mirrors'), { 'gcr.io': { endpoints: ['http://x'] } });
   assert.throws(() => checkMirrorsTable({ 'gcr.io': { endpoints: 'http://x' } }, 'registry.mirrors'), /endpoints must be a list/);
   assert.throws(() => checkMirrorsTable([], 'registry.mirrors'), /must be a table/);
+  assert.deepEqual(checkMirrorsTable({ 'docker.io': { endpoint: ['http://y'] } }, 'm'), { 'docker.io': { endpoints: ['http://y'] } });
+  assert.throws(() => checkMirrorsTable({ 'docker.io': { endpionts: ['http://y'] } }, 'm'), /unknown key endpionts/);
 });

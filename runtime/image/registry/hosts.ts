@@ -45,12 +45,18 @@ export function plainHttpAllowed(host: string, config: RegistryHostsConfig): boo
   return config.insecure.includes(host) || config.insecure.includes(hostname);
 }
 
-/** Validates the TOML table `[registry.mirrors."host"] endpoints = [...]`. */
+/**
+ * Validates the TOML table `[registry.mirrors."host"] endpoints = [...]` (containerd's older CRI
+ * config spelled it `endpoint`; both are accepted).
+ */
 export function checkMirrorsTable(value: unknown, key: string): RegistryHostsConfig['mirrors'] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${key} must be a table`);
   const out: RegistryHostsConfig['mirrors'] = {};
   for (const [host, entry] of Object.entries(value as Record<string, unknown>)) {
-    const endpoints = (entry as { endpoints?: unknown } | null)?.endpoints;
+    const table = (entry ?? {}) as { endpoints?: unknown; endpoint?: unknown };
+    const unknown = Object.keys(table).filter((k) => k !== 'endpoints' && k !== 'endpoint');
+    if (unknown.length > 0) throw new Error(`${key}."${host}": unknown key ${unknown[0]}`);
+    const endpoints = table.endpoints ?? table.endpoint;
     if (!Array.isArray(endpoints) || endpoints.some((e) => typeof e !== 'string' || !e)) {
       throw new Error(`${key}."${host}".endpoints must be a list of URLs`);
     }

@@ -1,7 +1,7 @@
 // Applies one tar entry inside a LayerRoot: files, dirs, links, devices, ownership, modes,
 // mtimes, xattrs, and OCI whiteouts turned into overlayfs ones.
 import { closeSync, createWriteStream, fchmodSync, fchownSync, futimesSync, linkSync, lstatSync, lchownSync,
-  lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, chmodSync, constants } from 'node:fs';
+  lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, chmodSync, writeSync, constants } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type * as tar from 'tar-stream';
@@ -49,8 +49,8 @@ function whiteout(root: LayerRoot, clean: string, base: string, body: Readable):
   const dirName = clean.slice(0, Math.max(0, clean.lastIndexOf('/')));
   if (base === OPAQUE_MARKER) return markOpaque(root, dirName);
   if (base.startsWith(`${WHITEOUT_PREFIX}${WHITEOUT_PREFIX}`)) return;   // other aufs metadata: not content
-  const hidden = base.slice(WHITEOUT_PREFIX.length);
-  const target = root.entry(dirName === '' ? hidden : `${dirName}/${hidden}`);
+  const hidden = dirName === '' ? base.slice(WHITEOUT_PREFIX.length) : `${dirName}/${base.slice(WHITEOUT_PREFIX.length)}`;
+  const target = root.entry(hidden);
   try {
     removeExisting(target.full);
     mknod(target.full, S_IFCHR, makedev(0, 0));
@@ -82,11 +82,16 @@ function directory(full: string, header: tar.Header, deferred: DeferredDir[]): v
   deferred.push({ name: header.name, mode: header.mode, mtime: header.mtime });
 }
 
+/** Files up to this size are gathered and written in one call: most of a layer's files are small. */
+const SMALL_FILE = 256 * 1024;
+
 async function regularFile(full: string, header: tar.Header, body: Readable): Promise<void> {
   removeExisting(full);
+  const small = header.size <= SMALL_FILE ? await gather(body) : undefined;
   const fd = openSync(full, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
-    await pipeline(body, createWriteStream('', { fd, autoClose: false }));
+    if (small) writeAll(fd, small);
+    else await pipeline(body, createWriteStream('', { fd, autoClose: false }));
     fchownSync(fd, header.uid, header.gid);
     fchmodSync(fd, header.mode & 0o7777);   // after chown, which clears set-id bits
     futimesSync(fd, header.mtime, header.mtime);
@@ -94,6 +99,16 @@ async function regularFile(full: string, header: tar.Header, body: Readable): Pr
     closeSync(fd);
   }
   applyXattrs(full, header);
+}
+
+async function gather(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+}
+
+function writeAll(fd: number, data: Buffer): void {
+  for (let done = 0; done < data.length;) done += writeSync(fd, data, done, data.length - done);
 }
 
 function symlink(full: string, header: tar.Header): void {
@@ -106,7 +121,7 @@ function symlink(full: string, header: tar.Header): void {
 
 /** The link target is resolved inside the root too, so a hard link can never reach outside it. */
 function hardlink(root: LayerRoot, full: string, header: tar.Header): void {
-  const target = root.entry(header.linkname);
+  const target = root.entry(header.linkname, false);   // `full` holds the cached parent
   try {
     const st = lstatSync(target.full, { throwIfNoEntry: false });
     if (!st) throw new InvalidArgumentError(`tar entry ${header.name}: hard link target ${header.linkname} is not in this layer`);

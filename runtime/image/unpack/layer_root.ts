@@ -16,26 +16,42 @@ export interface EntryPath {
 
 export class LayerRoot {
   private readonly rootFd: number;
+  /**
+   * The last parent directory opened: consecutive entries mostly share one. One slot is enough
+   * to stay correct: an entry that replaces a directory is reached through that directory's
+   * parent, which takes the slot, so a replaced directory is never written into.
+   */
+  private cached: { rel: string; fd: number } | undefined;
 
   constructor(readonly dir: string) {
     this.rootFd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
   }
 
   close(): void {
+    this.forget();
     closeSync(this.rootFd);
+  }
+
+  private forget(): void {
+    if (this.cached) closeSync(this.cached.fd);
+    this.cached = undefined;
   }
 
   /**
    * Resolves an entry name ("./a/../b/c", "/etc/x") to its parent inside the root, creating
    * missing parent directories (0755). The returned handle must be released.
    */
-  entry(name: string): EntryPath {
+  entry(name: string, cache = true): EntryPath {
     const clean = cleanEntryName(name);
     if (clean === '') throw new InvalidArgumentError(`tar entry ${JSON.stringify(name)} names the layer root`);
-    const parent = path.posix.dirname(clean);
+    const parent = path.posix.dirname(clean) === '.' ? '' : path.posix.dirname(clean);
     const base = path.posix.basename(clean);
-    const fd = this.openDir(parent === '.' ? '' : parent);
-    return { full: `/proc/self/fd/${fd}/${base}`, base, release: () => closeSync(fd) };
+    if (cache && this.cached?.rel === parent) return { full: `/proc/self/fd/${this.cached.fd}/${base}`, base, release: () => undefined };
+    const fd = this.openDir(parent);
+    if (!cache) return { full: `/proc/self/fd/${fd}/${base}`, base, release: () => closeSync(fd) };
+    this.forget();
+    this.cached = { rel: parent, fd };
+    return { full: `/proc/self/fd/${fd}/${base}`, base, release: () => undefined };
   }
 
   /** Opens (creating as needed) a directory below the root; components resolve in the root. */

@@ -150,6 +150,20 @@ test('zstd layers unpack too', async (t) => {
   assert.deepEqual(await fs.readFile(path.join(sb.layer, 'z/data')), content);
 });
 
+test('entries after a directory is replaced land where the tar says', async (t) => {
+  const sb = await sandbox(t);
+  const err = await unpack(sb, [
+    { type: 'dir', path: 'a' }, { type: 'file', path: 'a/one', content: '1' },
+    { type: 'file', path: 'a', content: 'now a file' },
+    { type: 'dir', path: 'b' }, { type: 'file', path: 'b/one', content: '1' },
+    { type: 'file', path: 'b', content: 'briefly a file' },
+    { type: 'dir', path: 'b' }, { type: 'file', path: 'b/two', content: '2' },
+  ]);
+  assert.equal(err, undefined);
+  assert.equal(await fs.readFile(path.join(sb.layer, 'a'), 'utf8'), 'now a file');
+  assert.deepEqual(readdirSync(path.join(sb.layer, 'b')), ['two']);
+});
+
 test('a corrupt layer is an error', async (t) => {
   const sb = await sandbox(t);
   const tarBytes = gzipSync(await treeToTar([{ type: 'file', path: 'a', content: 'x'.repeat(10000) }]));
