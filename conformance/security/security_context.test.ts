@@ -11,6 +11,8 @@ import {
   containerConfig, grpcCode, podConfig, startWorld, stopWorld, type LifecycleWorld,
 } from '../lifecycle/fixture';
 import { capabilityMask, runtimeCapabilities } from '../../runtime/security/capability_names';
+import { runRemoteCommand } from '../../server/streaming/client/remote_command_client';
+import { Collector } from '../../server/streaming/testing/fixture';
 
 let world: LifecycleWorld;
 let profiles: string;
@@ -150,6 +152,12 @@ describe('security context', () => {
       assert.equal(security.seccomp, 'runtime-default');
       assert.equal(security.capabilities.boundingMask, '00000000a80425fb');
       assert.equal(security.noNewPrivileges, false);
+      // A streamed exec (kubectl/crictl exec) is confined by the same filter.
+      const { url } = await world.daemon.client.runtime('Exec', { container_id: id, cmd: ['grep', 'Seccomp:', '/proc/self/status'],
+        stdin: false, stdout: true, stderr: false, tty: false });
+      const stdout = new Collector();
+      await runRemoteCommand(url, { stdout, tty: false });
+      assert.match(stdout.text, /^Seccomp:\s+2$/m);
     });
     await within('sc-legacy', { seccomp_profile_path: 'runtime/default' }, async ({ id }) => assert.equal(await statusField(id, 'Seccomp'), '2'));
   });
