@@ -7,6 +7,8 @@ import type { NamespaceOption__Output } from '../proto/generated/runtime/v1/Name
 import type { PodSandboxConfig__Output } from '../proto/generated/runtime/v1/PodSandboxConfig';
 import type { SecurityProfile__Output } from '../proto/generated/runtime/v1/SecurityProfile';
 import { InvalidArgumentError } from '../runtime/errors';
+import type { UserNamespaceRequest } from '../runtime/security/user_namespace';
+import type { UserNamespace__Output } from '../proto/generated/runtime/v1/UserNamespace';
 import type { SecurityProfileRequest } from '../runtime/security/security_profile';
 import type { NamespaceOptions, PodConfig } from '../runtime/sandbox/pod_config';
 
@@ -24,14 +26,19 @@ export function profileFromCri(profile: SecurityProfile__Output | null | undefin
   return profile ? { profileType: profile.profile_type, localhostRef: profile.localhost_ref } : null;
 }
 
+/** CRI userns_options → the security library's request; absent → null (the host's). */
+function userNamespaceFromCri(userns: UserNamespace__Output | null | undefined): UserNamespaceRequest | null {
+  if (!userns) return null;
+  const mappings = (list: UserNamespace__Output['uids']) =>
+    list.map((m) => ({ hostId: m.host_id, containerId: m.container_id, length: m.length }));
+  return { mode: userns.mode, uids: mappings(userns.uids), gids: mappings(userns.gids) };
+}
+
 export function podConfigFromCri(config: PodSandboxConfig__Output | null, runtimeHandler: string): PodConfig {
   if (!config) throw new InvalidArgumentError('pod sandbox config is required');
   if (!config.metadata) throw new InvalidArgumentError('pod sandbox config.metadata is required');
   const linux = config.linux;
   const security = linux?.security_context;
-  if (security?.namespace_options?.userns_options && security.namespace_options.userns_options.mode === 'POD') {
-    throw new InvalidArgumentError('user namespaces for pods are not supported by corral yet');
-  }
   const dns = config.dns_config;
   return {
     metadata: { ...config.metadata },
@@ -45,6 +52,7 @@ export function podConfigFromCri(config: PodSandboxConfig__Output | null, runtim
     sysctls: { ...(linux?.sysctls ?? {}) },
     namespaces: namespaceOptionsFromCri(security?.namespace_options),
     privileged: security?.privileged ?? false,
+    userNamespace: userNamespaceFromCri(security?.namespace_options?.userns_options),
     seccomp: profileFromCri(security?.seccomp),
     seccompProfilePath: security?.seccomp_profile_path ?? '',
     apparmor: profileFromCri(security?.apparmor),

@@ -4,6 +4,15 @@ import type { StatusRequest__Output } from '../proto/generated/runtime/v1/Status
 import type { StatusResponse } from '../proto/generated/runtime/v1/StatusResponse';
 import { readinessConditions } from '../runtime/readiness';
 
+/**
+ * What corral supports, as newer kubelets and critest read it; each is advertised only once it
+ * works end to end (user namespaces do not yet: containers cannot join a pod's user namespace).
+ */
+const RUNTIME_HANDLERS: StatusResponse['runtime_handlers'] = [
+  { name: '', features: { recursive_read_only_mounts: true, user_namespaces: false } },
+];
+const RUNTIME_FEATURES: StatusResponse['features'] = { supplemental_groups_policy: true };
+
 export async function runtimeStatus(ctx: ServerContext, request: StatusRequest__Output): Promise<StatusResponse> {
   const conditions = await readinessConditions(ctx.config, ctx.network);
   const info: Record<string, string> = {};
@@ -11,5 +20,5 @@ export async function runtimeStatus(ctx: ServerContext, request: StatusRequest__
     info.config = JSON.stringify({ ...ctx.config, pod_cidr: ctx.nodeSettings.podCidr });
     info.cniconfig = JSON.stringify(await ctx.network.describe());
   }
-  return { status: { conditions }, info, runtime_handlers: [], features: null };
+  return { status: { conditions }, info, runtime_handlers: RUNTIME_HANDLERS, features: RUNTIME_FEATURES };
 }

@@ -2,6 +2,7 @@
 // PodSandboxConfig into this; nothing below server/ sees gRPC types).
 import type { CgroupResources } from '../cgroups/resources';
 import type { SecurityProfileRequest } from '../security/security_profile';
+import type { UserNamespaceRequest } from '../security/user_namespace';
 
 /** Where a pod's namespace comes from: its own (POD), per container, the node's, or another container's. */
 export type NamespaceMode = 'POD' | 'CONTAINER' | 'NODE' | 'TARGET';
@@ -31,6 +32,8 @@ export interface PodConfig {
   sysctls: Record<string, string>;
   namespaces: NamespaceOptions;
   privileged: boolean;
+  /** CRI userns_options; null: the host's user namespace. */
+  userNamespace: UserNamespaceRequest | null;
   /** Checked at RunPodSandbox (a bad profile fails it, as in containerd); the infra runs unfiltered. */
   seccomp: SecurityProfileRequest | null;
   seccompProfilePath: string;

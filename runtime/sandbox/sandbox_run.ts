@@ -39,14 +39,18 @@ function cgroupParentOf(deps: SandboxDeps, config: PodConfig): string {
   return parent.replace(/\/+$/, '');
 }
 
-/** The pod's security context checked before anything is made (bad sysctls or profiles fail here). */
-function podSecurity(config: PodConfig) {
-  return resolveSandboxSecurity({
+/** The pod's security context checked before anything is made (bad sysctls, profiles or id maps fail here). */
+async function podSecurity(config: PodConfig) {
+  const security = await resolveSandboxSecurity({
     privileged: config.privileged, sysctls: config.sysctls,
     hostNetwork: config.namespaces.network === 'NODE', hostIpc: config.namespaces.ipc === 'NODE',
-    userNamespace: null, seccomp: config.seccomp, seccompProfilePath: config.seccompProfilePath,
+    userNamespace: config.userNamespace, seccomp: config.seccomp, seccompProfilePath: config.seccompProfilePath,
     apparmor: config.apparmor, apparmorProfile: config.apparmorProfile,
   });
+  // The infra can hold a user namespace, but containers cannot join one yet (the process layer
+  // opens the pinned namespaces after entering it); refuse rather than make a pod that cannot run.
+  if (security.userNamespace) throw new InvalidArgumentError('userns_options: user namespaces (mode POD) are not supported by corral yet');
+  return security;
 }
 
 export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<string> {

@@ -6,7 +6,7 @@
 // kernel keeps a capability ambient only while it is permitted and inheritable.
 import { InvalidArgumentError } from '../errors';
 import type { Capabilities } from '../process/contract';
-import { CAPABILITY_NAMES, canonicalCapabilityName, hostLastCapability, sortCapabilities } from './capability_names';
+import { canonicalCapabilityName, runtimeCapabilities, sortCapabilities } from './capability_names';
 
 export const DEFAULT_CAPABILITIES: readonly string[] = [
   'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW',
@@ -25,25 +25,25 @@ export interface CapabilityOptions {
   privileged: boolean;
   /** CRI `capabilities`; null/undefined when the request has none. */
   capabilities?: CapabilityRequest | null;
-  /** The kernel's last capability; "ALL" and privileged stop there. Defaults to this host's. */
-  lastCapability?: number;
+  /** What corrald can grant ("ALL", privileged); defaults to its own effective set. */
+  available?: readonly string[];
 }
 
 const ALL = 'ALL';
 
 export function resolveCapabilities(options: CapabilityOptions, field = 'capabilities'): Capabilities {
-  const lastCap = options.lastCapability ?? hostLastCapability();
-  const everything = CAPABILITY_NAMES.slice(0, lastCap + 1);
+  const everything = sortCapabilities(options.available ?? runtimeCapabilities());
   const request = options.capabilities ?? undefined;
-  const add = parseList(request?.add, `${field}.add_capabilities`, lastCap, true);
-  const drop = parseList(request?.drop, `${field}.drop_capabilities`, lastCap, true);
-  const ambient = parseList(request?.addAmbient, `${field}.add_ambient_capabilities`, lastCap, false);
+  const add = requireAvailable(parseList(request?.add, `${field}.add_capabilities`, true), `${field}.add_capabilities`, everything);
+  const drop = parseList(request?.drop, `${field}.drop_capabilities`, true);
+  const ambient = requireAvailable(parseList(request?.addAmbient, `${field}.add_ambient_capabilities`, false),
+    `${field}.add_ambient_capabilities`, everything);
 
   let granted: Set<string>;
   if (options.privileged) {
     granted = new Set(everything);
   } else {
-    granted = new Set(DEFAULT_CAPABILITIES);
+    granted = new Set(DEFAULT_CAPABILITIES.filter((name) => everything.includes(name)));
     if (add.all) granted = new Set(everything);
     if (drop.all) granted = new Set();
     add.names.forEach((name) => granted.add(name));
@@ -57,7 +57,7 @@ export function resolveCapabilities(options: CapabilityOptions, field = 'capabil
 
 interface ParsedList { all: boolean; names: string[] }
 
-function parseList(raw: string[] | undefined, field: string, lastCap: number, allowAll: boolean): ParsedList {
+function parseList(raw: string[] | undefined, field: string, allowAll: boolean): ParsedList {
   const parsed: ParsedList = { all: false, names: [] };
   (raw ?? []).forEach((entry, i) => {
     if (entry.trim().toUpperCase() === ALL) {
@@ -67,10 +67,14 @@ function parseList(raw: string[] | undefined, field: string, lastCap: number, al
     }
     const name = canonicalCapabilityName(entry);
     if (name === undefined) throw new InvalidArgumentError(`${field}[${i}]: unknown capability ${JSON.stringify(entry)}`);
-    if (CAPABILITY_NAMES.indexOf(name) > lastCap) {
-      throw new InvalidArgumentError(`${field}[${i}]: ${name} is not supported by this kernel`);
-    }
     parsed.names.push(name);
   });
   return parsed;
+}
+
+/** Granting what corrald itself lacks would fail at start: refuse it now, clearly. */
+function requireAvailable(list: ParsedList, field: string, available: readonly string[]): ParsedList {
+  const missing = list.names.find((name) => !available.includes(name));
+  if (missing) throw new InvalidArgumentError(`${field}: ${missing} is not available to corral on this host`);
+  return list;
 }

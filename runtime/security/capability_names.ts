@@ -33,17 +33,23 @@ export function sortCapabilities(names: Iterable<string>): string[] {
   return [...new Set(names)].sort((a, b) => capabilityNumber(a) - capabilityNumber(b));
 }
 
-/** The highest capability this kernel knows (/proc/sys/kernel/cap_last_cap), read once. */
-let hostLastCapCache: number | undefined;
-export function hostLastCapability(): number {
-  if (hostLastCapCache === undefined) {
+/**
+ * The capabilities corrald itself holds (CapEff of /proc/self/status), read once: a container
+ * can get no more, so "ALL" and privileged mean these (as containerd's cap.Current()). A host may
+ * withhold some even from root (this one has no CAP_SYS_RESOURCE), and old kernels lack the
+ * newest.
+ */
+let runtimeCapabilitiesCache: string[] | undefined;
+export function runtimeCapabilities(): string[] {
+  if (runtimeCapabilitiesCache === undefined) {
+    let mask = (1n << BigInt(CAPABILITY_NAMES.length)) - 1n;
     try {
-      hostLastCapCache = Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8').trim());
-    } catch {
-      hostLastCapCache = CAPABILITY_NAMES.length - 1;
-    }
+      const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('CapEff:'));
+      if (line) mask = BigInt(`0x${line.split(/\s+/)[1]}`);
+    } catch { /* keep every capability */ }
+    runtimeCapabilitiesCache = CAPABILITY_NAMES.filter((_, number) => (mask >> BigInt(number)) & 1n);
   }
-  return hostLastCapCache;
+  return [...runtimeCapabilitiesCache];
 }
 
 /** The capability bit mask as /proc/<pid>/status prints it (CapBnd: 000001ffffffffff). */

@@ -6,6 +6,7 @@ import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { FailedPreconditionError, UnimplementedError } from '../errors';
 import type { Lifecycle } from '../lifecycle';
+import { containerProcess } from '../container/container_record';
 import { canExec } from '../container/container_state';
 import { isHostNetwork } from '../sandbox/pod_files';
 import type { ExecOptions, StdioOptions, StreamedAttach, StreamedExec, StreamingBackend } from './contract';
@@ -30,7 +31,8 @@ export class LifecycleStreamingBackend implements StreamingBackend {
     const record = await this.lifecycle.containers.status(containerId);
     const processes = this.lifecycle.containers.deps.processes;
     if (!processes.execStream) throw new UnimplementedError('this process runtime cannot stream an exec');
-    const process = { ...record.meta.spec.process, args: options.cmd };
+    // containerProcess puts the container's seccomp filter back: streamed execs are confined too.
+    const process = { ...containerProcess(record.meta), args: options.cmd };
     return processes.execStream(record.meta.bundleDir, process, options);
   }
 

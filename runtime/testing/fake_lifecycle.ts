@@ -51,7 +51,7 @@ export function samplePodConfig(name = 'web', overrides: Partial<PodConfig> = {}
     metadata: { name, uid: `uid-${name}`, namespace: 'default', attempt: 0 },
     hostname: name, logDirectory: '', dns: null, portMappings: [], labels: { app: name }, annotations: {},
     cgroupParent: '', sysctls: {}, namespaces: namespaceOptions(), privileged: false, runtimeHandler: '',
-    seccomp: null, seccompProfilePath: '', apparmor: null, apparmorProfile: '',
+    userNamespace: null, seccomp: null, seccompProfilePath: '', apparmor: null, apparmorProfile: '',
     ...overrides,
   };
 }

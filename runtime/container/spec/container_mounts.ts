@@ -19,6 +19,10 @@ function checkRequest(mount: MountRequest): void {
   if (path.normalize(mount.containerPath) === '/') {
     throw new InvalidArgumentError('a mount over the container\'s root directory is not allowed');
   }
+  // containerd's rule (critest checks it): recursive read-only only for read-only, private mounts.
+  if (mount.recursiveReadOnly && (!mount.readonly || mount.propagation !== 'private')) {
+    throw new InvalidArgumentError(`mount ${JSON.stringify(mount.containerPath)}: recursive_read_only needs readonly and PROPAGATION_PRIVATE`);
+  }
 }
 
 /** kubelet expects a missing host path to be created as a directory. */
