@@ -41,6 +41,7 @@ export async function createContainer(deps: ContainerDeps, pod: SandboxRecord, c
   checkCanCreateContainer(pod.id, pod.status);
   const resources = initialResources(config, deps.defaultPidsLimit);
   deps.cgroups.validate(resources);   // bad limits fail before anything is made
+  deps.cgroups.warmMigration?.();      // the monitor moves the init into its cgroup later on
   const image = deps.images.resolve(config.image.image);
   const id = newId();
   const name = containerName(pod.id, config.metadata);

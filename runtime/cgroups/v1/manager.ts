@@ -5,6 +5,7 @@
 import type { CgroupHandle, CgroupManager, ControllerInfo } from '../contract';
 import { cgroupDir, mkdirLevels, normalizeCgroupPath } from '../cgroup_path';
 import type { HostCgroups } from '../host';
+import { MigrationWarmup } from '../migration_warmup';
 import { nodeFacts } from '../host_facts';
 import type { CgroupResources } from '../resources';
 import { validateResources } from '../validate';
@@ -21,9 +22,15 @@ const REPORTED = ['cpu', 'cpuacct', 'cpuset', 'memory', 'pids', 'hugetlb', 'devi
 export class V1CgroupManager implements CgroupManager {
   readonly driver = 'v1' as const;
   private readonly nestUnder: Set<string>;
+  private readonly warmup: MigrationWarmup;
 
   constructor(private readonly host: HostCgroups, options: V1Options = {}) {
     this.nestUnder = new Set(options.nestUnder ?? ['memory']);
+    this.warmup = new MigrationWarmup(host);
+  }
+
+  warmMigration(): void {
+    void this.warmup.warm();
   }
 
   get mode() {
