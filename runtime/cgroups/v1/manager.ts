@@ -39,11 +39,11 @@ export class V1CgroupManager implements CgroupManager {
 
   async create(cgroupPath: string): Promise<CgroupHandle> {
     const handle = this.handleFor(cgroupPath);
-    for (const [controller, hierarchy] of this.hierarchies()) {
-      const dir = this.dirFor(controller, handle.path);
+    // The hierarchies are independent: their directories are made side by side.
+    await Promise.all([...this.hierarchies()].map(([controller, hierarchy]) => {
       const prepare = hierarchy.controllers.includes('cpuset') ? inheritCpusetV1 : undefined;
-      await mkdirLevels(hierarchy.mountPoint, dir, prepare);
-    }
+      return mkdirLevels(hierarchy.mountPoint, this.dirFor(controller, handle.path), prepare);
+    }));
     return handle;
   }
 
