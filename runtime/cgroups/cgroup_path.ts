@@ -26,16 +26,25 @@ export function cgroupDir(mountPoint: string, base: string, cgroupPath: string):
 export async function mkdirLevels(root: string, dir: string, prepare?: (created: string) => Promise<void>): Promise<void> {
   const relative = path.relative(root, dir);
   if (relative.startsWith('..')) throw new InternalError(`${dir} is outside ${root}`);
+  // The parent (the pod's cgroup) usually exists: one mkdir instead of one per level.
+  if (relative !== '' && await mkdirOne(dir, prepare) !== 'no parent') return;
   let current = root;
   for (const part of relative.split(path.sep).filter((p) => p !== '')) {
     current = path.join(current, part);
-    let made = true;
-    try {
-      await fs.mkdir(current);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new InternalError(`mkdir ${current}: ${(err as Error).message}`, { cause: err });
-      made = false;
-    }
-    if (made && prepare) await prepare(current);
+    if (await mkdirOne(current, prepare) === 'no parent') throw new InternalError(`mkdir ${current}: a level above vanished`);
   }
+}
+
+/** One mkdir of `dir`, prepared when made; 'no parent' when a level above is missing. */
+async function mkdirOne(dir: string, prepare?: (created: string) => Promise<void>): Promise<'made' | 'existed' | 'no parent'> {
+  try {
+    await fs.mkdir(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return 'existed';
+    if (code === 'ENOENT') return 'no parent';
+    throw new InternalError(`mkdir ${dir}: ${(err as Error).message}`, { cause: err });
+  }
+  if (prepare) await prepare(dir);
+  return 'made';
 }

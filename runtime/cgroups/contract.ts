@@ -62,4 +62,7 @@ export interface CgroupManager {
   validate(resources: CgroupResources): void;
   /** The controllers this host offers corral (for checkconfig and RuntimeConfig). */
   controllers(): ControllerInfo[];
+  /** Hint that a process is about to be moved into a cgroup: lets the kernel lock it takes warm up
+   *  meanwhile (see migration_warmup.ts). Never fails, never waits. */
+  warmMigration?(): void;
 }

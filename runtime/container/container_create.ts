@@ -41,6 +41,7 @@ export async function createContainer(deps: ContainerDeps, pod: SandboxRecord, c
   checkCanCreateContainer(pod.id, pod.status);
   const resources = initialResources(config, deps.defaultPidsLimit);
   deps.cgroups.validate(resources);   // bad limits fail before anything is made
+  deps.cgroups.warmMigration?.();      // the monitor moves the init into its cgroup later on
   const image = deps.images.resolve(config.image.image);
   const id = newId();
   const name = containerName(pod.id, config.metadata);
@@ -64,14 +65,17 @@ async function prepare(deps: ContainerDeps, pod: SandboxRecord, config: Containe
   id: string, name: string, resources: CgroupResources, undo: UndoStack): Promise<ContainerMeta> {
   const containerDir = path.join(deps.containersDir, id);
   const rootfs = path.join(containerDir, 'rootfs');
-  await fs.mkdir(rootfs, { recursive: true, mode: 0o700 });
-  undo.push('container directory', () => removeDirWithMountPoints(containerDir, [rootfs]));
   const cgroupPath = `${pod.meta.cgroupPath}/${id}`;
-  // The rootfs and the cgroup do not depend on each other: made side by side.
+  // The directory, the snapshot and the cgroup do not depend on one another: made side by side
+  // (each settled before a failure unwinds); only the mount needs both the first two.
   const [, cgroup] = await allSteps([
     (async () => {
-      await deps.snapshots.prepare(id, image.id);
-      undo.push('snapshot', () => deps.snapshots.remove(id));
+      await allSteps([
+        fs.mkdir(rootfs, { recursive: true, mode: 0o700 }).then(() => {
+          undo.push('container directory', () => removeDirWithMountPoints(containerDir, [rootfs]));
+        }),
+        deps.snapshots.prepare(id, image.id).then(() => undo.push('snapshot', () => deps.snapshots.remove(id))),
+      ] as const);
       await deps.snapshots.mount(id, rootfs);
       undo.push('rootfs mount', () => deps.snapshots.unmount(rootfs));
     })(),

@@ -123,6 +123,7 @@ export class ContainerService {
   }
 
   async execSync(idOrPrefix: string, cmd: string[], timeoutSeconds: number): Promise<ExecResult> {
+    this.deps.cgroups.warmMigration?.();   // the helper moves itself into the container's cgroup
     const record = await this.status(idOrPrefix);
     if (!canExec(record.status)) throw new FailedPreconditionError(`container ${record.id} is ${record.status.state}, not running`);
     if (cmd.length === 0) throw new InvalidArgumentError('exec needs a command');

@@ -59,9 +59,9 @@ export class OverlaySnapshotter implements Snapshotter {
       if (existing) return this.mountSpec(existing);
       const image = this.images.resolve(imageId);
       const chainIds = image.layers.map((l) => l.chainId);
-      for (const chainId of chainIds) {
-        if (!(await this.layers.info(chainId))) throw new FailedPreconditionError(`image ${image.id}: layer ${chainId} is missing; pull the image again`);
-      }
+      const infos = await Promise.all(chainIds.map((chainId) => this.layers.info(chainId)));
+      const missing = chainIds.find((_, i) => !infos[i]);
+      if (missing) throw new FailedPreconditionError(`image ${image.id}: layer ${missing} is missing; pull the image again`);
       const meta: SnapshotMeta = { key, imageId: image.id, chainIds };
       await this.create(meta);
       this.metas.set(key, meta);
@@ -72,9 +72,13 @@ export class OverlaySnapshotter implements Snapshotter {
   private async create(meta: SnapshotMeta): Promise<void> {
     const staging = path.join(this.root, `.tmp-${randomBytes(8).toString('hex')}`);
     try {
-      await fs.mkdir(path.join(staging, 'upper'), { recursive: true, mode: 0o755 });
-      await fs.mkdir(path.join(staging, 'work'), { mode: 0o700 });
-      if (meta.chainIds.length === 0) await fs.mkdir(path.join(staging, 'empty'), { mode: 0o755 });
+      await fs.mkdir(staging, { mode: 0o755 });
+      await Promise.all([
+        fs.mkdir(path.join(staging, 'upper'), { mode: 0o755 }),
+        fs.mkdir(path.join(staging, 'work'), { mode: 0o700 }),
+        ...(meta.chainIds.length === 0 ? [fs.mkdir(path.join(staging, 'empty'), { mode: 0o755 })] : []),
+      ]);
+      // Last, so the fsync of staging it ends with covers the directories above too.
       await writeJsonAtomic(path.join(staging, 'meta.json'), meta);
       await fs.rename(staging, path.join(this.root, meta.key));
       await fsyncDir(this.root);

@@ -127,14 +127,16 @@ async function prepareBundle(spec: ContainerSpec): Promise<void> {
   if (Buffer.byteLength(controlSocketPath(spec.bundleDir)) > MAX_SOCKET_PATH) {
     throw new InvalidArgumentError(`bundle path ${spec.bundleDir} is too long for a unix socket`);
   }
+  const binds = spec.mounts.filter((mount) => mount.type === 'bind');
+  const relative = binds.find((mount) => !path.isAbsolute(mount.source));
+  if (relative) throw new InvalidArgumentError(`bind source "${relative.source}" is not absolute`);
   await fs.mkdir(spec.bundleDir, { recursive: true, mode: 0o700 });
-  for (const name of [EXIT_FILE, CONTROL_SOCKET]) await fs.rm(path.join(spec.bundleDir, name), { force: true });
-  if (spec.logPath) await fs.mkdir(path.dirname(spec.logPath), { recursive: true });
-  for (const mount of spec.mounts) {
-    if (mount.type !== 'bind') continue;
-    if (!path.isAbsolute(mount.source)) throw new InvalidArgumentError(`bind source "${mount.source}" is not absolute`);
-    await fs.mkdir(mount.source, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+  // Independent of one another: done side by side.
+  await Promise.all([
+    ...[EXIT_FILE, CONTROL_SOCKET].map((name) => fs.rm(path.join(spec.bundleDir, name), { force: true })),
+    ...(spec.logPath ? [fs.mkdir(path.dirname(spec.logPath), { recursive: true })] : []),
+    ...binds.map((mount) => fs.mkdir(mount.source, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'EEXIST') throw err;
-    });
-  }
+    })),
+  ]);
 }

@@ -3,10 +3,29 @@ import { promises as fs, constants } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
+export interface AtomicWriteOptions {
+  /** fsync the directory after the rename (default true): the new name survives a power cut.
+   *  Without it a power cut may bring back the previous complete content, never a torn one. */
+  syncDir?: boolean;
+}
+
 /** Writes `data` to `file` via temp file, fsync, rename, fsync of the directory. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
-  const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600, options: AtomicWriteOptions = {}): Promise<void> {
+  await replaceWith(await writeSyncedTemp(file, data, mode), file);
+  if (options.syncDir ?? true) await fsyncDir(path.dirname(file));
+}
+
+/** Several files of one directory, each replaced atomically, with one fsync of the directory. */
+export async function writeFilesAtomic(dir: string, files: { name: string; data: string | Uint8Array }[], mode = 0o600): Promise<void> {
+  const targets = files.map(({ name }) => path.join(dir, name));
+  const temps = await Promise.all(files.map(({ data }, i) => writeSyncedTemp(targets[i]!, data, mode)));
+  for (const [i, temp] of temps.entries()) await replaceWith(temp, targets[i]!);
+  await fsyncDir(dir);
+}
+
+/** A temp file beside `file` holding `data`, flushed to disk. */
+async function writeSyncedTemp(file: string, data: string | Uint8Array, mode: number): Promise<string> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   try {
     await handle.writeFile(data);
@@ -14,13 +33,16 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
   } finally {
     await handle.close();
   }
+  return temp;
+}
+
+async function replaceWith(temp: string, file: string): Promise<void> {
   try {
     await fs.rename(temp, file);
   } catch (err) {
     await fs.rm(temp, { force: true });
     throw err;
   }
-  await fsyncDir(dir);
 }
 
 export async function fsyncDir(dir: string): Promise<void> {
@@ -32,8 +54,8 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  await writeFileAtomic(file, JSON.stringify(value));
+export async function writeJsonAtomic(file: string, value: unknown, options: AtomicWriteOptions = {}): Promise<void> {
+  await writeFileAtomic(file, JSON.stringify(value), 0o600, options);
 }
 
 /** Reads JSON, or undefined when the file does not exist. */

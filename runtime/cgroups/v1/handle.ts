@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { FailedPreconditionError } from '../../errors';
 import { moduleLogger } from '../../log';
+import { allSteps } from '../../undo_stack';
 import type { CgroupHandle, RemoveOptions } from '../contract';
 import { cgroupTreeDeepestFirst, pollUntil, readPids, tryRmdir } from '../fs_util';
 import { sigkillAll } from '../kill';
@@ -83,11 +84,12 @@ export class V1CgroupHandle implements CgroupHandle {
 
   async apply(resources: CgroupResources): Promise<void> {
     this.validate(resources);
-    for (const controller of CONTROLLERS) {
+    // Controllers are independent: written side by side, every write settled before a failure is reported.
+    await allSteps(CONTROLLERS.map(async (controller) => {
       const dir = this.dirs.get(controller.subsystem);
       if (dir) await controller.apply(dir, resources);
       else log.debug('controller not mounted; its resources are skipped', { controller: controller.subsystem, path: this.path });
-    }
+    }));
   }
 
   async freeze(): Promise<void> {

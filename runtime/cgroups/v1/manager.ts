@@ -5,6 +5,7 @@
 import type { CgroupHandle, CgroupManager, ControllerInfo } from '../contract';
 import { cgroupDir, mkdirLevels, normalizeCgroupPath } from '../cgroup_path';
 import type { HostCgroups } from '../host';
+import { MigrationWarmup } from '../migration_warmup';
 import { nodeFacts } from '../host_facts';
 import type { CgroupResources } from '../resources';
 import { validateResources } from '../validate';
@@ -21,9 +22,15 @@ const REPORTED = ['cpu', 'cpuacct', 'cpuset', 'memory', 'pids', 'hugetlb', 'devi
 export class V1CgroupManager implements CgroupManager {
   readonly driver = 'v1' as const;
   private readonly nestUnder: Set<string>;
+  private readonly warmup: MigrationWarmup;
 
   constructor(private readonly host: HostCgroups, options: V1Options = {}) {
     this.nestUnder = new Set(options.nestUnder ?? ['memory']);
+    this.warmup = new MigrationWarmup(host);
+  }
+
+  warmMigration(): void {
+    void this.warmup.warm();
   }
 
   get mode() {
@@ -32,11 +39,11 @@ export class V1CgroupManager implements CgroupManager {
 
   async create(cgroupPath: string): Promise<CgroupHandle> {
     const handle = this.handleFor(cgroupPath);
-    for (const [controller, hierarchy] of this.hierarchies()) {
-      const dir = this.dirFor(controller, handle.path);
+    // The hierarchies are independent: their directories are made side by side.
+    await Promise.all([...this.hierarchies()].map(([controller, hierarchy]) => {
       const prepare = hierarchy.controllers.includes('cpuset') ? inheritCpusetV1 : undefined;
-      await mkdirLevels(hierarchy.mountPoint, dir, prepare);
-    }
+      return mkdirLevels(hierarchy.mountPoint, this.dirFor(controller, handle.path), prepare);
+    }));
     return handle;
   }
 

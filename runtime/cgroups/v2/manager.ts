@@ -7,6 +7,7 @@ import type { CgroupHandle, CgroupManager, ControllerInfo } from '../contract';
 import { cgroupDir, mkdirLevels, normalizeCgroupPath } from '../cgroup_path';
 import { readText, writeValue } from '../fs_util';
 import type { HostCgroups } from '../host';
+import { MigrationWarmup } from '../migration_warmup';
 import { nodeFacts } from '../host_facts';
 import type { CgroupResources } from '../resources';
 import { validateResources } from '../validate';
@@ -25,11 +26,17 @@ export class V2CgroupManager implements CgroupManager {
   readonly mode = 'v2' as const;
   private readonly mount: string;
   private readonly base: string;
+  private readonly warmup: MigrationWarmup;
 
   constructor(host: HostCgroups, options: V2Options = {}) {
     if (!host.unifiedMount) throw new FailedPreconditionError('no cgroup2 filesystem is mounted');
     this.mount = host.unifiedMount;
     this.base = options.nestUnderOwn ? host.unifiedOwnPath : '/';
+    this.warmup = new MigrationWarmup(host);
+  }
+
+  warmMigration(): void {
+    void this.warmup.warm();
   }
 
   async create(cgroupPath: string): Promise<CgroupHandle> {

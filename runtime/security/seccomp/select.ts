@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import { InvalidArgumentError } from '../../errors';
 import type { SecurityProfileRequest } from '../security_profile';
 import { compileSeccompProfile, CompiledSeccomp } from './compile';
-import { runtimeDefaultProfile } from './default_profile';
 import { parseSeccompProfileJson } from './profile';
+import { runtimeDefaultFilter } from './runtime_default_cache';
 
 export interface SeccompRequest {
   privileged: boolean;
@@ -42,7 +42,7 @@ export async function resolveSeccomp(request: SeccompRequest, field = 'seccomp')
   switch (type) {
     case 'Unconfined': return { mode: 'unconfined' };
     case 'RuntimeDefault':
-      return { mode: 'runtime-default', compiled: compileSeccompProfile(runtimeDefaultProfile(request.boundingCapabilities), 'RuntimeDefault') };
+      return { mode: 'runtime-default', compiled: runtimeDefaultFilter(request.boundingCapabilities) };
     case 'Localhost': {
       const profilePath = localhostPath(profile.localhostRef ?? '', `${profile.field}.localhost_ref`);
       return { mode: 'localhost', profilePath, compiled: await compileLocalhost(profilePath, `${profile.field}.localhost_ref`) };
