@@ -3,16 +3,10 @@ import { promises as fs, constants } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-export interface AtomicWriteOptions {
-  /** fsync the directory after the rename (default true): the new name survives a power cut.
-   *  Without it a power cut may bring back the previous complete content, never a torn one. */
-  syncDir?: boolean;
-}
-
 /** Writes `data` to `file` via temp file, fsync, rename, fsync of the directory. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   await replaceWith(await writeSyncedTemp(file, data, mode), file);
-  if (options.syncDir ?? true) await fsyncDir(path.dirname(file));
+  await fsyncDir(path.dirname(file));
 }
 
 /** Several files of one directory, each replaced atomically, with one fsync of the directory. */
@@ -54,8 +48,8 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-export async function writeJsonAtomic(file: string, value: unknown, options: AtomicWriteOptions = {}): Promise<void> {
-  await writeFileAtomic(file, JSON.stringify(value), 0o600, options);
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await writeFileAtomic(file, JSON.stringify(value));
 }
 
 /** Reads JSON, or undefined when the file does not exist. */

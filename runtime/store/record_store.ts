@@ -131,9 +131,8 @@ export class RecordStore<M, S> {
     if (!current) throw new NotFoundError(`${this.kind} ${id} not found`);
     const status = change(structuredClone(current.status) as S);
     const version = current.version + 1;
-    // No directory fsync: a power cut that loses the rename leaves the previous complete status,
-    // and no process a status describes outlives a power cut anyway.
-    await writeJsonAtomic(path.join(this.dir, id, 'status.json'), { version, status }, { syncDir: false });
+    // The directory is synced too: an exit code recorded just before a power cut must survive it.
+    await writeJsonAtomic(path.join(this.dir, id, 'status.json'), { version, status });
     const next = { ...current, status, version };
     this.records.set(id, next);
     return next;
