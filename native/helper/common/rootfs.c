@@ -78,14 +78,18 @@ static int make_rootfs_private(const char *rootfs, struct err *err)
 	return 0;
 }
 
-int rootfs_setup(const struct spec *s, struct err *err)
+static int setup_and_enter(const struct spec *s, int userns_fd, struct err *err)
 {
 	if (mount(NULL, "/", NULL, root_propagation(s), NULL) < 0)
 		return fail(err, errno, "set propagation of /");
 	if (make_rootfs_private(s->rootfs, err) < 0)
 		return -1;
-	if (mount(s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+	if (userns_fd >= 0) {
+		if (idmapped_rootfs(s, userns_fd, err) < 0)
+			return -1;
+	} else if (mount(s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
 		return fail(err, errno, "bind rootfs %s", s->rootfs);
+	}
 	cleanup_fd int rootfd = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return fail(err, errno, "open rootfs %s", s->rootfs);
@@ -94,4 +98,15 @@ int rootfs_setup(const struct spec *s, struct err *err)
 	if (s->readonly_rootfs && remount_bind(s->rootfs, MS_RDONLY, err) < 0)
 		return wrap(err, "read-only rootfs");
 	return s->chroot_mode ? enter_chroot(s->rootfs, err) : enter_pivot(s->rootfs, err);
+}
+
+int rootfs_setup(const struct spec *s, int userns_fd, struct err *err)
+{
+	if (userns_fd < 0)
+		return setup_and_enter(s, -1, err);
+	if (fs_ids_as_container_root(s, err) < 0)
+		return -1;
+	int rc = setup_and_enter(s, userns_fd, err);
+	fs_ids_as_host_root();
+	return rc;
 }
