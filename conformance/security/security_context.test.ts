@@ -253,6 +253,10 @@ describe('security context', () => {
       assert.equal((await exec(id, ['stat', '-c', '%u:%g', '/bin/busybox', '/etc', '/etc/hosts'])).out, '0:0\n0:0\n0:0\n',
         'image files and what corral made belong to the container\'s root');
       assert.equal((await exec(id, ['sh', '-c', 'echo written > /etc/new && chown 5:5 /etc/new && stat -c %u /etc/new && cat /etc/new'])).out, '5\nwritten\n');
+      assert.equal((await exec(id, ['touch', '/by-root'])).code, 0);
+      const upper = path.join(world.daemon.dirs.root, 'snapshots', id, 'upper');
+      const [byRoot, new5] = await Promise.all([fs.stat(path.join(upper, 'by-root')), fs.stat(path.join(upper, 'etc', 'new'))]);
+      assert.deepEqual([byRoot.uid, byRoot.gid, new5.uid], [0, 0, 5], 'on disk the ids are the container\'s own, as in the image');
       assert.equal((await exec(id, ['sh', '-c', 'echo x > /dev/null && head -c 4 /dev/zero | wc -c'])).out.trim(), '4');
       assert.equal((await exec(id, ['sh', '-c', 'ls /proc/1/ns/ >/dev/null && ls /sys/class/net >/dev/null; echo $?'])).out.trim(), '0',
         '/proc and /sys are mounted');
