@@ -19,13 +19,14 @@
 
 struct overlay_dirs { char *options; const char *lower[MAX_LAYERS]; size_t n_lower; const char *upper, *work; };
 
-/* The super options ("lowerdir=a:b,upperdir=u,workdir=w,...") of the overlay mounted at target. */
-static char *overlay_options(const char *target, struct err *err)
+/* The super options ("lowerdir=a:b,upperdir=u,workdir=w,...") of the overlay mounted at target;
+   *found stays NULL when no overlay is mounted there. */
+static int overlay_options(const char *target, char **found, struct err *err)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
-		return fail(err, errno, "open mountinfo"), NULL;
-	char *line = NULL, *found = NULL;
+		return fail(err, errno, "open mountinfo");
+	char *line = NULL;
 	size_t cap = 0;
 	while (getline(&line, &cap, f) > 0) {
 		char mnt[4096], type[64], opts[8192];
@@ -34,22 +35,22 @@ static char *overlay_options(const char *target, struct err *err)
 		    sscanf(sep + 3, "%63s %*s %8191s", type, opts) != 2)
 			continue;
 		if (strcmp(mnt, target) == 0 && strcmp(type, "overlay") == 0) {
-			free(found);   /* the last one is the top of the stack */
-			found = strdup(opts);
+			free(*found);   /* the last one is the top of the stack */
+			*found = strdup(opts);
 		}
 	}
 	free(line);
 	fclose(f);
-	if (!found)
-		fail(err, 0, "rootfs %s is not an overlay mount", target);
-	return found;
+	return 0;
 }
 
+/* 1: no overlay is mounted at target. */
 static int parse_overlay(const char *target, struct overlay_dirs *d, struct err *err)
 {
-	d->options = overlay_options(target, err);
-	if (!d->options)
+	if (overlay_options(target, &d->options, err) < 0)
 		return -1;
+	if (!d->options)
+		return 1;
 	if (strchr(d->options, '\\'))
 		return fail(err, 0, "overlay options of %s hold escaped characters", target);
 	char *save = NULL;
@@ -191,16 +192,17 @@ static int create_overlay(const struct overlay_dirs *d, int userns_fd, struct er
 int idmapped_rootfs(const struct spec *s, int userns_fd, struct err *err)
 {
 	struct overlay_dirs d = { 0 };
-	int rc = -1;
-	if (parse_overlay(s->rootfs, &d, err) == 0) {
-		int mnt = create_overlay(&d, userns_fd, err);
-		if (mnt >= 0) {
-			rc = (int)syscall(SYS_move_mount, mnt, "", AT_FDCWD, s->rootfs, MOVE_MOUNT_F_EMPTY_PATH);
-			if (rc < 0)
-				fail(err, errno, "mount idmapped overlay on %s", s->rootfs);
-			close(mnt);
-		}
-	}
+	int mnt = -1, kind = parse_overlay(s->rootfs, &d, err);
+	if (kind == 0)
+		mnt = create_overlay(&d, userns_fd, err);
+	else if (kind == 1)   /* a plain directory (not a snapshot): idmapped as it is */
+		mnt = idmapped_clone(s->rootfs, userns_fd, err);
 	free(d.options);
+	if (mnt < 0)
+		return -1;
+	int rc = (int)syscall(SYS_move_mount, mnt, "", AT_FDCWD, s->rootfs, MOVE_MOUNT_F_EMPTY_PATH);
+	if (rc < 0)
+		fail(err, errno, "mount idmapped rootfs on %s", s->rootfs);
+	close(mnt);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "rootfs.h"
 #include "mounts.h"
+#include "namespaces.h"
 #include "path.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -31,12 +32,16 @@ static int enter_pivot(const char *rootfs, struct err *err)
 	return chdir("/") < 0 ? fail(err, errno, "chdir /") : 0;
 }
 
-static int enter_chroot(const char *rootfs, struct err *err)
+/* A user namespace cannot be joined once chrooted: here it is joined just before the chroot. */
+static int enter_chroot(const struct spec *s, int userns_fd, struct err *err)
 {
+	const char *rootfs = s->rootfs;
 	if (chdir(rootfs) < 0)
 		return fail(err, errno, "chdir %s", rootfs);
 	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
 		return fail(err, errno, "move %s to /", rootfs);
+	if (userns_fd >= 0 && join_userns(s, userns_fd, err) < 0)
+		return -1;
 	if (chroot(".") < 0)
 		return fail(err, errno, "chroot %s", rootfs);
 	return chdir("/") < 0 ? fail(err, errno, "chdir /") : 0;
@@ -97,7 +102,11 @@ static int setup_and_enter(const struct spec *s, int userns_fd, struct err *err)
 		return -1;
 	if (s->readonly_rootfs && remount_bind(s->rootfs, MS_RDONLY, err) < 0)
 		return wrap(err, "read-only rootfs");
-	return s->chroot_mode ? enter_chroot(s->rootfs, err) : enter_pivot(s->rootfs, err);
+	if (s->chroot_mode)
+		return enter_chroot(s, userns_fd, err);
+	if (enter_pivot(s->rootfs, err) < 0)
+		return -1;
+	return userns_fd >= 0 ? join_userns(s, userns_fd, err) : 0;
 }
 
 int rootfs_setup(const struct spec *s, int userns_fd, struct err *err)

@@ -3,7 +3,8 @@
 #define CORRAL_ROOTFS_H
 #include "spec.h"
 
-/* userns_fd >= 0: the pod's user namespace, whose mapping the rootfs is idmapped with. */
+/* userns_fd >= 0: the pod's user namespace: the rootfs is idmapped with its mapping, and it is
+   joined (as its root) once the rootfs is entered. */
 int rootfs_setup(const struct spec *s, int userns_fd, struct err *err);
 /* Mounts the snapshot overlay at spec->rootfs again over layers idmapped by the user namespace;
    needs fs_ids_as_container_root (overlayfs works on its upper layer as its mounter). */

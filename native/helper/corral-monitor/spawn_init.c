@@ -42,9 +42,9 @@ static int take_stdio(const struct stdio_fds *io, struct err *err)
 
 static int prepare(const struct spec *s, int sync_fd, const struct stdio_fds *io, struct err *err)
 {
-	/* In a pod's user namespace the mount namespace stays the host's: the rootfs is built with
+	/* In a pod's user namespace the mount namespace is owned by the host's: the rootfs is built with
 	   the host's privileges (idmapped layers, device nodes, paths under corral's private roots)
-	   and the user namespace is joined only once the container's root is in place. */
+	   and rootfs_setup joins the user namespace only once the container's root is in place. */
 	cleanup_fd int userns_fd = -1;
 	if (enter_namespaces(s, sync_fd, CLONE_NEWNS | CLONE_NEWCGROUP, &userns_fd, err) < 0)
 		return -1;
@@ -54,15 +54,13 @@ static int prepare(const struct spec *s, int sync_fd, const struct stdio_fds *io
 	if (rootfs_setup(s, userns_fd, err) < 0)
 		return -1;
 	umask(022);
-	if (apply_rlimits(s, err) < 0)
-		return -1;
-	apply_oom_score_adj(s);
-	if (userns_fd >= 0 && join_userns(s, userns_fd, err) < 0)
-		return -1;
 	if (s->tty && pty_open_console(sync_fd, err) < 0)
 		return -1;
 	if (s->hostname && s->hostname[0] && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return fail(err, errno, "sethostname");
+	if (apply_rlimits(s, err) < 0)
+		return -1;
+	apply_oom_score_adj(s);
 	if (chdir(s->cwd) < 0)
 		return fail(err, errno, "chdir %s", s->cwd);
 	return 0;
