@@ -11,6 +11,10 @@ import { imageStatus } from './image_status';
 import { imageRemove } from './image_remove';
 import { imageFsInfo } from './image_fs_info';
 import { imageStream } from './image_stream';
+import { sandboxStream } from './sandbox_stream';
+import { containerStream } from './container_stream';
+import { containerStatsStream } from './container_stats_stream';
+import { sandboxStatsStream } from './sandbox_stats_stream';
 import { sandboxRun } from './sandbox_run';
 import { sandboxStop } from './sandbox_stop';
 import { sandboxRemove } from './sandbox_remove';
@@ -46,6 +50,10 @@ export const RPC_TABLE: Record<string, RpcEntry> = {
   'ImageService.RemoveImage': { kind: 'unary', handler: imageRemove },
   'ImageService.ImageFsInfo': { kind: 'unary', handler: imageFsInfo },
   'ImageService.StreamImages': { kind: 'stream', handler: imageStream },
+  'RuntimeService.StreamPodSandboxes': { kind: 'stream', handler: sandboxStream },
+  'RuntimeService.StreamContainers': { kind: 'stream', handler: containerStream },
+  'RuntimeService.StreamContainerStats': { kind: 'stream', handler: containerStatsStream },
+  'RuntimeService.StreamPodSandboxStats': { kind: 'stream', handler: sandboxStatsStream },
   'RuntimeService.RunPodSandbox': { kind: 'unary', handler: sandboxRun },
   'RuntimeService.StopPodSandbox': { kind: 'unary', handler: sandboxStop },
   'RuntimeService.RemovePodSandbox': { kind: 'unary', handler: sandboxRemove },
@@ -73,6 +81,6 @@ export const RPC_TABLE: Record<string, RpcEntry> = {
 
 /** Why a method is not served yet: the capability (issue) it arrives with. */
 export const PENDING_CAPABILITY: Record<string, string> = {
-  CheckpointContainer: 'container checkpointing',
-  ListMetricDescriptors: 'cgroup stats', ListPodSandboxMetrics: 'cgroup stats',
+  CheckpointContainer: 'checkpointing', CheckpointPod: 'checkpointing', RestorePod: 'checkpointing',
+  ListMetricDescriptors: 'pod metrics', ListPodSandboxMetrics: 'pod metrics', StreamPodSandboxMetrics: 'pod metrics',
 };

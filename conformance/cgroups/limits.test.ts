@@ -1,5 +1,5 @@
-// cgroup limits end to end over the real socket (this host's hierarchy; the v2 driver is proven
-// in the VM suite): a memory limit lands in the container's cgroup, crictl-style update changes it
+// cgroup limits end to end over the real socket, on this host and (cgroups_v2_vm.test.ts) inside
+// the pure-v2 guest: a memory limit lands in the container's cgroup, crictl-style update changes it
 // live, bad values are refused naming the field, a CPU quota throttles, a memory hog ends
 // OOMKilled with 137, stats move, and corralctl stats shows them.
 import assert from 'node:assert/strict';

@@ -8,6 +8,9 @@ import { CriClient } from '../../cli/cri_client';
 
 const CORRALD = path.resolve(__dirname, '..', '..', 'server', 'main.js');
 
+/** How long corrald may take to answer; the emulated cgroup v2 guest needs far longer than a host. */
+const READY_TIMEOUT_MS = Number(process.env.CORRAL_TEST_READY_MS ?? 20_000);
+
 export interface CorraldOptions {
   /** Extra corrald flags. */
   args?: string[];
@@ -67,10 +70,10 @@ export class Corrald {
 
   /** Polls with plain connects first: a gRPC client that fails once backs off for a second. */
   private async waitReady(): Promise<void> {
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + READY_TIMEOUT_MS;
     while (!(await canConnect(this.dirs.socket))) {
       if (this.child.exitCode !== null) throw new Error(`corrald exited with ${this.child.exitCode}:\n${this.output}`);
-      if (Date.now() > deadline) throw new Error(`corrald not ready after 20s:\n${this.output}`);
+      if (Date.now() > deadline) throw new Error(`corrald not ready after ${READY_TIMEOUT_MS} ms:\n${this.output}`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     await this.client.runtime('Version', {});

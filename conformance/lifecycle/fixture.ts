@@ -1,6 +1,6 @@
 // Shared pieces of the lifecycle conformance tests: a corrald with the busybox test image
 // pulled, CRI configs like crictl's, and the checks that nothing was left behind.
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs, existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CriCallError } from '../../cli/cri_client';
 import { Corrald, type CorraldDirs } from '../harness/corrald';
@@ -89,11 +89,14 @@ export function podCgroupDirs(world: LifecycleWorld, infraPid: number): string[]
   return cgroupDirsOf(infraPid).filter((dir) => dir.includes(world.cgroupParent));
 }
 
+/** A pure v2 host mounts the unified hierarchy at /sys/fs/cgroup itself; a hybrid one below it. */
+const UNIFIED_ROOT = existsSync('/sys/fs/cgroup/cgroup.controllers') ? '/sys/fs/cgroup' : '/sys/fs/cgroup/unified';
+
 export function cgroupDirsOf(pid: number): string[] {
   return readFileSync(`/proc/${pid}/cgroup`, 'utf8').trim().split('\n').map((line) => {
     const [, controllers, where] = line.split(':') as [string, string, string];
-    const mount = controllers === '' ? 'unified' : controllers.replace(/^name=/, '');
-    return path.join('/sys/fs/cgroup', mount, where);
+    if (controllers === '') return path.join(UNIFIED_ROOT, where);
+    return path.join('/sys/fs/cgroup', controllers.replace(/^name=/, ''), where);
   });
 }
 

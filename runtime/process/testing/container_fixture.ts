@@ -6,7 +6,7 @@ import type { ContainerSpec, ProcessSpec } from '../contract';
 import { buildBusyboxRootfs } from '../../../conformance/testimages';
 import { mountOverlay, unmount } from './overlay';
 import { NativeProcessRuntime } from '../process_runtime';
-import { DEFAULT_CAPABILITIES } from '../defaults';
+import { DEFAULT_CAPABILITIES } from '../../security/capabilities';
 
 export const DEFAULT_CAPS = [...DEFAULT_CAPABILITIES];
 
