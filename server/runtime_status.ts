@@ -6,10 +6,10 @@ import { readinessConditions } from '../runtime/readiness';
 
 /**
  * What corral supports, as newer kubelets and critest read it; each is advertised only once it
- * works end to end (user namespaces do not yet: containers cannot join a pod's user namespace).
+ * works end to end.
  */
 const RUNTIME_HANDLERS: StatusResponse['runtime_handlers'] = [
-  { name: '', features: { recursive_read_only_mounts: true, user_namespaces: false } },
+  { name: '', features: { recursive_read_only_mounts: true, user_namespaces: true } },
 ];
 const RUNTIME_FEATURES: StatusResponse['features'] = { supplemental_groups_policy: true };
 

@@ -222,7 +222,7 @@ describe('security context', () => {
     assert.equal((await client.runtime('ListPodSandbox', {})).items.length, 0, 'no pod was made');
   });
 
-  it('user namespaces: NODE mode runs in the host\'s; POD mode (not supported yet) and bad mappings are refused', async () => {
+  it('user namespaces: NODE mode runs in the host\'s; bad mappings and modes are refused, nothing made', async () => {
     const client = world.daemon.client;
     const node = { namespace_options: { network: 'POD', pid: 'CONTAINER', ipc: 'POD', userns_options: { mode: 'NODE' } } };
     await within('userns-node', {}, async ({ id }) => {
@@ -230,9 +230,10 @@ describe('security context', () => {
     }, node);
     const mapping = [{ container_id: 0, host_id: 200000, length: 65536 }];
     for (const options of [
-      { mode: 'POD', uids: mapping, gids: mapping },
       { mode: 'POD', uids: [{ container_id: 1, host_id: 1000, length: 10 }], gids: mapping },
       { mode: 'POD', uids: [...mapping, { container_id: 0, host_id: 300000, length: 1 }], gids: mapping },
+      { mode: 'POD', uids: mapping, gids: [] },
+      { mode: 'NODE', uids: mapping, gids: mapping },
       { mode: 'CONTAINER' }, { mode: 'TARGET' },
     ]) {
       const pod = podConfig('bad-userns');
@@ -242,10 +243,35 @@ describe('security context', () => {
     assert.equal((await client.runtime('ListPodSandbox', {})).items.length, 0, 'no pod was made');
   });
 
-  it('Status advertises supplemental groups policy and recursive read-only mounts, not user namespaces', async () => {
+  it('user namespaces: a POD mode pod runs as its mapped root over an idmapped rootfs', async () => {
+    const mapping = [{ container_id: 0, host_id: 200000, length: 65536 }];
+    const podSc = { namespace_options: { network: 'POD', pid: 'CONTAINER', ipc: 'POD', userns_options: { mode: 'POD', uids: mapping, gids: mapping } } };
+    await within('userns-pod', {}, async ({ id }) => {
+      assert.match((await exec(id, ['cat', '/proc/self/uid_map'])).out, /^\s+0\s+200000\s+65536\s*$/);
+      assert.match((await exec(id, ['cat', '/proc/self/gid_map'])).out, /^\s+0\s+200000\s+65536\s*$/);
+      assert.equal((await exec(id, ['id', '-u'])).out.trim(), '0');
+      assert.equal((await exec(id, ['stat', '-c', '%u:%g', '/bin/busybox', '/etc', '/etc/hosts'])).out, '0:0\n0:0\n0:0\n',
+        'image files and what corral made belong to the container\'s root');
+      assert.equal((await exec(id, ['sh', '-c', 'echo written > /etc/new && chown 5:5 /etc/new && stat -c %u /etc/new && cat /etc/new'])).out, '5\nwritten\n');
+      assert.equal((await exec(id, ['touch', '/by-root'])).code, 0);
+      const upper = path.join(world.daemon.dirs.root, 'snapshots', id, 'upper');
+      const [byRoot, new5] = await Promise.all([fs.stat(path.join(upper, 'by-root')), fs.stat(path.join(upper, 'etc', 'new'))]);
+      assert.deepEqual([byRoot.uid, byRoot.gid, new5.uid], [0, 0, 5], 'on disk the ids are the container\'s own, as in the image');
+      assert.equal((await exec(id, ['sh', '-c', 'echo x > /dev/null && head -c 4 /dev/zero | wc -c'])).out.trim(), '4');
+      assert.equal((await exec(id, ['sh', '-c', 'ls /proc/1/ns/ >/dev/null && ls /sys/class/net >/dev/null; echo $?'])).out.trim(), '0',
+        '/proc and /sys are mounted');
+      const verbose = await world.daemon.client.runtime('ContainerStatus', { container_id: id, verbose: true });
+      const pid = JSON.parse(verbose.info.info!).pid as number;
+      const uids = (await fs.readFile(`/proc/${pid}/status`, 'utf8')).match(/^Uid:\s+(.*)$/m)?.[1].split(/\s+/);
+      assert.deepEqual(uids, ['200000', '200000', '200000', '200000'], 'the host sees the mapped id');
+    }, podSc);
+    assert.equal((await world.daemon.client.runtime('ListPodSandbox', {})).items.length, 0);
+  });
+
+  it('Status advertises supplemental groups policy, recursive read-only mounts and user namespaces', async () => {
     const status = await world.daemon.client.runtime('Status', { verbose: false });
     assert.equal(status.features?.supplemental_groups_policy, true);
     const handler = status.runtime_handlers.find((h) => h.name === '');
-    assert.deepEqual(handler?.features, { recursive_read_only_mounts: true, user_namespaces: false });
+    assert.deepEqual(handler?.features, { recursive_read_only_mounts: true, user_namespaces: true });
   });
 });

@@ -2,7 +2,7 @@
 // capabilities, no_new_privs, user and groups, mounts and sysctls.
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { NativeProcessRuntime } from './process_runtime';
@@ -110,6 +110,32 @@ describe('container security and mounts', () => {
     const exit = await runtime.waitExit(spec.bundleDir);
     assert.equal(exit.exitCode, 0);
     assert.deepEqual(logLines(await readLog(spec.logPath)), ['0', ' 0 100000 65536']);
+  });
+
+  it('joins a held user namespace over an idmapped rootfs, with pivot_root and with chroot', async () => {
+    const holder = spawn('unshare', ['-U', 'sleep', '1000'], { stdio: 'ignore' });
+    try {
+      const nsPath = `/proc/${holder.pid}/ns/user`;
+      // unshare runs after spawn returns: wait until the holder is in its own user namespace.
+      while (await fs.readlink(nsPath).catch(() => '') === await fs.readlink('/proc/self/ns/user')) await new Promise((r) => setImmediate(r));
+      await fs.writeFile(`/proc/${holder.pid}/uid_map`, '0 100000 65536\n');
+      await fs.writeFile(`/proc/${holder.pid}/gid_map`, '0 100000 65536\n');
+      const maps = [{ containerId: 0, hostId: 100000, size: 65536 }];
+      for (const rootfsMode of ['pivot_root', 'chroot'] as const) {
+        const spec = await fixture.containerSpec(['sh', '-c', 'id -u; stat -c %u /bin/sh; touch /new && stat -c %u:%g /new']);
+        spec.rootfsMode = rootfsMode;
+        // In a pod the uts namespace is the infra's (owned by the pod's user namespace); one made
+        // here would be the host's, where the joined root may not set a hostname.
+        delete spec.hostname;
+        spec.userNamespace = { mode: 'join', path: nsPath, uidMappings: maps, gidMappings: maps };
+        await runtime.create(spec);
+        await runtime.start(spec.bundleDir);
+        assert.equal((await runtime.waitExit(spec.bundleDir)).exitCode, 0, rootfsMode);
+        assert.deepEqual(logLines(await readLog(spec.logPath)), ['0', '0', '0:0'], rootfsMode);
+      }
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 
   it('lets host mounts reach an rslave mount after the container started', async () => {

@@ -62,8 +62,11 @@ export interface ContainerSpec {
   rootfsMode: 'pivot_root' | 'chroot';
   hostname?: string;              // set only when the container gets a new uts namespace
   namespaces: Record<NamespaceKind, NamespaceSetting>;
-  /** Join the pod's user namespace at this path, or create one with these mappings. */
-  userNamespace?: { mode: 'join'; path: string } | ({ mode: 'new' } & UserNamespaceSpec);
+  /**
+   * Join the pod's user namespace at this path (its mappings, when given, idmap the rootfs so the
+   * image's files belong to the container's root), or create one with these mappings.
+   */
+  userNamespace?: ({ mode: 'join'; path: string } & Partial<UserNamespaceSpec>) | ({ mode: 'new' } & UserNamespaceSpec);
   mounts: MountSpec[];            // applied in order after /proc, /sys, /dev
   maskedPaths: string[];
   readonlyPaths: string[];

@@ -50,4 +50,13 @@ describe('helper messages', () => {
     assert.throws(() => containerMessage(spec({ namespaces: { net: { mode: 'join', path: 'ns/net' }, ipc: { mode: 'new' }, uts: { mode: 'new' }, pid: { mode: 'new' } } })), InvalidArgumentError);
     assert.throws(() => containerMessage(spec({ process: processSpec([]) })), InvalidArgumentError);
   });
+
+  it('sends a joined user namespace with its id maps (they idmap the rootfs)', () => {
+    const maps = [{ containerId: 0, hostId: 200000, size: 65536 }];
+    const text = containerMessage(spec({ userNamespace: { mode: 'join', path: '/pin/user', uidMappings: maps, gidMappings: maps } })).toString('latin1');
+    assert.match(text, /userns\0join:\/pin\/user\0/);
+    assert.match(text, /uid_map\0+0 200000 65536\n\0/);
+    assert.match(text, /gid_map\0+0 200000 65536\n\0/);
+    assert.doesNotMatch(containerMessage(spec({ userNamespace: { mode: 'join', path: '/pin/user' } })).toString('latin1'), /uid_map/);
+  });
 });

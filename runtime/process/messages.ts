@@ -23,8 +23,9 @@ function idMap(entries: UserNamespaceSpec['uidMappings']): string {
 
 function userNamespaceRecords(userns: ContainerSpec['userNamespace']): WireRecord[] {
   if (!userns) return [];
-  if (userns.mode === 'join') return [['userns', namespaceValue(userns)]];
-  return [['userns', 'new'], ['uid_map', idMap(userns.uidMappings)], ['gid_map', idMap(userns.gidMappings)]];
+  const maps: WireRecord[] = userns.uidMappings && userns.gidMappings
+    ? [['uid_map', idMap(userns.uidMappings)], ['gid_map', idMap(userns.gidMappings)]] : [];
+  return [['userns', userns.mode === 'join' ? namespaceValue(userns) : 'new'], ...maps];
 }
 
 const flag = (value: boolean): string => (value ? '1' : '0');

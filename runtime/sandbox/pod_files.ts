@@ -58,7 +58,9 @@ export function podFilePaths(sandboxDir: string): Omit<PodMountSources, 'shm'> {
 }
 
 /** Host-network pods get the host's hosts and resolv.conf (unless kubelet sends DNS settings). */
-export async function writePodFiles(sandboxDir: string, config: PodConfig, podIps: string[]): Promise<void> {
+/** owner: the host ids of the container's root, in a pod with its own user namespace. */
+export async function writePodFiles(sandboxDir: string, config: PodConfig, podIps: string[],
+  owner?: { uid: number; gid: number }): Promise<void> {
   const paths = podFilePaths(sandboxDir);
   const hostname = podHostname(config);
   const hosts = isHostNetwork(config) ? await readHostFile('/etc/hosts', hostsFile(hostname, [])) : hostsFile(hostname, podIps);
@@ -66,4 +68,6 @@ export async function writePodFiles(sandboxDir: string, config: PodConfig, podIp
   await fs.writeFile(paths.hosts, hosts, { mode: 0o644 });
   await fs.writeFile(paths.hostname, `${hostname}\n`, { mode: 0o644 });
   await fs.writeFile(paths.resolvConf, resolv, { mode: 0o644 });
+  // The files are bind-mounted into the containers: their root owns them, as it owns its rootfs.
+  if (owner) await Promise.all([paths.hosts, paths.hostname, paths.resolvConf].map((file) => fs.chown(file, owner.uid, owner.gid)));
 }

@@ -8,7 +8,7 @@ import { infraNamespaces } from '../container/spec/namespaces';
 import { InternalError, InvalidArgumentError } from '../errors';
 import { newId } from '../ids';
 import { moduleLogger } from '../log';
-import type { SandboxInfra } from '../process/contract';
+import type { SandboxInfra, UserNamespaceSpec } from '../process/contract';
 import { removeDirWithMountPoints } from '../safe_remove';
 import { allSteps, UndoStack } from '../undo_stack';
 import { sandboxName, type PodConfig } from './pod_config';
@@ -41,21 +41,17 @@ function cgroupParentOf(deps: SandboxDeps, config: PodConfig): string {
 
 /** The pod's security context checked before anything is made (bad sysctls, profiles or id maps fail here). */
 async function podSecurity(config: PodConfig) {
-  const security = await resolveSandboxSecurity({
+  return resolveSandboxSecurity({
     privileged: config.privileged, sysctls: config.sysctls,
     hostNetwork: config.namespaces.network === 'NODE', hostIpc: config.namespaces.ipc === 'NODE',
     userNamespace: config.userNamespace, seccomp: config.seccomp, seccompProfilePath: config.seccompProfilePath,
     apparmor: config.apparmor, apparmorProfile: config.apparmorProfile,
   });
-  // The infra can hold a user namespace, but containers cannot join one yet (the process layer
-  // opens the pinned namespaces after entering it); refuse rather than make a pod that cannot run.
-  if (security.userNamespace) throw new InvalidArgumentError('userns_options: user namespaces (mode POD) are not supported by corral yet');
-  return security;
 }
 
 export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<string> {
   checkConfig(config);
-  const { sysctls } = await podSecurity(config);
+  const { sysctls, userNamespace } = await podSecurity(config);
   if (config.resources) deps.cgroups.validate(config.resources);
   const cgroupParent = cgroupParentOf(deps, config);
   const id = newId();
@@ -64,9 +60,9 @@ export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<
   const undo = new UndoStack(log);
   try {
     const meta = await prepare(deps, config, id, name, cgroupParent, undo);
-    const infra = await startInfra(deps, meta, sysctls, undo);
+    const infra = await startInfra(deps, meta, { sysctls, userNamespace }, undo);
     const ips = await setUpNetwork(deps, meta, infra, undo);
-    await writePodFiles(meta.sandboxDir, config, ips);
+    await writePodFiles(meta.sandboxDir, config, ips, userNamespace && containerRootIds(userNamespace));
     await deps.store.add(id, meta, readyStatus(infra.infra, infra.namespacePaths, ips.map((ip) => ({ ip }))));
     return id;
   } catch (err) {
@@ -104,18 +100,27 @@ async function prepare(deps: SandboxDeps, config: PodConfig, id: string, name: s
   };
 }
 
-async function startInfra(deps: SandboxDeps, meta: SandboxMeta, sysctls: Record<string, string>, undo: UndoStack): Promise<SandboxInfra> {
+async function startInfra(deps: SandboxDeps, meta: SandboxMeta, security: Awaited<ReturnType<typeof podSecurity>>,
+  undo: UndoStack): Promise<SandboxInfra> {
+  const { sysctls, userNamespace } = security;
   const infra = await deps.infra.startInfra({
     id: meta.id,
     bundleDir: infraBundleDir(meta),
     hostname: meta.hostname,
     namespaces: infraNamespaces(meta.config.namespaces),
     sysctls,
+    ...(userNamespace ? { userNamespace: { mode: 'new' as const, ...userNamespace } } : {}),
     cgroupProcsFiles: deps.cgroups.open(meta.infraCgroupPath).procsFiles(),
     pinDir: pinDir(meta),
   });
   undo.push('infra', () => deps.infra.stopInfra(infraBundleDir(meta), pinDir(meta)));
   return infra;
+}
+
+/** The host ids the pod's root is mapped to (container id 0 is always mapped, see user_namespace.ts). */
+function containerRootIds(userns: UserNamespaceSpec): { uid: number; gid: number } {
+  const hostOfRoot = (maps: UserNamespaceSpec['uidMappings']) => maps.find((m) => m.containerId === 0)!.hostId;
+  return { uid: hostOfRoot(userns.uidMappings), gid: hostOfRoot(userns.gidMappings) };
 }
 
 async function setUpNetwork(deps: SandboxDeps, meta: SandboxMeta, infra: SandboxInfra, undo: UndoStack): Promise<string[]> {

@@ -14,16 +14,6 @@
 const int ns_clone_flags[NS_KINDS] = { CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWPID };
 const char *const ns_names[NS_KINDS] = { "net", "ipc", "uts", "pid" };
 
-int ns_join_path(const char *path, int nstype, struct err *err)
-{
-	cleanup_fd int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fail(err, errno, "open namespace %s", path);
-	if (setns(fd, nstype) < 0)
-		return fail(err, errno, "setns %s", path);
-	return 0;
-}
-
 static int write_file(const char *path, const char *data, struct err *err)
 {
 	cleanup_fd int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -55,11 +45,20 @@ int write_id_maps(pid_t pid, const struct spec *s, struct err *err)
 	return write_file(path, s->gid_map ? s->gid_map : "", err);
 }
 
-static int enter_userns(const struct spec *s, int sync_fd, struct err *err)
+static int open_ns(const struct ns_setting *ns, int *fd, struct err *err)
+{
+	*fd = -1;
+	if (ns->mode != NS_JOIN)
+		return 0;
+	*fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+	return *fd < 0 ? fail(err, errno, "open namespace %s", ns->path) : 0;
+}
+
+static int enter_userns(const struct spec *s, int userfd, int sync_fd, struct err *err)
 {
 	char buf[8];
-	if (s->userns.mode == NS_JOIN && ns_join_path(s->userns.path, CLONE_NEWUSER, err) < 0)
-		return -1;
+	if (userfd >= 0 && setns(userfd, CLONE_NEWUSER) < 0)
+		return fail(err, errno, "setns user namespace %s", s->userns.path);
 	if (s->userns.mode == NS_NEW) {
 		if (unshare(CLONE_NEWUSER) < 0)
 			return fail(err, errno, "unshare user namespace");
@@ -72,20 +71,65 @@ static int enter_userns(const struct spec *s, int sync_fd, struct err *err)
 	return 0;
 }
 
-int enter_namespaces(const struct spec *s, int sync_fd, int extra_unshare, struct err *err)
+static void close_all(int *fds, int n)
 {
-	char buf[8], pidtext[24];
-	if (sync_expect(sync_fd, SYNC_GO, buf, sizeof buf, err) < 0 || enter_userns(s, sync_fd, err) < 0)
-		return -1;
+	for (int i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+/* Every namespace to join is opened before the user namespace is entered: its mapped root may no
+   longer reach the pinned paths under corral's private directories. The user namespace is joined
+   first so the others (owned by it) accept the setns. */
+static int join_and_unshare(const struct spec *s, int sync_fd, int extra_unshare, int *deferred_userns, struct err *err)
+{
+	int fds[NS_KINDS + 1];
+	for (int i = 0; i <= NS_KINDS; i++)
+		fds[i] = -1;
+	int rc = -1;
+	for (int i = 0; i < NS_KINDS; i++)
+		if (open_ns(&s->ns[i], &fds[i], err) < 0)
+			goto out;
+	if (open_ns(&s->userns, &fds[NS_KINDS], err) < 0)
+		goto out;
+	if (deferred_userns && fds[NS_KINDS] >= 0) {
+		*deferred_userns = fds[NS_KINDS];   /* the caller joins it later with join_userns */
+		fds[NS_KINDS] = -1;
+	} else if (enter_userns(s, fds[NS_KINDS], sync_fd, err) < 0) {
+		goto out;
+	}
 	int flags = extra_unshare;
 	for (int i = 0; i < NS_KINDS; i++) {
-		if (s->ns[i].mode == NS_JOIN && ns_join_path(s->ns[i].path, ns_clone_flags[i], err) < 0)
-			return -1;
+		if (fds[i] >= 0 && setns(fds[i], ns_clone_flags[i]) < 0) {
+			fail(err, errno, "setns %s", s->ns[i].path);
+			goto out;
+		}
 		if (s->ns[i].mode == NS_NEW)
 			flags |= ns_clone_flags[i];
 	}
-	if (flags && unshare(flags) < 0)
-		return fail(err, errno, "unshare namespaces 0x%x", flags);
+	if (flags && unshare(flags) < 0) {
+		fail(err, errno, "unshare namespaces 0x%x", flags);
+		goto out;
+	}
+	rc = 0;
+out:
+	close_all(fds, NS_KINDS + 1);
+	return rc;
+}
+
+int join_userns(const struct spec *s, int userns_fd, struct err *err)
+{
+	return enter_userns(s, userns_fd, -1, err);
+}
+
+int enter_namespaces(const struct spec *s, int sync_fd, int extra_unshare, int *deferred_userns, struct err *err)
+{
+	char buf[8], pidtext[24];
+	if (deferred_userns)
+		*deferred_userns = -1;
+	if (sync_expect(sync_fd, SYNC_GO, buf, sizeof buf, err) < 0 ||
+	    join_and_unshare(s, sync_fd, extra_unshare, deferred_userns, err) < 0)
+		return -1;
 	pid_t pid = getpid();
 	if (s->ns[NS_PID].mode != NS_HOST) {
 		/* The pid namespace applies to children only: the next process is the init. It waits

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "rootfs.h"
 #include "mounts.h"
+#include "namespaces.h"
 #include "path.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -31,12 +32,16 @@ static int enter_pivot(const char *rootfs, struct err *err)
 	return chdir("/") < 0 ? fail(err, errno, "chdir /") : 0;
 }
 
-static int enter_chroot(const char *rootfs, struct err *err)
+/* A user namespace cannot be joined once chrooted: here it is joined just before the chroot. */
+static int enter_chroot(const struct spec *s, int userns_fd, struct err *err)
 {
+	const char *rootfs = s->rootfs;
 	if (chdir(rootfs) < 0)
 		return fail(err, errno, "chdir %s", rootfs);
 	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
 		return fail(err, errno, "move %s to /", rootfs);
+	if (userns_fd >= 0 && join_userns(s, userns_fd, err) < 0)
+		return -1;
 	if (chroot(".") < 0)
 		return fail(err, errno, "chroot %s", rootfs);
 	return chdir("/") < 0 ? fail(err, errno, "chdir /") : 0;
@@ -78,14 +83,18 @@ static int make_rootfs_private(const char *rootfs, struct err *err)
 	return 0;
 }
 
-int rootfs_setup(const struct spec *s, struct err *err)
+static int setup_and_enter(const struct spec *s, int userns_fd, struct err *err)
 {
 	if (mount(NULL, "/", NULL, root_propagation(s), NULL) < 0)
 		return fail(err, errno, "set propagation of /");
 	if (make_rootfs_private(s->rootfs, err) < 0)
 		return -1;
-	if (mount(s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+	if (userns_fd >= 0) {
+		if (idmapped_rootfs(s, userns_fd, err) < 0)
+			return -1;
+	} else if (mount(s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
 		return fail(err, errno, "bind rootfs %s", s->rootfs);
+	}
 	cleanup_fd int rootfd = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return fail(err, errno, "open rootfs %s", s->rootfs);
@@ -93,5 +102,20 @@ int rootfs_setup(const struct spec *s, struct err *err)
 		return -1;
 	if (s->readonly_rootfs && remount_bind(s->rootfs, MS_RDONLY, err) < 0)
 		return wrap(err, "read-only rootfs");
-	return s->chroot_mode ? enter_chroot(s->rootfs, err) : enter_pivot(s->rootfs, err);
+	if (s->chroot_mode)
+		return enter_chroot(s, userns_fd, err);
+	if (enter_pivot(s->rootfs, err) < 0)
+		return -1;
+	return userns_fd >= 0 ? join_userns(s, userns_fd, err) : 0;
+}
+
+int rootfs_setup(const struct spec *s, int userns_fd, struct err *err)
+{
+	if (userns_fd < 0)
+		return setup_and_enter(s, -1, err);
+	if (fs_ids_as_container_root(s, err) < 0)
+		return -1;
+	int rc = setup_and_enter(s, userns_fd, err);
+	fs_ids_as_host_root();
+	return rc;
 }

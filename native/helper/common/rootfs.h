@@ -3,6 +3,16 @@
 #define CORRAL_ROOTFS_H
 #include "spec.h"
 
-int rootfs_setup(const struct spec *s, struct err *err);
+/* userns_fd >= 0: the pod's user namespace: the rootfs is idmapped with its mapping, and it is
+   joined (as its root) once the rootfs is entered. */
+int rootfs_setup(const struct spec *s, int userns_fd, struct err *err);
+/* Mounts the snapshot overlay at spec->rootfs again over layers idmapped by the user namespace;
+   needs fs_ids_as_container_root (overlayfs works on its upper layer as its mounter). */
+int idmapped_rootfs(const struct spec *s, int userns_fd, struct err *err);
+
+/* File ids of the container's root on the host (keeping root's capabilities): what is made in an
+   idmapped rootfs must map through it. */
+int fs_ids_as_container_root(const struct spec *s, struct err *err);
+void fs_ids_as_host_root(void);
 
 #endif

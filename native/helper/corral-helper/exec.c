@@ -96,9 +96,12 @@ int run_exec(const struct spec *s, struct err *err)
 	cleanup_fd int rootfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return fail(err, errno, "open %s", path);
+	/* The user namespace last: a container's mount namespace may be owned by the host's. */
 	int flags = namespaces_to_join(s->target_pid);
-	if (flags && setns(pidfd, flags) < 0)
-		return fail(err, errno, "setns into container (0x%x)", flags);
+	if ((flags & ~CLONE_NEWUSER) && setns(pidfd, flags & ~CLONE_NEWUSER) < 0)
+		return fail(err, errno, "setns into container (0x%x)", flags & ~CLONE_NEWUSER);
+	if ((flags & CLONE_NEWUSER) && setns(pidfd, CLONE_NEWUSER) < 0)
+		return fail(err, errno, "setns into the container's user namespace");
 	struct sigaction term = { .sa_handler = on_term };
 	sigaction(SIGTERM, &term, NULL);
 	pid_t child = fork();

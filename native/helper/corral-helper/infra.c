@@ -48,7 +48,7 @@ static int null_stdio(struct err *err)
 static void run_child(const struct spec *s, int sync_fd)
 {
 	struct err err = { 0 };
-	if (null_stdio(&err) < 0 || setsid() < 0 || enter_namespaces(s, sync_fd, 0, &err) < 0)
+	if (null_stdio(&err) < 0 || setsid() < 0 || enter_namespaces(s, sync_fd, 0, NULL, &err) < 0)
 		sync_die(sync_fd, &err);
 	if (s->hostname && s->hostname[0] && s->ns[NS_UTS].mode == NS_NEW &&
 	    sethostname(s->hostname, strlen(s->hostname)) < 0) {

@@ -42,12 +42,16 @@ static int take_stdio(const struct stdio_fds *io, struct err *err)
 
 static int prepare(const struct spec *s, int sync_fd, const struct stdio_fds *io, struct err *err)
 {
-	if (enter_namespaces(s, sync_fd, CLONE_NEWNS | CLONE_NEWCGROUP, err) < 0)
+	/* In a pod's user namespace the mount namespace is owned by the host's: the rootfs is built with
+	   the host's privileges (idmapped layers, device nodes, paths under corral's private roots)
+	   and rootfs_setup joins the user namespace only once the container's root is in place. */
+	cleanup_fd int userns_fd = -1;
+	if (enter_namespaces(s, sync_fd, CLONE_NEWNS | CLONE_NEWCGROUP, &userns_fd, err) < 0)
 		return -1;
 	if (take_stdio(io, err) < 0)
 		return -1;
 	umask(0);   /* device nodes and directories get exactly the modes asked for */
-	if (rootfs_setup(s, err) < 0)
+	if (rootfs_setup(s, userns_fd, err) < 0)
 		return -1;
 	umask(022);
 	if (s->tty && pty_open_console(sync_fd, err) < 0)

@@ -9,7 +9,7 @@ import { resolveContainerSecurity, type SecuritySummary } from '../../security/c
 import { resolveProcessUser } from '../../security/process_user';
 import type { ContainerConfig } from '../container_config';
 import { containerMounts, type PodMountSources } from './container_mounts';
-import { containerNamespaces, type PinnedNamespaces } from './namespaces';
+import { containerNamespaces, containerUserNamespace, type PinnedNamespaces } from './namespaces';
 import { withinOwnBoundingSet } from './own_capabilities';
 import { processArgs, processEnv } from './process_args';
 import { readFileInRoot } from './root_file';
@@ -63,6 +63,7 @@ export async function buildContainerSpec(inputs: ContainerSpecInputs): Promise<{
     readonlyRootfs: request.readonlyRootfs,
     rootfsMode: inputs.rootfsMode,
     namespaces: containerNamespaces(pod.config.namespaces, request.namespaces, pod.pinned, inputs.targetPidNs),
+    userNamespace: containerUserNamespace(pod.config, pod.pinned),
     mounts: await containerMounts(config.mounts, pod.files, request.readonlyRootfs),
     maskedPaths: security.maskedPaths,
     readonlyPaths: security.readonlyPaths,

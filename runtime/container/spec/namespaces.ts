@@ -2,8 +2,9 @@
 // NamespaceOption. Network, IPC and UTS always follow the pod (host-network pods use the host's
 // UTS too); PID may be per container, the pod's, the node's or another container's (TARGET).
 import { FailedPreconditionError } from '../../errors';
-import type { NamespaceKind, NamespaceSetting } from '../../process/contract';
-import type { NamespaceOptions } from '../../sandbox/pod_config';
+import type { ContainerSpec, NamespaceKind, NamespaceSetting } from '../../process/contract';
+import type { NamespaceOptions, PodConfig } from '../../sandbox/pod_config';
+import { resolveUserNamespace } from '../../security/user_namespace';
 
 export type PinnedNamespaces = Partial<Record<NamespaceKind | 'user', string>>;
 
@@ -28,6 +29,13 @@ export function containerNamespaces(pod: NamespaceOptions, container: NamespaceO
     uts: podOrHost(pod.network, 'uts'),
     pid: pidNamespace(container, pinned, targetPidNs),
   };
+}
+
+/** A pod with its own user namespace (userns_options POD): every container joins it. */
+export function containerUserNamespace(pod: PodConfig, pinned: PinnedNamespaces): ContainerSpec['userNamespace'] {
+  if (!pinned.user) return undefined;
+  const mappings = resolveUserNamespace(pod.userNamespace);
+  return { mode: 'join', path: pinned.user, ...mappings };
 }
 
 function pidNamespace(container: NamespaceOptions, pinned: PinnedNamespaces, targetPidNs?: string): NamespaceSetting {
