@@ -25,9 +25,14 @@ function spawnIn(handle: CgroupHandle, script: string): Started {
   return { child, exited };
 }
 
+/** Runs a short `script` inside `handle` to its end; how it ended (a failed join exits 99). */
+export async function runToEnd(handle: CgroupHandle, script: string): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return spawnIn(handle, script).exited;
+}
+
 /** Runs a short `script` inside `handle` to its end; returns its exit code. */
 export async function runToExit(handle: CgroupHandle, script: string): Promise<number | null> {
-  return (await spawnIn(handle, script).exited).code;
+  return (await runToEnd(handle, script)).code;
 }
 
 /** Runs `script` with sh inside `handle`; resolves once the process is in the cgroup. */

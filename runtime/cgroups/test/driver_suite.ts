@@ -12,7 +12,7 @@ import { defaultDeviceRules } from '../devices_default';
 import { pollUntil } from '../fs_util';
 import { createCgroupManager } from '../manager';
 import { usageNanoCores } from '../stats';
-import { dirWith, runToExit, startIn, type Started } from './cgroup_processes';
+import { dirWith, runToEnd, runToExit, startIn, type Started } from './cgroup_processes';
 
 const MiB = 1024 * 1024;
 
@@ -135,8 +135,9 @@ export function defineDriverSuite(driver: 'v1' | 'v2'): void {
       const cg = await child();
       await cg.apply({ memoryLimitBytes: 16 * MiB, memorySwapLimitBytes: 16 * MiB });
       assert.equal(await cg.oomKilled(), false);
-      const s = await run(cg, 'exec dd if=/dev/zero of=/dev/null bs=64M count=1');
-      const end = await s.exited;
+      // Not run(): the hog can be killed before a poll sees it in the cgroup; a failed join
+      // would end with exit 99, not SIGKILL.
+      const end = await runToEnd(cg, 'exec dd if=/dev/zero of=/dev/null bs=64M count=1');
       assert.equal(end.signal, 'SIGKILL');
       assert.ok(await cg.oomKilled());
       assert.ok((await cg.oomKillCount()) >= 1);
