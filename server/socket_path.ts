@@ -13,7 +13,8 @@ export async function prepareSocketPath(socket: string): Promise<void> {
   await fs.unlink(socket);
 }
 
-function isAnswering(socket: string): Promise<boolean> {
+/** Whether something accepts connections on the unix socket. */
+export function isAnswering(socket: string): Promise<boolean> {
   return new Promise((resolve) => {
     const connection = net.connect(socket);
     connection.once('connect', () => { connection.destroy(); resolve(true); });

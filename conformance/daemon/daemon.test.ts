@@ -63,32 +63,29 @@ describe('corrald process', () => {
     }
   });
 
-  it('stops with a message naming an unknown config key', async () => {
+  /** Runs corrald with `toml` as its config file, to its exit. */
+  async function runWithConfig(toml: string): Promise<{ code: number | null; output: string }> {
     const dirs = Corrald.makeDirs();
     await fs.mkdir(dirs.base, { recursive: true });
     const file = path.join(dirs.base, 'bad.toml');
-    await fs.writeFile(file, 'log_level = "debug"\nroot_dir = "/tmp/x"\n');
+    await fs.writeFile(file, toml);
     try {
-      const result = await runCorraldToExit([...corraldArgs(dirs).slice(1), '--config', file]);
-      assert.equal(result.code, 1);
-      assert.match(result.output, /unknown key root_dir/);
+      return await runCorraldToExit([...corraldArgs(dirs).slice(1), '--config', file]);
     } finally {
       await fs.rm(dirs.base, { recursive: true, force: true });
     }
+  }
+
+  it('stops with a message naming an unknown config key', async () => {
+    const result = await runWithConfig('log_level = "debug"\nroot_dir = "/tmp/x"\n');
+    assert.equal(result.code, 1);
+    assert.match(result.output, /unknown key root_dir/);
   });
 
   it('stops with a message naming a key with a bad value', async () => {
-    const dirs = Corrald.makeDirs();
-    await fs.mkdir(dirs.base, { recursive: true });
-    const file = path.join(dirs.base, 'bad.toml');
-    await fs.writeFile(file, 'log_level = "loud"\n');
-    try {
-      const result = await runCorraldToExit([...corraldArgs(dirs).slice(1), '--config', file]);
-      assert.equal(result.code, 1);
-      assert.match(result.output, /log_level must be one of/);
-    } finally {
-      await fs.rm(dirs.base, { recursive: true, force: true });
-    }
+    const result = await runWithConfig('log_level = "loud"\n');
+    assert.equal(result.code, 1);
+    assert.match(result.output, /log_level must be one of/);
   });
 
   it('lets flags override the config file', async () => {

@@ -1,10 +1,10 @@
 // Starts a real corrald on temporary roots and a temporary socket, for end-to-end tests.
 import { ChildProcess, spawn } from 'node:child_process';
 import { promises as fs, mkdtempSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CriClient } from '../../cli/cri_client';
+import { isAnswering } from '../../server/socket_path';
 
 const CORRALD = path.resolve(__dirname, '..', '..', 'server', 'main.js');
 
@@ -80,14 +80,8 @@ export class Corrald {
   }
 }
 
-/** Whether something accepts connections on the unix socket. */
-export function canConnect(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const connection = net.connect(socket);
-    connection.once('connect', () => { connection.destroy(); resolve(true); });
-    connection.once('error', () => resolve(false));
-  });
-}
+/** Whether something accepts connections on the unix socket (corrald's own check). */
+export const canConnect = isAnswering;
 
 export function corraldArgs(dirs: CorraldDirs, extra: string[] = []): string[] {
   return [CORRALD, '--root', dirs.root, '--state', dirs.state, '--listen', dirs.socket, ...extra];

@@ -120,18 +120,23 @@ test(`crictl port-forward -r ${transport} reaches the pod's httpd`, { skip: !CRI
       child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
       child.once('exit', (code) => reject(new Error(`crictl port-forward exited ${code}: ${err}`)));
     });
-    const reply = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      const socket = net.connect(localPort, '127.0.0.1', () => socket.write('GET /index.html HTTP/1.0\r\n\r\n'));
-      socket.on('data', (c: Buffer) => { text += c.toString(); });
-      socket.once('end', () => resolve(text));
-      socket.once('error', reject);
-    });
+    const reply = await httpGetIndex(localPort);
     assert.match(reply, /200 OK[\s\S]*hi-from-pod/);
   } finally {
     child.kill('SIGTERM');
   }
 });
+}
+
+/** GET /index.html through a forwarded local port; the whole reply. */
+function httpGetIndex(localPort: number): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let text = '';
+    const socket = net.connect(localPort, '127.0.0.1', () => socket.write('GET /index.html HTTP/1.0\r\n\r\n'));
+    socket.on('data', (c: Buffer) => { text += c.toString(); });
+    socket.once('end', () => resolve(text));
+    socket.once('error', reject);
+  });
 }
 
 function corralctl(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
@@ -152,13 +157,7 @@ test('corralctl exec -i streams stdin and returns the exit code; port-forward fo
       child.stdout.on('data', (c: Buffer) => { const m = /127\.0\.0\.1:(\d+)/.exec(c.toString()); if (m) resolve(Number(m[1])); });
       child.once('exit', (code) => reject(new Error(`corralctl port-forward exited ${code}`)));
     });
-    const reply = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      const socket = net.connect(localPort, '127.0.0.1', () => socket.write('GET /index.html HTTP/1.0\r\n\r\n'));
-      socket.on('data', (c: Buffer) => { text += c.toString(); });
-      socket.once('end', () => resolve(text));
-      socket.once('error', reject);
-    });
+    const reply = await httpGetIndex(localPort);
     assert.match(reply, /hi-from-pod/);
   } finally {
     child.kill('SIGTERM');
