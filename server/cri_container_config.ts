@@ -35,10 +35,6 @@ function mountFromCri(mount: Mount__Output): MountRequest {
 }
 
 function securityFromCri(security: LinuxContainerSecurityContext__Output | null | undefined): SecurityRequest {
-  // As containerd: a group alone would pair with whatever user the image names, which is never what was meant.
-  if (security?.run_as_group && !security.run_as_user && !security.run_as_username) {
-    throw new InvalidArgumentError('security_context.run_as_group is set without run_as_user or run_as_username');
-  }
   const caps = security?.capabilities;
   return {
     capabilities: caps ? { add: [...caps.add_capabilities], drop: [...caps.drop_capabilities], addAmbient: [...caps.add_ambient_capabilities] } : null,
