@@ -19,7 +19,9 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 }
 
 function report(name: string, ms: number[]): void {
-  console.log(`${name.padEnd(34)} p50 ${percentile(ms, 50).toFixed(2)} ms  p90 ${percentile(ms, 90).toFixed(2)} ms  (n=${ms.length})`);
+  console.log(
+    `${name.padEnd(34)} p50 ${percentile(ms, 50).toFixed(2)} ms  p90 ${percentile(ms, 90).toFixed(2)} ms  (n=${ms.length})`,
+  );
 }
 
 /** A shell that joins the cgroup, then forks `width` sleepers. */
@@ -30,7 +32,9 @@ async function startTree(cg: CgroupHandle, width: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '50' }, vm: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '50' }, vm: { type: 'boolean', default: false } },
+  });
   const runs = Number(values.runs);
   const manager = createCgroupManager();
   const parent = `/corral-bench-${randomBytes(4).toString('hex')}`;
@@ -40,11 +44,19 @@ async function main(): Promise<void> {
   const kill: number[] = [];
   try {
     for (let i = 0; i < runs; i++) {
-      lifecycle.push(await timed(async () => {
-        const cg = await manager.create(`${parent}/c${i}`);
-        await cg.apply({ cpuPeriod: 100_000, cpuQuota: 50_000, cpuShares: 512, memoryLimitBytes: 64 * MiB, pidsLimit: 100 });
-        await cg.remove();
-      }));
+      lifecycle.push(
+        await timed(async () => {
+          const cg = await manager.create(`${parent}/c${i}`);
+          await cg.apply({
+            cpuPeriod: 100_000,
+            cpuQuota: 50_000,
+            cpuShares: 512,
+            memoryLimitBytes: 64 * MiB,
+            pidsLimit: 100,
+          });
+          await cg.remove();
+        }),
+      );
     }
     const cg = await manager.create(`${parent}/stats`);
     for (let i = 0; i < runs; i++) stats.push(await timed(() => cg.stats()));
@@ -63,7 +75,8 @@ async function main(): Promise<void> {
   if (values.vm) {
     const script = path.resolve(__dirname, '../../conformance/vm/cgroup2-vm.sh');
     const boots: number[] = [];
-    for (let i = 0; i < 3; i++) boots.push(await timed(async () => spawnSync(script, ['--', 'true'], { stdio: 'ignore' })));
+    for (let i = 0; i < 3; i++)
+      boots.push(await timed(async () => spawnSync(script, ['--', 'true'], { stdio: 'ignore' })));
     report('pure-v2 guest: boot, run true, exit', boots);
   }
 }

@@ -9,7 +9,12 @@ import { percentile } from './stats';
 async function main(): Promise<void> {
   const runs = Number(parseArgs({ options: { runs: { type: 'string', default: '20' } } }).values.runs);
   const fx = await NetworkFixture.create();
-  const network = new CniPodNetwork({ enabled: true, confDir: fx.confDir, binDirs: PLUGIN_DIRS, cacheDir: fx.cacheDir });
+  const network = new CniPodNetwork({
+    enabled: true,
+    confDir: fx.confDir,
+    binDirs: PLUGIN_DIRS,
+    cacheDir: fx.cacheDir,
+  });
   try {
     await fx.writeConflist([fx.bridgePlugin(), { type: 'portmap', capabilities: { portMappings: true }, snat: true }]);
     await network.start();
@@ -19,11 +24,16 @@ async function main(): Promise<void> {
       const netnsPath = await fx.addNetns();
       const podId = `${fx.tag}bench${i}`;
       const portMappings = [{ hostPort: 30000 + i, containerPort: 80, protocol: 'tcp' as const, hostIP: '127.0.0.1' }];
-      up.push(await timed(() => network.setUp({ podId, name: `b${i}`, namespace: 'bench', uid: `u${i}`, netnsPath, portMappings })));
+      up.push(
+        await timed(() =>
+          network.setUp({ podId, name: `b${i}`, namespace: 'bench', uid: `u${i}`, netnsPath, portMappings }),
+        ),
+      );
       down.push(await timed(() => network.tearDown(podId)));
       await fx.deleteNetns(netnsPath);
     }
-    const line = (name: string, v: number[]) => `${name}: p50 ${percentile(v, 50).toFixed(1)} ms, p95 ${percentile(v, 95).toFixed(1)} ms`;
+    const line = (name: string, v: number[]) =>
+      `${name}: p50 ${percentile(v, 50).toFixed(1)} ms, p95 ${percentile(v, 95).toFixed(1)} ms`;
     console.log(`CNI attach, ${runs} pods (loopback + bridge/host-local + portmap)`);
     console.log(line('setUp (ADD)', up));
     console.log(line('tearDown (DEL)', down));
@@ -39,4 +49,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

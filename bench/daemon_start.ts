@@ -35,7 +35,10 @@ async function timeFloorReady(): Promise<{ ms: number; rssKiB: number }> {
   const socket = path.join(dirs.state, 'floor.sock');
   const script = `const g=require('@grpc/grpc-js');const s=new g.Server();s.bindAsync('unix://${socket}',g.ServerCredentials.createInsecure(),()=>{process.stdout.write('ready\\n')});`;
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'], cwd: path.resolve(__dirname, '..', '..') });
+  const child = spawn(process.execPath, ['-e', script], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    cwd: path.resolve(__dirname, '..', '..'),
+  });
   try {
     await new Promise((resolve) => child.stdout!.once('data', resolve));
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -59,14 +62,29 @@ async function main(): Promise<void> {
   }
   const row = (name: string, xs: Array<{ ms: number; rssKiB: number }>) => ({
     name,
-    readyP50Ms: percentile(xs.map((x) => x.ms), 50),
-    readyP99Ms: percentile(xs.map((x) => x.ms), 99),
-    idleRssMiB: percentile(xs.map((x) => x.rssKiB), 50) / 1024,
+    readyP50Ms: percentile(
+      xs.map((x) => x.ms),
+      50,
+    ),
+    readyP99Ms: percentile(
+      xs.map((x) => x.ms),
+      99,
+    ),
+    idleRssMiB:
+      percentile(
+        xs.map((x) => x.rssKiB),
+        50,
+      ) / 1024,
   });
   const a = row('corrald', corral);
   const b = row('node+grpc floor', floor);
   console.table([a, b]);
-  console.log(`ratio corrald/floor: ready p50 ${(a.readyP50Ms / b.readyP50Ms).toFixed(2)}x, idle RSS ${(a.idleRssMiB / b.idleRssMiB).toFixed(2)}x (runs=${runs})`);
+  console.log(
+    `ratio corrald/floor: ready p50 ${(a.readyP50Ms / b.readyP50Ms).toFixed(2)}x, idle RSS ${(a.idleRssMiB / b.idleRssMiB).toFixed(2)}x (runs=${runs})`,
+  );
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

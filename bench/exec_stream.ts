@@ -10,7 +10,8 @@ import { containerConfig, podConfig, startWorld, stopWorld } from '../conformanc
 import { percentile } from './stats';
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
-const summary = (xs: number[]) => `median ${percentile(xs, 50).toFixed(2)} ms, p90 ${percentile(xs, 90).toFixed(2)} ms (n=${xs.length})`;
+const summary = (xs: number[]) =>
+  `median ${percentile(xs, 50).toFixed(2)} ms, p90 ${percentile(xs, 90).toFixed(2)} ms (n=${xs.length})`;
 
 async function main(): Promise<void> {
   const runs = Number(parseArgs({ options: { runs: { type: 'string', default: '30' } } }).values.runs);
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
   const podId = (await client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' })).pod_sandbox_id;
   try {
     const config = containerConfig(world.images.busybox, 'app', ['sleep', '1000']);
-    const id = (await client.runtime('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: pod })).container_id;
+    const id = (await client.runtime('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: pod }))
+      .container_id;
     await client.runtime('StartContainer', { container_id: id });
     const exec = async (cmd: string[], stdin = false) =>
       (await client.runtime('Exec', { container_id: id, cmd, stdin, stdout: true, stderr: false, tty: false })).url;
@@ -40,12 +42,20 @@ async function main(): Promise<void> {
 
     const stdin = new PassThrough();
     let waiting: (() => void) | undefined;
-    const stdout = new Writable({ write: (_c, _e, done) => { waiting?.(); done(); } });
+    const stdout = new Writable({
+      write: (_c, _e, done) => {
+        waiting?.();
+        done();
+      },
+    });
     const session = runRemoteCommand(await exec(['cat'], true), { stdin, stdout, tty: false });
     const keystrokes: number[] = [];
     for (let i = 0; i < runs * 10; i++) {
       const start = process.hrtime.bigint();
-      await new Promise<void>((resolve) => { waiting = resolve; stdin.write('x'); });
+      await new Promise<void>((resolve) => {
+        waiting = resolve;
+        stdin.write('x');
+      });
       keystrokes.push(ms(start));
     }
     stdin.end();
@@ -56,10 +66,18 @@ async function main(): Promise<void> {
     let received = 0;
     const start = process.hrtime.bigint();
     await runRemoteCommand(await exec(['head', '-c', String(bytes), '/dev/zero']), {
-      stdout: new Writable({ write: (c: Buffer, _e, done) => { received += c.length; done(); } }), tty: false,
+      stdout: new Writable({
+        write: (c: Buffer, _e, done) => {
+          received += c.length;
+          done();
+        },
+      }),
+      tty: false,
     });
     const seconds = ms(start) / 1000;
-    console.log(`stdout throughput: ${(received / 1048576 / seconds).toFixed(0)} MiB/s (${received / 1048576} MiB in ${seconds.toFixed(2)} s)`);
+    console.log(
+      `stdout throughput: ${(received / 1048576 / seconds).toFixed(0)} MiB/s (${received / 1048576} MiB in ${seconds.toFixed(2)} s)`,
+    );
   } finally {
     await client.runtime('StopPodSandbox', { pod_sandbox_id: podId });
     await client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
@@ -67,4 +85,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

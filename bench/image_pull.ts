@@ -9,13 +9,20 @@ import { buildImage, pushImage, startTestRegistry, type TreeEntry } from '../con
 import { CriClient } from '../cli/cri_client';
 import { percentile } from './stats';
 
-interface Run { seconds: number; mbPerSecond: number }
+interface Run {
+  seconds: number;
+  mbPerSecond: number;
+}
 
 function randomLayers(totalMb: number, layers: number): TreeEntry[][] {
   const perLayer = Math.floor((totalMb * 1024 * 1024) / layers);
   return Array.from({ length: layers }, (_, i) => [
     { type: 'dir', path: `data${i}` },
-    ...Array.from({ length: 8 }, (_, j): TreeEntry => ({ type: 'file', path: `data${i}/blob${j}`, content: randomBytes(Math.floor(perLayer / 8)) })),
+    ...Array.from({ length: 8 }, (_, j): TreeEntry => ({
+      type: 'file',
+      path: `data${i}/blob${j}`,
+      content: randomBytes(Math.floor(perLayer / 8)),
+    })),
   ]);
 }
 
@@ -30,17 +37,27 @@ async function timePull(client: CriClient, ref: string, bytes: number): Promise<
 function row(name: string, runs: Run[]) {
   return {
     endpoint: name,
-    p50Seconds: +percentile(runs.map((r) => r.seconds), 50).toFixed(3),
+    p50Seconds: +percentile(
+      runs.map((r) => r.seconds),
+      50,
+    ).toFixed(3),
     bestSeconds: +Math.min(...runs.map((r) => r.seconds)).toFixed(3),
-    p50MBperS: +percentile(runs.map((r) => r.mbPerSecond), 50).toFixed(1),
+    p50MBperS: +percentile(
+      runs.map((r) => r.mbPerSecond),
+      50,
+    ).toFixed(1),
   };
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: {
-    runs: { type: 'string', default: '3' }, mb: { type: 'string', default: '100' },
-    layers: { type: 'string', default: '4' }, vs: { type: 'string' },
-  } });
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '3' },
+      mb: { type: 'string', default: '100' },
+      layers: { type: 'string', default: '4' },
+      vs: { type: 'string' },
+    },
+  });
   const registry = await startTestRegistry();
   const daemon = await Corrald.start();
   const other = values.vs ? new CriClient(values.vs, 600_000) : undefined;
@@ -55,7 +72,9 @@ async function main(): Promise<void> {
       corral.push(await timePull(daemon.client, ref, bytes));
       if (other) vs.push(await timePull(other, ref, bytes));
     }
-    console.log(`image: ${(bytes / 1e6).toFixed(1)} MB in ${values.layers} layers, runs=${values.runs}, registry ${registry.host} (loopback)`);
+    console.log(
+      `image: ${(bytes / 1e6).toFixed(1)} MB in ${values.layers} layers, runs=${values.runs}, registry ${registry.host} (loopback)`,
+    );
     console.table(other ? [row('corrald', corral), row(values.vs!, vs)] : [row('corrald', corral)]);
   } finally {
     other?.close();
@@ -65,4 +84,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

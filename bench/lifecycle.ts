@@ -11,7 +11,13 @@ import { percentile, rssKiB } from './stats';
 
 const DEFAULT_IMAGE = 'registry.k8s.io/e2e-test-images/busybox:1.29-2';
 
-interface Result { endpoint: string; sequential: Timings; parallel: Timings; parallelWallMs: number; rss: { daemonMiB: number; perParentMiB: number; pods: number } }
+interface Result {
+  endpoint: string;
+  sequential: Timings;
+  parallel: Timings;
+  parallelWallMs: number;
+  rss: { daemonMiB: number; perParentMiB: number; pods: number };
+}
 
 async function sequential(client: CriClient, image: string, runs: number): Promise<Timings> {
   const timings = emptyTimings();
@@ -22,7 +28,9 @@ async function sequential(client: CriClient, image: string, runs: number): Promi
 async function parallel(client: CriClient, image: string, n: number): Promise<{ timings: Timings; wallMs: number }> {
   const timings = emptyTimings();
   const started = Date.now();
-  await Promise.all(Array.from({ length: n }, async () => finishPod(client, await startPod(client, image, 'par', timings), timings)));
+  await Promise.all(
+    Array.from({ length: n }, async () => finishPod(client, await startPod(client, image, 'par', timings), timings)),
+  );
   return { timings, wallMs: Date.now() - started };
 }
 
@@ -35,7 +43,8 @@ async function memory(client: CriClient, endpoint: string, image: string, n: num
     const daemon = await socketOwnerPid(normaliseEndpoint(endpoint).replace(/^unix:\/\//, ''));
     const parents = new Set<number>();
     for (const pod of pods) {
-      const info = (await client.runtime('ContainerStatus', { container_id: pod.containerId, verbose: true })).info.info;
+      const info = (await client.runtime('ContainerStatus', { container_id: pod.containerId, verbose: true })).info
+        .info;
       const pid = info ? (JSON.parse(info).pid as number) : 0;
       const parent = pid > 0 ? await parentPid(pid) : undefined;
       if (parent) parents.add(parent);
@@ -47,7 +56,8 @@ async function memory(client: CriClient, endpoint: string, image: string, n: num
       pods: n,
     };
   } finally {
-    for (const pod of pods) await client.runtime('RemovePodSandbox', { pod_sandbox_id: pod.podId }).catch(() => undefined);
+    for (const pod of pods)
+      await client.runtime('RemovePodSandbox', { pod_sandbox_id: pod.podId }).catch(() => undefined);
   }
 }
 
@@ -59,7 +69,13 @@ async function measure(endpoint: string, image: string, runs: number, n: number)
     await finishPod(client, await startPod(client, image, 'warm', emptyTimings()), emptyTimings());
     const seq = await sequential(client, image, runs);
     const par = await parallel(client, image, n);
-    return { endpoint, sequential: seq, parallel: par.timings, parallelWallMs: par.wallMs, rss: await memory(client, endpoint, image, n) };
+    return {
+      endpoint,
+      sequential: seq,
+      parallel: par.timings,
+      parallelWallMs: par.wallMs,
+      rss: await memory(client, endpoint, image, n),
+    };
   } finally {
     client.close();
   }
@@ -70,7 +86,8 @@ function report(results: Result[], runs: number, n: number): void {
   for (const op of [...OPS, 'Create+Start'] as const) {
     const row: Record<string, string> = {};
     for (const [i, r] of results.entries()) {
-      const pick = (t: Timings) => (op === 'Create+Start' ? t.CreateContainer.map((c, k) => c + t.StartContainer[k]!) : t[op]);
+      const pick = (t: Timings) =>
+        op === 'Create+Start' ? t.CreateContainer.map((c, k) => c + t.StartContainer[k]!) : t[op];
       const tag = i === 0 ? 'A' : 'B';
       row[`${tag} seq p50`] = percentile(pick(r.sequential), 50).toFixed(1);
       row[`${tag} seq p99`] = percentile(pick(r.sequential), 99).toFixed(1);
@@ -82,11 +99,18 @@ function report(results: Result[], runs: number, n: number): void {
   results.forEach((r, i) => console.log(`${i === 0 ? 'A' : 'B'} = ${r.endpoint}`));
   console.log(`latency in ms; seq = ${runs} pods one after another, par = ${n} pods at once`);
   console.table(rows);
-  console.table(Object.fromEntries(results.map((r, i) => [i === 0 ? 'A' : 'B', {
-    [`${n} pods in parallel, wall ms`]: r.parallelWallMs,
-    'daemon RSS MiB': r.rss.daemonMiB.toFixed(1),
-    'RSS per container parent (monitor/shim) MiB': r.rss.perParentMiB.toFixed(2),
-  }])));
+  console.table(
+    Object.fromEntries(
+      results.map((r, i) => [
+        i === 0 ? 'A' : 'B',
+        {
+          [`${n} pods in parallel, wall ms`]: r.parallelWallMs,
+          'daemon RSS MiB': r.rss.daemonMiB.toFixed(1),
+          'RSS per container parent (monitor/shim) MiB': r.rss.perParentMiB.toFixed(2),
+        },
+      ]),
+    ),
+  );
 }
 
 async function main(): Promise<void> {
@@ -106,4 +130,7 @@ async function main(): Promise<void> {
   report(results, runs, n);
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,8 +1,16 @@
 // One pod's life, timed call by call, against any CRI endpoint.
 import type { CriClient } from '../cli/cri_client';
 
-export const OPS = ['RunPodSandbox', 'CreateContainer', 'StartContainer', 'ExecSync', 'StopContainer', 'StopPodSandbox', 'RemovePodSandbox'] as const;
-export type Op = typeof OPS[number];
+export const OPS = [
+  'RunPodSandbox',
+  'CreateContainer',
+  'StartContainer',
+  'ExecSync',
+  'StopContainer',
+  'StopPodSandbox',
+  'RemovePodSandbox',
+] as const;
+export type Op = (typeof OPS)[number];
 export type Timings = Record<Op, number[]>;
 
 export function emptyTimings(): Timings {
@@ -38,21 +46,35 @@ async function timed<T>(timings: Timings, op: Op, call: () => Promise<T>): Promi
   return result;
 }
 
-export interface RunningPod { podId: string; containerId: string }
+export interface RunningPod {
+  podId: string;
+  containerId: string;
+}
 
 export async function startPod(client: CriClient, image: string, tag: string, timings: Timings): Promise<RunningPod> {
   const config = benchPodConfig(tag);
-  const { pod_sandbox_id: podId } = await timed(timings, 'RunPodSandbox', () => client.runtime('RunPodSandbox', { config, runtime_handler: '' }));
+  const { pod_sandbox_id: podId } = await timed(timings, 'RunPodSandbox', () =>
+    client.runtime('RunPodSandbox', { config, runtime_handler: '' }),
+  );
   const { container_id: containerId } = await timed(timings, 'CreateContainer', () =>
-    client.runtime('CreateContainer', { pod_sandbox_id: podId, config: benchContainerConfig(image), sandbox_config: config }));
+    client.runtime('CreateContainer', {
+      pod_sandbox_id: podId,
+      config: benchContainerConfig(image),
+      sandbox_config: config,
+    }),
+  );
   await timed(timings, 'StartContainer', () => client.runtime('StartContainer', { container_id: containerId }));
   return { podId, containerId };
 }
 
 export async function finishPod(client: CriClient, pod: RunningPod, timings: Timings): Promise<void> {
-  const result = await timed(timings, 'ExecSync', () => client.runtime('ExecSync', { container_id: pod.containerId, cmd: ['true'], timeout: 10 }));
+  const result = await timed(timings, 'ExecSync', () =>
+    client.runtime('ExecSync', { container_id: pod.containerId, cmd: ['true'], timeout: 10 }),
+  );
   if (result.exit_code !== 0) throw new Error(`exec in ${pod.containerId} exited ${result.exit_code}`);
-  await timed(timings, 'StopContainer', () => client.runtime('StopContainer', { container_id: pod.containerId, timeout: 10 }));
+  await timed(timings, 'StopContainer', () =>
+    client.runtime('StopContainer', { container_id: pod.containerId, timeout: 10 }),
+  );
   await timed(timings, 'StopPodSandbox', () => client.runtime('StopPodSandbox', { pod_sandbox_id: pod.podId }));
   await timed(timings, 'RemovePodSandbox', () => client.runtime('RemovePodSandbox', { pod_sandbox_id: pod.podId }));
 }

@@ -18,7 +18,9 @@ export function run(program: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, { stdio: 'ignore' });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${program} ${args.join(' ')}: exit ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${program} ${args.join(' ')}: exit ${code}`)),
+    );
   });
 }
 
@@ -37,13 +39,32 @@ export async function ociBundle(dir: string, rootfs: string, args = ['true']): P
 export function corralSpec(base: string, i: number, rootfs: string, oci: OciConfig, args = ['true']): ContainerSpec {
   const caps = oci.process.capabilities.bounding;
   return {
-    id: `bench${i}`, bundleDir: path.join(base, `b${i}`), rootfs, readonlyRootfs: true, rootfsMode: 'pivot_root',
-    hostname: 'bench', mounts: [], privileged: false, sysctls: {}, cgroupProcsFiles: [], logPath: '',
+    id: `bench${i}`,
+    bundleDir: path.join(base, `b${i}`),
+    rootfs,
+    readonlyRootfs: true,
+    rootfsMode: 'pivot_root',
+    hostname: 'bench',
+    mounts: [],
+    privileged: false,
+    sysctls: {},
+    cgroupProcsFiles: [],
+    logPath: '',
     namespaces: { net: { mode: 'new' }, ipc: { mode: 'new' }, uts: { mode: 'new' }, pid: { mode: 'new' } },
-    maskedPaths: oci.linux.maskedPaths, readonlyPaths: oci.linux.readonlyPaths,
+    maskedPaths: oci.linux.maskedPaths,
+    readonlyPaths: oci.linux.readonlyPaths,
     process: {
-      args, env: oci.process.env, cwd: '/', uid: 0, gid: 0, additionalGids: [], tty: false, stdin: false,
-      stdinOnce: false, noNewPrivileges: true, rlimits: [],
+      args,
+      env: oci.process.env,
+      cwd: '/',
+      uid: 0,
+      gid: 0,
+      additionalGids: [],
+      tty: false,
+      stdin: false,
+      stdinOnce: false,
+      noNewPrivileges: true,
+      rlimits: [],
       capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [], ambient: [] },
     },
   };
@@ -53,7 +74,7 @@ export type Runner = (i: number) => Promise<number>;
 
 /** Runs the runtimes in turn within each iteration, so load on the machine hits all alike. */
 export async function measure(runners: Runner[], runs: number): Promise<number[][]> {
-  for (let i = 0; i < 5; i++) for (const runner of runners) await runner(1_000_000 + i);   // warm caches
+  for (let i = 0; i < 5; i++) for (const runner of runners) await runner(1_000_000 + i); // warm caches
   const times = runners.map((): number[] => []);
   for (let i = 0; i < runs; i++) {
     for (const [r, runner] of runners.entries()) times[r].push(await runner(i));
@@ -63,17 +84,26 @@ export async function measure(runners: Runner[], runs: number): Promise<number[]
 
 /** One line per runtime with p50/p99, and corral's ratio to each other runtime. */
 export function report(title: string, names: string[], times: number[][]): void {
-  console.log(`${title}, ${times[0].length} runs (interleaved), ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}`);
+  console.log(
+    `${title}, ${times[0].length} runs (interleaved), ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}`,
+  );
   const ours = times[0];
   names.forEach((name, i) => {
-    const p50 = percentile(times[i], 50), p99 = percentile(times[i], 99);
-    const ratio = i === 0 ? '' : `  corral/${name}: p50 ${(percentile(ours, 50) / p50).toFixed(2)}, p99 ${(percentile(ours, 99) / p99).toFixed(2)}`;
+    const p50 = percentile(times[i], 50),
+      p99 = percentile(times[i], 99);
+    const ratio =
+      i === 0
+        ? ''
+        : `  corral/${name}: p50 ${(percentile(ours, 50) / p50).toFixed(2)}, p99 ${(percentile(ours, 99) / p99).toFixed(2)}`;
     console.log(`${name.padEnd(7)} p50 ${p50.toFixed(2)} ms  p99 ${p99.toFixed(2)} ms${ratio}`);
   });
 }
 
 /** A temp dir with the busybox rootfs and an OCI bundle for it; removed after `body`. */
-export async function withBenchRoot<T>(args: string[], body: (base: string, rootfs: string, oci: OciConfig) => Promise<T>): Promise<T> {
+export async function withBenchRoot<T>(
+  args: string[],
+  body: (base: string, rootfs: string, oci: OciConfig) => Promise<T>,
+): Promise<T> {
   const base = await fs.mkdtemp(path.join(os.tmpdir(), 'corral-bench-'));
   try {
     const rootfs = path.join(base, 'rootfs');

@@ -22,10 +22,13 @@ async function main(): Promise<void> {
         await work();
         return Number(process.hrtime.bigint() - started) / 1e6;
       };
-      const times = await measure([
-        () => timed(() => runtime.execSync(spec.bundleDir, probe, 0)),
-        () => timed(() => run('runc', ['exec', runcId, 'true'])),
-      ], Number(values.runs));
+      const times = await measure(
+        [
+          () => timed(() => runtime.execSync(spec.bundleDir, probe, 0)),
+          () => timed(() => run('runc', ['exec', runcId, 'true'])),
+        ],
+        Number(values.runs),
+      );
       report('exec of `true` to its exit', ['corral', 'runc'], times);
     } finally {
       await runtime.signal(spec.bundleDir, 'SIGKILL');

@@ -50,10 +50,15 @@ async function monitorRss(base: string, rootfs: string, oci: OciConfig): Promise
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '200' }, vs: { type: 'string', default: 'runc' } } });
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '200' }, vs: { type: 'string', default: 'runc' } },
+  });
   const others = values.vs!.split(',').filter(Boolean);
   await withBenchRoot(['true'], async (base, rootfs, oci) => {
-    const runners = [corralRunner(base, rootfs, oci), ...others.map((other) => ociRunner(other, path.join(base, 'oci')))];
+    const runners = [
+      corralRunner(base, rootfs, oci),
+      ...others.map((other) => ociRunner(other, path.join(base, 'oci'))),
+    ];
     report('create+start to exec', ['corral', ...others], await measure(runners, Number(values.runs)));
     console.log(`corral-monitor RSS (idle, one container): ${await monitorRss(base, rootfs, oci)} KiB`);
   });

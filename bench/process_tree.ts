@@ -5,10 +5,14 @@ import { promises as fs } from 'node:fs';
 /** The pid holding a listening unix socket bound at `socketPath`, from /proc/net/unix and fds. */
 export async function socketOwnerPid(socketPath: string): Promise<number | undefined> {
   const table = await fs.readFile('/proc/net/unix', 'utf8');
-  const inodes = new Set(table.split('\n').slice(1)
-    .map((line) => line.trim().split(/\s+/))
-    .filter((fields) => fields[7] === socketPath)
-    .map((fields) => fields[6]!));
+  const inodes = new Set(
+    table
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields[7] === socketPath)
+      .map((fields) => fields[6]!),
+  );
   for (const entry of await fs.readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const fds = await fs.readdir(`/proc/${entry}/fd`).catch(() => [] as string[]);

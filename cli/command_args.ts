@@ -4,7 +4,12 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export class UsageError extends Error {}
 
-export function commandArgs<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, usage: string, minPositionals = 0) {
+export function commandArgs<O extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: O,
+  usage: string,
+  minPositionals = 0,
+) {
   let parsed;
   try {
     parsed = parseArgs({ args, options, strict: true, allowPositionals: true });

@@ -19,5 +19,11 @@ export async function readConfigFile(file: string): Promise<Record<string, any>>
 /** A container config with env values turned into bytes (protobuf would read a string as base64). */
 export function withEnvBytes(config: Record<string, any>): Record<string, any> {
   const envs = Array.isArray(config.envs) ? config.envs : [];
-  return { ...config, envs: envs.map((kv: { key: string; value?: string }) => ({ key: kv.key, value: Buffer.from(String(kv.value ?? ''), 'utf8') })) };
+  return {
+    ...config,
+    envs: envs.map((kv: { key: string; value?: string }) => ({
+      key: kv.key,
+      value: Buffer.from(String(kv.value ?? ''), 'utf8'),
+    })),
+  };
 }

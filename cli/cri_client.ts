@@ -19,7 +19,11 @@ export function normaliseEndpoint(endpoint: string): string {
 
 /** A gRPC failure as the client sees it: code name and details. */
 export class CriCallError extends Error {
-  constructor(readonly method: string, readonly code: grpc.status, readonly details: string) {
+  constructor(
+    readonly method: string,
+    readonly code: grpc.status,
+    readonly details: string,
+  ) {
     super(`${method}: ${grpc.status[code] ?? code}: ${details}`);
   }
 }
@@ -28,7 +32,10 @@ export class CriClient {
   private readonly runtimeClient: grpc.Client;
   private readonly imageClient: grpc.Client;
 
-  constructor(readonly endpoint: string = DEFAULT_ENDPOINT, private readonly timeoutMs = 120_000) {
+  constructor(
+    readonly endpoint: string = DEFAULT_ENDPOINT,
+    private readonly timeoutMs = 120_000,
+  ) {
     const services = loadCriServices();
     const target = normaliseEndpoint(endpoint);
     const credentials = grpc.credentials.createInsecure();
@@ -36,20 +43,32 @@ export class CriClient {
     this.imageClient = new services.ImageService(target, credentials);
   }
 
-  runtime<K extends keyof RuntimeServiceDefinition & string>(method: K, request: RequestOf<RuntimeServiceDefinition[K]>): Promise<ResponseOf<RuntimeServiceDefinition[K]>> {
+  runtime<K extends keyof RuntimeServiceDefinition & string>(
+    method: K,
+    request: RequestOf<RuntimeServiceDefinition[K]>,
+  ): Promise<ResponseOf<RuntimeServiceDefinition[K]>> {
     return this.unary(this.runtimeClient, method, request);
   }
 
-  image<K extends keyof ImageServiceDefinition & string>(method: K, request: RequestOf<ImageServiceDefinition[K]>): Promise<ResponseOf<ImageServiceDefinition[K]>> {
+  image<K extends keyof ImageServiceDefinition & string>(
+    method: K,
+    request: RequestOf<ImageServiceDefinition[K]>,
+  ): Promise<ResponseOf<ImageServiceDefinition[K]>> {
     return this.unary(this.imageClient, method, request);
   }
 
   /** Opens a server stream (e.g. GetContainerEvents); the caller reads and cancels it. */
-  runtimeStream<K extends keyof RuntimeServiceDefinition & string>(method: K, request: RequestOf<RuntimeServiceDefinition[K]>): grpc.ClientReadableStream<ResponseOf<RuntimeServiceDefinition[K]>> {
+  runtimeStream<K extends keyof RuntimeServiceDefinition & string>(
+    method: K,
+    request: RequestOf<RuntimeServiceDefinition[K]>,
+  ): grpc.ClientReadableStream<ResponseOf<RuntimeServiceDefinition[K]>> {
     return (this.runtimeClient as any)[method](request);
   }
 
-  imageStream<K extends keyof ImageServiceDefinition & string>(method: K, request: RequestOf<ImageServiceDefinition[K]>): grpc.ClientReadableStream<ResponseOf<ImageServiceDefinition[K]>> {
+  imageStream<K extends keyof ImageServiceDefinition & string>(
+    method: K,
+    request: RequestOf<ImageServiceDefinition[K]>,
+  ): grpc.ClientReadableStream<ResponseOf<ImageServiceDefinition[K]>> {
     return (this.imageClient as any)[method](request);
   }
 

@@ -5,7 +5,12 @@ import { labelSelector } from './label_selector';
 
 test('CRI log lines parse, partial records keep their line open', () => {
   const full = parseLogLine('2026-11-26T20:00:00.123456789Z stdout F hello world')!;
-  assert.deepEqual(full, { time: '2026-11-26T20:00:00.123456789Z', stream: 'stdout', partial: false, text: 'hello world' });
+  assert.deepEqual(full, {
+    time: '2026-11-26T20:00:00.123456789Z',
+    stream: 'stdout',
+    partial: false,
+    text: 'hello world',
+  });
   const partial = parseLogLine('2026-11-26T20:00:00.1Z stderr P abc')!;
   assert.equal(renderRecord(partial, false), 'abc');
   assert.equal(renderRecord(full, true), '2026-11-26T20:00:00.123456789Z hello world\n');

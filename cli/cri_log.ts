@@ -1,6 +1,11 @@
 // Reads CRI container log files: "<RFC3339Nano> <stdout|stderr> <P|F> <text>" per line, where
 // P marks a partial line continued by the next record.
-export interface LogRecord { time: string; stream: 'stdout' | 'stderr'; partial: boolean; text: string }
+export interface LogRecord {
+  time: string;
+  stream: 'stdout' | 'stderr';
+  partial: boolean;
+  text: string;
+}
 
 export function parseLogLine(line: string): LogRecord | undefined {
   const match = /^(\S+) (stdout|stderr) ([PF]) (.*)$/s.exec(line);

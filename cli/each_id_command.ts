@@ -2,10 +2,16 @@
 import type { Command, CommandContext } from './command';
 import { commandArgs } from './command_args';
 
-export function eachIdCommand(name: string, summary: string, usage: string,
-  act: (ctx: CommandContext, id: string) => Promise<string>): Command {
+export function eachIdCommand(
+  name: string,
+  summary: string,
+  usage: string,
+  act: (ctx: CommandContext, id: string) => Promise<string>,
+): Command {
   return {
-    name, summary, usage,
+    name,
+    summary,
+    usage,
     async run(ctx) {
       const { positionals } = commandArgs(ctx.args, {}, usage, 1);
       for (const id of positionals) process.stdout.write(`${await act(ctx, id)}\n`);

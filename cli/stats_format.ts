@@ -18,8 +18,12 @@ export const CONTAINER_HEADER = ['CONTAINER', 'NAME', 'CPU %', 'MEM', 'DISK', 'I
 
 export function containerRow(s: ContainerStats__Output): string[] {
   return [
-    shortId(s.attributes?.id ?? ''), s.attributes?.metadata?.name ?? '', cpuPercent(s.cpu?.usage_nano_cores),
-    size(s.memory?.working_set_bytes), size(s.writable_layer?.used_bytes), String(num(s.writable_layer?.inodes_used) ?? '-'),
+    shortId(s.attributes?.id ?? ''),
+    s.attributes?.metadata?.name ?? '',
+    cpuPercent(s.cpu?.usage_nano_cores),
+    size(s.memory?.working_set_bytes),
+    size(s.writable_layer?.used_bytes),
+    String(num(s.writable_layer?.inodes_used) ?? '-'),
   ];
 }
 
@@ -28,10 +32,16 @@ export const POD_HEADER = ['POD', 'NAME', 'CPU %', 'MEM', 'PROCS', 'CONTAINERS',
 export function podRow(s: PodSandboxStats__Output): string[] {
   const linux = s.linux;
   const net = linux?.network?.interfaces ?? [];
-  const total = (pick: (i: (typeof net)[number]) => UInt64Value__Output | null) => humanSize(net.reduce((sum, i) => sum + (num(pick(i)) ?? 0), 0));
+  const total = (pick: (i: (typeof net)[number]) => UInt64Value__Output | null) =>
+    humanSize(net.reduce((sum, i) => sum + (num(pick(i)) ?? 0), 0));
   return [
-    shortId(s.attributes?.id ?? ''), s.attributes?.metadata?.name ?? '', cpuPercent(linux?.cpu?.usage_nano_cores),
-    size(linux?.memory?.working_set_bytes), String(num(linux?.process?.process_count) ?? '-'), String(linux?.containers.length ?? 0),
-    net.length ? total((i) => i.rx_bytes) : '-', net.length ? total((i) => i.tx_bytes) : '-',
+    shortId(s.attributes?.id ?? ''),
+    s.attributes?.metadata?.name ?? '',
+    cpuPercent(linux?.cpu?.usage_nano_cores),
+    size(linux?.memory?.working_set_bytes),
+    String(num(linux?.process?.process_count) ?? '-'),
+    String(linux?.containers.length ?? 0),
+    net.length ? total((i) => i.rx_bytes) : '-',
+    net.length ? total((i) => i.tx_bytes) : '-',
   ];
 }

@@ -3,7 +3,10 @@
 import type { TerminalSize } from '../runtime/streaming/contract';
 import { runRemoteCommand } from '../server/streaming/client/remote_command_client';
 
-export interface SessionFlags { stdin: boolean; tty: boolean }
+export interface SessionFlags {
+  stdin: boolean;
+  tty: boolean;
+}
 
 /** Runs the session at `url` against this process's stdio; returns the remote exit code. */
 export async function runTerminalSession(url: string, flags: SessionFlags): Promise<number> {

@@ -3,7 +3,12 @@ export function ago(ns: string | undefined, now = Date.now()): string {
   const ms = Number(BigInt(ns ?? '0') / 1_000_000n);
   if (ms <= 0) return '';
   const seconds = Math.max(0, Math.round((now - ms) / 1000));
-  const units: Array<[number, string]> = [[86400, 'day'], [3600, 'hour'], [60, 'minute'], [1, 'second']];
+  const units: Array<[number, string]> = [
+    [86400, 'day'],
+    [3600, 'hour'],
+    [60, 'minute'],
+    [1, 'second'],
+  ];
   for (const [size, name] of units) {
     if (seconds >= size) {
       const count = Math.floor(seconds / size);

@@ -13,7 +13,11 @@ const errnoNames = new Map<number, string>(
 /** A failed system call: carries errno and its symbolic name (EWOULDBLOCK, EPERM…). */
 export class SyscallError extends CorralError {
   readonly code: string;
-  constructor(readonly syscall: string, readonly errno: number, context: string) {
+  constructor(
+    readonly syscall: string,
+    readonly errno: number,
+    context: string,
+  ) {
     const code = errnoNames.get(errno) ?? `errno ${errno}`;
     super(errno === osConstants.errno.ENOENT ? 'not_found' : 'internal', `${syscall}(${context}): ${code}`);
     this.code = code;
@@ -39,7 +43,7 @@ export function flock(fd: number, operation: number, context = `fd ${fd}`): void
 
 const syscallRaw = libc.func('long syscall(long number, ...)');
 const OpenHow = koffi.struct('corral_open_how', { flags: 'uint64', mode: 'uint64', resolve: 'uint64' });
-const SYS_openat2 = 437;   // x86_64
+const SYS_openat2 = 437; // x86_64
 
 export const O_PATH = 0o10000000;
 export const O_DIRECTORY = 0o200000;
@@ -52,7 +56,9 @@ export const RESOLVE_IN_ROOT = 0x10;
 /** openat2(2): opens `path` relative to `dirfd` with resolve restrictions; returns the new fd. */
 export function openat2(dirfd: number, path: string, flags: number, resolve: number, mode = 0): number {
   const how = { flags: flags | O_CLOEXEC, mode, resolve };
-  const fd = Number(syscallRaw(SYS_openat2, 'int', dirfd, 'str', path, 'corral_open_how *', how, 'size_t', koffi.sizeof(OpenHow)));
+  const fd = Number(
+    syscallRaw(SYS_openat2, 'int', dirfd, 'str', path, 'corral_open_how *', how, 'size_t', koffi.sizeof(OpenHow)),
+  );
   return check(fd, 'openat2', path);
 }
 
@@ -62,7 +68,8 @@ export const S_IFBLK = 0o060000;
 export const S_IFIFO = 0o010000;
 
 export function makedev(major: number, minor: number): bigint {
-  const ma = BigInt(major), mi = BigInt(minor);
+  const ma = BigInt(major),
+    mi = BigInt(minor);
   return ((ma & 0xfffn) << 8n) | ((ma & ~0xfffn) << 32n) | (mi & 0xffn) | ((mi & ~0xffn) << 12n);
 }
 
@@ -70,7 +77,9 @@ export function mknod(path: string, mode: number, dev: bigint): void {
   check(mknodRaw(path, mode, dev), 'mknod', path);
 }
 
-const lsetxattrRaw = libc.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)');
+const lsetxattrRaw = libc.func(
+  'int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)',
+);
 const lgetxattrRaw = libc.func('long lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)');
 
 /** Sets an xattr on `path` itself (never through a final symlink). */
@@ -90,7 +99,9 @@ export function lgetxattr(path: string, name: string): Buffer | null {
   return buf.subarray(0, n);
 }
 
-const mountRaw = libc.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)');
+const mountRaw = libc.func(
+  'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)',
+);
 const umount2Raw = libc.func('int umount2(const char *target, int flags)');
 export const MNT_DETACH = 2;
 
@@ -113,7 +124,9 @@ export function pidfdOpen(pid: number): number {
 }
 
 export function pidfdSendSignal(pidfd: number, signal: number): void {
-  const result = Number(syscallRaw(SYS_PIDFD_SEND_SIGNAL, 'int', pidfd, 'int', signal, 'void *', null, 'unsigned int', 0));
+  const result = Number(
+    syscallRaw(SYS_PIDFD_SEND_SIGNAL, 'int', pidfd, 'int', signal, 'void *', null, 'unsigned int', 0),
+  );
   check(result, 'pidfd_send_signal', `signal ${signal}`);
 }
 

@@ -28,7 +28,9 @@ export function tcpSocketInNetns(netnsPath: string, family: 4 | 6): number {
     const socketErrno = koffi.errno();
     if (setnsRaw(home, CLONE_NEWNET) < 0) {
       // Every later socket of this thread would land in the pod: nothing can be trusted after this.
-      throw new InternalError(`cannot return to corrald's network namespace after ${netnsPath}: errno ${koffi.errno()}`);
+      throw new InternalError(
+        `cannot return to corrald's network namespace after ${netnsPath}: errno ${koffi.errno()}`,
+      );
     }
     if (fd < 0) throw new SyscallError('socket', socketErrno, netnsPath);
     return fd;

@@ -16,7 +16,10 @@ const O_NOCTTY = 0o400;
 const O_CLOEXEC = 0o2000000;
 const TIOCSWINSZ = 0x5414;
 
-export interface PtyPair { master: number; slave: number }
+export interface PtyPair {
+  master: number;
+  slave: number;
+}
 
 export function openPty(): PtyPair {
   const master = posixOpenpt(O_RDWR | O_NOCTTY | O_CLOEXEC);

@@ -13,46 +13,68 @@ export type ErrorKind =
   | 'internal';
 
 export class CorralError extends Error {
-  constructor(readonly kind: ErrorKind, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = new.target.name;
   }
 }
 
 export class NotFoundError extends CorralError {
-  constructor(message: string, options?: { cause?: unknown }) { super('not_found', message, options); }
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('not_found', message, options);
+  }
 }
 
 export class InvalidArgumentError extends CorralError {
-  constructor(message: string, options?: { cause?: unknown }) { super('invalid_argument', message, options); }
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_argument', message, options);
+  }
 }
 
 export class AlreadyExistsError extends CorralError {
-  constructor(message: string, options?: { cause?: unknown }) { super('already_exists', message, options); }
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('already_exists', message, options);
+  }
 }
 
 export class FailedPreconditionError extends CorralError {
-  constructor(message: string, options?: { cause?: unknown }) { super('failed_precondition', message, options); }
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('failed_precondition', message, options);
+  }
 }
 
 export class UnimplementedError extends CorralError {
-  constructor(message: string) { super('unimplemented', message); }
+  constructor(message: string) {
+    super('unimplemented', message);
+  }
 }
 
 export class UnavailableError extends CorralError {
-  constructor(message: string, options?: { cause?: unknown }) { super('unavailable', message, options); }
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('unavailable', message, options);
+  }
 }
 
 export class DeadlineExceededError extends CorralError {
-  constructor(message: string, options?: { cause?: unknown }) { super('deadline_exceeded', message, options); }
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('deadline_exceeded', message, options);
+  }
 }
 
 export class ResourceExhaustedError extends CorralError {
-  constructor(message: string, options?: { cause?: unknown }) { super('resource_exhausted', message, options); }
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('resource_exhausted', message, options);
+  }
 }
 
 export class InternalError extends CorralError {
-  constructor(message: string, options?: { cause?: unknown }) { super('internal', message, options); }
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('internal', message, options);
+  }
 }
 
 /** Adds context to any error while keeping its kind (crun's wrap-as-you-go). */

@@ -15,7 +15,9 @@ export function isIdPrefix(value: string): boolean {
 /** Throws unless `value` could be an ID or an ID prefix. */
 export function checkIdPrefix(value: string, field: string): void {
   if (!ID_PREFIX.test(value)) {
-    throw new InvalidArgumentError(`${field} must be 1 to 64 lowercase hex characters, got ${JSON.stringify(value.slice(0, 80))}`);
+    throw new InvalidArgumentError(
+      `${field} must be 1 to 64 lowercase hex characters, got ${JSON.stringify(value.slice(0, 80))}`,
+    );
   }
 }
 

@@ -6,7 +6,13 @@ import { afterEach, beforeEach, test } from 'node:test';
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from './errors';
 import type { ContainerEvent } from './events/container_events';
 import type { Lifecycle } from './lifecycle';
-import { makeFakeWorld, openFakeLifecycle, sampleContainerConfig, samplePodConfig, type FakeWorld } from './testing/fake_lifecycle';
+import {
+  makeFakeWorld,
+  openFakeLifecycle,
+  sampleContainerConfig,
+  samplePodConfig,
+  type FakeWorld,
+} from './testing/fake_lifecycle';
 
 let world: FakeWorld;
 let life: Lifecycle;
@@ -22,7 +28,7 @@ afterEach(async () => {
 });
 
 async function runningContainer(pod?: string): Promise<{ podId: string; id: string }> {
-  const podId = pod ?? await life.sandboxes.run(samplePodConfig());
+  const podId = pod ?? (await life.sandboxes.run(samplePodConfig()));
   const id = await life.sandboxes.createContainer(podId, sampleContainerConfig());
   await life.containers.start(id);
   return { podId, id };
@@ -41,9 +47,15 @@ test('a pod runs with its infra, cgroups, shm, network and /etc files', async ()
 
 test('a duplicate pod or container name is refused, naming the holder', async () => {
   const podId = await life.sandboxes.run(samplePodConfig());
-  await assert.rejects(life.sandboxes.run(samplePodConfig()), (err: Error) => err instanceof AlreadyExistsError && err.message.includes(podId));
+  await assert.rejects(
+    life.sandboxes.run(samplePodConfig()),
+    (err: Error) => err instanceof AlreadyExistsError && err.message.includes(podId),
+  );
   const id = await life.sandboxes.createContainer(podId, sampleContainerConfig());
-  await assert.rejects(life.sandboxes.createContainer(podId, sampleContainerConfig()), (err: Error) => err instanceof AlreadyExistsError && err.message.includes(id));
+  await assert.rejects(
+    life.sandboxes.createContainer(podId, sampleContainerConfig()),
+    (err: Error) => err instanceof AlreadyExistsError && err.message.includes(id),
+  );
 });
 
 test('create → start → stop → remove moves through the states and cleans up', async () => {
@@ -67,7 +79,10 @@ test('create → start → stop → remove moves through the states and cleans u
   assert.equal(world.snapshots.snapshots.size, 0);
   assert.ok(!world.cgroups.existing.has(`/corral-test/${podId}/${id}`));
   await assert.rejects(fs.stat(path.join(world.dir, 'state', 'c', id)));
-  assert.deepEqual(events.map((e) => e.kind), ['created', 'started', 'stopped', 'deleted']);
+  assert.deepEqual(
+    events.map((e) => e.kind),
+    ['created', 'started', 'stopped', 'deleted'],
+  );
 });
 
 test('a stop signal that is ignored is followed by SIGKILL to the whole cgroup', async () => {
@@ -102,9 +117,15 @@ test('stop and remove of unknown IDs succeed; other verbs say NOT_FOUND', async 
 
 test('create in a stopped pod is a failed precondition; a missing image is NOT_FOUND and leaves nothing', async () => {
   const podId = await life.sandboxes.run(samplePodConfig());
-  await assert.rejects(life.sandboxes.createContainer(podId, sampleContainerConfig('x', {
-    image: { image: 'nothere', annotations: {}, userSpecifiedImage: '', runtimeHandler: '' },
-  })), NotFoundError);
+  await assert.rejects(
+    life.sandboxes.createContainer(
+      podId,
+      sampleContainerConfig('x', {
+        image: { image: 'nothere', annotations: {}, userSpecifiedImage: '', runtimeHandler: '' },
+      }),
+    ),
+    NotFoundError,
+  );
   world.processes.failCreate = new Error('helper failed');
   await assert.rejects(life.sandboxes.createContainer(podId, sampleContainerConfig('y')), /helper failed/);
   assert.equal(life.containers.list().length, 0);
@@ -170,11 +191,20 @@ test('list filters by id prefix, pod, state and labels', async () => {
   const other = await life.sandboxes.run(samplePodConfig('db'));
   await life.sandboxes.createContainer(other, sampleContainerConfig('db', { labels: { tier: 'back' } }));
   assert.equal(life.containers.list().length, 2);
-  assert.deepEqual(life.containers.list({ podId: podId.slice(0, 6) }).map((c) => c.id), [id]);
-  assert.deepEqual(life.containers.list({ state: 'running' }).map((c) => c.id), [id]);
+  assert.deepEqual(
+    life.containers.list({ podId: podId.slice(0, 6) }).map((c) => c.id),
+    [id],
+  );
+  assert.deepEqual(
+    life.containers.list({ state: 'running' }).map((c) => c.id),
+    [id],
+  );
   assert.equal(life.containers.list({ labels: { tier: 'back' } }).length, 1);
   assert.equal(life.containers.list({ id: id.slice(0, 8) }).length, 1);
-  assert.deepEqual(life.sandboxes.list({ labels: { app: 'db' } }).map((p) => p.id), [other]);
+  assert.deepEqual(
+    life.sandboxes.list({ labels: { app: 'db' } }).map((p) => p.id),
+    [other],
+  );
 });
 
 test('restart: live containers stay running, exits meanwhile are recorded, lost monitors are exited', async () => {
@@ -190,12 +220,19 @@ test('restart: live containers stay running, exits meanwhile are recorded, lost 
   life = await openFakeLifecycle(world);
   assert.equal((await life.containers.status(live)).status.state, 'running');
   const exitedNow = await life.containers.status(exited);
-  assert.deepEqual([exitedNow.status.state, exitedNow.status.exitCode, exitedNow.status.reason], ['exited', 3, 'Error']);
+  assert.deepEqual(
+    [exitedNow.status.state, exitedNow.status.exitCode, exitedNow.status.reason],
+    ['exited', 3, 'Error'],
+  );
   const lostNow = await life.containers.status(lost);
   assert.deepEqual([lostNow.status.state, lostNow.status.exitCode], ['exited', 255]);
   assert.deepEqual(life.recovered.containers.live, [live]);
   // The watcher restarted for the live one records its later exit.
-  const stopped = new Promise<ContainerEvent>((resolve) => life.events.subscribe((e) => { if (e.kind === 'stopped') resolve(e); }));
+  const stopped = new Promise<ContainerEvent>((resolve) =>
+    life.events.subscribe((e) => {
+      if (e.kind === 'stopped') resolve(e);
+    }),
+  );
   world.processes.exit(store.get(live)!.meta.bundleDir, 0);
   assert.equal((await stopped).containerId, live);
   assert.equal(life.containers.deps.store.get(live)!.status.state, 'exited');
@@ -210,7 +247,7 @@ test('restart: a pod whose infra died is NOTREADY', async () => {
   assert.deepEqual(life.recovered.sandboxesLost, [podId]);
 });
 
-test('exec runs the command with the container\'s process settings', async () => {
+test("exec runs the command with the container's process settings", async () => {
   const { id } = await runningContainer();
   const result = await life.containers.execSync(id, ['echo', 'hi'], 5);
   assert.equal(result.stdout.toString(), 'out');

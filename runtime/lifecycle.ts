@@ -46,28 +46,51 @@ export interface Lifecycle {
 }
 
 export async function openLifecycle(drivers: LifecycleDrivers, settings: LifecycleSettings): Promise<Lifecycle> {
-  const sandboxStore = new RecordStore<SandboxMeta, SandboxStatus>(path.join(settings.root, 'sandboxes'), 'pod sandbox', (m) => m.name);
-  const containerStore = new RecordStore<ContainerMeta, ContainerStatus>(path.join(settings.root, 'containers'), 'container', (m) => m.name);
+  const sandboxStore = new RecordStore<SandboxMeta, SandboxStatus>(
+    path.join(settings.root, 'sandboxes'),
+    'pod sandbox',
+    (m) => m.name,
+  );
+  const containerStore = new RecordStore<ContainerMeta, ContainerStatus>(
+    path.join(settings.root, 'containers'),
+    'container',
+    (m) => m.name,
+  );
   await sandboxStore.load();
   await containerStore.load();
   const events = new ContainerEventBus();
   const containers = new ContainerService({
-    store: containerStore, sandboxes: sandboxStore, processes: drivers.processes, cgroups: drivers.cgroups,
-    images: drivers.images, snapshots: drivers.snapshots, events,
+    store: containerStore,
+    sandboxes: sandboxStore,
+    processes: drivers.processes,
+    cgroups: drivers.cgroups,
+    images: drivers.images,
+    snapshots: drivers.snapshots,
+    events,
     // Short: the monitors' unix sockets live below it.
-    containersDir: path.join(settings.state, 'c'), rootfsMode: settings.rootfsMode, defaultPidsLimit: settings.defaultPidsLimit,
+    containersDir: path.join(settings.state, 'c'),
+    rootfsMode: settings.rootfsMode,
+    defaultPidsLimit: settings.defaultPidsLimit,
   });
   const sandboxes = new SandboxService({
-    store: sandboxStore, containers, infra: drivers.infra, cgroups: drivers.cgroups, network: drivers.network,
-    mounts: drivers.mounts, sandboxesDir: path.join(settings.state, 'sandboxes'),
-    defaultCgroupParent: settings.defaultCgroupParent, isAlive: drivers.isAlive ?? isSameProcessAlive,
+    store: sandboxStore,
+    containers,
+    infra: drivers.infra,
+    cgroups: drivers.cgroups,
+    network: drivers.network,
+    mounts: drivers.mounts,
+    sandboxesDir: path.join(settings.state, 'sandboxes'),
+    defaultCgroupParent: settings.defaultCgroupParent,
+    isAlive: drivers.isAlive ?? isSameProcessAlive,
   });
   const recoveredContainers = await recoverContainers(containers.deps);
-  const orphans = [...await sweepOrphanContainers(containers.deps), ...await sandboxes.sweepOrphans()];
+  const orphans = [...(await sweepOrphanContainers(containers.deps)), ...(await sandboxes.sweepOrphans())];
   const sandboxesLost = await sandboxes.recover();
   for (const id of recoveredContainers.live) containers.watchExit(id);
   return {
-    sandboxes, containers, events,
+    sandboxes,
+    containers,
+    events,
     recovered: { sandboxesLost, containers: recoveredContainers, orphansRemoved: orphans },
     close: () => containers.close(),
   };

@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import { readJsonIfExists, writeJsonAtomic } from './store/atomic_file';
 import { InvalidArgumentError } from './errors';
 
-interface Persisted { podCidr: string }
+interface Persisted {
+  podCidr: string;
+}
 
 export class NodeRuntimeSettings {
   private podCidrValue = '';

@@ -3,13 +3,26 @@ import { promises as fs, constants } from 'node:fs';
 import { nativeProgram, REQUIRED_PROGRAMS } from '../native/helper_path';
 import type { NetworkReadiness } from './network/config_source';
 
-export interface RuntimeCondition { type: string; status: boolean; reason: string; message: string }
+export interface RuntimeCondition {
+  type: string;
+  status: boolean;
+  reason: string;
+  message: string;
+}
 
-interface ReadinessInputs { root: string; state: string }
+interface ReadinessInputs {
+  root: string;
+  state: string;
+}
 
-interface NetworkReadinessSource { readiness(): Promise<NetworkReadiness> }
+interface NetworkReadinessSource {
+  readiness(): Promise<NetworkReadiness>;
+}
 
-export async function readinessConditions(config: ReadinessInputs, network: NetworkReadinessSource): Promise<RuntimeCondition[]> {
+export async function readinessConditions(
+  config: ReadinessInputs,
+  network: NetworkReadinessSource,
+): Promise<RuntimeCondition[]> {
   return [await runtimeReady(config), await networkReady(network)];
 }
 
@@ -19,7 +32,12 @@ async function runtimeReady(config: ReadinessInputs): Promise<RuntimeCondition> 
     try {
       await fs.access(nativeProgram(program), constants.X_OK);
     } catch {
-      return { ...condition, status: false, reason: 'HelperMissing', message: `${nativeProgram(program)} is missing: run npm run build` };
+      return {
+        ...condition,
+        status: false,
+        reason: 'HelperMissing',
+        message: `${nativeProgram(program)} is missing: run npm run build`,
+      };
     }
   }
   for (const dir of [config.root, config.state]) {

@@ -18,7 +18,10 @@ export class UndoStack {
       try {
         await step.undo();
       } catch (err) {
-        this.log.error('undo step failed; something may be left behind', { step: step.what, error: (err as Error).message });
+        this.log.error('undo step failed; something may be left behind', {
+          step: step.what,
+          error: (err as Error).message,
+        });
       }
     }
   }

@@ -25,8 +25,12 @@ function eventResponse(ctx: ServerContext, event: ContainerEvent): ContainerEven
   };
 }
 
-export async function containerEvents(ctx: ServerContext, _request: GetEventsRequest__Output,
-  send: (message: ContainerEventResponse) => void, signal: AbortSignal): Promise<void> {
+export async function containerEvents(
+  ctx: ServerContext,
+  _request: GetEventsRequest__Output,
+  send: (message: ContainerEventResponse) => void,
+  signal: AbortSignal,
+): Promise<void> {
   if (signal.aborted) return;
   const unsubscribe = ctx.lifecycle.events.subscribe((event) => send(eventResponse(ctx, event)));
   try {

@@ -4,7 +4,10 @@ import type { ListContainersResponse } from '../proto/generated/runtime/v1/ListC
 import type { ServerContext } from './context';
 import { containerToCri, STATE_FROM_CRI } from './cri_container_status';
 
-export async function containerList(ctx: ServerContext, request: ListContainersRequest__Output): Promise<ListContainersResponse> {
+export async function containerList(
+  ctx: ServerContext,
+  request: ListContainersRequest__Output,
+): Promise<ListContainersResponse> {
   const filter = request.filter;
   if (filter?.state && STATE_FROM_CRI[filter.state.state] === undefined) return { containers: [] };
   const records = ctx.lifecycle.containers.list({

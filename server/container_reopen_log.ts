@@ -3,7 +3,10 @@ import type { ReopenContainerLogRequest__Output } from '../proto/generated/runti
 import type { ReopenContainerLogResponse } from '../proto/generated/runtime/v1/ReopenContainerLogResponse';
 import type { ServerContext } from './context';
 
-export async function containerReopenLog(ctx: ServerContext, request: ReopenContainerLogRequest__Output): Promise<ReopenContainerLogResponse> {
+export async function containerReopenLog(
+  ctx: ServerContext,
+  request: ReopenContainerLogRequest__Output,
+): Promise<ReopenContainerLogResponse> {
   await ctx.lifecycle.containers.reopenLog(request.container_id);
   return {};
 }

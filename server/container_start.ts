@@ -3,7 +3,10 @@ import type { StartContainerRequest__Output } from '../proto/generated/runtime/v
 import type { StartContainerResponse } from '../proto/generated/runtime/v1/StartContainerResponse';
 import type { ServerContext } from './context';
 
-export async function containerStart(ctx: ServerContext, request: StartContainerRequest__Output): Promise<StartContainerResponse> {
+export async function containerStart(
+  ctx: ServerContext,
+  request: StartContainerRequest__Output,
+): Promise<StartContainerResponse> {
   await ctx.lifecycle.containers.start(request.container_id);
   return {};
 }

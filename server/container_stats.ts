@@ -4,7 +4,10 @@ import type { ContainerStatsResponse } from '../proto/generated/runtime/v1/Conta
 import type { ServerContext } from './context';
 import { containerStatsToCri } from './cri_stats';
 
-export async function containerStats(ctx: ServerContext, request: ContainerStatsRequest__Output): Promise<ContainerStatsResponse> {
+export async function containerStats(
+  ctx: ServerContext,
+  request: ContainerStatsRequest__Output,
+): Promise<ContainerStatsResponse> {
   const record = await ctx.lifecycle.containers.status(request.container_id);
   return { stats: containerStatsToCri(await ctx.stats.container(record)) };
 }

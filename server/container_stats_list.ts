@@ -4,7 +4,10 @@ import type { ListContainerStatsResponse } from '../proto/generated/runtime/v1/L
 import type { ServerContext } from './context';
 import { containerStatsToCri } from './cri_stats';
 
-export async function containerStatsList(ctx: ServerContext, request: ListContainerStatsRequest__Output): Promise<ListContainerStatsResponse> {
+export async function containerStatsList(
+  ctx: ServerContext,
+  request: ListContainerStatsRequest__Output,
+): Promise<ListContainerStatsResponse> {
   const filter = request.filter;
   const records = ctx.lifecycle.containers.list({
     id: filter?.id || undefined,

@@ -6,7 +6,10 @@ import { containerStatsList } from './container_stats_list';
 import { sendInPages } from './stream_pages';
 
 export async function containerStatsStream(
-  ctx: ServerContext, request: StreamContainerStatsRequest__Output, send: (message: StreamContainerStatsResponse) => void, signal: AbortSignal,
+  ctx: ServerContext,
+  request: StreamContainerStatsRequest__Output,
+  send: (message: StreamContainerStatsResponse) => void,
+  signal: AbortSignal,
 ): Promise<void> {
   const { stats = [] } = await containerStatsList(ctx, { filter: request.filter });
   sendInPages(stats, (page) => send({ container_stats: page }), signal);

@@ -5,7 +5,10 @@ import type { ContainerStatusResponse } from '../proto/generated/runtime/v1/Cont
 import type { ServerContext } from './context';
 import { containerInfo, containerStatusToCri } from './cri_container_status';
 
-export async function containerStatus(ctx: ServerContext, request: ContainerStatusRequest__Output): Promise<ContainerStatusResponse> {
+export async function containerStatus(
+  ctx: ServerContext,
+  request: ContainerStatusRequest__Output,
+): Promise<ContainerStatusResponse> {
   const record = await ctx.lifecycle.containers.status(request.container_id);
   return { status: containerStatusToCri(record), info: request.verbose ? containerInfo(record) : {} };
 }

@@ -6,7 +6,10 @@ import { containerList } from './container_list';
 import { sendInPages } from './stream_pages';
 
 export async function containerStream(
-  ctx: ServerContext, request: StreamContainersRequest__Output, send: (message: StreamContainersResponse) => void, signal: AbortSignal,
+  ctx: ServerContext,
+  request: StreamContainersRequest__Output,
+  send: (message: StreamContainersResponse) => void,
+  signal: AbortSignal,
 ): Promise<void> {
   const { containers = [] } = await containerList(ctx, { filter: request.filter });
   sendInPages(containers, (page) => send({ containers: page }), signal);

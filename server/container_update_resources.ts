@@ -6,8 +6,12 @@ import { InvalidArgumentError } from '../runtime/errors';
 import type { ServerContext } from './context';
 import { resourcesFromCri } from './cri_resources';
 
-export async function containerUpdateResources(ctx: ServerContext, request: UpdateContainerResourcesRequest__Output): Promise<UpdateContainerResourcesResponse> {
-  if (!request.linux) throw new InvalidArgumentError('linux resources are required (corral runs Linux containers only)');
+export async function containerUpdateResources(
+  ctx: ServerContext,
+  request: UpdateContainerResourcesRequest__Output,
+): Promise<UpdateContainerResourcesResponse> {
+  if (!request.linux)
+    throw new InvalidArgumentError('linux resources are required (corral runs Linux containers only)');
   await ctx.lifecycle.containers.updateResources(request.container_id, resourcesFromCri(request.linux));
   return {};
 }

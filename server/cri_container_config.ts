@@ -3,7 +3,12 @@ import { resourcesFromCri } from './cri_resources';
 import type { ContainerConfig__Output } from '../proto/generated/runtime/v1/ContainerConfig';
 import type { Mount__Output } from '../proto/generated/runtime/v1/Mount';
 import type { LinuxContainerSecurityContext__Output } from '../proto/generated/runtime/v1/LinuxContainerSecurityContext';
-import type { ContainerConfig, MountPropagation, MountRequest, SecurityRequest } from '../runtime/container/container_config';
+import type {
+  ContainerConfig,
+  MountPropagation,
+  MountRequest,
+  SecurityRequest,
+} from '../runtime/container/container_config';
 import { InvalidArgumentError } from '../runtime/errors';
 import { namespaceOptionsFromCri, profileFromCri } from './cri_pod_config';
 
@@ -15,7 +20,8 @@ const PROPAGATION: Record<string, MountPropagation> = {
 
 function int64(value: string, field: string): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${field} must be a non-negative integer, got ${value}`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new InvalidArgumentError(`${field} must be a non-negative integer, got ${value}`);
   return n;
 }
 
@@ -37,7 +43,13 @@ function mountFromCri(mount: Mount__Output): MountRequest {
 function securityFromCri(security: LinuxContainerSecurityContext__Output | null | undefined): SecurityRequest {
   const caps = security?.capabilities;
   return {
-    capabilities: caps ? { add: [...caps.add_capabilities], drop: [...caps.drop_capabilities], addAmbient: [...caps.add_ambient_capabilities] } : null,
+    capabilities: caps
+      ? {
+          add: [...caps.add_capabilities],
+          drop: [...caps.drop_capabilities],
+          addAmbient: [...caps.add_ambient_capabilities],
+        }
+      : null,
     privileged: security?.privileged ?? false,
     namespaces: namespaceOptionsFromCri(security?.namespace_options),
     runAsUser: security?.run_as_user ? int64(security.run_as_user.value, 'run_as_user') : null,
@@ -63,13 +75,17 @@ export function stopSignalFromCri(signal: string): string {
 
 export function containerConfigFromCri(config: ContainerConfig__Output | null): ContainerConfig {
   if (!config) throw new InvalidArgumentError('container config is required');
-  if (!config.metadata || config.metadata.name === '') throw new InvalidArgumentError('container config.metadata.name is required');
-  if (!config.image || config.image.image === '') throw new InvalidArgumentError('container config.image.image is required');
+  if (!config.metadata || config.metadata.name === '')
+    throw new InvalidArgumentError('container config.metadata.name is required');
+  if (!config.image || config.image.image === '')
+    throw new InvalidArgumentError('container config.image.image is required');
   return {
     metadata: { ...config.metadata },
     image: {
-      image: config.image.image, annotations: { ...config.image.annotations },
-      userSpecifiedImage: config.image.user_specified_image, runtimeHandler: config.image.runtime_handler,
+      image: config.image.image,
+      annotations: { ...config.image.annotations },
+      userSpecifiedImage: config.image.user_specified_image,
+      runtimeHandler: config.image.runtime_handler,
     },
     command: [...config.command],
     args: [...config.args],

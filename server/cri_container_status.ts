@@ -16,22 +16,36 @@ const STATE: Record<ContainerState, ContainerStatus['state']> = {
 };
 
 export const STATE_FROM_CRI: Record<string, ContainerState | undefined> = {
-  CONTAINER_CREATED: 'created', CONTAINER_RUNNING: 'running', CONTAINER_EXITED: 'exited', CONTAINER_UNKNOWN: undefined,
+  CONTAINER_CREATED: 'created',
+  CONTAINER_RUNNING: 'running',
+  CONTAINER_EXITED: 'exited',
+  CONTAINER_UNKNOWN: undefined,
 };
 
-const PROPAGATION = { private: 'PROPAGATION_PRIVATE', rslave: 'PROPAGATION_HOST_TO_CONTAINER', rshared: 'PROPAGATION_BIDIRECTIONAL' } as const;
+const PROPAGATION = {
+  private: 'PROPAGATION_PRIVATE',
+  rslave: 'PROPAGATION_HOST_TO_CONTAINER',
+  rshared: 'PROPAGATION_BIDIRECTIONAL',
+} as const;
 
 function mountToCri(mount: MountRequest): Mount {
   return {
-    container_path: mount.containerPath, host_path: mount.hostPath, readonly: mount.readonly,
-    selinux_relabel: mount.selinuxRelabel, propagation: PROPAGATION[mount.propagation],
+    container_path: mount.containerPath,
+    host_path: mount.hostPath,
+    readonly: mount.readonly,
+    selinux_relabel: mount.selinuxRelabel,
+    propagation: PROPAGATION[mount.propagation],
     recursive_read_only: mount.recursiveReadOnly,
   };
 }
 
 function imageSpec(record: ContainerRecord) {
   const asked = record.meta.config.image;
-  return { image: record.meta.image.name, annotations: asked.annotations, user_specified_image: asked.userSpecifiedImage || asked.image };
+  return {
+    image: record.meta.image.name,
+    annotations: asked.annotations,
+    user_specified_image: asked.userSpecifiedImage || asked.image,
+  };
 }
 
 function stopSignal(name: string): ContainerStatus['stop_signal'] {
@@ -42,9 +56,16 @@ function stopSignal(name: string): ContainerStatus['stop_signal'] {
 export function containerToCri(record: ContainerRecord): Container {
   const { meta } = record;
   return {
-    id: record.id, pod_sandbox_id: meta.podId, metadata: meta.config.metadata, image: imageSpec(record),
-    image_ref: meta.image.ref, state: STATE[record.status.state], created_at: meta.createdAt,
-    labels: meta.config.labels, annotations: meta.config.annotations, image_id: meta.image.id,
+    id: record.id,
+    pod_sandbox_id: meta.podId,
+    metadata: meta.config.metadata,
+    image: imageSpec(record),
+    image_ref: meta.image.ref,
+    state: STATE[record.status.state],
+    created_at: meta.createdAt,
+    labels: meta.config.labels,
+    annotations: meta.config.annotations,
+    image_id: meta.image.id,
   };
 }
 

@@ -45,7 +45,12 @@ export function podConfigFromCri(config: PodSandboxConfig__Output | null, runtim
     hostname: config.hostname,
     logDirectory: config.log_directory,
     dns: dns ? { servers: [...dns.servers], searches: [...dns.searches], options: [...dns.options] } : null,
-    portMappings: config.port_mappings.map((p) => ({ protocol: p.protocol, containerPort: p.container_port, hostPort: p.host_port, hostIp: p.host_ip })),
+    portMappings: config.port_mappings.map((p) => ({
+      protocol: p.protocol,
+      containerPort: p.container_port,
+      hostPort: p.host_port,
+      hostIp: p.host_ip,
+    })),
     labels: { ...config.labels },
     annotations: { ...config.annotations },
     cgroupParent: linux?.cgroup_parent ?? '',
@@ -63,8 +68,10 @@ export function podConfigFromCri(config: PodSandboxConfig__Output | null, runtim
 }
 
 /** The pod cgroup's limits: the containers' sum (resources) plus the runtime class overhead. */
-export function podResourcesFromCri(resources: LinuxContainerResources__Output | null | undefined,
-  overhead: LinuxContainerResources__Output | null | undefined): CgroupResources | undefined {
+export function podResourcesFromCri(
+  resources: LinuxContainerResources__Output | null | undefined,
+  overhead: LinuxContainerResources__Output | null | undefined,
+): CgroupResources | undefined {
   if (!resources) return undefined;
   const total = podResources(resourcesFromCri(resources), resourcesFromCri(overhead));
   return Object.values(total).some((v) => v !== undefined) ? total : undefined;

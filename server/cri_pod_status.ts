@@ -10,8 +10,13 @@ function state(record: SandboxRecord): 'SANDBOX_READY' | 'SANDBOX_NOTREADY' {
 export function podSandboxToCri(record: SandboxRecord): PodSandbox {
   const config = record.meta.config;
   return {
-    id: record.id, metadata: config.metadata, state: state(record), created_at: record.meta.createdAt,
-    labels: config.labels, annotations: config.annotations, runtime_handler: config.runtimeHandler,
+    id: record.id,
+    metadata: config.metadata,
+    state: state(record),
+    created_at: record.meta.createdAt,
+    labels: config.labels,
+    annotations: config.annotations,
+    runtime_handler: config.runtimeHandler,
   };
 }
 

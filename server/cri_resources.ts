@@ -1,7 +1,10 @@
 // CRI LinuxContainerResources <-> corral's CgroupResources. CRI's 0 means "not set" for every
 // number, so it becomes undefined (leave the cgroup as is); int64s arrive as decimal strings.
 // oom_score_adj is per process, not a cgroup setting: the process layer applies it.
-import type { LinuxContainerResources, LinuxContainerResources__Output } from '../proto/generated/runtime/v1/LinuxContainerResources';
+import type {
+  LinuxContainerResources,
+  LinuxContainerResources__Output,
+} from '../proto/generated/runtime/v1/LinuxContainerResources';
 import type { CgroupResources } from '../runtime/cgroups/resources';
 import { InvalidArgumentError } from '../runtime/errors';
 
@@ -17,7 +20,10 @@ export function resourcesFromCri(r: LinuxContainerResources__Output | null | und
     cpusetMems: r.cpuset_mems || undefined,
   };
   if (r.hugepage_limits?.length) {
-    out.hugepageLimits = r.hugepage_limits.map((h) => ({ pageSize: h.page_size, limitBytes: toNumber(h.limit, 'hugepage_limits.limit') }));
+    out.hugepageLimits = r.hugepage_limits.map((h) => ({
+      pageSize: h.page_size,
+      limitBytes: toNumber(h.limit, 'hugepage_limits.limit'),
+    }));
   }
   if (r.unified && Object.keys(r.unified).length > 0) out.unified = { ...r.unified };
   return out;

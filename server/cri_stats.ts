@@ -16,7 +16,11 @@ const u64 = (n: number | bigint): UInt64Value => ({ value: String(n) });
 const maybe = (n: number | bigint | undefined): UInt64Value | null => (n === undefined ? null : u64(n));
 
 export function cpuToCri(s: CgroupStats, nanoCores: number | undefined): CpuUsage {
-  return { timestamp: String(s.timestampNs), usage_core_nano_seconds: u64(s.cpu.usageNs), usage_nano_cores: maybe(nanoCores) };
+  return {
+    timestamp: String(s.timestampNs),
+    usage_core_nano_seconds: u64(s.cpu.usageNs),
+    usage_nano_cores: maybe(nanoCores),
+  };
 }
 
 export function memoryToCri(s: CgroupStats): MemoryUsage {
@@ -36,17 +40,34 @@ export function processToCri(s: CgroupStats): ProcessUsage {
   return { timestamp: String(s.timestampNs), process_count: u64(s.pids.current) };
 }
 
-export function writableLayerToCri(usage: { bytes: number; inodes: number }, mountpoint: string, timestampNs: bigint): FilesystemUsage {
-  return { timestamp: String(timestampNs), fs_id: { mountpoint }, used_bytes: u64(usage.bytes), inodes_used: u64(usage.inodes) };
+export function writableLayerToCri(
+  usage: { bytes: number; inodes: number },
+  mountpoint: string,
+  timestampNs: bigint,
+): FilesystemUsage {
+  return {
+    timestamp: String(timestampNs),
+    fs_id: { mountpoint },
+    used_bytes: u64(usage.bytes),
+    inodes_used: u64(usage.inodes),
+  };
 }
 
 /** The first non-loopback interface is the default (eth0 under the usual CNI configs). */
 export function networkToCri(interfaces: InterfaceCounters[], timestampNs: bigint): NetworkUsage {
   const toCri = (i: InterfaceCounters) => ({
-    name: i.name, rx_bytes: u64(i.rxBytes), rx_errors: u64(i.rxErrors), tx_bytes: u64(i.txBytes), tx_errors: u64(i.txErrors),
+    name: i.name,
+    rx_bytes: u64(i.rxBytes),
+    rx_errors: u64(i.rxErrors),
+    tx_bytes: u64(i.txBytes),
+    tx_errors: u64(i.txErrors),
   });
   const preferred = interfaces.find((i) => i.name === 'eth0') ?? interfaces[0];
-  return { timestamp: String(timestampNs), default_interface: preferred ? toCri(preferred) : null, interfaces: interfaces.map(toCri) };
+  return {
+    timestamp: String(timestampNs),
+    default_interface: preferred ? toCri(preferred) : null,
+    interfaces: interfaces.map(toCri),
+  };
 }
 
 export function containerStatsToCri(sample: ContainerSample): ContainerStats {
@@ -56,7 +77,9 @@ export function containerStatsToCri(sample: ContainerSample): ContainerStats {
     attributes: { id: record.id, metadata: config.metadata, labels: config.labels, annotations: config.annotations },
     cpu: cgroup ? cpuToCri(cgroup, sample.nanoCores) : null,
     memory: cgroup ? memoryToCri(cgroup) : null,
-    writable_layer: writableLayer ? writableLayerToCri(writableLayer, writableLayer.mountpoint, sample.timestampNs) : null,
+    writable_layer: writableLayer
+      ? writableLayerToCri(writableLayer, writableLayer.mountpoint, sample.timestampNs)
+      : null,
   };
 }
 

@@ -52,10 +52,14 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
     const podIds = new Set(lifecycle.sandboxes.list().map((record) => record.id));
     await network.releaseOrphans((id) => podIds.has(id));
     const stats = new StatsService(lifecycle.containers);
-    streaming = await StreamingService.start({
-      address: config.streaming.address, port: config.streaming.port,
-      idleTimeoutMs: config.streaming.idle_timeout_seconds * 1000,
-    }, new LifecycleStreamingBackend(lifecycle));
+    streaming = await StreamingService.start(
+      {
+        address: config.streaming.address,
+        port: config.streaming.port,
+        idleTimeoutMs: config.streaming.idle_timeout_seconds * 1000,
+      },
+      new LifecycleStreamingBackend(lifecycle),
+    );
     const ctx: ServerContext = { config, version, nodeSettings, network, images, lifecycle, stats, streaming };
     const streams = new OpenStreams();
     const server = buildServer(ctx, moduleLogger('rpc'), streams);
@@ -65,7 +69,14 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
     log.info('corrald ready', { listen: config.listen, root: config.root, state: config.state, version });
     const started = streaming;
     return {
-      stop: () => started.stop().then(() => stopGracefully(server, streams, config.listen, lock)).finally(() => { network.close(); lifecycle.close(); }),
+      stop: () =>
+        started
+          .stop()
+          .then(() => stopGracefully(server, streams, config.listen, lock))
+          .finally(() => {
+            network.close();
+            lifecycle.close();
+          }),
     };
   } catch (err) {
     await streaming?.stop();
@@ -77,29 +88,49 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
 /** Rebuilds the pod and container stores and reconciles them with the live monitors. */
 async function openPodsAndContainers(config: CorralConfig, drivers: LifecycleDrivers): Promise<Lifecycle> {
   const lifecycle = await openLifecycle(drivers, {
-    root: config.root, state: config.state, rootfsMode: config.rootfs_mode, defaultCgroupParent: config.default_cgroup_parent,
+    root: config.root,
+    state: config.state,
+    rootfsMode: config.rootfs_mode,
+    defaultCgroupParent: config.default_cgroup_parent,
     defaultPidsLimit: defaultPidsLimit(config),
   });
   const { sandboxesLost, containers, orphansRemoved } = lifecycle.recovered;
   log.info('pods and containers recovered', {
-    pods: lifecycle.sandboxes.list().length, podsLost: sandboxesLost.length,
-    containersLive: containers.live.length, containersExitedMeanwhile: containers.exited.length, containersLost: containers.lost.length, orphansRemoved: orphansRemoved.length,
+    pods: lifecycle.sandboxes.list().length,
+    podsLost: sandboxesLost.length,
+    containersLive: containers.live.length,
+    containersExitedMeanwhile: containers.exited.length,
+    containersLost: containers.lost.length,
+    orphansRemoved: orphansRemoved.length,
   });
   return lifecycle;
 }
 
 function bind(server: grpc.Server, socket: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(`unix://${socket}`, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve()));
+    server.bindAsync(`unix://${socket}`, grpc.ServerCredentials.createInsecure(), (err) =>
+      err ? reject(err) : resolve(),
+    );
   });
 }
 
 /** Stops accepting, lets in-flight RPCs finish, removes the socket. Containers keep running. */
-async function stopGracefully(server: grpc.Server, streams: OpenStreams, socket: string, lock: DaemonLock): Promise<void> {
+async function stopGracefully(
+  server: grpc.Server,
+  streams: OpenStreams,
+  socket: string,
+  lock: DaemonLock,
+): Promise<void> {
   streams.abortAll();
   await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => { server.forceShutdown(); resolve(); }, SHUTDOWN_GRACE_MS);
-    server.tryShutdown(() => { clearTimeout(timer); resolve(); });
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, SHUTDOWN_GRACE_MS);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
   });
   await fs.rm(socket, { force: true });
   lock.release();

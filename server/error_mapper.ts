@@ -14,7 +14,10 @@ const CODE_OF_KIND: Record<ErrorKind, Status> = {
   internal: Status.INTERNAL,
 };
 
-export interface GrpcFailure { code: Status; details: string }
+export interface GrpcFailure {
+  code: Status;
+  details: string;
+}
 
 export function toGrpcFailure(err: unknown): GrpcFailure {
   if (err instanceof CorralError) return { code: CODE_OF_KIND[err.kind], details: err.message };
@@ -24,6 +27,11 @@ export function toGrpcFailure(err: unknown): GrpcFailure {
 
 /** Failures a client caused are logged at warn; the rest point at a corral bug or the host. */
 export function isClientFault(code: Status): boolean {
-  return code === Status.NOT_FOUND || code === Status.INVALID_ARGUMENT || code === Status.ALREADY_EXISTS
-    || code === Status.FAILED_PRECONDITION || code === Status.UNIMPLEMENTED;
+  return (
+    code === Status.NOT_FOUND ||
+    code === Status.INVALID_ARGUMENT ||
+    code === Status.ALREADY_EXISTS ||
+    code === Status.FAILED_PRECONDITION ||
+    code === Status.UNIMPLEMENTED
+  );
 }

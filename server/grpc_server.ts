@@ -11,12 +11,25 @@ import { PENDING_CAPABILITY, RPC_TABLE } from './rpc_table';
 function pendingEntry(method: string, streaming: boolean): RpcEntry {
   const message = `${method} is not implemented yet in corral (arrives with ${PENDING_CAPABILITY[method] ?? 'a later release'})`;
   return streaming
-    ? { kind: 'stream', handler: async () => { throw new UnimplementedError(message); } }
-    : { kind: 'unary', handler: async () => { throw new UnimplementedError(message); } };
+    ? {
+        kind: 'stream',
+        handler: async () => {
+          throw new UnimplementedError(message);
+        },
+      }
+    : {
+        kind: 'unary',
+        handler: async () => {
+          throw new UnimplementedError(message);
+        },
+      };
 }
 
 export function buildServer(ctx: ServerContext, log: Logger, streams: OpenStreams): grpc.Server {
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024, 'grpc.max_send_message_length': 16 * 1024 * 1024 });
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': 16 * 1024 * 1024,
+    'grpc.max_send_message_length': 16 * 1024 * 1024,
+  });
   const services = loadCriServices();
   for (const serviceName of ['RuntimeService', 'ImageService'] as const) {
     const definition = services[serviceName].service;

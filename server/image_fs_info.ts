@@ -7,9 +7,17 @@ import type { ServerContext } from './context';
 export async function imageFsInfo(ctx: ServerContext): Promise<ImageFsInfoResponse> {
   const usage = await ctx.images.fsInfo();
   const timestamp = String(BigInt(Date.now()) * 1_000_000n);
-  return { image_filesystems: [toCri(usage.image, timestamp)], container_filesystems: [toCri(usage.container, timestamp)] };
+  return {
+    image_filesystems: [toCri(usage.image, timestamp)],
+    container_filesystems: [toCri(usage.container, timestamp)],
+  };
 }
 
 function toCri(u: FsUsage, timestamp: string): FilesystemUsage {
-  return { timestamp, fs_id: { mountpoint: u.mountpoint }, used_bytes: { value: String(u.bytes) }, inodes_used: { value: String(u.inodes) } };
+  return {
+    timestamp,
+    fs_id: { mountpoint: u.mountpoint },
+    used_bytes: { value: String(u.bytes) },
+    inodes_used: { value: String(u.inodes) },
+  };
 }

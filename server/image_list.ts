@@ -11,7 +11,7 @@ export async function imageList(ctx: ServerContext, request: ListImagesRequest__
   try {
     images = ctx.images.list(filter);
   } catch {
-    images = [];   // a filter that is no valid reference matches nothing
+    images = []; // a filter that is no valid reference matches nothing
   }
   images.sort((a, b) => (a.repoTags[0] ?? a.id).localeCompare(b.repoTags[0] ?? b.id));
   return { images: images.map(toCriImage) };

@@ -14,7 +14,10 @@ export async function imagePull(ctx: ServerContext, request: PullImageRequest__O
   const layout = importPath(reference);
   if (layout !== undefined) {
     // corralctl image import: an OCI layout on this host instead of a registry.
-    const imported = await ctx.images.importLayout(layout, request.image?.annotations?.[IMPORT_NAME_ANNOTATION] || undefined);
+    const imported = await ctx.images.importLayout(
+      layout,
+      request.image?.annotations?.[IMPORT_NAME_ANNOTATION] || undefined,
+    );
     if (imported.length === 0) throw new InvalidArgumentError(`${layout}: the OCI layout lists no images`);
     return { image_ref: imported[0].id };
   }
@@ -26,7 +29,10 @@ function credentials(auth: AuthConfig__Output | null): RegistryCredentials {
   if (!auth) return {};
   const orUndefined = (v: string) => (v === '' ? undefined : v);
   return {
-    username: orUndefined(auth.username), password: orUndefined(auth.password), auth: orUndefined(auth.auth),
-    identityToken: orUndefined(auth.identity_token), registryToken: orUndefined(auth.registry_token),
+    username: orUndefined(auth.username),
+    password: orUndefined(auth.password),
+    auth: orUndefined(auth.auth),
+    identityToken: orUndefined(auth.identity_token),
+    registryToken: orUndefined(auth.registry_token),
   };
 }

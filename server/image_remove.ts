@@ -4,7 +4,10 @@ import type { RemoveImageResponse } from '../proto/generated/runtime/v1/RemoveIm
 import type { ServerContext } from './context';
 import { requestedImage } from './image_cri';
 
-export async function imageRemove(ctx: ServerContext, request: RemoveImageRequest__Output): Promise<RemoveImageResponse> {
+export async function imageRemove(
+  ctx: ServerContext,
+  request: RemoveImageRequest__Output,
+): Promise<RemoveImageResponse> {
   await ctx.images.remove(requestedImage(request.image, 'RemoveImage'));
   return {};
 }

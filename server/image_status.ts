@@ -4,7 +4,10 @@ import type { ImageStatusResponse } from '../proto/generated/runtime/v1/ImageSta
 import type { ServerContext } from './context';
 import { requestedImage, toCriImage } from './image_cri';
 
-export async function imageStatus(ctx: ServerContext, request: ImageStatusRequest__Output): Promise<ImageStatusResponse> {
+export async function imageStatus(
+  ctx: ServerContext,
+  request: ImageStatusRequest__Output,
+): Promise<ImageStatusResponse> {
   const image = ctx.images.status(requestedImage(request.image, 'ImageStatus'));
   if (!image) return { image: null, info: {} };
   const info: Record<string, string> = {};

@@ -6,7 +6,10 @@ import { imageList } from './image_list';
 import { sendInPages } from './stream_pages';
 
 export async function imageStream(
-  ctx: ServerContext, request: StreamImagesRequest__Output, send: (message: StreamImagesResponse) => void, signal: AbortSignal,
+  ctx: ServerContext,
+  request: StreamImagesRequest__Output,
+  send: (message: StreamImagesResponse) => void,
+  signal: AbortSignal,
 ): Promise<void> {
   const { images = [] } = await imageList(ctx, { filter: request.filter });
   sendInPages(images, (page) => send({ images: page }), signal);

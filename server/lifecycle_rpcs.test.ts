@@ -35,8 +35,11 @@ beforeEach(async () => {
   pinned = [];
   // Just enough of the image service: the sandbox image is present and not pinned yet.
   const images = {
-    status: (ref: string) => (ref === defaultConfig().sandbox_image ? { id: 'sha256:pause', pinned: pinned.length > 0 } : undefined),
-    setPinned: async (id: string) => { pinned.push(id); },
+    status: (ref: string) =>
+      ref === defaultConfig().sandbox_image ? { id: 'sha256:pause', pinned: pinned.length > 0 } : undefined,
+    setPinned: async (id: string) => {
+      pinned.push(id);
+    },
   };
   ctx = { config: defaultConfig(), version: 'test', lifecycle, images } as unknown as ServerContext;
 });
@@ -48,15 +51,31 @@ afterEach(async () => {
 
 function podConfig(name: string): PodSandboxConfig__Output {
   return {
-    metadata: { name, uid: `u-${name}`, namespace: 'ns', attempt: 1 }, hostname: name, log_directory: '/tmp/logs',
-    dns_config: { servers: ['10.0.0.10'], searches: ['svc.local'], options: ['ndots:5'] }, port_mappings: [],
-    labels: { app: name }, annotations: { a: 'b' }, windows: null,
+    metadata: { name, uid: `u-${name}`, namespace: 'ns', attempt: 1 },
+    hostname: name,
+    log_directory: '/tmp/logs',
+    dns_config: { servers: ['10.0.0.10'], searches: ['svc.local'], options: ['ndots:5'] },
+    port_mappings: [],
+    labels: { app: name },
+    annotations: { a: 'b' },
+    windows: null,
     linux: {
-      cgroup_parent: '/kubepods/pod-x', sysctls: {}, overhead: null, resources: null,
+      cgroup_parent: '/kubepods/pod-x',
+      sysctls: {},
+      overhead: null,
+      resources: null,
       security_context: {
         namespace_options: { network: 'POD', pid: 'CONTAINER', ipc: 'POD', target_id: '', userns_options: null },
-        selinux_options: null, run_as_user: null, readonly_rootfs: false, supplemental_groups: [], privileged: false,
-        seccomp_profile_path: '', run_as_group: null, seccomp: null, apparmor: null, supplemental_groups_policy: 'Merge',
+        selinux_options: null,
+        run_as_user: null,
+        readonly_rootfs: false,
+        supplemental_groups: [],
+        privileged: false,
+        seccomp_profile_path: '',
+        run_as_group: null,
+        seccomp: null,
+        apparmor: null,
+        supplemental_groups_policy: 'Merge',
       },
     },
   };
@@ -66,16 +85,40 @@ function containerConfig(name: string): ContainerConfig__Output {
   return {
     metadata: { name, attempt: 0 },
     image: { image: 'busybox', annotations: {}, user_specified_image: 'busybox', runtime_handler: '', image_ref: '' },
-    command: ['sleep'], args: ['100'], working_dir: '/tmp',
+    command: ['sleep'],
+    args: ['100'],
+    working_dir: '/tmp',
     envs: [{ key: 'GREETING', value: Buffer.from('hello') }],
-    mounts: [], devices: [], labels: { role: name }, annotations: {}, log_path: `${name}.log`,
-    stdin: false, stdin_once: false, tty: false, windows: null, CDI_devices: [], stop_signal: 'SIGNAL_SIGQUIT',
+    mounts: [],
+    devices: [],
+    labels: { role: name },
+    annotations: {},
+    log_path: `${name}.log`,
+    stdin: false,
+    stdin_once: false,
+    tty: false,
+    windows: null,
+    CDI_devices: [],
+    stop_signal: 'SIGNAL_SIGQUIT',
     linux: {
       resources: null,
       security_context: {
-        capabilities: null, privileged: false, namespace_options: null, selinux_options: null, run_as_user: { value: '33' },
-        run_as_username: '', readonly_rootfs: false, supplemental_groups: ['1000'], apparmor_profile: '', seccomp_profile_path: '',
-        no_new_privs: true, run_as_group: null, masked_paths: [], readonly_paths: [], seccomp: null, apparmor: null,
+        capabilities: null,
+        privileged: false,
+        namespace_options: null,
+        selinux_options: null,
+        run_as_user: { value: '33' },
+        run_as_username: '',
+        readonly_rootfs: false,
+        supplemental_groups: ['1000'],
+        apparmor_profile: '',
+        seccomp_profile_path: '',
+        no_new_privs: true,
+        run_as_group: null,
+        masked_paths: [],
+        readonly_paths: [],
+        seccomp: null,
+        apparmor: null,
         supplemental_groups_policy: 'Merge',
       },
     },
@@ -87,7 +130,13 @@ async function runPod(name: string): Promise<string> {
 }
 
 async function create(podId: string, name: string): Promise<string> {
-  return (await containerCreate(ctx, { pod_sandbox_id: podId, config: containerConfig(name), sandbox_config: podConfig('web') })).container_id!;
+  return (
+    await containerCreate(ctx, {
+      pod_sandbox_id: podId,
+      config: containerConfig(name),
+      sandbox_config: podConfig('web'),
+    })
+  ).container_id!;
 }
 
 test('a pod and a container through their RPCs, with CRI-shaped statuses', async () => {
@@ -135,13 +184,37 @@ test('list filters: state, pod, labels, id prefix', async () => {
   await containerStart(ctx, { container_id: a });
   await sandboxStop(ctx, { pod_sandbox_id: db });
   const ids = (r: { containers?: Array<{ id?: string }> }) => r.containers!.map((c) => c.id);
-  assert.deepEqual(ids(await containerList(ctx, { filter: { id: '', state: { state: 'CONTAINER_RUNNING' }, pod_sandbox_id: '', label_selector: {} } })), [a]);
-  assert.deepEqual(ids(await containerList(ctx, { filter: { id: '', state: null, pod_sandbox_id: web.slice(0, 5), label_selector: {} } })), [a]);
-  assert.equal((await containerList(ctx, { filter: { id: '', state: null, pod_sandbox_id: '', label_selector: { role: 'b' } } })).containers!.length, 1);
+  assert.deepEqual(
+    ids(
+      await containerList(ctx, {
+        filter: { id: '', state: { state: 'CONTAINER_RUNNING' }, pod_sandbox_id: '', label_selector: {} },
+      }),
+    ),
+    [a],
+  );
+  assert.deepEqual(
+    ids(
+      await containerList(ctx, {
+        filter: { id: '', state: null, pod_sandbox_id: web.slice(0, 5), label_selector: {} },
+      }),
+    ),
+    [a],
+  );
+  assert.equal(
+    (await containerList(ctx, { filter: { id: '', state: null, pod_sandbox_id: '', label_selector: { role: 'b' } } }))
+      .containers!.length,
+    1,
+  );
   assert.equal((await containerList(ctx, { filter: null })).containers!.length, 2);
   const ready = await sandboxList(ctx, { filter: { id: '', state: { state: 'SANDBOX_READY' }, label_selector: {} } });
-  assert.deepEqual(ready.items!.map((p) => p.id), [web]);
-  assert.equal((await sandboxList(ctx, { filter: { id: db.slice(0, 12), state: null, label_selector: {} } })).items!.length, 1);
+  assert.deepEqual(
+    ready.items!.map((p) => p.id),
+    [web],
+  );
+  assert.equal(
+    (await sandboxList(ctx, { filter: { id: db.slice(0, 12), state: null, label_selector: {} } })).items!.length,
+    1,
+  );
 });
 
 test('exec returns output and exit code', async () => {
@@ -157,14 +230,23 @@ test('GetContainerEvents streams lifecycle events with the pod status', async ()
   const podId = await runPod('web');
   const abort = new AbortController();
   const seen: ContainerEventResponse[] = [];
-  const stream = containerEvents(ctx, {}, (m) => { seen.push(m); }, abort.signal);
+  const stream = containerEvents(
+    ctx,
+    {},
+    (m) => {
+      seen.push(m);
+    },
+    abort.signal,
+  );
   const id = await create(podId, 'a');
   await containerStart(ctx, { container_id: id });
   await containerRemove(ctx, { container_id: id });
   abort.abort();
   await stream;
-  assert.deepEqual(seen.map((e) => e.container_event_type),
-    ['CONTAINER_CREATED_EVENT', 'CONTAINER_STARTED_EVENT', 'CONTAINER_STOPPED_EVENT', 'CONTAINER_DELETED_EVENT']);
+  assert.deepEqual(
+    seen.map((e) => e.container_event_type),
+    ['CONTAINER_CREATED_EVENT', 'CONTAINER_STARTED_EVENT', 'CONTAINER_STOPPED_EVENT', 'CONTAINER_DELETED_EVENT'],
+  );
   assert.equal(seen[0]!.pod_sandbox_status!.id, podId);
   assert.equal(lifecycle.events.subscriberCount, 0);
 });

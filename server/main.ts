@@ -15,8 +15,14 @@ function packageVersion(): string {
 
 async function main(): Promise<number> {
   const flags = parseDaemonFlags(process.argv.slice(2));
-  if (flags.help) { process.stdout.write(`${USAGE}\n`); return 0; }
-  if (flags.version) { process.stdout.write(`corrald ${packageVersion()}\n`); return 0; }
+  if (flags.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (flags.version) {
+    process.stdout.write(`corrald ${packageVersion()}\n`);
+    return 0;
+  }
   const config = await effectiveConfig(flags);
   const daemon = await startDaemon(config, packageVersion());
   await new Promise<void>((resolve) => {

@@ -9,8 +9,10 @@ import { checkIdPrefix } from '../runtime/ids';
 const ID_FIELDS = ['container_id', 'pod_sandbox_id'] as const;
 
 const IDEMPOTENT_METHODS = new Set([
-  'RuntimeService.StopContainer', 'RuntimeService.RemoveContainer',
-  'RuntimeService.StopPodSandbox', 'RuntimeService.RemovePodSandbox',
+  'RuntimeService.StopContainer',
+  'RuntimeService.RemoveContainer',
+  'RuntimeService.StopPodSandbox',
+  'RuntimeService.RemovePodSandbox',
 ]);
 
 export function checkRequestIds(method: string, request: unknown): void {

@@ -12,6 +12,4 @@ export type StreamHandler<Req = any, Res = any> = (
   signal: AbortSignal,
 ) => Promise<void>;
 
-export type RpcEntry =
-  | { kind: 'unary'; handler: UnaryHandler }
-  | { kind: 'stream'; handler: StreamHandler };
+export type RpcEntry = { kind: 'unary'; handler: UnaryHandler } | { kind: 'stream'; handler: StreamHandler };

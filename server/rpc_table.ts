@@ -81,6 +81,10 @@ export const RPC_TABLE: Record<string, RpcEntry> = {
 
 /** Why a method is not served yet: the capability (issue) it arrives with. */
 export const PENDING_CAPABILITY: Record<string, string> = {
-  CheckpointContainer: 'checkpointing', CheckpointPod: 'checkpointing', RestorePod: 'checkpointing',
-  ListMetricDescriptors: 'pod metrics', ListPodSandboxMetrics: 'pod metrics', StreamPodSandboxMetrics: 'pod metrics',
+  CheckpointContainer: 'checkpointing',
+  CheckpointPod: 'checkpointing',
+  RestorePod: 'checkpointing',
+  ListMetricDescriptors: 'pod metrics',
+  ListPodSandboxMetrics: 'pod metrics',
+  StreamPodSandboxMetrics: 'pod metrics',
 };

@@ -37,7 +37,12 @@ function elapsedMs(started: bigint): number {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-export function wrapUnary(ctx: ServerContext, log: Logger, method: string, handler: UnaryHandler): grpc.handleUnaryCall<any, any> {
+export function wrapUnary(
+  ctx: ServerContext,
+  log: Logger,
+  method: string,
+  handler: UnaryHandler,
+): grpc.handleUnaryCall<any, any> {
   return (call, callback) => {
     const started = process.hrtime.bigint();
     let result: Promise<unknown>;
@@ -60,12 +65,20 @@ export function wrapUnary(ctx: ServerContext, log: Logger, method: string, handl
   };
 }
 
-export function wrapStream(ctx: ServerContext, log: Logger, method: string, handler: StreamHandler, streams: OpenStreams): grpc.handleServerStreamingCall<any, any> {
+export function wrapStream(
+  ctx: ServerContext,
+  log: Logger,
+  method: string,
+  handler: StreamHandler,
+  streams: OpenStreams,
+): grpc.handleServerStreamingCall<any, any> {
   return (call) => {
     const started = process.hrtime.bigint();
     const controller = streams.open();
     call.on('cancelled', () => controller.abort());
-    const send = (message: unknown) => { call.write(message); };
+    const send = (message: unknown) => {
+      call.write(message);
+    };
     // Headers go out at once, so a client can tell the stream is open before the first message.
     call.sendMetadata(new grpc.Metadata());
     Promise.resolve()

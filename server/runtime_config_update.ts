@@ -4,7 +4,10 @@ import type { ServerContext } from './context';
 import type { UpdateRuntimeConfigRequest__Output } from '../proto/generated/runtime/v1/UpdateRuntimeConfigRequest';
 import type { UpdateRuntimeConfigResponse } from '../proto/generated/runtime/v1/UpdateRuntimeConfigResponse';
 
-export async function runtimeConfigUpdate(ctx: ServerContext, request: UpdateRuntimeConfigRequest__Output): Promise<UpdateRuntimeConfigResponse> {
+export async function runtimeConfigUpdate(
+  ctx: ServerContext,
+  request: UpdateRuntimeConfigRequest__Output,
+): Promise<UpdateRuntimeConfigResponse> {
   await ctx.nodeSettings.setPodCidr(request.runtime_config?.network_config?.pod_cidr ?? '');
   return {};
 }

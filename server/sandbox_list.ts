@@ -4,7 +4,10 @@ import type { ListPodSandboxResponse } from '../proto/generated/runtime/v1/ListP
 import type { ServerContext } from './context';
 import { podSandboxToCri } from './cri_pod_status';
 
-export async function sandboxList(ctx: ServerContext, request: ListPodSandboxRequest__Output): Promise<ListPodSandboxResponse> {
+export async function sandboxList(
+  ctx: ServerContext,
+  request: ListPodSandboxRequest__Output,
+): Promise<ListPodSandboxResponse> {
   const filter = request.filter;
   const state = filter?.state ? (filter.state.state === 'SANDBOX_READY' ? 'ready' : 'notready') : undefined;
   const records = ctx.lifecycle.sandboxes.list({ id: filter?.id || undefined, state, labels: filter?.label_selector });

@@ -6,7 +6,10 @@ import type { PortForwardRequest__Output } from '../proto/generated/runtime/v1/P
 import type { PortForwardResponse } from '../proto/generated/runtime/v1/PortForwardResponse';
 import { requireId, streamingOf } from './streaming/validate';
 
-export async function sandboxPortForward(ctx: ServerContext, request: PortForwardRequest__Output): Promise<PortForwardResponse> {
+export async function sandboxPortForward(
+  ctx: ServerContext,
+  request: PortForwardRequest__Output,
+): Promise<PortForwardResponse> {
   const streaming = streamingOf(ctx);
   for (const port of request.port) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidArgumentError(`invalid port ${port}`);

@@ -3,7 +3,10 @@ import type { RemovePodSandboxRequest__Output } from '../proto/generated/runtime
 import type { RemovePodSandboxResponse } from '../proto/generated/runtime/v1/RemovePodSandboxResponse';
 import type { ServerContext } from './context';
 
-export async function sandboxRemove(ctx: ServerContext, request: RemovePodSandboxRequest__Output): Promise<RemovePodSandboxResponse> {
+export async function sandboxRemove(
+  ctx: ServerContext,
+  request: RemovePodSandboxRequest__Output,
+): Promise<RemovePodSandboxResponse> {
   await ctx.lifecycle.sandboxes.remove(request.pod_sandbox_id);
   return {};
 }

@@ -11,7 +11,10 @@ async function pinSandboxImage(ctx: ServerContext): Promise<void> {
   if (image && !image.pinned) await ctx.images.setPinned(image.id, true);
 }
 
-export async function sandboxRun(ctx: ServerContext, request: RunPodSandboxRequest__Output): Promise<RunPodSandboxResponse> {
+export async function sandboxRun(
+  ctx: ServerContext,
+  request: RunPodSandboxRequest__Output,
+): Promise<RunPodSandboxResponse> {
   const config = podConfigFromCri(request.config, request.runtime_handler);
   const podId = await ctx.lifecycle.sandboxes.run(config);
   await pinSandboxImage(ctx);

@@ -4,7 +4,10 @@ import type { PodSandboxStatsResponse } from '../proto/generated/runtime/v1/PodS
 import type { ServerContext } from './context';
 import { podStatsToCri } from './cri_stats';
 
-export async function sandboxStats(ctx: ServerContext, request: PodSandboxStatsRequest__Output): Promise<PodSandboxStatsResponse> {
+export async function sandboxStats(
+  ctx: ServerContext,
+  request: PodSandboxStatsRequest__Output,
+): Promise<PodSandboxStatsResponse> {
   const record = ctx.lifecycle.sandboxes.status(request.pod_sandbox_id);
   return { stats: podStatsToCri(await ctx.stats.pod(record)) };
 }

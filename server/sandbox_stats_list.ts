@@ -4,7 +4,10 @@ import type { ListPodSandboxStatsResponse } from '../proto/generated/runtime/v1/
 import type { ServerContext } from './context';
 import { podStatsToCri } from './cri_stats';
 
-export async function sandboxStatsList(ctx: ServerContext, request: ListPodSandboxStatsRequest__Output): Promise<ListPodSandboxStatsResponse> {
+export async function sandboxStatsList(
+  ctx: ServerContext,
+  request: ListPodSandboxStatsRequest__Output,
+): Promise<ListPodSandboxStatsResponse> {
   const filter = request.filter;
   const records = ctx.lifecycle.sandboxes.list({ id: filter?.id || undefined, labels: filter?.label_selector });
   const samples = await Promise.all(records.map((record) => ctx.stats.pod(record)));

@@ -6,7 +6,10 @@ import { sandboxStatsList } from './sandbox_stats_list';
 import { sendInPages } from './stream_pages';
 
 export async function sandboxStatsStream(
-  ctx: ServerContext, request: StreamPodSandboxStatsRequest__Output, send: (message: StreamPodSandboxStatsResponse) => void, signal: AbortSignal,
+  ctx: ServerContext,
+  request: StreamPodSandboxStatsRequest__Output,
+  send: (message: StreamPodSandboxStatsResponse) => void,
+  signal: AbortSignal,
 ): Promise<void> {
   const { stats = [] } = await sandboxStatsList(ctx, { filter: request.filter });
   sendInPages(stats, (page) => send({ pod_sandbox_stats: page }), signal);

@@ -6,7 +6,10 @@ import type { ServerContext } from './context';
 import { containerStatusToCri } from './cri_container_status';
 import { podSandboxInfo, podSandboxStatusToCri } from './cri_pod_status';
 
-export async function sandboxStatus(ctx: ServerContext, request: PodSandboxStatusRequest__Output): Promise<PodSandboxStatusResponse> {
+export async function sandboxStatus(
+  ctx: ServerContext,
+  request: PodSandboxStatusRequest__Output,
+): Promise<PodSandboxStatusResponse> {
   const record = ctx.lifecycle.sandboxes.status(request.pod_sandbox_id);
   const containers = ctx.lifecycle.containers.listInPod(record.id);
   return {

@@ -3,7 +3,10 @@ import type { StopPodSandboxRequest__Output } from '../proto/generated/runtime/v
 import type { StopPodSandboxResponse } from '../proto/generated/runtime/v1/StopPodSandboxResponse';
 import type { ServerContext } from './context';
 
-export async function sandboxStop(ctx: ServerContext, request: StopPodSandboxRequest__Output): Promise<StopPodSandboxResponse> {
+export async function sandboxStop(
+  ctx: ServerContext,
+  request: StopPodSandboxRequest__Output,
+): Promise<StopPodSandboxResponse> {
   await ctx.lifecycle.sandboxes.stop(request.pod_sandbox_id);
   return {};
 }

@@ -6,7 +6,10 @@ import { sandboxList } from './sandbox_list';
 import { sendInPages } from './stream_pages';
 
 export async function sandboxStream(
-  ctx: ServerContext, request: StreamPodSandboxesRequest__Output, send: (message: StreamPodSandboxesResponse) => void, signal: AbortSignal,
+  ctx: ServerContext,
+  request: StreamPodSandboxesRequest__Output,
+  send: (message: StreamPodSandboxesResponse) => void,
+  signal: AbortSignal,
 ): Promise<void> {
   const { items = [] } = await sandboxList(ctx, { filter: request.filter });
   sendInPages(items, (page) => send({ pod_sandboxes: page }), signal);

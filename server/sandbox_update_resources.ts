@@ -4,7 +4,10 @@ import type { UpdatePodSandboxResourcesResponse } from '../proto/generated/runti
 import type { ServerContext } from './context';
 import { podResourcesFromCri } from './cri_pod_config';
 
-export async function sandboxUpdateResources(ctx: ServerContext, request: UpdatePodSandboxResourcesRequest__Output): Promise<UpdatePodSandboxResourcesResponse> {
+export async function sandboxUpdateResources(
+  ctx: ServerContext,
+  request: UpdatePodSandboxResourcesRequest__Output,
+): Promise<UpdatePodSandboxResourcesResponse> {
   const resources = podResourcesFromCri(request.resources, request.overhead);
   if (resources) await ctx.lifecycle.sandboxes.updateResources(request.pod_sandbox_id, resources);
   else ctx.lifecycle.sandboxes.status(request.pod_sandbox_id); // still NOT_FOUND for an unknown pod

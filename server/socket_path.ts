@@ -17,7 +17,10 @@ export async function prepareSocketPath(socket: string): Promise<void> {
 export function isAnswering(socket: string): Promise<boolean> {
   return new Promise((resolve) => {
     const connection = net.connect(socket);
-    connection.once('connect', () => { connection.destroy(); resolve(true); });
+    connection.once('connect', () => {
+      connection.destroy();
+      resolve(true);
+    });
     connection.once('error', () => resolve(false));
   });
 }

@@ -8,10 +8,17 @@ export const attachCommand: Command = {
   summary: "Attach to a running container's output (-i: and its stdin, -t: its terminal)",
   usage: 'corralctl attach [-i] [-t] CONTAINER_ID',
   async run(ctx) {
-    const options = { interactive: { type: 'boolean', short: 'i', default: false }, tty: { type: 'boolean', short: 't', default: false } } as const;
+    const options = {
+      interactive: { type: 'boolean', short: 'i', default: false },
+      tty: { type: 'boolean', short: 't', default: false },
+    } as const;
     const { values, positionals } = commandArgs(ctx.args, options, this.usage, 1);
     const { url } = await ctx.client().runtime('Attach', {
-      container_id: positionals[0], stdin: values.interactive, stdout: true, stderr: !values.tty, tty: values.tty,
+      container_id: positionals[0],
+      stdin: values.interactive,
+      stdout: true,
+      stderr: !values.tty,
+      tty: values.tty,
     });
     return runTerminalSession(url, { stdin: values.interactive, tty: values.tty });
   },

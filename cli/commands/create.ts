@@ -12,7 +12,9 @@ export const createCommand: Command = {
     const [podId, containerFile, podFile] = positionals as [string, string, string];
     const config = withEnvBytes(await readConfigFile(containerFile));
     const sandboxConfig = await readConfigFile(podFile);
-    const response = await ctx.client().runtime('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: sandboxConfig });
+    const response = await ctx
+      .client()
+      .runtime('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: sandboxConfig });
     process.stdout.write(`${response.container_id}\n`);
     return 0;
   },

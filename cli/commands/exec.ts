@@ -23,7 +23,12 @@ export const execCommand: Command = {
     if (!id || cmd.length === 0) throw new Error(`missing arguments\nusage: ${this.usage}`);
     if (values.interactive || values.tty) {
       const { url } = await ctx.client().runtime('Exec', {
-        container_id: id, cmd, stdin: values.interactive, stdout: true, stderr: !values.tty, tty: values.tty,
+        container_id: id,
+        cmd,
+        stdin: values.interactive,
+        stdout: true,
+        stderr: !values.tty,
+        tty: values.tty,
       });
       return runTerminalSession(url, { stdin: values.interactive, tty: values.tty });
     }

@@ -14,7 +14,11 @@ export const imageCommand: Command = {
   async run(ctx) {
     const [sub, ...rest] = ctx.args;
     if (sub !== 'import') throw new Error(`usage: ${imageCommand.usage}`);
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { name: { type: 'string' } } });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { name: { type: 'string' } },
+    });
     if (!positionals[0]) throw new Error(`usage: ${imageCommand.usage}`);
     const annotations: Record<string, string> = values.name ? { [IMPORT_NAME_ANNOTATION]: values.name } : {};
     const res = await ctx.client().image('PullImage', {

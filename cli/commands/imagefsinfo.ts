@@ -9,13 +9,18 @@ export const imagefsinfoCommand: Command = {
   usage: 'corralctl imagefsinfo',
   async run(ctx) {
     const res = await ctx.client().image('ImageFsInfo', {});
-    if (ctx.output === 'json') return printJson(res), 0;
+    if (ctx.output === 'json') return (printJson(res), 0);
     const rows = [
       ...res.image_filesystems.map((f) => ['image', f]),
       ...res.container_filesystems.map((f) => ['container', f]),
     ].map(([kind, f]) => {
       const u = f as (typeof res.image_filesystems)[number];
-      return [kind as string, u.fs_id?.mountpoint ?? '', humanSize(Number(u.used_bytes?.value ?? 0)), u.inodes_used?.value ?? '0'];
+      return [
+        kind as string,
+        u.fs_id?.mountpoint ?? '',
+        humanSize(Number(u.used_bytes?.value ?? 0)),
+        u.inodes_used?.value ?? '0',
+      ];
     });
     printTable(['FILESYSTEM', 'MOUNTPOINT', 'USED', 'INODES'], rows);
     return 0;

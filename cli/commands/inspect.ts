@@ -3,17 +3,23 @@ import { eachIdCommand } from '../each_id_command';
 
 /** The verbose info values are JSON text; show them as objects. */
 export function parsedInfo(info: Record<string, string>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(info).map(([key, value]) => {
-    try {
-      return [key, JSON.parse(value)];
-    } catch {
-      return [key, value];
-    }
-  }));
+  return Object.fromEntries(
+    Object.entries(info).map(([key, value]) => {
+      try {
+        return [key, JSON.parse(value)];
+      } catch {
+        return [key, value];
+      }
+    }),
+  );
 }
 
-export const inspectCommand = eachIdCommand('inspect', 'Show the status of one or more containers (JSON)', 'corralctl inspect CONTAINER_ID...',
+export const inspectCommand = eachIdCommand(
+  'inspect',
+  'Show the status of one or more containers (JSON)',
+  'corralctl inspect CONTAINER_ID...',
   async (ctx, id) => {
     const response = await ctx.client().runtime('ContainerStatus', { container_id: id, verbose: true });
     return JSON.stringify({ status: response.status, info: parsedInfo(response.info) }, null, 2);
-  });
+  },
+);

@@ -39,9 +39,16 @@ export const logsCommand: Command = {
   summary: "Print a container's log (-f to follow)",
   usage: 'corralctl logs [-f] [--tail N] [-t] CONTAINER_ID',
   async run(ctx) {
-    const { values, positionals } = commandArgs(ctx.args, {
-      follow: { type: 'boolean', short: 'f' }, tail: { type: 'string' }, timestamps: { type: 'boolean', short: 't' },
-    }, this.usage, 1);
+    const { values, positionals } = commandArgs(
+      ctx.args,
+      {
+        follow: { type: 'boolean', short: 'f' },
+        tail: { type: 'string' },
+        timestamps: { type: 'boolean', short: 't' },
+      },
+      this.usage,
+      1,
+    );
     const id = positionals[0]!;
     const { status } = await ctx.client().runtime('ContainerStatus', { container_id: id, verbose: false });
     if (!status?.log_path) throw new Error(`container ${id} has no log file`);

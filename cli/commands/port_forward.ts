@@ -10,7 +10,8 @@ function parsePair(spec: string, usage: string): { local: number; remote: number
   const local = Number(localText);
   const remote = Number(remoteText);
   const valid = (p: number) => Number.isInteger(p) && p >= 0 && p <= 65535;
-  if (!valid(local) || !valid(remote) || remote === 0) throw new UsageError(`bad port mapping ${spec}\nusage: ${usage}`);
+  if (!valid(local) || !valid(remote) || remote === 0)
+    throw new UsageError(`bad port mapping ${spec}\nusage: ${usage}`);
   return { local, remote };
 }
 
@@ -22,21 +23,35 @@ export const portForwardCommand: Command = {
     const { positionals } = commandArgs(ctx.args, {}, this.usage, 2);
     const [podId, ...specs] = positionals;
     const pairs = specs.map((s) => parsePair(s, this.usage));
-    const { url } = await ctx.client().runtime('PortForward', { pod_sandbox_id: podId, port: pairs.map((p) => p.remote) });
+    const { url } = await ctx
+      .client()
+      .runtime('PortForward', { pod_sandbox_id: podId, port: pairs.map((p) => p.remote) });
     const session = await openPortForward(url);
     let requestId = 0;
-    const servers = await Promise.all(pairs.map(({ local, remote }) => new Promise<net.Server>((resolve, reject) => {
-      const server = net.createServer({ allowHalfOpen: true }, (socket) => {
-        forwardConnection(session, remote, requestId++, socket)
-          .then((message) => { if (message) process.stderr.write(`${message}\n`); })
-          .catch((err: Error) => { process.stderr.write(`${err.message}\n`); socket.destroy(); });
-      });
-      server.once('error', reject);
-      server.listen(local, '127.0.0.1', () => {
-        process.stdout.write(`Forwarding from 127.0.0.1:${(server.address() as net.AddressInfo).port} -> ${remote}\n`);
-        resolve(server);
-      });
-    })));
+    const servers = await Promise.all(
+      pairs.map(
+        ({ local, remote }) =>
+          new Promise<net.Server>((resolve, reject) => {
+            const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+              forwardConnection(session, remote, requestId++, socket)
+                .then((message) => {
+                  if (message) process.stderr.write(`${message}\n`);
+                })
+                .catch((err: Error) => {
+                  process.stderr.write(`${err.message}\n`);
+                  socket.destroy();
+                });
+            });
+            server.once('error', reject);
+            server.listen(local, '127.0.0.1', () => {
+              process.stdout.write(
+                `Forwarding from 127.0.0.1:${(server.address() as net.AddressInfo).port} -> ${remote}\n`,
+              );
+              resolve(server);
+            });
+          }),
+      ),
+    );
     await new Promise<void>((resolve) => {
       session.once('close', () => resolve());
       process.once('SIGINT', () => resolve());

@@ -6,7 +6,10 @@ import { ago } from '../time_format';
 import { labelSelector } from '../label_selector';
 
 const STATES: Record<string, 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN'> = {
-  created: 'CONTAINER_CREATED', running: 'CONTAINER_RUNNING', exited: 'CONTAINER_EXITED', unknown: 'CONTAINER_UNKNOWN',
+  created: 'CONTAINER_CREATED',
+  running: 'CONTAINER_RUNNING',
+  exited: 'CONTAINER_EXITED',
+  unknown: 'CONTAINER_UNKNOWN',
 };
 
 export const psCommand: Command = {
@@ -14,15 +17,26 @@ export const psCommand: Command = {
   summary: 'List containers',
   usage: 'corralctl ps [-a] [--id PREFIX] [-p POD_ID] [--state STATE] [--label KEY=VALUE]... [-q]',
   async run(ctx) {
-    const { values } = commandArgs(ctx.args, {
-      all: { type: 'boolean', short: 'a' }, id: { type: 'string' }, pod: { type: 'string', short: 'p' },
-      state: { type: 'string' }, label: { type: 'string', multiple: true }, quiet: { type: 'boolean', short: 'q' },
-    }, this.usage);
+    const { values } = commandArgs(
+      ctx.args,
+      {
+        all: { type: 'boolean', short: 'a' },
+        id: { type: 'string' },
+        pod: { type: 'string', short: 'p' },
+        state: { type: 'string' },
+        label: { type: 'string', multiple: true },
+        quiet: { type: 'boolean', short: 'q' },
+      },
+      this.usage,
+    );
     const stateName = values.state?.toLowerCase() ?? (values.all ? undefined : 'running');
-    if (stateName !== undefined && !STATES[stateName]) throw new Error(`unknown state ${values.state}: use created, running, exited or unknown`);
+    if (stateName !== undefined && !STATES[stateName])
+      throw new Error(`unknown state ${values.state}: use created, running, exited or unknown`);
     const { containers } = await ctx.client().runtime('ListContainers', {
       filter: {
-        id: values.id ?? '', pod_sandbox_id: values.pod ?? '', label_selector: labelSelector(values.label),
+        id: values.id ?? '',
+        pod_sandbox_id: values.pod ?? '',
+        label_selector: labelSelector(values.label),
         state: stateName ? { state: STATES[stateName]! } : null,
       },
     });
@@ -30,10 +44,18 @@ export const psCommand: Command = {
     if (ctx.output === 'json') printJson({ containers: sorted });
     else if (values.quiet) sorted.forEach((c) => process.stdout.write(`${c.id}\n`));
     else {
-      printTable(['CONTAINER', 'IMAGE', 'CREATED', 'STATE', 'NAME', 'ATTEMPT', 'POD ID'], sorted.map((c) => [
-        shortId(c.id), c.image?.image ?? c.image_ref, ago(c.created_at), c.state.replace('CONTAINER_', ''),
-        c.metadata?.name ?? '', String(c.metadata?.attempt ?? 0), shortId(c.pod_sandbox_id),
-      ]));
+      printTable(
+        ['CONTAINER', 'IMAGE', 'CREATED', 'STATE', 'NAME', 'ATTEMPT', 'POD ID'],
+        sorted.map((c) => [
+          shortId(c.id),
+          c.image?.image ?? c.image_ref,
+          ago(c.created_at),
+          c.state.replace('CONTAINER_', ''),
+          c.metadata?.name ?? '',
+          String(c.metadata?.attempt ?? 0),
+          shortId(c.pod_sandbox_id),
+        ]),
+      );
     }
     return 0;
   },

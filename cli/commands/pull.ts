@@ -10,13 +10,23 @@ export const pullCommand: Command = {
   usage: 'corralctl pull [--creds USER[:PASS]] [--registry-token TOKEN] [--identity-token TOKEN] REF',
   async run(ctx) {
     const { values, positionals } = parseArgs({
-      args: ctx.args, allowPositionals: true,
-      options: { creds: { type: 'string' }, 'registry-token': { type: 'string' }, 'identity-token': { type: 'string' } },
+      args: ctx.args,
+      allowPositionals: true,
+      options: {
+        creds: { type: 'string' },
+        'registry-token': { type: 'string' },
+        'identity-token': { type: 'string' },
+      },
     });
     const image = positionals[0];
     if (!image) throw new Error(`usage: ${pullCommand.usage}`);
     const [username = '', ...rest] = (values.creds ?? '').split(':');
-    const auth = { username, password: rest.join(':'), registry_token: values['registry-token'] ?? '', identity_token: values['identity-token'] ?? '' };
+    const auth = {
+      username,
+      password: rest.join(':'),
+      registry_token: values['registry-token'] ?? '',
+      identity_token: values['identity-token'] ?? '',
+    };
     const stop = spinner(`pulling ${image}`);
     try {
       const res = await ctx.client().image('PullImage', { image: { image }, auth });

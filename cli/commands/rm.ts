@@ -8,7 +8,12 @@ export const rmCommand: Command = {
   summary: 'Remove one or more containers',
   usage: 'corralctl rm [-f] CONTAINER_ID...',
   async run(ctx) {
-    const { values, positionals } = commandArgs(ctx.args, { force: { type: 'boolean', short: 'f', default: false } }, this.usage, 1);
+    const { values, positionals } = commandArgs(
+      ctx.args,
+      { force: { type: 'boolean', short: 'f', default: false } },
+      this.usage,
+      1,
+    );
     let failed = 0;
     for (const id of positionals) {
       if (!values.force) {

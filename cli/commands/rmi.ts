@@ -17,7 +17,8 @@ export const rmiCommand: Command = {
         continue;
       }
       await ctx.client().image('RemoveImage', { image: { image: status.image.id } });
-      for (const tag of status.image.repo_tags.length ? status.image.repo_tags : [status.image.id]) process.stdout.write(`Deleted: ${tag}\n`);
+      for (const tag of status.image.repo_tags.length ? status.image.repo_tags : [status.image.id])
+        process.stdout.write(`Deleted: ${tag}\n`);
     }
     return failed ? 1 : 0;
   },

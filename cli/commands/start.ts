@@ -1,8 +1,12 @@
 // corralctl start ID...: starts created containers.
 import { eachIdCommand } from '../each_id_command';
 
-export const startCommand = eachIdCommand('start', 'Start one or more created containers', 'corralctl start CONTAINER_ID...',
+export const startCommand = eachIdCommand(
+  'start',
+  'Start one or more created containers',
+  'corralctl start CONTAINER_ID...',
   async (ctx, id) => {
     await ctx.client().runtime('StartContainer', { container_id: id });
     return id;
-  });
+  },
+);

@@ -8,11 +8,22 @@ import { CONTAINER_HEADER, containerRow, POD_HEADER, podRow } from '../stats_for
 
 const CLEAR_SCREEN = '\x1b[H\x1b[2J';
 
-interface Query { pods: boolean; id: string; pod: string; labels: Record<string, string> }
+interface Query {
+  pods: boolean;
+  id: string;
+  pod: string;
+  labels: Record<string, string>;
+}
 
 async function sample(ctx: CommandContext, q: Query) {
-  if (q.pods) return (await ctx.client().runtime('ListPodSandboxStats', { filter: { id: q.id, label_selector: q.labels } })).stats;
-  return (await ctx.client().runtime('ListContainerStats', { filter: { id: q.id, pod_sandbox_id: q.pod, label_selector: q.labels } })).stats;
+  if (q.pods)
+    return (await ctx.client().runtime('ListPodSandboxStats', { filter: { id: q.id, label_selector: q.labels } }))
+      .stats;
+  return (
+    await ctx
+      .client()
+      .runtime('ListContainerStats', { filter: { id: q.id, pod_sandbox_id: q.pod, label_selector: q.labels } })
+  ).stats;
 }
 
 function show(ctx: CommandContext, q: Query, stats: Awaited<ReturnType<typeof sample>>): void {
@@ -26,13 +37,26 @@ export const statsCommand: Command = {
   summary: 'Show CPU, memory and disk use of containers (or pods)',
   usage: 'corralctl stats [--pods] [--id PREFIX] [-p POD_ID] [--label KEY=VALUE]... [-w] [-s SECONDS] [-o json]',
   async run(ctx) {
-    const { values } = commandArgs(ctx.args, {
-      pods: { type: 'boolean' }, id: { type: 'string' }, pod: { type: 'string', short: 'p' },
-      label: { type: 'string', multiple: true }, watch: { type: 'boolean', short: 'w' }, seconds: { type: 'string', short: 's' },
-    }, this.usage);
+    const { values } = commandArgs(
+      ctx.args,
+      {
+        pods: { type: 'boolean' },
+        id: { type: 'string' },
+        pod: { type: 'string', short: 'p' },
+        label: { type: 'string', multiple: true },
+        watch: { type: 'boolean', short: 'w' },
+        seconds: { type: 'string', short: 's' },
+      },
+      this.usage,
+    );
     const intervalMs = Number(values.seconds ?? '1') * 1000;
     if (!(intervalMs > 0)) throw new Error(`-s ${values.seconds}: expected a positive number of seconds`);
-    const q: Query = { pods: !!values.pods, id: values.id ?? '', pod: values.pod ?? '', labels: labelSelector(values.label) };
+    const q: Query = {
+      pods: !!values.pods,
+      id: values.id ?? '',
+      pod: values.pod ?? '',
+      labels: labelSelector(values.label),
+    };
     await sample(ctx, q); // primes the CPU rate
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, intervalMs));

@@ -7,7 +7,12 @@ export const stopCommand: Command = {
   summary: 'Stop one or more containers',
   usage: 'corralctl stop [-t SECONDS] CONTAINER_ID...',
   async run(ctx) {
-    const { values, positionals } = commandArgs(ctx.args, { timeout: { type: 'string', short: 't', default: '10' } }, this.usage, 1);
+    const { values, positionals } = commandArgs(
+      ctx.args,
+      { timeout: { type: 'string', short: 't', default: '10' } },
+      this.usage,
+      1,
+    );
     for (const id of positionals) {
       await ctx.client().runtime('StopContainer', { container_id: id, timeout: Number(values.timeout) });
       process.stdout.write(`${id}\n`);

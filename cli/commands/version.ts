@@ -14,7 +14,7 @@ export const versionCommand: Command = {
     }
     process.stdout.write(
       `Version:  ${version.version}\nRuntimeName:  ${version.runtime_name}\n` +
-      `RuntimeVersion:  ${version.runtime_version}\nRuntimeApiVersion:  ${version.runtime_api_version}\n`,
+        `RuntimeVersion:  ${version.runtime_version}\nRuntimeApiVersion:  ${version.runtime_api_version}\n`,
     );
     return 0;
   },

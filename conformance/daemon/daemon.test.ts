@@ -90,7 +90,10 @@ describe('corrald process', () => {
 
   it('lets flags override the config file', async () => {
     const dirs = Corrald.makeDirs();
-    const daemon = await Corrald.start({ dirs, configToml: `root = "/nonexistent-should-be-overridden"\nlog_level = "warn"\n` });
+    const daemon = await Corrald.start({
+      dirs,
+      configToml: `root = "/nonexistent-should-be-overridden"\nlog_level = "warn"\n`,
+    });
     try {
       const config = JSON.parse((await daemon.client.runtime('Status', { verbose: true })).info.config!);
       assert.equal(config.root, dirs.root);

@@ -20,21 +20,39 @@ export interface CorraldOptions {
   dirs?: CorraldDirs;
 }
 
-export interface CorraldDirs { base: string; root: string; state: string; socket: string }
+export interface CorraldDirs {
+  base: string;
+  root: string;
+  state: string;
+  socket: string;
+}
 
 export class Corrald {
   private exited: Promise<number | null>;
   private output = '';
 
-  private constructor(readonly dirs: CorraldDirs, readonly child: ChildProcess, readonly client: CriClient) {
-    child.stdout?.on('data', (chunk) => { this.output += chunk; });
-    child.stderr?.on('data', (chunk) => { this.output += chunk; });
+  private constructor(
+    readonly dirs: CorraldDirs,
+    readonly child: ChildProcess,
+    readonly client: CriClient,
+  ) {
+    child.stdout?.on('data', (chunk) => {
+      this.output += chunk;
+    });
+    child.stderr?.on('data', (chunk) => {
+      this.output += chunk;
+    });
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
   static makeDirs(): CorraldDirs {
     const base = mkdtempSync(path.join(os.tmpdir(), 'corral-test-'));
-    return { base, root: path.join(base, 'root'), state: path.join(base, 'state'), socket: path.join(base, 'state', 'corral.sock') };
+    return {
+      base,
+      root: path.join(base, 'root'),
+      state: path.join(base, 'state'),
+      socket: path.join(base, 'state', 'corral.sock'),
+    };
   }
 
   /** Spawns corrald and waits until it answers Version on its socket. */
@@ -46,8 +64,12 @@ export class Corrald {
     return daemon;
   }
 
-  get pid(): number { return this.child.pid!; }
-  get logs(): string { return this.output; }
+  get pid(): number {
+    return this.child.pid!;
+  }
+  get logs(): string {
+    return this.output;
+  }
 
   /** Graceful stop (SIGTERM); resolves to the exit code. */
   async stop(): Promise<number | null> {
@@ -102,9 +124,19 @@ export function runCorraldToExit(args: string[], timeoutMs = 20_000): Promise<{ 
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CORRALD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (c) => { output += c; });
-    child.stderr.on('data', (c) => { output += c; });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`corrald did not exit: ${output}`)); }, timeoutMs);
-    child.once('exit', (code) => { clearTimeout(timer); resolve({ code, output }); });
+    child.stdout.on('data', (c) => {
+      output += c;
+    });
+    child.stderr.on('data', (c) => {
+      output += c;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`corrald did not exit: ${output}`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
   });
 }

@@ -2,7 +2,13 @@
 // tokens (anonymous, username/password, registry token, identity token).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { pushTestImages, startRegistryProxy, startTestRegistry, type PushedTestImages, type TestRegistry } from '../testimages';
+import {
+  pushTestImages,
+  startRegistryProxy,
+  startTestRegistry,
+  type PushedTestImages,
+  type TestRegistry,
+} from '../testimages';
 import { failure, pull, startCorrald, storedFiles } from './helpers';
 
 let plain: TestRegistry;
@@ -16,7 +22,10 @@ before(async () => {
   basic = await startTestRegistry({ auth: creds });
   await pushTestImages(basic);
 });
-after(async () => { await plain?.stop(); await basic?.stop(); });
+after(async () => {
+  await plain?.stop();
+  await basic?.stop();
+});
 
 test('basic auth: refused without or with wrong credentials, pulled with them', async (t) => {
   const daemon = await startCorrald(t);
@@ -35,8 +44,14 @@ test('basic auth: refused without or with wrong credentials, pulled with them', 
 test('bearer tokens: anonymous, and with username/password, registry token or identity token', async (t) => {
   const daemon = await startCorrald(t);
   const anonymous = await startRegistryProxy({ upstream: plain, bearer: {} });
-  const secured = await startRegistryProxy({ upstream: plain, bearer: { credentials: creds, refreshToken: 'refresh-me' } });
-  t.after(async () => { await anonymous.stop(); await secured.stop(); });
+  const secured = await startRegistryProxy({
+    upstream: plain,
+    bearer: { credentials: creds, refreshToken: 'refresh-me' },
+  });
+  t.after(async () => {
+    await anonymous.stop();
+    await secured.stop();
+  });
   assert.match(await pull(daemon, `${anonymous.host}/corral-test/busybox:latest`), /^sha256:/);
   const ref = `${secured.host}/corral-test/busybox:latest`;
   const refused = await failure(pull(daemon, ref, { username: 'corral', password: 'wrong' }));

@@ -16,7 +16,12 @@ const suite = suiteRegistry();
 
 async function ctl(daemon: Corrald, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CORRALCTL, '--endpoint', `unix://${daemon.dirs.socket}`, ...args]);
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [
+      CORRALCTL,
+      '--endpoint',
+      `unix://${daemon.dirs.socket}`,
+      ...args,
+    ]);
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -31,8 +36,13 @@ test('pull, images, inspecti, imagefsinfo and rmi', async (t) => {
   assert.equal(pulled.code, 0, pulled.stderr);
   assert.match(pulled.stdout, /sha256:[0-9a-f]{64}/);
   const listed = await ctl(daemon, 'images');
-  assert.match(listed.stdout, new RegExp(`${registry.host}/corral-test/busybox\\s+latest\\s+[0-9a-f]{13}\\s+1\\.\\d+MB`));
-  const inspected = JSON.parse((await ctl(daemon, 'inspecti', images.busybox)).stdout) as { info: { imageSpec: { config: { Cmd: string[] } } } };
+  assert.match(
+    listed.stdout,
+    new RegExp(`${registry.host}/corral-test/busybox\\s+latest\\s+[0-9a-f]{13}\\s+1\\.\\d+MB`),
+  );
+  const inspected = JSON.parse((await ctl(daemon, 'inspecti', images.busybox)).stdout) as {
+    info: { imageSpec: { config: { Cmd: string[] } } };
+  };
   assert.deepEqual(inspected.info.imageSpec.config.Cmd, ['sh']);
   const fsinfo = await ctl(daemon, 'imagefsinfo');
   assert.match(fsinfo.stdout, /^image\s+\S+\/image\s+\d/m);
@@ -49,7 +59,14 @@ test('image import of an OCI layout directory and tar', async (t) => {
   t.after(() => fs.rm(dir, { recursive: true, force: true }));
   const built = await buildTestImages();
   await writeOciLayout(path.join(dir, 'layout'), built.busybox, 'v1');
-  const fromDir = await ctl(daemon, 'image', 'import', '--name', 'example.com/offline/busybox', path.join(dir, 'layout'));
+  const fromDir = await ctl(
+    daemon,
+    'image',
+    'import',
+    '--name',
+    'example.com/offline/busybox',
+    path.join(dir, 'layout'),
+  );
   assert.equal(fromDir.code, 0, fromDir.stderr);
   execFileSync('tar', ['-C', path.join(dir, 'layout'), '-cf', path.join(dir, 'layout.tar'), '.']);
   await writeOciLayout(path.join(dir, 'layout2'), built.busyboxUser, 'docker.io/library/tester:2');

@@ -17,7 +17,13 @@ export async function startCorrald(t: TestContext, options: CorraldOptions = {})
 /** Blob and layer files under the daemon's root: a failed pull must leave none. */
 export function storedFiles(daemon: Corrald): string[] {
   const dir = (...p: string[]) => path.join(daemon.dirs.root, 'image', ...p);
-  const list = (d: string) => { try { return readdirSync(d); } catch { return []; } };
+  const list = (d: string) => {
+    try {
+      return readdirSync(d);
+    } catch {
+      return [];
+    }
+  };
   return [...list(dir('content', 'blobs', 'sha256')), ...list(dir('layers')), ...list(dir('records'))];
 }
 

@@ -18,11 +18,19 @@ async function until(check: () => boolean): Promise<void> {
 test('killing corrald mid-pull leaves nothing behind after restart', async (t) => {
   const proxy = await startRegistryProxy({ upstream: suite.registry, tamper: 'stall-large-blob' });
   const first = await Corrald.start();
-  t.after(async () => { await proxy.stop(); await first.removeDirs(); });
+  t.after(async () => {
+    await proxy.stop();
+    await first.removeDirs();
+  });
   const root = first.dirs.root;
   const ingest = path.join(root, 'image', 'content', 'ingest');
-  const pulling = first.client.image('PullImage', { image: { image: `${proxy.host}/corral-test/busybox:latest` } }).catch(() => undefined);
-  await until(() => readdirSync(ingest).length > 0 && readdirSync(path.join(root, 'image', 'layers')).some((n) => !n.startsWith('.')));
+  const pulling = first.client
+    .image('PullImage', { image: { image: `${proxy.host}/corral-test/busybox:latest` } })
+    .catch(() => undefined);
+  await until(
+    () =>
+      readdirSync(ingest).length > 0 && readdirSync(path.join(root, 'image', 'layers')).some((n) => !n.startsWith('.')),
+  );
   assert.notDeepEqual(storedFiles(first), [], 'the pull had stored a finished layer before the kill');
   await first.kill9();
   await pulling;

@@ -43,12 +43,17 @@ test('an absent image has a nil status; filters match tag, digest and ID', async
   await pull(daemon, images.whiteout);
   for (const filter of [images.busyboxUser, id, id.slice(7, 19)]) {
     const list = await daemon.client.image('ListImages', { filter: { image: { image: filter } } });
-    assert.deepEqual(list.images.map((i) => i.id), [id], filter);
+    assert.deepEqual(
+      list.images.map((i) => i.id),
+      [id],
+      filter,
+    );
   }
   const user = await daemon.client.image('ImageStatus', { image: { image: id } });
   assert.equal(user.image?.username, 'tester');
   const streamed: string[] = [];
-  for await (const page of daemon.client.imageStream('StreamImages', { filter: null })) streamed.push(...page.images.map((i: { id: string }) => i.id));
+  for await (const page of daemon.client.imageStream('StreamImages', { filter: null }))
+    streamed.push(...page.images.map((i: { id: string }) => i.id));
   assert.equal(streamed.length, 2);
   assert.ok(streamed.includes(id));
 });
@@ -75,14 +80,18 @@ test('imagefsinfo reports usage of the image store and container filesystems', a
   const fs0 = after.image_filesystems[0];
   assert.ok(fs0.fs_id?.mountpoint.startsWith(daemon.dirs.root));
   assert.ok(Number(fs0.used_bytes?.value) > Number(before.image_filesystems[0].used_bytes?.value) + 500_000);
-  assert.ok(Number(fs0.inodes_used?.value) > 10);   // applets are hard links: one inode
+  assert.ok(Number(fs0.inodes_used?.value) > 10); // applets are hard links: one inode
   assert.equal(after.container_filesystems.length, 1);
 });
 
 test('registry.k8s.io is served by a mirror from the config file', async (t) => {
-  const daemon = await startCorrald(t, { configToml: `[registry.mirrors."registry.k8s.io"]\nendpoints = ["${registry.url}"]\n` });
+  const daemon = await startCorrald(t, {
+    configToml: `[registry.mirrors."registry.k8s.io"]\nendpoints = ["${registry.url}"]\n`,
+  });
   const id = await pull(daemon, 'registry.k8s.io/corral-test/pause:3.9');
-  const status = await daemon.client.image('ImageStatus', { image: { image: 'registry.k8s.io/corral-test/pause:3.9' } });
+  const status = await daemon.client.image('ImageStatus', {
+    image: { image: 'registry.k8s.io/corral-test/pause:3.9' },
+  });
   assert.equal(status.image?.id, id);
 });
 

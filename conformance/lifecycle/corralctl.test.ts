@@ -10,11 +10,17 @@ const CORRALCTL = path.resolve(__dirname, '..', '..', 'cli', 'main.js');
 
 let world: LifecycleWorld;
 
-before(async () => { world = await startWorld('ctl'); });
-after(async () => { await stopWorld(world); });
+before(async () => {
+  world = await startWorld('ctl');
+});
+after(async () => {
+  await stopWorld(world);
+});
 
 function ctl(...args: string[]): { out: string; err: string; code: number | null } {
-  const r = spawnSync(process.execPath, [CORRALCTL, '--endpoint', `unix://${world.daemon.dirs.socket}`, ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CORRALCTL, '--endpoint', `unix://${world.daemon.dirs.socket}`, ...args], {
+    encoding: 'utf8',
+  });
   return { out: r.stdout, err: r.stderr, code: r.status };
 }
 
@@ -30,8 +36,14 @@ test('runp, create, start, ps, exec, logs, inspect, stop, rm, pods, inspectp, st
   const podFile = path.join(dir, 'pod.json');
   const containerFile = path.join(dir, 'container.json');
   await fs.writeFile(podFile, JSON.stringify(podConfig('ctl', { log_directory: path.join(dir, 'logs') })));
-  await fs.writeFile(containerFile, JSON.stringify(containerConfig(world.images.busybox, 'web',
-    ['sh', '-c', 'echo "$GREETING, log"; exec sleep 1000'], { envs: [{ key: 'GREETING', value: 'hello' }] })));
+  await fs.writeFile(
+    containerFile,
+    JSON.stringify(
+      containerConfig(world.images.busybox, 'web', ['sh', '-c', 'echo "$GREETING, log"; exec sleep 1000'], {
+        envs: [{ key: 'GREETING', value: 'hello' }],
+      }),
+    ),
+  );
 
   const podId = ok('runp', podFile).trim();
   assert.match(podId, /^[0-9a-f]{64}$/);
@@ -42,7 +54,7 @@ test('runp, create, start, ps, exec, logs, inspect, stop, rm, pods, inspectp, st
   ok('start', id.slice(0, 12));
   assert.match(ok('ps'), new RegExp(`${id.slice(0, 13)}.*RUNNING\\s+web`));
   assert.equal(ok('exec', id.slice(0, 12), 'sh', '-c', 'echo $GREETING from exec').trim(), 'hello from exec');
-  assert.equal(ctl('exec', id, 'sh', '-c', 'exit 4').code, 4, 'exec exits with the command\'s code');
+  assert.equal(ctl('exec', id, 'sh', '-c', 'exit 4').code, 4, "exec exits with the command's code");
   assert.equal(ok('logs', id).trim(), 'hello, log');
   const inspect = JSON.parse(ok('inspect', id));
   assert.equal(inspect.status.state, 'CONTAINER_RUNNING');

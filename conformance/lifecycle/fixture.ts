@@ -55,7 +55,12 @@ export function podConfig(name: string, extra: Record<string, any> = {}): Record
   };
 }
 
-export function containerConfig(image: string, name: string, command: string[], extra: Record<string, any> = {}): Record<string, any> {
+export function containerConfig(
+  image: string,
+  name: string,
+  command: string[],
+  extra: Record<string, any> = {},
+): Record<string, any> {
   return {
     metadata: { name, attempt: 0 },
     image: { image },
@@ -78,7 +83,8 @@ export async function grpcCode(call: Promise<unknown>): Promise<string> {
 
 /** Mount points anywhere below `dir` (the daemon's temporary roots). */
 export function mountsUnder(dir: string): string[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
     .map((line) => line.split(' ')[4] ?? '')
     .filter((mountPoint) => mountPoint.startsWith(dir + '/'));
 }
@@ -93,15 +99,21 @@ export function podCgroupDirs(world: LifecycleWorld, infraPid: number): string[]
 const UNIFIED_ROOT = existsSync('/sys/fs/cgroup/cgroup.controllers') ? '/sys/fs/cgroup' : '/sys/fs/cgroup/unified';
 
 export function cgroupDirsOf(pid: number): string[] {
-  return readFileSync(`/proc/${pid}/cgroup`, 'utf8').trim().split('\n').map((line) => {
-    const [, controllers, where] = line.split(':') as [string, string, string];
-    if (controllers === '') return path.join(UNIFIED_ROOT, where);
-    return path.join('/sys/fs/cgroup', controllers.replace(/^name=/, ''), where);
-  });
+  return readFileSync(`/proc/${pid}/cgroup`, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [, controllers, where] = line.split(':') as [string, string, string];
+      if (controllers === '') return path.join(UNIFIED_ROOT, where);
+      return path.join('/sys/fs/cgroup', controllers.replace(/^name=/, ''), where);
+    });
 }
 
 export async function exists(file: string): Promise<boolean> {
-  return fs.access(file).then(() => true, () => false);
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 export function isAlive(pid: number): boolean {
@@ -135,7 +147,7 @@ async function findDirs(dir: string, name: string, depth: number): Promise<strin
   for (const entry of entries.filter((e) => e.isDirectory())) {
     const child = path.join(dir, entry.name);
     if (entry.name === name) found.push(child);
-    else found.push(...await findDirs(child, name, depth - 1));
+    else found.push(...(await findDirs(child, name, depth - 1)));
   }
   return found;
 }

@@ -5,14 +5,26 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  containerConfig, eventually, isAlive, mountsUnder, podConfig, restart, startWorld, stopWorld, untilGone,
+  containerConfig,
+  eventually,
+  isAlive,
+  mountsUnder,
+  podConfig,
+  restart,
+  startWorld,
+  stopWorld,
+  untilGone,
   type LifecycleWorld,
 } from './fixture';
 
 let world: LifecycleWorld;
 
-before(async () => { world = await startWorld('restart'); });
-after(async () => { await stopWorld(world); });
+before(async () => {
+  world = await startWorld('restart');
+});
+after(async () => {
+  await stopWorld(world);
+});
 
 async function pidOf(id: string): Promise<number> {
   const status = await world.daemon.client.runtime('ContainerStatus', { container_id: id, verbose: true });
@@ -25,16 +37,23 @@ test('containers survive a corrald crash; exits while it was down keep their rea
   await fs.mkdir(hostDir);
   const pod = podConfig('survivor', { log_directory: path.join(world.daemon.dirs.base, 'logs') });
   const { pod_sandbox_id: podId } = await client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' });
-  const infraPid = JSON.parse((await client.runtime('PodSandboxStatus', { pod_sandbox_id: podId, verbose: true })).info.info!).pid as number;
+  const infraPid = JSON.parse(
+    (await client.runtime('PodSandboxStatus', { pod_sandbox_id: podId, verbose: true })).info.info!,
+  ).pid as number;
   const start = async (name: string, command: string[], extra = {}) => {
     const config = containerConfig(world.images.busybox, name, command, extra);
-    const { container_id: id } = await client.runtime('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: pod });
+    const { container_id: id } = await client.runtime('CreateContainer', {
+      pod_sandbox_id: podId,
+      config,
+      sandbox_config: pod,
+    });
     await client.runtime('StartContainer', { container_id: id });
     return id;
   };
   const steady = await start('steady', ['sh', '-c', 'while true; do echo tick; sleep 0.2; done']);
-  const quitter = await start('quitter', ['sh', '-c', 'while [ ! -e /signal/go ]; do sleep 0.05; done; exit 7'],
-    { mounts: [{ container_path: '/signal', host_path: hostDir }] });
+  const quitter = await start('quitter', ['sh', '-c', 'while [ ! -e /signal/go ]; do sleep 0.05; done; exit 7'], {
+    mounts: [{ container_path: '/signal', host_path: hostDir }],
+  });
   const steadyPid = await pidOf(steady);
   const quitterPid = await pidOf(quitter);
 
@@ -46,8 +65,10 @@ test('containers survive a corrald crash; exits while it was down keep their rea
   assert.ok(isAlive(steadyPid), 'a crash of corrald leaves containers running');
   const ticksWhileDown = (await fs.readFile(steadyLog, 'utf8')).split('\n').length;
   await restart(world, dirs);
-  await eventually('the log keeps growing after the restart',
-    async () => (await fs.readFile(steadyLog, 'utf8')).split('\n').length > ticksWhileDown + 2);
+  await eventually(
+    'the log keeps growing after the restart',
+    async () => (await fs.readFile(steadyLog, 'utf8')).split('\n').length > ticksWhileDown + 2,
+  );
 
   const again = world.daemon.client;
   const steadyNow = (await again.runtime('ContainerStatus', { container_id: steady, verbose: false })).status!;
@@ -59,11 +80,22 @@ test('containers survive a corrald crash; exits while it was down keep their rea
   assert.equal(quitterNow.reason, 'Error');
   assert.equal((await again.runtime('ListContainers', {})).containers.length, 2);
   assert.equal((await again.runtime('ListPodSandbox', {})).items.length, 1);
-  assert.equal((await again.runtime('PodSandboxStatus', { pod_sandbox_id: podId, verbose: false })).status!.state, 'SANDBOX_READY');
+  assert.equal(
+    (await again.runtime('PodSandboxStatus', { pod_sandbox_id: podId, verbose: false })).status!.state,
+    'SANDBOX_READY',
+  );
   // Exec and stop still work on the survivor after the restart.
-  assert.equal((await again.runtime('ExecSync', { container_id: steady, cmd: ['echo', 'still here'], timeout: 5 })).stdout.toString(), 'still here\n');
+  assert.equal(
+    (
+      await again.runtime('ExecSync', { container_id: steady, cmd: ['echo', 'still here'], timeout: 5 })
+    ).stdout.toString(),
+    'still here\n',
+  );
   await again.runtime('StopContainer', { container_id: steady, timeout: 5 });
-  assert.equal((await again.runtime('ContainerStatus', { container_id: steady, verbose: false })).status!.state, 'CONTAINER_EXITED');
+  assert.equal(
+    (await again.runtime('ContainerStatus', { container_id: steady, verbose: false })).status!.state,
+    'CONTAINER_EXITED',
+  );
   await again.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
   await untilGone(infraPid);
   assert.deepEqual(mountsUnder(world.daemon.dirs.base), []);

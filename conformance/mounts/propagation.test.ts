@@ -16,15 +16,23 @@ function mount(...args: string[]): void {
 }
 
 function hostMountPoints(): string[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((line) => line.split(' ')[4] ?? '');
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '');
 }
 
 describe('volume mount propagation', () => {
   let world: LifecycleWorld;
-  before(async () => { world = await startWorld('propagation'); });
-  after(async () => { await stopWorld(world); });
+  before(async () => {
+    world = await startWorld('propagation');
+  });
+  after(async () => {
+    await stopWorld(world);
+  });
 
-  async function check(propagation: Propagation): Promise<{ hostSeenInContainer: boolean; containerSeenOnHost: boolean }> {
+  async function check(
+    propagation: Propagation,
+  ): Promise<{ hostSeenInContainer: boolean; containerSeenOnHost: boolean }> {
     const base = mkdtempSync(path.join(os.tmpdir(), 'corral-prop-'));
     const source = path.join(base, 'mnt');
     const hostMountPoint = path.join(source, 'fromHost');
@@ -43,17 +51,36 @@ describe('volume mount propagation', () => {
         linux: { security_context: { privileged: true } },
         mounts: [{ container_path: source, host_path: source, propagation }],
       });
-      const { container_id: id } = await client.runtime('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: pod });
+      const { container_id: id } = await client.runtime('CreateContainer', {
+        pod_sandbox_id: podId,
+        config,
+        sandbox_config: pod,
+      });
       await client.runtime('StartContainer', { container_id: id });
       const { info } = await client.runtime('ContainerStatus', { container_id: id, verbose: true });
       const rootfs = JSON.parse(info.info!).runtimeSpec.rootfs as string;
-      assert.deepEqual(hostMountPoints().filter((p) => p.startsWith(`${rootfs}/`)), [], 'container mounts leaked to the host');
+      assert.deepEqual(
+        hostMountPoints().filter((p) => p.startsWith(`${rootfs}/`)),
+        [],
+        'container mounts leaked to the host',
+      );
 
       mount('--bind', flagDir, hostMountPoint);
-      const listing = await client.runtime('ExecSync', { container_id: id, cmd: ['ls', '-A', hostMountPoint], timeout: '10' });
+      const listing = await client.runtime('ExecSync', {
+        container_id: id,
+        cmd: ['ls', '-A', hostMountPoint],
+        timeout: '10',
+      });
       const inContainer = path.join(source, 'fromContainer');
-      await client.runtime('ExecSync', { container_id: id, cmd: ['sh', '-c', `mkdir -p ${inContainer} && mount --bind /etc ${inContainer}`], timeout: '10' });
-      return { hostSeenInContainer: listing.stdout.toString().includes('flag'), containerSeenOnHost: readdirSync(inContainer).length > 0 };
+      await client.runtime('ExecSync', {
+        container_id: id,
+        cmd: ['sh', '-c', `mkdir -p ${inContainer} && mount --bind /etc ${inContainer}`],
+        timeout: '10',
+      });
+      return {
+        hostSeenInContainer: listing.stdout.toString().includes('flag'),
+        containerSeenOnHost: readdirSync(inContainer).length > 0,
+      };
     } finally {
       await client.runtime('StopPodSandbox', { pod_sandbox_id: podId });
       await client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
@@ -67,10 +94,16 @@ describe('volume mount propagation', () => {
   });
 
   it('rslave: host mounts reach the container, not the other way', async () => {
-    assert.deepEqual(await check('PROPAGATION_HOST_TO_CONTAINER'), { hostSeenInContainer: true, containerSeenOnHost: false });
+    assert.deepEqual(await check('PROPAGATION_HOST_TO_CONTAINER'), {
+      hostSeenInContainer: true,
+      containerSeenOnHost: false,
+    });
   });
 
   it('rshared: mounts cross both ways', async () => {
-    assert.deepEqual(await check('PROPAGATION_BIDIRECTIONAL'), { hostSeenInContainer: true, containerSeenOnHost: true });
+    assert.deepEqual(await check('PROPAGATION_BIDIRECTIONAL'), {
+      hostSeenInContainer: true,
+      containerSeenOnHost: true,
+    });
   });
 });

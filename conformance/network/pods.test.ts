@@ -12,8 +12,12 @@ import { httpGet, restartDaemon, startNetworkWorld, stopNetworkWorld, type Netwo
 
 let world: NetworkWorld;
 
-before(async () => { world = await startNetworkWorld('pods'); });
-after(async () => { await stopNetworkWorld(world); });
+before(async () => {
+  world = await startNetworkWorld('pods');
+});
+after(async () => {
+  await stopNetworkWorld(world);
+});
 
 async function runPod(name: string, extra: Record<string, unknown> = {}) {
   const config = podConfig(name, extra);
@@ -21,10 +25,18 @@ async function runPod(name: string, extra: Record<string, unknown> = {}) {
   return { id, config };
 }
 
-async function startContainer(pod: { id: string; config: Record<string, unknown> }, name: string, command: string[]): Promise<string> {
+async function startContainer(
+  pod: { id: string; config: Record<string, unknown> },
+  name: string,
+  command: string[],
+): Promise<string> {
   const config = containerConfig(world.images.busybox, name, command);
   const client = world.daemon.client;
-  const { container_id: id } = await client.runtime('CreateContainer', { pod_sandbox_id: pod.id, config, sandbox_config: pod.config });
+  const { container_id: id } = await client.runtime('CreateContainer', {
+    pod_sandbox_id: pod.id,
+    config,
+    sandbox_config: pod.config,
+  });
   await client.runtime('StartContainer', { container_id: id });
   return id;
 }
@@ -36,7 +48,8 @@ async function exec(id: string, cmd: string[]): Promise<string> {
 }
 
 async function podIps(id: string): Promise<string[]> {
-  const network = (await world.daemon.client.runtime('PodSandboxStatus', { pod_sandbox_id: id, verbose: false })).status!.network!;
+  const network = (await world.daemon.client.runtime('PodSandboxStatus', { pod_sandbox_id: id, verbose: false }))
+    .status!.network!;
   return [network.ip, ...network.additional_ips.map((ip) => ip.ip)].filter((ip) => ip !== '');
 }
 
@@ -45,7 +58,11 @@ async function removePod(id: string): Promise<void> {
   await world.daemon.client.runtime('RemovePodSandbox', { pod_sandbox_id: id });
 }
 
-const HTTPD = ['sh', '-c', 'mkdir -p /www && echo "hello from $HOSTNAME" > /www/index.html && exec httpd -f -p 8080 -h /www'];
+const HTTPD = [
+  'sh',
+  '-c',
+  'mkdir -p /www && echo "hello from $HOSTNAME" > /www/index.html && exec httpd -f -p 8080 -h /www',
+];
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -72,9 +89,18 @@ test('two pods reach each other; a port mapping reaches a pod from 127.0.0.1; st
 
   const server = await startContainer(web, 'httpd', HTTPD);
   const caller = await startContainer(client, 'caller', ['sleep', '1000']);
-  assert.match(await exec(server, ['cat', '/etc/hosts']), new RegExp(`^${webIp!.replace(/\./g, '\\.')}\\s+web-host$`, 'm'));
-  assert.equal(await exec(server, ['cat', '/etc/resolv.conf']), `search svc.test\nnameserver ${fx.gateway}\noptions ndots:2\n`);
-  assert.match(await exec(server, ['ip', 'addr', 'show', 'eth0']), new RegExp(`inet ${webIp!.replace(/\./g, '\\.')}/24`));
+  assert.match(
+    await exec(server, ['cat', '/etc/hosts']),
+    new RegExp(`^${webIp!.replace(/\./g, '\\.')}\\s+web-host$`, 'm'),
+  );
+  assert.equal(
+    await exec(server, ['cat', '/etc/resolv.conf']),
+    `search svc.test\nnameserver ${fx.gateway}\noptions ndots:2\n`,
+  );
+  assert.match(
+    await exec(server, ['ip', 'addr', 'show', 'eth0']),
+    new RegExp(`inet ${webIp!.replace(/\./g, '\\.')}/24`),
+  );
   assert.equal(await exec(caller, ['wget', '-q', '-O', '-', `http://${webIp}:8080/`]), 'hello from web-host\n');
   assert.equal(await httpGet('127.0.0.1', hostPort), 'hello from web-host\n');
   assert.ok((await fx.natRulesOfThisTest()).length > 0);
@@ -88,13 +114,24 @@ test('two pods reach each other; a port mapping reaches a pod from 127.0.0.1; st
 });
 
 test('a host-network pod uses the host network namespace and gets no CNI address', async () => {
-  const pod = await runPod('hostnet', { linux: { security_context: { namespace_options: { network: 'NODE', pid: 'CONTAINER', ipc: 'POD' } } } });
+  const pod = await runPod('hostnet', {
+    linux: { security_context: { namespace_options: { network: 'NODE', pid: 'CONTAINER', ipc: 'POD' } } },
+  });
   const id = await startContainer(pod, 'shell', ['sleep', '1000']);
   assert.equal((await exec(id, ['readlink', '/proc/self/ns/net'])).trim(), readlinkSync('/proc/self/ns/net'));
-  const hostLinks = (await fs.readFile('/proc/net/dev', 'utf8')).split('\n').slice(2).map((l) => l.split(':')[0]!.trim()).filter(Boolean);
-  const podLinks = (await exec(id, ['cat', '/proc/net/dev'])).split('\n').slice(2).map((l) => l.split(':')[0]!.trim()).filter(Boolean);
+  const hostLinks = (await fs.readFile('/proc/net/dev', 'utf8'))
+    .split('\n')
+    .slice(2)
+    .map((l) => l.split(':')[0]!.trim())
+    .filter(Boolean);
+  const podLinks = (await exec(id, ['cat', '/proc/net/dev']))
+    .split('\n')
+    .slice(2)
+    .map((l) => l.split(':')[0]!.trim())
+    .filter(Boolean);
   assert.ok(hostLinks.includes('eth0') || hostLinks.length > 1);
-  for (const link of hostLinks.filter((l) => !l.startsWith('veth') && !l.startsWith('crltest'))) assert.ok(podLinks.includes(link), `${link} seen in the pod`);
+  for (const link of hostLinks.filter((l) => !l.startsWith('veth') && !l.startsWith('crltest')))
+    assert.ok(podLinks.includes(link), `${link} seen in the pod`);
   assert.deepEqual(await world.fx.reservations(), []);
   await removePod(pod.id);
 });
@@ -102,7 +139,9 @@ test('a host-network pod uses the host network namespace and gets no CNI address
 test('StopPodSandbox after a corrald restart removes the address and rules', async () => {
   const { fx } = world;
   const hostPort = await freePort();
-  const pod = await runPod('survivor', { port_mappings: [{ protocol: 'TCP', container_port: 8080, host_port: hostPort, host_ip: '127.0.0.1' }] });
+  const pod = await runPod('survivor', {
+    port_mappings: [{ protocol: 'TCP', container_port: 8080, host_port: hostPort, host_ip: '127.0.0.1' }],
+  });
   const [ip] = await podIps(pod.id);
   assert.equal((await fx.reservations()).length, 1);
 
@@ -122,16 +161,27 @@ test('a failing plugin fails RunPodSandbox with its own words and leaves nothing
   const conflist = path.join(fx.confDir, '10-test.conflist');
   const good = await fs.readFile(conflist, 'utf8');
   const only = `10.250.${fx.octet}.200`;
-  await fx.writeConflist([fx.bridgePlugin(fx.ipam(only, only)), { type: 'portmap', capabilities: { portMappings: true }, snat: true }]);
+  await fx.writeConflist([
+    fx.bridgePlugin(fx.ipam(only, only)),
+    { type: 'portmap', capabilities: { portMappings: true }, snat: true },
+  ]);
   try {
     const first = await runPod('first');
-    const code = await grpcCode(world.daemon.client.runtime('RunPodSandbox', { config: podConfig('second'), runtime_handler: '' }));
+    const code = await grpcCode(
+      world.daemon.client.runtime('RunPodSandbox', { config: podConfig('second'), runtime_handler: '' }),
+    );
     assert.notEqual(code, 'OK');
-    const failure = await world.daemon.client.runtime('RunPodSandbox', { config: podConfig('third'), runtime_handler: '' }).catch((err: Error) => err);
+    const failure = await world.daemon.client
+      .runtime('RunPodSandbox', { config: podConfig('third'), runtime_handler: '' })
+      .catch((err: Error) => err);
     assert.ok(failure instanceof Error);
     assert.match(failure.message, /CNI plugin bridge failed ADD.*no IP addresses available/);
     const pods = (await world.daemon.client.runtime('ListPodSandbox', {})).items;
-    assert.deepEqual(pods.map((p) => p.id), [first.id], 'the failed pods are not listed');
+    assert.deepEqual(
+      pods.map((p) => p.id),
+      [first.id],
+      'the failed pods are not listed',
+    );
     assert.deepEqual(await fx.reservations(), [only]);
     await removePod(first.id);
     assert.deepEqual(mountsUnder(world.daemon.dirs.base), [], 'no pins or mounts left');

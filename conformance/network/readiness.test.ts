@@ -20,7 +20,10 @@ describe('NetworkReady follows the CNI conf dir', () => {
     await fs.mkdir(confDir);
     daemon = await Corrald.start({ dirs, configToml: `[cni]\nconf_dir = "${confDir}"\nbin_dirs = ["/usr/lib/cni"]\n` });
   });
-  after(async () => { await daemon.stop(); await daemon.removeDirs(); });
+  after(async () => {
+    await daemon.stop();
+    await daemon.removeDirs();
+  });
 
   it('is false with a reason while the dir is empty, or holds an invalid config', async () => {
     const empty = await networkCondition(daemon);
@@ -39,15 +42,23 @@ describe('NetworkReady follows the CNI conf dir', () => {
     assert.deepEqual([ready.status, ready.reason], [true, '']);
     const verbose = await daemon.client.runtime('Status', { verbose: true });
     assert.deepEqual(JSON.parse(verbose.info.cniconfig!).network, {
-      name: 'ready-test', cniVersion: '1.0.0', source: path.join(confDir, '10-x.conflist'), plugins: ['loopback'],
+      name: 'ready-test',
+      cniVersion: '1.0.0',
+      source: path.join(confDir, '10-x.conflist'),
+      plugins: ['loopback'],
     });
   });
 });
 
 describe('NetworkReady with CNI disabled', () => {
   let daemon: Corrald;
-  before(async () => { daemon = await Corrald.start({ configToml: '[cni]\nenabled = false\nconf_dir = "/nonexistent-corral-cni"\n' }); });
-  after(async () => { await daemon.stop(); await daemon.removeDirs(); });
+  before(async () => {
+    daemon = await Corrald.start({ configToml: '[cni]\nenabled = false\nconf_dir = "/nonexistent-corral-cni"\n' });
+  });
+  after(async () => {
+    await daemon.stop();
+    await daemon.removeDirs();
+  });
 
   it('is true', async () => {
     assert.equal((await networkCondition(daemon)).status, true);

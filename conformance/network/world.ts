@@ -58,7 +58,9 @@ export function httpGet(host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const request = http.get({ host, port, path: '/', agent: false }, (response) => {
       let body = '';
-      response.on('data', (chunk) => { body += chunk; });
+      response.on('data', (chunk) => {
+        body += chunk;
+      });
       response.on('end', () => resolve(body));
     });
     request.on('error', reject);

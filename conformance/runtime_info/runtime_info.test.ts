@@ -19,8 +19,13 @@ async function grpcCode(call: Promise<unknown>): Promise<GrpcStatus | 'ok'> {
 
 describe('runtime info', () => {
   let daemon: Corrald;
-  before(async () => { daemon = await Corrald.start(); });
-  after(async () => { await daemon.stop(); await daemon.removeDirs(); });
+  before(async () => {
+    daemon = await Corrald.start();
+  });
+  after(async () => {
+    await daemon.stop();
+    await daemon.removeDirs();
+  });
 
   it('Version names corral and the v1 API', async () => {
     const version = await daemon.client.runtime('Version', {});
@@ -52,14 +57,18 @@ describe('runtime info', () => {
   });
 
   it('UpdateRuntimeConfig keeps the pod CIDR, and an empty one does not clear it', async () => {
-    await daemon.client.runtime('UpdateRuntimeConfig', { runtime_config: { network_config: { pod_cidr: '10.244.1.0/24' } } });
+    await daemon.client.runtime('UpdateRuntimeConfig', {
+      runtime_config: { network_config: { pod_cidr: '10.244.1.0/24' } },
+    });
     await daemon.client.runtime('UpdateRuntimeConfig', { runtime_config: { network_config: { pod_cidr: '' } } });
     const response = await daemon.client.runtime('Status', { verbose: true });
     assert.equal(JSON.parse(response.info.config!).pod_cidr, '10.244.1.0/24');
   });
 
   it('UpdateRuntimeConfig rejects a malformed CIDR', async () => {
-    const code = await grpcCode(daemon.client.runtime('UpdateRuntimeConfig', { runtime_config: { network_config: { pod_cidr: '10.0.0.0/99' } } }));
+    const code = await grpcCode(
+      daemon.client.runtime('UpdateRuntimeConfig', { runtime_config: { network_config: { pod_cidr: '10.0.0.0/99' } } }),
+    );
     assert.equal(code, GrpcStatus.INVALID_ARGUMENT);
   });
 
@@ -83,11 +92,14 @@ describe('runtime info', () => {
   });
 
   it('checkpointing answers UNIMPLEMENTED with a message saying so', async () => {
-    await assert.rejects(daemon.client.runtime('CheckpointContainer', { container_id: 'ab12' }), (err: CriCallError) => {
-      assert.equal(err.code, GrpcStatus.UNIMPLEMENTED);
-      assert.match(err.details, /not implemented/);
-      return true;
-    });
+    await assert.rejects(
+      daemon.client.runtime('CheckpointContainer', { container_id: 'ab12' }),
+      (err: CriCallError) => {
+        assert.equal(err.code, GrpcStatus.UNIMPLEMENTED);
+        assert.match(err.details, /not implemented/);
+        return true;
+      },
+    );
   });
 
   it('every method answers an empty request without hanging or an internal error', async () => {
@@ -98,7 +110,11 @@ describe('runtime info', () => {
         for (const [method, spec] of Object.entries(ctor.service as Record<string, { responseStream: boolean }>)) {
           const code = spec.responseStream
             ? await streamCode(client, service, method)
-            : await grpcCode(service === 'RuntimeService' ? client.runtime(method as any, {} as never) : client.image(method as any, {} as never));
+            : await grpcCode(
+                service === 'RuntimeService'
+                  ? client.runtime(method as any, {} as never)
+                  : client.image(method as any, {} as never),
+              );
           assert.notEqual(code, GrpcStatus.DEADLINE_EXCEEDED, `${service}.${method} hung`);
           assert.notEqual(code, GrpcStatus.INTERNAL, `${service}.${method} failed internally`);
           assert.notEqual(code, GrpcStatus.UNAVAILABLE, `${service}.${method} broke the connection`);
@@ -113,10 +129,22 @@ describe('runtime info', () => {
 /** Opens a server stream and reports how it ended (or 'ok' if it is still open after a moment). */
 function streamCode(client: CriClient, service: string, method: string): Promise<GrpcStatus | 'ok'> {
   return new Promise((resolve) => {
-    const stream = service === 'RuntimeService' ? client.runtimeStream(method as any, {} as never) : client.imageStream(method as any, {} as never);
-    const timer = setTimeout(() => { stream.cancel(); resolve('ok'); }, 500);
+    const stream =
+      service === 'RuntimeService'
+        ? client.runtimeStream(method as any, {} as never)
+        : client.imageStream(method as any, {} as never);
+    const timer = setTimeout(() => {
+      stream.cancel();
+      resolve('ok');
+    }, 500);
     stream.on('data', () => undefined);
-    stream.on('error', (err: { code: GrpcStatus }) => { clearTimeout(timer); resolve(err.code === GrpcStatus.CANCELLED ? 'ok' : err.code); });
-    stream.on('end', () => { clearTimeout(timer); resolve('ok'); });
+    stream.on('error', (err: { code: GrpcStatus }) => {
+      clearTimeout(timer);
+      resolve(err.code === GrpcStatus.CANCELLED ? 'ok' : err.code);
+    });
+    stream.on('end', () => {
+      clearTimeout(timer);
+      resolve('ok');
+    });
   });
 }

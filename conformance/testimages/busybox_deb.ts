@@ -18,7 +18,7 @@ export function busyboxBinary(cacheDir = TESTIMAGES_CACHE): string {
   try {
     renameSync(staging, unpacked);
   } catch (err) {
-    rmSync(staging, { recursive: true, force: true });   // another process won the race
+    rmSync(staging, { recursive: true, force: true }); // another process won the race
     if (!existsSync(binary)) throw err;
   }
   return binary;
@@ -36,7 +36,10 @@ function downloadDeb(cacheDir: string): string {
 /** Applet paths relative to / ("bin/ls", "usr/bin/env"…) as the binary itself lists them. */
 export function appletPaths(binary: string): string[] {
   const out = execFileSync(binary, ['--list-full'], { encoding: 'utf8' });
-  return out.split('\n').map((line) => line.trim()).filter((line) => line && line !== 'bin/busybox');
+  return out
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && line !== 'bin/busybox');
 }
 
 /** Absolute paths of the shared libraries (and loader) the binary needs, read from ldd. */

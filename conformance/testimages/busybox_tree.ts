@@ -17,8 +17,8 @@ ${TEST_USER.name}:x:${TEST_USER.gid}:
 `;
 
 export interface BusyboxLayers {
-  base: TreeEntry[];      // /etc, /lib*, empty system dirs
-  applets: TreeEntry[];   // /bin/busybox and its hard links
+  base: TreeEntry[]; // /etc, /lib*, empty system dirs
+  applets: TreeEntry[]; // /bin/busybox and its hard links
 }
 
 export function busyboxLayers(): BusyboxLayers {
@@ -27,8 +27,20 @@ export function busyboxLayers(): BusyboxLayers {
 }
 
 function baseLayer(binary: string): TreeEntry[] {
-  const entries: TreeEntry[] = ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'etc', 'dev', 'proc', 'sys', 'run', 'var', 'root']
-    .map((dir): TreeEntry => ({ type: 'dir', path: dir, mode: dir === 'root' ? 0o700 : 0o755 }));
+  const entries: TreeEntry[] = [
+    'bin',
+    'sbin',
+    'usr',
+    'usr/bin',
+    'usr/sbin',
+    'etc',
+    'dev',
+    'proc',
+    'sys',
+    'run',
+    'var',
+    'root',
+  ].map((dir): TreeEntry => ({ type: 'dir', path: dir, mode: dir === 'root' ? 0o700 : 0o755 }));
   entries.push({ type: 'dir', path: 'tmp', mode: 0o1777 });
   entries.push({ type: 'dir', path: `home/${TEST_USER.name}`, mode: 0o755 });
   entries.push({ type: 'file', path: 'etc/passwd', content: PASSWD });

@@ -14,20 +14,30 @@ export const MEDIA = {
   dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
 } as const;
 
-export interface Descriptor { mediaType: string; digest: string; size: number; platform?: { architecture: string; os: string } }
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  platform?: { architecture: string; os: string };
+}
 
 /** A manifest (or index) and every blob it needs, ready to push or write as an OCI layout. */
 export interface BuiltImage {
   mediaType: string;
   manifest: Buffer;
-  digest: string;                 // of the manifest bytes
-  blobs: Map<string, Buffer>;     // digest → bytes (layers and configs)
-  children: BuiltImage[];         // manifests an index points at
+  digest: string; // of the manifest bytes
+  blobs: Map<string, Buffer>; // digest → bytes (layers and configs)
+  children: BuiltImage[]; // manifests an index points at
 }
 
 export interface ImageConfigFields {
-  Entrypoint?: string[]; Cmd?: string[]; Env?: string[]; WorkingDir?: string; User?: string;
-  Labels?: Record<string, string>; StopSignal?: string;
+  Entrypoint?: string[];
+  Cmd?: string[];
+  Env?: string[];
+  WorkingDir?: string;
+  User?: string;
+  Labels?: Record<string, string>;
+  StopSignal?: string;
 }
 
 export function sha256(data: Buffer): string {
@@ -35,7 +45,10 @@ export function sha256(data: Buffer): string {
 }
 
 export async function buildImage(
-  layers: TreeEntry[][], fields: ImageConfigFields, style: 'oci' | 'docker' = 'oci', architecture = 'amd64',
+  layers: TreeEntry[][],
+  fields: ImageConfigFields,
+  style: 'oci' | 'docker' = 'oci',
+  architecture = 'amd64',
 ): Promise<BuiltImage> {
   const blobs = new Map<string, Buffer>();
   const diffIds: string[] = [];
@@ -45,29 +58,54 @@ export async function buildImage(
     const gz = gzipSync(tarBytes, { level: 6 });
     diffIds.push(sha256(tarBytes));
     blobs.set(sha256(gz), gz);
-    layerDescs.push({ mediaType: style === 'oci' ? MEDIA.ociLayerGzip : MEDIA.dockerLayerGzip, digest: sha256(gz), size: gz.length });
+    layerDescs.push({
+      mediaType: style === 'oci' ? MEDIA.ociLayerGzip : MEDIA.dockerLayerGzip,
+      digest: sha256(gz),
+      size: gz.length,
+    });
   }
-  const config = Buffer.from(JSON.stringify({
-    architecture, os: 'linux', created: '2024-01-01T00:00:00Z',
-    config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], WorkingDir: '/', ...fields },
-    rootfs: { type: 'layers', diff_ids: diffIds },
-    history: layers.map(() => ({ created: '2024-01-01T00:00:00Z', created_by: 'corral testimages' })),
-  }));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture,
+      os: 'linux',
+      created: '2024-01-01T00:00:00Z',
+      config: {
+        Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
+        WorkingDir: '/',
+        ...fields,
+      },
+      rootfs: { type: 'layers', diff_ids: diffIds },
+      history: layers.map(() => ({ created: '2024-01-01T00:00:00Z', created_by: 'corral testimages' })),
+    }),
+  );
   blobs.set(sha256(config), config);
   const mediaType = style === 'oci' ? MEDIA.ociManifest : MEDIA.dockerManifest;
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2, mediaType,
-    config: { mediaType: style === 'oci' ? MEDIA.ociConfig : MEDIA.dockerConfig, digest: sha256(config), size: config.length },
-    layers: layerDescs,
-  }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType,
+      config: {
+        mediaType: style === 'oci' ? MEDIA.ociConfig : MEDIA.dockerConfig,
+        digest: sha256(config),
+        size: config.length,
+      },
+      layers: layerDescs,
+    }),
+  );
   return { mediaType, manifest, digest: sha256(manifest), blobs, children: [] };
 }
 
 /** An index / manifest list over per-platform images (each built with its architecture). */
-export function buildIndex(images: { image: BuiltImage; architecture: string }[], style: 'oci' | 'docker' = 'oci'): BuiltImage {
+export function buildIndex(
+  images: { image: BuiltImage; architecture: string }[],
+  style: 'oci' | 'docker' = 'oci',
+): BuiltImage {
   const mediaType = style === 'oci' ? MEDIA.ociIndex : MEDIA.dockerList;
   const manifests: Descriptor[] = images.map(({ image, architecture }) => ({
-    mediaType: image.mediaType, digest: image.digest, size: image.manifest.length, platform: { architecture, os: 'linux' },
+    mediaType: image.mediaType,
+    digest: image.digest,
+    size: image.manifest.length,
+    platform: { architecture, os: 'linux' },
   }));
   const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType, manifests }));
   return { mediaType, manifest, digest: sha256(manifest), blobs: new Map(), children: images.map((i) => i.image) };

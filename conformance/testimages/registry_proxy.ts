@@ -30,30 +30,38 @@ export async function startRegistryProxy(opts: RegistryProxyOptions): Promise<Re
   const requests: string[] = [];
   const server = createServer((req, res) => {
     requests.push(`${req.method} ${new URL(req.url ?? '/', base).pathname}`);
-    handle(req, res).catch((err) => { res.statusCode = 502; res.end(String(err)); });
+    handle(req, res).catch((err) => {
+      res.statusCode = 502;
+      res.end(String(err));
+    });
   });
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', base);
     if (url.pathname === '/token') return issueToken(req, res, opts, tokens);
     if (opts.bearer && !tokens.has((req.headers.authorization ?? '').replace(/^Bearer /, ''))) {
       const scope = /^\/v2\/(.+)\/(manifests|blobs)\//.exec(url.pathname)?.[1];
-      res.writeHead(401, { 'WWW-Authenticate': `Bearer realm="${base}/token",service="corral-test"${scope ? `,scope="repository:${scope}:pull"` : ''}` });
+      res.writeHead(401, {
+        'WWW-Authenticate': `Bearer realm="${base}/token",service="corral-test"${scope ? `,scope="repository:${scope}:pull"` : ''}`,
+      });
       return void res.end();
     }
     if (opts.tamper === 'huge-manifest' && url.pathname.includes('/manifests/')) return hugeManifest(res);
     if (opts.tamper === 'schema1' && url.pathname.includes('/manifests/')) return schema1(res);
     const upstream = await fetch(`${opts.upstream.url}${url.pathname}${url.search}`, {
-      method: req.method, headers: { accept: req.headers.accept ?? '*/*' },
+      method: req.method,
+      headers: { accept: req.headers.accept ?? '*/*' },
     });
     const body = Buffer.from(await upstream.arrayBuffer());
     const tampered = url.pathname.includes('/blobs/') && upstream.ok ? tamperBlob(body, opts.tamper) : body;
     res.writeHead(upstream.status, {
       'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream',
       'content-length': String(tampered.length),
-      ...(upstream.headers.get('docker-content-digest') ? { 'docker-content-digest': upstream.headers.get('docker-content-digest')! } : {}),
+      ...(upstream.headers.get('docker-content-digest')
+        ? { 'docker-content-digest': upstream.headers.get('docker-content-digest')! }
+        : {}),
     });
     if (opts.tamper === 'stall-large-blob' && url.pathname.includes('/blobs/') && tampered.length > 512 * 1024) {
-      return void res.write(tampered.subarray(0, tampered.length >> 1));   // never ends
+      return void res.write(tampered.subarray(0, tampered.length >> 1)); // never ends
     }
     res.end(req.method === 'HEAD' ? undefined : tampered);
   };
@@ -61,14 +69,24 @@ export async function startRegistryProxy(opts: RegistryProxyOptions): Promise<Re
   const port = (server.address() as { port: number }).port;
   base = `http://127.0.0.1:${port}`;
   return {
-    host: `127.0.0.1:${port}`, url: base, staticToken, requests,
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    host: `127.0.0.1:${port}`,
+    url: base,
+    staticToken,
+    requests,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 function issueToken(req: IncomingMessage, res: ServerResponse, opts: RegistryProxyOptions, tokens: Set<string>): void {
   const finish = (ok: boolean) => {
-    if (!ok) { res.writeHead(401); return void res.end(); }
+    if (!ok) {
+      res.writeHead(401);
+      return void res.end();
+    }
     const token = randomBytes(16).toString('hex');
     tokens.add(token);
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -76,8 +94,14 @@ function issueToken(req: IncomingMessage, res: ServerResponse, opts: RegistryPro
   };
   if (req.method === 'POST') {
     let form = '';
-    req.on('data', (c) => { form += c; });
-    req.on('end', () => finish(new URLSearchParams(form).get('refresh_token') === opts.bearer?.refreshToken && !!opts.bearer?.refreshToken));
+    req.on('data', (c) => {
+      form += c;
+    });
+    req.on('end', () =>
+      finish(
+        new URLSearchParams(form).get('refresh_token') === opts.bearer?.refreshToken && !!opts.bearer?.refreshToken,
+      ),
+    );
     return;
   }
   const creds = opts.bearer?.credentials;
@@ -98,7 +122,10 @@ function tamperBlob(body: Buffer, tamper?: Tamper): Buffer {
 
 function hugeManifest(res: ServerResponse): void {
   const body = Buffer.alloc(5 * 1024 * 1024, ' ');
-  res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': String(body.length) });
+  res.writeHead(200, {
+    'content-type': 'application/vnd.oci.image.manifest.v1+json',
+    'content-length': String(body.length),
+  });
   res.end(body);
 }
 

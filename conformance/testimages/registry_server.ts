@@ -6,12 +6,15 @@ import { mkdtempSync, openSync, rmSync, writeFileSync, closeSync, readFileSync }
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export interface RegistryCredentials { username: string; password: string }
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+}
 
 export interface TestRegistry {
-  host: string;                        // "127.0.0.1:PORT"
-  url: string;                         // "http://127.0.0.1:PORT"
-  credentials?: RegistryCredentials;   // set for the basic-auth variant
+  host: string; // "127.0.0.1:PORT"
+  url: string; // "http://127.0.0.1:PORT"
+  credentials?: RegistryCredentials; // set for the basic-auth variant
   stop(): Promise<void>;
 }
 
@@ -75,7 +78,9 @@ async function waitUntilServing(child: ChildProcess, url: string): Promise<boole
     try {
       const res = await fetch(`${url}/v2/`);
       if (res.status === 200 || res.status === 401) return true;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   await terminate(child);
@@ -102,5 +107,9 @@ function freePort(): Promise<number> {
 }
 
 function readLog(dir: string): string {
-  try { return readFileSync(path.join(dir, 'registry.log'), 'utf8').slice(-2000); } catch { return '(no log)'; }
+  try {
+    return readFileSync(path.join(dir, 'registry.log'), 'utf8').slice(-2000);
+  } catch {
+    return '(no log)';
+  }
 }

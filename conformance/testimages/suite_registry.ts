@@ -10,7 +10,10 @@ export interface SuiteRegistry {
 }
 
 /** `setUp` runs after the push, inside the same hook (root-level hooks may not run in order). */
-export function suiteRegistry(opts: TestRegistryOptions = {}, setUp?: (suite: SuiteRegistry) => Promise<void>): SuiteRegistry {
+export function suiteRegistry(
+  opts: TestRegistryOptions = {},
+  setUp?: (suite: SuiteRegistry) => Promise<void>,
+): SuiteRegistry {
   let registry: TestRegistry | undefined;
   let images: PushedTestImages | undefined;
   before(async () => {
@@ -18,10 +21,18 @@ export function suiteRegistry(opts: TestRegistryOptions = {}, setUp?: (suite: Su
     images = await pushTestImages(registry);
     await setUp?.(suite);
   });
-  after(async () => { await registry?.stop(); });
+  after(async () => {
+    await registry?.stop();
+  });
   const suite: SuiteRegistry = {
-    get registry() { if (!registry) throw new Error('suite registry not started'); return registry; },
-    get images() { if (!images) throw new Error('suite registry not started'); return images; },
+    get registry() {
+      if (!registry) throw new Error('suite registry not started');
+      return registry;
+    },
+    get images() {
+      if (!images) throw new Error('suite registry not started');
+      return images;
+    },
   };
   return suite;
 }

@@ -22,7 +22,11 @@ export type PushedTestImages = Record<TestImageName, string> & { digests: Record
 
 /** Files the whiteout image's top layer deletes or hides (for whiteout tests). */
 export const WHITEOUT_FIXTURE = {
-  kept: '/data/keep', deleted: '/data/gone', opaqueDir: '/data/dir', hiddenByOpaque: '/data/dir/old', addedAfterOpaque: '/data/dir/new',
+  kept: '/data/keep',
+  deleted: '/data/gone',
+  opaqueDir: '/data/dir',
+  hiddenByOpaque: '/data/dir/old',
+  addedAfterOpaque: '/data/dir/new',
 };
 
 let built: Promise<Record<TestImageName, BuiltImage>> | undefined;
@@ -42,7 +46,10 @@ async function buildAll(): Promise<Record<TestImageName, BuiltImage>> {
     busybox: amd,
     busyboxUser: await buildImage(layers, { ...shell, User: TEST_USER.name }),
     busyboxDocker: await buildImage(layers, shell, 'docker'),
-    multiArch: buildIndex([{ image: arm, architecture: 'arm64' }, { image: amd, architecture: 'amd64' }]),
+    multiArch: buildIndex([
+      { image: arm, architecture: 'arm64' },
+      { image: amd, architecture: 'amd64' },
+    ]),
     whiteout: await buildImage([...layers, ...whiteoutLayers()], shell),
     pause: await buildImage(layers, { Entrypoint: ['/bin/sleep', '2147483647'] }),
   };
@@ -50,12 +57,15 @@ async function buildAll(): Promise<Record<TestImageName, BuiltImage>> {
 
 function whiteoutLayers(): TreeEntry[][] {
   const lower: TreeEntry[] = [
-    { type: 'dir', path: 'data' }, { type: 'dir', path: 'data/dir' },
-    { type: 'file', path: 'data/keep', content: 'keep\n' }, { type: 'file', path: 'data/gone', content: 'gone\n' },
+    { type: 'dir', path: 'data' },
+    { type: 'dir', path: 'data/dir' },
+    { type: 'file', path: 'data/keep', content: 'keep\n' },
+    { type: 'file', path: 'data/gone', content: 'gone\n' },
     { type: 'file', path: 'data/dir/old', content: 'old\n' },
   ];
   const upper: TreeEntry[] = [
-    { type: 'dir', path: 'data' }, { type: 'dir', path: 'data/dir' },
+    { type: 'dir', path: 'data' },
+    { type: 'dir', path: 'data/dir' },
     { type: 'file', path: 'data/.wh.gone', content: '' },
     { type: 'file', path: 'data/dir/.wh..wh..opq', content: '' },
     { type: 'file', path: 'data/dir/new', content: 'new\n' },

@@ -8,10 +8,25 @@ type TarHeader = Partial<tar.Header> & { name: string };
 
 export type TreeEntry =
   | { type: 'dir'; path: string; mode?: number }
-  | { type: 'file'; path: string; mode?: number; content: Buffer | string; uid?: number; gid?: number; xattrs?: Record<string, string> }
+  | {
+      type: 'file';
+      path: string;
+      mode?: number;
+      content: Buffer | string;
+      uid?: number;
+      gid?: number;
+      xattrs?: Record<string, string>;
+    }
   | { type: 'hardlink'; path: string; target: string }
   | { type: 'symlink'; path: string; target: string }
-  | { type: 'node'; path: string; kind: 'character-device' | 'block-device' | 'fifo'; major: number; minor: number; mode?: number };
+  | {
+      type: 'node';
+      path: string;
+      kind: 'character-device' | 'block-device' | 'fifo';
+      major: number;
+      minor: number;
+      mode?: number;
+    };
 
 /** Every entry of a test layer carries this mtime, so layers (and digests) are reproducible. */
 export const TREE_MTIME = new Date('2024-01-01T00:00:00Z');
@@ -42,7 +57,14 @@ function tarEntry(entry: TreeEntry): [TarHeader, Buffer?] {
       const pax = entry.xattrs
         ? Object.fromEntries(Object.entries(entry.xattrs).map(([k, v]) => [`SCHILY.xattr.${k}`, v]))
         : undefined;
-      const header = { ...base, type: 'file' as const, mode: entry.mode ?? 0o644, uid: entry.uid ?? 0, gid: entry.gid ?? 0, pax };
+      const header = {
+        ...base,
+        type: 'file' as const,
+        mode: entry.mode ?? 0o644,
+        uid: entry.uid ?? 0,
+        gid: entry.gid ?? 0,
+        pax,
+      };
       return [header, Buffer.from(entry.content)];
     }
     case 'hardlink':

@@ -25,21 +25,39 @@ function whyNoVm(): string | undefined {
 function guestEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.NODE_TEST_CONTEXT;
-  env.CORRAL_TEST_READY_MS = '300000';   // corrald starts ~50x slower under emulation
+  env.CORRAL_TEST_READY_MS = '300000'; // corrald starts ~50x slower under emulation
   return env;
 }
 
 if (detectHost().mode === 'v2') {
-  test('cgroup v2 suites', { skip: 'this host is pure v2: cgroups_host.test.ts and cgroup_rpcs.test.ts ran the suites here' }, () => {});
+  test(
+    'cgroup v2 suites',
+    { skip: 'this host is pure v2: cgroups_host.test.ts and cgroup_rpcs.test.ts ran the suites here' },
+    () => {},
+  );
 } else {
   const skip = whyNoVm();
   test('cgroup v2 driver, RPC and corrald suites inside a pure-v2 QEMU guest', { skip, timeout: 20 * 60_000 }, (t) => {
-    const run = spawnSync(vmScript, ['--timeout', '1100', '--', process.execPath, '--test', '--test-reporter=tap', '--test-concurrency=1', guestSuite, corraldSuite], {
-      cwd: repoRoot,
-      env: guestEnv(),
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const run = spawnSync(
+      vmScript,
+      [
+        '--timeout',
+        '1100',
+        '--',
+        process.execPath,
+        '--test',
+        '--test-reporter=tap',
+        '--test-concurrency=1',
+        guestSuite,
+        corraldSuite,
+      ],
+      {
+        cwd: repoRoot,
+        env: guestEnv(),
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     const out = `${run.stdout}${run.stderr}`;
     const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(out)?.[1] ?? NaN);
     if (run.status === 125) assert.fail(`the guest did not run the suite:\n${out}`);

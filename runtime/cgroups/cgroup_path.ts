@@ -7,9 +7,11 @@ import { InternalError, InvalidArgumentError } from '../errors';
 /** Normalises to "/a/b"; rejects "..", NUL and the hierarchy root itself. */
 export function normalizeCgroupPath(input: string): string {
   const parts = input.split('/').filter((p) => p !== '' && p !== '.');
-  if (parts.length === 0) throw new InvalidArgumentError(`cgroup path ${JSON.stringify(input)} names the hierarchy root`);
+  if (parts.length === 0)
+    throw new InvalidArgumentError(`cgroup path ${JSON.stringify(input)} names the hierarchy root`);
   for (const part of parts) {
-    if (part === '..' || part.includes('\0')) throw new InvalidArgumentError(`cgroup path ${JSON.stringify(input)} is not allowed`);
+    if (part === '..' || part.includes('\0'))
+      throw new InvalidArgumentError(`cgroup path ${JSON.stringify(input)} is not allowed`);
   }
   return `/${parts.join('/')}`;
 }
@@ -23,20 +25,28 @@ export function cgroupDir(mountPoint: string, base: string, cgroupPath: string):
  * Creates `dir` and any missing parents down from `root`, calling `prepare` on each level it
  * made, parents first (v1 cpuset must copy its parent's cpus before a child can be made).
  */
-export async function mkdirLevels(root: string, dir: string, prepare?: (created: string) => Promise<void>): Promise<void> {
+export async function mkdirLevels(
+  root: string,
+  dir: string,
+  prepare?: (created: string) => Promise<void>,
+): Promise<void> {
   const relative = path.relative(root, dir);
   if (relative.startsWith('..')) throw new InternalError(`${dir} is outside ${root}`);
   // The parent (the pod's cgroup) usually exists: one mkdir instead of one per level.
-  if (relative !== '' && await mkdirOne(dir, prepare) !== 'no parent') return;
+  if (relative !== '' && (await mkdirOne(dir, prepare)) !== 'no parent') return;
   let current = root;
   for (const part of relative.split(path.sep).filter((p) => p !== '')) {
     current = path.join(current, part);
-    if (await mkdirOne(current, prepare) === 'no parent') throw new InternalError(`mkdir ${current}: a level above vanished`);
+    if ((await mkdirOne(current, prepare)) === 'no parent')
+      throw new InternalError(`mkdir ${current}: a level above vanished`);
   }
 }
 
 /** One mkdir of `dir`, prepared when made; 'no parent' when a level above is missing. */
-async function mkdirOne(dir: string, prepare?: (created: string) => Promise<void>): Promise<'made' | 'existed' | 'no parent'> {
+async function mkdirOne(
+  dir: string,
+  prepare?: (created: string) => Promise<void>,
+): Promise<'made' | 'existed' | 'no parent'> {
   try {
     await fs.mkdir(dir);
   } catch (err) {

@@ -11,7 +11,8 @@ export function parseCpuList(text: string, field: string): number[] {
     if (!match) throw new InvalidArgumentError(`${field}: ${JSON.stringify(text)} is not a list like "0-3,5"`);
     const first = Number(match[1]);
     const last = match[2] === undefined ? first : Number(match[2]);
-    if (last < first || last - first > 65536) throw new InvalidArgumentError(`${field}: bad range ${JSON.stringify(part)}`);
+    if (last < first || last - first > 65536)
+      throw new InvalidArgumentError(`${field}: bad range ${JSON.stringify(part)}`);
     for (let i = first; i <= last; i++) out.push(i);
   }
   return out;

@@ -10,15 +10,15 @@ export function defaultDeviceRules(): DeviceRule[] {
     { allow: false, type: 'a', access: rwm },
     { allow: true, type: 'c', access: 'm' },
     { allow: true, type: 'b', access: 'm' },
-    { allow: true, type: 'c', major: 1, minor: 3, access: rwm },   // /dev/null
-    { allow: true, type: 'c', major: 1, minor: 5, access: rwm },   // /dev/zero
-    { allow: true, type: 'c', major: 1, minor: 7, access: rwm },   // /dev/full
-    { allow: true, type: 'c', major: 1, minor: 8, access: rwm },   // /dev/random
-    { allow: true, type: 'c', major: 1, minor: 9, access: rwm },   // /dev/urandom
-    { allow: true, type: 'c', major: 5, minor: 0, access: rwm },   // /dev/tty
-    { allow: true, type: 'c', major: 5, minor: 1, access: rwm },   // /dev/console
-    { allow: true, type: 'c', major: 5, minor: 2, access: rwm },   // /dev/ptmx
-    { allow: true, type: 'c', major: 136, access: rwm },           // /dev/pts/*
+    { allow: true, type: 'c', major: 1, minor: 3, access: rwm }, // /dev/null
+    { allow: true, type: 'c', major: 1, minor: 5, access: rwm }, // /dev/zero
+    { allow: true, type: 'c', major: 1, minor: 7, access: rwm }, // /dev/full
+    { allow: true, type: 'c', major: 1, minor: 8, access: rwm }, // /dev/random
+    { allow: true, type: 'c', major: 1, minor: 9, access: rwm }, // /dev/urandom
+    { allow: true, type: 'c', major: 5, minor: 0, access: rwm }, // /dev/tty
+    { allow: true, type: 'c', major: 5, minor: 1, access: rwm }, // /dev/console
+    { allow: true, type: 'c', major: 5, minor: 2, access: rwm }, // /dev/ptmx
+    { allow: true, type: 'c', major: 136, access: rwm }, // /dev/pts/*
     { allow: true, type: 'c', major: 10, minor: 200, access: rwm }, // /dev/net/tun
   ];
 }

@@ -67,7 +67,10 @@ export async function exists(file: string): Promise<boolean> {
 /** Pids listed in a cgroup.procs file; a vanished cgroup has none. */
 export async function readPids(procsFile: string): Promise<number[]> {
   const text = (await readOptional(procsFile)) ?? '';
-  return text.split('\n').filter((l) => l !== '').map(Number);
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map(Number);
 }
 
 /** The cgroup directory and all its descendant cgroups, deepest first (the order rmdir needs). */

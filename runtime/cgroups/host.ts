@@ -24,7 +24,12 @@ export interface HostCgroups {
   unifiedOwnPath: string;
 }
 
-interface MountEntry { root: string; mountPoint: string; fsType: string; superOptions: string[] }
+interface MountEntry {
+  root: string;
+  mountPoint: string;
+  fsType: string;
+  superOptions: string[];
+}
 
 /** Parses /proc/self/mountinfo lines into the fields this module needs. */
 export function parseMountinfo(text: string): MountEntry[] {
@@ -34,7 +39,12 @@ export function parseMountinfo(text: string): MountEntry[] {
     if (sep < 0) continue;
     const left = line.slice(0, sep).split(' ');
     const right = line.slice(sep + 3).split(' ');
-    out.push({ root: unescapeOctal(left[3]), mountPoint: unescapeOctal(left[4]), fsType: right[0], superOptions: (right[2] ?? '').split(',') });
+    out.push({
+      root: unescapeOctal(left[3]),
+      mountPoint: unescapeOctal(left[4]),
+      fsType: right[0],
+      superOptions: (right[2] ?? '').split(','),
+    });
   }
   return out;
 }
@@ -85,8 +95,22 @@ export function detectHost(): HostCgroups {
   return cached;
 }
 
-const KNOWN_V1 = new Set(['cpu', 'cpuacct', 'cpuset', 'memory', 'pids', 'devices', 'freezer', 'blkio', 'hugetlb',
-  'net_cls', 'net_prio', 'perf_event', 'rdma', 'misc']);
+const KNOWN_V1 = new Set([
+  'cpu',
+  'cpuacct',
+  'cpuset',
+  'memory',
+  'pids',
+  'devices',
+  'freezer',
+  'blkio',
+  'hugetlb',
+  'net_cls',
+  'net_prio',
+  'perf_event',
+  'rdma',
+  'misc',
+]);
 
 /** A path from /proc/self/cgroup made relative to the mount's own root (containers mount a subtree). */
 function relativeTo(cgroupPath: string, mountRoot: string): string {

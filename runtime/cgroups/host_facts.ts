@@ -16,7 +16,11 @@ export function nodeFacts(): NodeFacts {
   cached ??= {
     cpus: new Set(parseCpuList(readOr('/sys/devices/system/cpu/online', '0'), 'cpus')),
     mems: new Set(parseCpuList(readOr('/sys/devices/system/node/online', '0'), 'mems')),
-    hugepageSizes: new Set(listOr('/sys/kernel/mm/hugepages').map(hugepageDirToSize).filter((s): s is string => !!s)),
+    hugepageSizes: new Set(
+      listOr('/sys/kernel/mm/hugepages')
+        .map(hugepageDirToSize)
+        .filter((s): s is string => !!s),
+    ),
   };
   return cached;
 }

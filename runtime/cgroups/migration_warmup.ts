@@ -27,7 +27,11 @@ export class MigrationWarmup {
   warm(): Promise<void> {
     if (this.inFlight || !this.own) return Promise.resolve();
     this.inFlight = true;
-    return this.moveSelfInPlace(this.own).catch(() => undefined).finally(() => { this.inFlight = false; });
+    return this.moveSelfInPlace(this.own)
+      .catch(() => undefined)
+      .finally(() => {
+        this.inFlight = false;
+      });
   }
 
   private async moveSelfInPlace(own: OwnCgroup): Promise<void> {
@@ -45,5 +49,7 @@ function ownCgroupOf(host: HostCgroups): OwnCgroup | undefined {
   }
   const key = host.v1.has('pids') ? 'pids' : host.v1.keys().next().value;
   const hierarchy = key === undefined ? undefined : host.v1.get(key);
-  return hierarchy && key !== undefined ? { key, mountPoint: hierarchy.mountPoint, ownPath: hierarchy.ownPath } : undefined;
+  return hierarchy && key !== undefined
+    ? { key, mountPoint: hierarchy.mountPoint, ownPath: hierarchy.ownPath }
+    : undefined;
 }

@@ -9,5 +9,8 @@ export async function writePidsLimit(dir: string, r: CgroupResources): Promise<v
 }
 
 export async function readPidsStats(dir: string): Promise<{ current: number; limit?: number }> {
-  return { current: (await readNumber(path.join(dir, 'pids.current'))) ?? 0, limit: await readNumber(path.join(dir, 'pids.max')) };
+  return {
+    current: (await readNumber(path.join(dir, 'pids.current'))) ?? 0,
+    limit: await readNumber(path.join(dir, 'pids.max')),
+  };
 }

@@ -28,7 +28,10 @@ export interface CgroupStats {
 }
 
 /** CPU use between two samples of the same cgroup, in billionths of a core. */
-export function usageNanoCores(earlier: Pick<CgroupStats, 'timestampNs' | 'cpu'>, later: Pick<CgroupStats, 'timestampNs' | 'cpu'>): number {
+export function usageNanoCores(
+  earlier: Pick<CgroupStats, 'timestampNs' | 'cpu'>,
+  later: Pick<CgroupStats, 'timestampNs' | 'cpu'>,
+): number {
   const elapsed = later.timestampNs - earlier.timestampNs;
   const used = later.cpu.usageNs - earlier.cpu.usageNs;
   if (elapsed <= 0n || used < 0n) return 0;

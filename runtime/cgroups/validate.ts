@@ -19,8 +19,10 @@ export function validateResources(r: CgroupResources, driver: 'v1' | 'v2', facts
   validateCpuset(r.cpusetCpus, facts.cpus, 'cpuset_cpus', 'CPU');
   validateCpuset(r.cpusetMems, facts.mems, 'cpuset_mems', 'memory node');
   for (const limit of r.hugepageLimits ?? []) {
-    if (!/^\d+[KMG]B$/.test(limit.pageSize)) fail('hugepage_limits.page_size', `${JSON.stringify(limit.pageSize)} is not a size like "2MB"`);
-    if (!facts.hugepageSizes.has(limit.pageSize)) fail('hugepage_limits.page_size', `this node has no ${limit.pageSize} huge pages`);
+    if (!/^\d+[KMG]B$/.test(limit.pageSize))
+      fail('hugepage_limits.page_size', `${JSON.stringify(limit.pageSize)} is not a size like "2MB"`);
+    if (!facts.hugepageSizes.has(limit.pageSize))
+      fail('hugepage_limits.page_size', `this node has no ${limit.pageSize} huge pages`);
     checkInteger(limit.limitBytes, 'hugepage_limits.limit', 0);
   }
   if (r.pidsLimit !== undefined) checkInteger(r.pidsLimit, 'pids_limit', -1);
@@ -39,11 +41,13 @@ function validateCpu(r: CgroupResources): void {
   }
   if (r.cpuQuota !== undefined && r.cpuQuota !== -1) {
     checkInteger(r.cpuQuota, 'cpu_quota', 0);
-    if (r.cpuQuota < MIN_CPU_QUOTA_US) fail('cpu_quota', `${r.cpuQuota} µs is below the kernel's minimum ${MIN_CPU_QUOTA_US} µs (-1 means unlimited)`);
+    if (r.cpuQuota < MIN_CPU_QUOTA_US)
+      fail('cpu_quota', `${r.cpuQuota} µs is below the kernel's minimum ${MIN_CPU_QUOTA_US} µs (-1 means unlimited)`);
   }
   if (r.cpuShares !== undefined) {
     checkInteger(r.cpuShares, 'cpu_shares', 0);
-    if (r.cpuShares < MIN_CPU_SHARES || r.cpuShares > MAX_CPU_SHARES) fail('cpu_shares', `${r.cpuShares} is outside ${MIN_CPU_SHARES}..${MAX_CPU_SHARES}`);
+    if (r.cpuShares < MIN_CPU_SHARES || r.cpuShares > MAX_CPU_SHARES)
+      fail('cpu_shares', `${r.cpuShares} is outside ${MIN_CPU_SHARES}..${MAX_CPU_SHARES}`);
   }
 }
 
@@ -57,7 +61,10 @@ function validateMemory(r: CgroupResources): void {
   if (r.memorySwapLimitBytes !== undefined && r.memorySwapLimitBytes !== -1) {
     checkInteger(r.memorySwapLimitBytes, 'memory_swap_limit_in_bytes', 0);
     if (r.memoryLimitBytes !== undefined && r.memorySwapLimitBytes < r.memoryLimitBytes) {
-      fail('memory_swap_limit_in_bytes', `${r.memorySwapLimitBytes} is below memory_limit_in_bytes ${r.memoryLimitBytes} (it counts memory plus swap)`);
+      fail(
+        'memory_swap_limit_in_bytes',
+        `${r.memorySwapLimitBytes} is below memory_limit_in_bytes ${r.memoryLimitBytes} (it counts memory plus swap)`,
+      );
     }
   }
 }

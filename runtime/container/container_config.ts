@@ -5,7 +5,10 @@ import type { NamespaceOptions } from '../sandbox/pod_config';
 import type { CapabilityRequest } from '../security/capabilities';
 import type { SecurityProfileRequest } from '../security/security_profile';
 
-export interface ContainerMetadata { name: string; attempt: number }
+export interface ContainerMetadata {
+  name: string;
+  attempt: number;
+}
 
 export interface ImageSpecRequest {
   image: string;
@@ -24,7 +27,6 @@ export interface MountRequest {
   selinuxRelabel: boolean;
   propagation: MountPropagation;
 }
-
 
 export interface SecurityRequest {
   capabilities: CapabilityRequest | null;

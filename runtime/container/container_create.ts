@@ -37,11 +37,15 @@ function targetPidNamespace(deps: ContainerDeps, config: ContainerConfig): strin
   return `/proc/${target.status.init.pid}/ns/pid`;
 }
 
-export async function createContainer(deps: ContainerDeps, pod: SandboxRecord, config: ContainerConfig): Promise<string> {
+export async function createContainer(
+  deps: ContainerDeps,
+  pod: SandboxRecord,
+  config: ContainerConfig,
+): Promise<string> {
   checkCanCreateContainer(pod.id, pod.status);
   const resources = initialResources(config, deps.defaultPidsLimit);
-  deps.cgroups.validate(resources);   // bad limits fail before anything is made
-  deps.cgroups.warmMigration?.();      // the monitor moves the init into its cgroup later on
+  deps.cgroups.validate(resources); // bad limits fail before anything is made
+  deps.cgroups.warmMigration?.(); // the monitor moves the init into its cgroup later on
   const image = deps.images.resolve(config.image.image);
   const id = newId();
   const name = containerName(pod.id, config.metadata);
@@ -61,8 +65,16 @@ export async function createContainer(deps: ContainerDeps, pod: SandboxRecord, c
   }
 }
 
-async function prepare(deps: ContainerDeps, pod: SandboxRecord, config: ContainerConfig, image: ImageRecord,
-  id: string, name: string, resources: CgroupResources, undo: UndoStack): Promise<ContainerMeta> {
+async function prepare(
+  deps: ContainerDeps,
+  pod: SandboxRecord,
+  config: ContainerConfig,
+  image: ImageRecord,
+  id: string,
+  name: string,
+  resources: CgroupResources,
+  undo: UndoStack,
+): Promise<ContainerMeta> {
   const containerDir = path.join(deps.containersDir, id);
   const rootfs = path.join(containerDir, 'rootfs');
   const cgroupPath = `${pod.meta.cgroupPath}/${id}`;
@@ -88,18 +100,37 @@ async function prepare(deps: ContainerDeps, pod: SandboxRecord, config: Containe
   // The container's directory is its bundle: the monitor's socket path must stay under 108 bytes.
   const bundleDir = containerDir;
   const { spec, security } = await buildContainerSpec({
-    id, bundleDir, rootfs, rootfsMode: deps.rootfsMode, config,
-    pod: { config: pod.meta.config, hostname: pod.meta.hostname, pinned: pod.status.namespacePaths,
-      files: { ...podFilePaths(pod.meta.sandboxDir), shm: pod.meta.shmPath } },
+    id,
+    bundleDir,
+    rootfs,
+    rootfsMode: deps.rootfsMode,
+    config,
+    pod: {
+      config: pod.meta.config,
+      hostname: pod.meta.hostname,
+      pinned: pod.status.namespacePaths,
+      files: { ...podFilePaths(pod.meta.sandboxDir), shm: pod.meta.shmPath },
+    },
     image: image.config,
     cgroupProcsFiles: cgroup.procsFiles(),
     targetPidNs: targetPidNamespace(deps, config),
   });
   if (spec.logPath !== '') await fs.mkdir(path.dirname(spec.logPath), { recursive: true });
   return {
-    id, name, podId: pod.id, config, createdAt: nowNs(), image: imageOf(image, config.image.image),
+    id,
+    name,
+    podId: pod.id,
+    config,
+    createdAt: nowNs(),
+    image: imageOf(image, config.image.image),
     stopSignal: config.stopSignal || image.config.stopSignal || 'SIGTERM',
-    logPath: spec.logPath, containerDir, bundleDir, rootfs, cgroupPath, ...storedSpec(spec), security,
+    logPath: spec.logPath,
+    containerDir,
+    bundleDir,
+    rootfs,
+    cgroupPath,
+    ...storedSpec(spec),
+    security,
   };
 }
 

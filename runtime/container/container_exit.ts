@@ -15,7 +15,11 @@ export function exitRecordOf(exit: ExitInfo): ExitRecord {
   };
 }
 
-export async function recordExit(deps: ContainerDeps, id: string, exit: ExitRecord): Promise<ContainerRecord | undefined> {
+export async function recordExit(
+  deps: ContainerDeps,
+  id: string,
+  exit: ExitRecord,
+): Promise<ContainerRecord | undefined> {
   exit = await withOomReason(deps, id, exit);
   let changed = false;
   let after: ContainerRecord;
@@ -26,7 +30,7 @@ export async function recordExit(deps: ContainerDeps, id: string, exit: ExitReco
       return toExited(status, exit);
     });
   } catch (err) {
-    if (err instanceof NotFoundError) return undefined;   // removed meanwhile
+    if (err instanceof NotFoundError) return undefined; // removed meanwhile
     throw err;
   }
   if (changed) deps.events.publish({ containerId: id, podId: after.meta.podId, kind: 'stopped', at: nowNs() });
@@ -40,7 +44,10 @@ export async function recordExit(deps: ContainerDeps, id: string, exit: ExitReco
 async function withOomReason(deps: ContainerDeps, id: string, exit: ExitRecord): Promise<ExitRecord> {
   const record = deps.store.get(id);
   if (!record || record.status.state === 'exited' || exit.reason !== undefined || exit.exitCode === 0) return exit;
-  const oomKilled = await deps.cgroups.open(record.meta.cgroupPath).oomKilled().catch(() => false);
+  const oomKilled = await deps.cgroups
+    .open(record.meta.cgroupPath)
+    .oomKilled()
+    .catch(() => false);
   return oomKilled ? { ...exit, reason: 'OOMKilled' } : exit;
 }
 

@@ -37,7 +37,11 @@ async function killTree(deps: ContainerDeps, record: ContainerRecord): Promise<v
 }
 
 /** Stops the container's processes and records the exit; `timeoutSeconds` ≤ 0 kills at once. */
-export async function stopProcesses(deps: ContainerDeps, record: ContainerRecord, timeoutSeconds: number): Promise<void> {
+export async function stopProcesses(
+  deps: ContainerDeps,
+  record: ContainerRecord,
+  timeoutSeconds: number,
+): Promise<void> {
   let exit: ExitInfo | undefined;
   if (timeoutSeconds > 0 && record.status.state === 'running') {
     await sendSignal(deps, record, record.meta.stopSignal);

@@ -13,7 +13,11 @@ const log = moduleLogger('container');
 
 export const LOST_MONITOR_EXIT_CODE = 255;
 
-export interface ContainerRecovery { live: string[]; exited: string[]; lost: string[] }
+export interface ContainerRecovery {
+  live: string[];
+  exited: string[];
+  lost: string[];
+}
 
 export async function recoverContainers(deps: ContainerDeps): Promise<ContainerRecovery> {
   const result: ContainerRecovery = { live: [], exited: [], lost: [] };
@@ -27,7 +31,9 @@ export async function recoverContainers(deps: ContainerDeps): Promise<ContainerR
       result.live.push(record.id);
     } else {
       await recordExit(deps, record.id, {
-        exitCode: LOST_MONITOR_EXIT_CODE, finishedAt: nowNs(), reason: 'Error',
+        exitCode: LOST_MONITOR_EXIT_CODE,
+        finishedAt: nowNs(),
+        reason: 'Error',
         message: 'the container monitor ended without an exit record while corrald was down',
       });
       result.lost.push(record.id);

@@ -28,7 +28,8 @@ export function resourcesInForce(record: ContainerRecord): CgroupResources {
 export async function updateResources(deps: ContainerDeps, id: string, update: CgroupResources): Promise<void> {
   await deps.store.locked(id, async () => {
     const record = deps.store.resolve(id);
-    if (record.status.state === 'exited') throw new FailedPreconditionError(`container ${id} has exited; its resources cannot change`);
+    if (record.status.state === 'exited')
+      throw new FailedPreconditionError(`container ${id} has exited; its resources cannot change`);
     deps.cgroups.validate(update);
     await deps.cgroups.open(record.meta.cgroupPath).apply(update);
     const merged = mergeDefined(resourcesInForce(record), update);

@@ -44,7 +44,9 @@ export class ContainerService {
     await this.deps.store.locked(id, async () => {
       const record = this.deps.store.resolve(id);
       if (record.status.state !== 'created') {
-        throw new FailedPreconditionError(`container ${id} is ${record.status.state}, only a created container can be started`);
+        throw new FailedPreconditionError(
+          `container ${id} is ${record.status.state}, only a created container can be started`,
+        );
       }
       try {
         const { startedAt } = await this.deps.processes.start(record.meta.bundleDir);
@@ -62,10 +64,16 @@ export class ContainerService {
     log.warn('container start failed', { id: record.id, error: err.message });
     // Recorded before the kill, so the kill's own exit does not replace the reason.
     await recordExit(this.deps, record.id, {
-      exitCode: START_ERROR_EXIT_CODE, finishedAt: nowNs(), reason: 'StartError', message: err.message,
+      exitCode: START_ERROR_EXIT_CODE,
+      finishedAt: nowNs(),
+      reason: 'StartError',
+      message: err.message,
     });
     await this.deps.processes.signal(record.meta.bundleDir, 'SIGKILL').catch(() => undefined);
-    await this.deps.cgroups.open(record.meta.cgroupPath).killAll().catch(() => undefined);
+    await this.deps.cgroups
+      .open(record.meta.cgroupPath)
+      .killAll()
+      .catch(() => undefined);
   }
 
   /** Idempotent: an unknown or exited container is already stopped. */
@@ -123,14 +131,20 @@ export class ContainerService {
   }
 
   async execSync(idOrPrefix: string, cmd: string[], timeoutSeconds: number): Promise<ExecResult> {
-    this.deps.cgroups.warmMigration?.();   // the helper moves itself into the container's cgroup
+    this.deps.cgroups.warmMigration?.(); // the helper moves itself into the container's cgroup
     const record = await this.status(idOrPrefix);
-    if (!canExec(record.status)) throw new FailedPreconditionError(`container ${record.id} is ${record.status.state}, not running`);
+    if (!canExec(record.status))
+      throw new FailedPreconditionError(`container ${record.id} is ${record.status.state}, not running`);
     if (cmd.length === 0) throw new InvalidArgumentError('exec needs a command');
     // Exec'd processes get the container's user, capabilities and seccomp filter, as runc does.
     const process = { ...containerProcess(record.meta), args: cmd, tty: false, stdin: false, stdinOnce: false };
-    const result = await this.deps.processes.execSync(record.meta.bundleDir, process, Math.max(0, timeoutSeconds) * 1000);
-    if (result.timedOut) throw new DeadlineExceededError(`command ${JSON.stringify(cmd)} timed out after ${timeoutSeconds}s`);
+    const result = await this.deps.processes.execSync(
+      record.meta.bundleDir,
+      process,
+      Math.max(0, timeoutSeconds) * 1000,
+    );
+    if (result.timedOut)
+      throw new DeadlineExceededError(`command ${JSON.stringify(cmd)} timed out after ${timeoutSeconds}s`);
     return result;
   }
 
@@ -147,10 +161,15 @@ export class ContainerService {
     if (!record || record.status.state === 'exited') return;
     const abort = new AbortController();
     this.watchers.set(id, abort);
-    this.deps.processes.waitExit(record.meta.bundleDir, abort.signal)
+    this.deps.processes
+      .waitExit(record.meta.bundleDir, abort.signal)
       .then((exit) => recordExit(this.deps, id, exitRecordOf(exit)))
-      .catch((err) => { if (!abort.signal.aborted) log.warn('exit watcher failed', { id, error: (err as Error).message }); })
-      .finally(() => { if (this.watchers.get(id) === abort) this.watchers.delete(id); });
+      .catch((err) => {
+        if (!abort.signal.aborted) log.warn('exit watcher failed', { id, error: (err as Error).message });
+      })
+      .finally(() => {
+        if (this.watchers.get(id) === abort) this.watchers.delete(id);
+      });
   }
 
   /** Stops watching (at daemon shutdown); the monitors keep the containers. */

@@ -64,7 +64,8 @@ export function canExec(status: ContainerStatus): boolean {
 
 /** An exit recorded while start() was returning keeps EXITED and only learns the start time. */
 export function toRunning(status: ContainerStatus, startedAt: string): ContainerStatus {
-  if (status.state === 'exited') return { ...status, startedAt: status.startedAt !== '0' ? status.startedAt : startedAt };
+  if (status.state === 'exited')
+    return { ...status, startedAt: status.startedAt !== '0' ? status.startedAt : startedAt };
   if (!canStart(status)) throw new FailedPreconditionError(`container is ${status.state}, not created`);
   return { ...status, state: 'running', startedAt };
 }

@@ -17,7 +17,9 @@ export class ContainerEventBus {
 
   subscribe(listener: ContainerEventListener): () => void {
     this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   publish(event: ContainerEvent): void {

@@ -10,14 +10,26 @@ export async function probeCniPlugins(binDirs: string[] = DEFAULT_CNI_BIN_DIRS):
   const checks: FeatureCheck[] = [];
   for (const plugin of PLUGINS) {
     const found = await firstExecutable(binDirs.map((dir) => path.join(dir, plugin)));
-    checks.push({ group: 'networking', name: `cni.${plugin}`, ok: found !== undefined, required: false, detail: found ?? `not in ${binDirs.join(':')}` });
+    checks.push({
+      group: 'networking',
+      name: `cni.${plugin}`,
+      ok: found !== undefined,
+      required: false,
+      detail: found ?? `not in ${binDirs.join(':')}`,
+    });
   }
   return checks;
 }
 
 async function firstExecutable(candidates: string[]): Promise<string | undefined> {
   for (const candidate of candidates) {
-    if (await fs.access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;
+    if (
+      await fs.access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
   }
   return undefined;
 }

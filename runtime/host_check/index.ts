@@ -9,12 +9,23 @@ export type { FeatureCheck } from './report';
 export { nodeIsUsable } from './report';
 
 export async function checkNode(): Promise<FeatureCheck[]> {
-  const [kernel, cgroups, cni, userns] = await Promise.all([probeKernel(), probeCgroups(), probeCniPlugins(), probeUserNamespaceLimit()]);
+  const [kernel, cgroups, cni, userns] = await Promise.all([
+    probeKernel(),
+    probeCgroups(),
+    probeCniPlugins(),
+    probeUserNamespaceLimit(),
+  ]);
   return [...kernel, userns, ...cgroups, ...cni];
 }
 
 /** User namespaces also need a non-zero per-user limit. */
 async function probeUserNamespaceLimit(): Promise<FeatureCheck> {
   const limit = Number((await fs.readFile('/proc/sys/user/max_user_namespaces', 'utf8').catch(() => '0')).trim());
-  return { group: 'namespaces', name: 'user.max_user_namespaces', ok: limit > 0, required: false, detail: String(limit) };
+  return {
+    group: 'namespaces',
+    name: 'user.max_user_namespaces',
+    ok: limit > 0,
+    required: false,
+    detail: String(limit),
+  };
 }

@@ -8,12 +8,23 @@ import type { FeatureCheck } from './report';
 const run = promisify(execFile);
 
 const REQUIRED = new Set([
-  'namespace.mount', 'namespace.uts', 'namespace.ipc', 'namespace.pid', 'namespace.network',
-  'pivot_root', 'overlayfs', 'seccomp', 'no_new_privs',
+  'namespace.mount',
+  'namespace.uts',
+  'namespace.ipc',
+  'namespace.pid',
+  'namespace.network',
+  'pivot_root',
+  'overlayfs',
+  'seccomp',
+  'no_new_privs',
 ]);
 
 const GROUP_OF: Record<string, string> = {
-  pivot_root: 'filesystems', overlayfs: 'filesystems', seccomp: 'security', no_new_privs: 'security', pidfd: 'processes',
+  pivot_root: 'filesystems',
+  overlayfs: 'filesystems',
+  seccomp: 'security',
+  no_new_privs: 'security',
+  pidfd: 'processes',
 };
 
 export async function probeKernel(): Promise<FeatureCheck[]> {
@@ -26,7 +37,7 @@ export function parseProbeLine(line: string): FeatureCheck {
   const [feature = '', status = '', ...why] = line.split(' ');
   const isNamespace = feature.startsWith('namespace.');
   return {
-    group: isNamespace ? 'namespaces' : GROUP_OF[feature] ?? 'other',
+    group: isNamespace ? 'namespaces' : (GROUP_OF[feature] ?? 'other'),
     name: isNamespace ? feature.slice('namespace.'.length) : feature,
     ok: status === 'ok',
     required: REQUIRED.has(feature),

@@ -1,6 +1,6 @@
 // A report of what this kernel offers corral, like lxc-checkconfig: one line per feature.
 export interface FeatureCheck {
-  group: string;        // "namespaces", "cgroups", "filesystems", "security", "networking"
+  group: string; // "namespaces", "cgroups", "filesystems", "security", "networking"
   name: string;
   ok: boolean;
   required: boolean;

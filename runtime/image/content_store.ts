@@ -17,7 +17,10 @@ export class ContentStore {
   private readonly inflight = new Map<string, Promise<void>>();
 
   /** `stallMs`: a download that delivers no byte for this long fails (a hung registry). */
-  constructor(readonly root: string, private readonly stallMs = 120_000) {
+  constructor(
+    readonly root: string,
+    private readonly stallMs = 120_000,
+  ) {
     this.blobDir = path.join(root, 'blobs', 'sha256');
     this.ingestDir = path.join(root, 'ingest');
   }
@@ -68,14 +71,23 @@ export class ContentStore {
     return job;
   }
 
-  private async ingestOnce(digest: string, size: number, open: () => Promise<Readable>, progress?: ProgressFn): Promise<void> {
+  private async ingestOnce(
+    digest: string,
+    size: number,
+    open: () => Promise<Readable>,
+    progress?: ProgressFn,
+  ): Promise<void> {
     const final = this.path(digest);
     if (await this.has(digest, size)) return;
     const temp = path.join(this.ingestDir, `${digest.slice(7, 19)}-${randomBytes(6).toString('hex')}`);
     try {
       const got = await writeHashed(await open(), temp, this.stallMs, digest, progress);
-      if (got.size !== size) throw new InternalError(`blob ${digest}: size mismatch: want ${size} bytes, got ${got.size} (truncated or oversized download)`);
-      if (got.digest !== digest) throw new InternalError(`blob ${digest}: digest mismatch: content hashes to ${got.digest}`);
+      if (got.size !== size)
+        throw new InternalError(
+          `blob ${digest}: size mismatch: want ${size} bytes, got ${got.size} (truncated or oversized download)`,
+        );
+      if (got.digest !== digest)
+        throw new InternalError(`blob ${digest}: digest mismatch: content hashes to ${got.digest}`);
       await fs.rename(temp, final);
       await fsyncDir(this.blobDir);
     } finally {
@@ -99,11 +111,18 @@ export class ContentStore {
 
 /** Copies `source` to `file` (fsynced), counting and hashing what passes. */
 async function writeHashed(
-  source: Readable, file: string, stallMs: number, digest: string, progress?: ProgressFn,
+  source: Readable,
+  file: string,
+  stallMs: number,
+  digest: string,
+  progress?: ProgressFn,
 ): Promise<{ size: number; digest: string }> {
   const hash = createHash('sha256');
   let size = 0;
-  const stalled = () => meter.destroy(new UnavailableError(`blob ${digest}: download stalled (no data for ${stallMs / 1000}s after ${size} bytes)`));
+  const stalled = () =>
+    meter.destroy(
+      new UnavailableError(`blob ${digest}: download stalled (no data for ${stallMs / 1000}s after ${size} bytes)`),
+    );
   let timer = setTimeout(stalled, stallMs);
   const meter = new Transform({
     transform(chunk: Buffer, _enc, done) {
@@ -122,6 +141,10 @@ async function writeHashed(
     clearTimeout(timer);
   }
   const handle = await fs.open(file, 'r');
-  try { await handle.sync(); } finally { await handle.close(); }
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
   return { size, digest: `sha256:${hash.digest('hex')}` };
 }

@@ -5,18 +5,18 @@
 export interface ImageRuntimeConfig {
   entrypoint: string[];
   cmd: string[];
-  env: string[];           // "KEY=value"
+  env: string[]; // "KEY=value"
   workingDir: string;
-  user: string;            // as in the config: "", "1000", "1000:1000", "nobody", "nobody:nogroup"
-  stopSignal: string;      // "" or e.g. "SIGQUIT"
+  user: string; // as in the config: "", "1000", "1000:1000", "nobody", "nobody:nogroup"
+  stopSignal: string; // "" or e.g. "SIGQUIT"
   labels: Record<string, string>;
 }
 
 export interface ImageRecord {
-  id: string;              // "sha256:<config digest>"
-  repoTags: string[];      // normalised, e.g. "docker.io/library/busybox:latest"
-  repoDigests: string[];   // "docker.io/library/busybox@sha256:..."
-  size: number;            // bytes: compressed layers + config + manifest, as containerd reports
+  id: string; // "sha256:<config digest>"
+  repoTags: string[]; // normalised, e.g. "docker.io/library/busybox:latest"
+  repoDigests: string[]; // "docker.io/library/busybox@sha256:..."
+  size: number; // bytes: compressed layers + config + manifest, as containerd reports
   pinned: boolean;
   config: ImageRuntimeConfig;
 }
@@ -28,7 +28,7 @@ export interface ImageLookup {
 
 /** A container's writable rootfs: its image's layers below, its own upper and work dirs. */
 export interface SnapshotMount {
-  lowerDirs: string[];     // top-most first, as overlayfs lowerdir= wants
+  lowerDirs: string[]; // top-most first, as overlayfs lowerdir= wants
   upperDir: string;
   workDir: string;
 }

@@ -12,7 +12,10 @@ import { NotFoundError } from '../errors';
 
 const suite = suiteRegistry();
 
-async function service(t: { after: (fn: () => Promise<void>) => void }, mirrors: Record<string, { endpoints: string[] }> = {}) {
+async function service(
+  t: { after: (fn: () => Promise<void>) => void },
+  mirrors: Record<string, { endpoints: string[] }> = {},
+) {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'corral-images-'));
   t.after(() => fs.rm(root, { recursive: true, force: true }));
   const svc = new ImageService({ root, registry: { mirrors, insecure: [] } });
@@ -33,7 +36,10 @@ test('pull by tag records the image with its config, tags and digests', async (t
   assert.deepEqual(image.config.cmd, ['sh']);
   assert.ok(image.size > 500_000);
   assert.equal(svc.lookup.resolve(image.id.slice(7, 19)).id, image.id);
-  assert.equal(svc.lookup.resolve(`${suite.registry.host}/corral-test/busybox@${suite.images.digests.busybox}`).id, image.id);
+  assert.equal(
+    svc.lookup.resolve(`${suite.registry.host}/corral-test/busybox@${suite.images.digests.busybox}`).id,
+    image.id,
+  );
   for (const layer of image.layers) assert.ok(existsSync(svc.layers.fsPath(layer.chainId)));
 });
 
@@ -44,7 +50,10 @@ test('an index resolves to the host platform; Docker schema 2 pulls too', async 
   assert.equal(multi.id, plain.id);
   assert.equal(multi.indexDigest, suite.images.digests.multiArch);
   const docker = await svc.pull(suite.images.busyboxDocker);
-  assert.deepEqual(docker.layers.map((l) => l.chainId), plain.layers.map((l) => l.chainId));
+  assert.deepEqual(
+    docker.layers.map((l) => l.chainId),
+    plain.layers.map((l) => l.chainId),
+  );
 });
 
 test('a snapshot mounts the image as overlay and keeps layers after the image is removed', async (t) => {
@@ -59,7 +68,9 @@ test('a snapshot mounts the image as overlay and keeps layers after the image is
     assert.equal(await fs.readFile(path.join(target, WHITEOUT_FIXTURE.kept), 'utf8'), 'keep\n');
     assert.equal(existsSync(path.join(target, WHITEOUT_FIXTURE.deleted)), false);
     assert.deepEqual(readdirSync(path.join(target, WHITEOUT_FIXTURE.opaqueDir)), ['new']);
-    const out = execFileSync('chroot', [target, '/bin/sh', '-c', 'echo written > /tmp/f; cat /etc/hostname'], { encoding: 'utf8' });
+    const out = execFileSync('chroot', [target, '/bin/sh', '-c', 'echo written > /tmp/f; cat /etc/hostname'], {
+      encoding: 'utf8',
+    });
     assert.equal(out, 'corral-test\n');
   } finally {
     await svc.snapshotter.unmount(target);
@@ -98,7 +109,7 @@ test('pulls of one image at once download each blob once', async (t) => {
   assert.equal(a.id, c.id);
   assert.equal(svc.list().length, 1);
   const blobGets = proxy.requests.filter((r) => r.startsWith('GET ') && r.includes('/blobs/'));
-  assert.equal(blobGets.length, 3, blobGets.join('\n'));   // config and two layers, once each
+  assert.equal(blobGets.length, 3, blobGets.join('\n')); // config and two layers, once each
   assert.equal(new Set(blobGets).size, 3);
 });
 
@@ -121,7 +132,10 @@ test('the configured pinned reference (the sandbox image) is pinned when pulled'
 test('a stalled blob download fails after the stall timeout and stores nothing', async (t) => {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'corral-images-'));
   const proxy = await startRegistryProxy({ upstream: suite.registry, tamper: 'stall-large-blob' });
-  t.after(async () => { await proxy.stop(); await fs.rm(root, { recursive: true, force: true }); });
+  t.after(async () => {
+    await proxy.stop();
+    await fs.rm(root, { recursive: true, force: true });
+  });
   const svc = new ImageService({ root, registry: { mirrors: {}, insecure: [] }, stallTimeoutMs: 300 });
   await svc.load();
   await assert.rejects(svc.pull(`${proxy.host}/corral-test/busybox:latest`), /stalled/);

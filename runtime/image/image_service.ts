@@ -21,17 +21,21 @@ import { importOciLayout } from './oci_layout_import';
 const log = moduleLogger('images');
 
 export interface ImageServiceOptions {
-  root: string;                    // corral's persistent root
+  root: string; // corral's persistent root
   registry: RegistryHostsConfig;
-  platform?: Platform;             // default: the host's linux platform
-  parallelLayers?: number;         // default 3
+  platform?: Platform; // default: the host's linux platform
+  parallelLayers?: number; // default 3
   /** References whose images are pinned (never garbage-collected by kubelet): the sandbox image. */
   pinned?: string[];
   /** A blob download that delivers nothing for this long fails; default 2 minutes. */
   stallTimeoutMs?: number;
 }
 
-export interface FsUsage { mountpoint: string; bytes: number; inodes: number }
+export interface FsUsage {
+  mountpoint: string;
+  bytes: number;
+  inodes: number;
+}
 
 export class ImageService {
   readonly content: ContentStore;
@@ -51,11 +55,19 @@ export class ImageService {
     this.layers = new LayerStore(path.join(this.imageDir, 'layers'));
     this.images = new ImageStore(path.join(this.imageDir, 'records'));
     this.snapshotter = new OverlaySnapshotter(
-      path.join(opts.root, 'snapshots'), this.images, this.layers, (fn) => this.exclusive(fn), () => this.collectGarbage());
+      path.join(opts.root, 'snapshots'),
+      this.images,
+      this.layers,
+      (fn) => this.exclusive(fn),
+      () => this.collectGarbage(),
+    );
     this.pinnedRefs = new Set((opts.pinned ?? []).map((r) => formatReference(parseReference(r))));
     this.pullContext = {
-      content: this.content, layers: this.layers, hosts: opts.registry,
-      platform: opts.platform ?? hostPlatform(), parallelLayers: opts.parallelLayers ?? 3,
+      content: this.content,
+      layers: this.layers,
+      hosts: opts.registry,
+      platform: opts.platform ?? hostPlatform(),
+      parallelLayers: opts.parallelLayers ?? 3,
     };
   }
 
@@ -84,7 +96,11 @@ export class ImageService {
     return job;
   }
 
-  private async pullOnce(ref: ReturnType<typeof parseReference>, credentials: RegistryCredentials, onBytes?: (n: number) => void): Promise<StoredImage> {
+  private async pullOnce(
+    ref: ReturnType<typeof parseReference>,
+    credentials: RegistryCredentials,
+    onBytes?: (n: number) => void,
+  ): Promise<StoredImage> {
     return this.leased((lease) => pullImage(this.pullContext, { ref, credentials, lease, onBytes }));
   }
 
@@ -140,7 +156,11 @@ export class ImageService {
   async collectGarbage(): Promise<void> {
     await this.exclusive(async () => {
       const images = this.images.list();
-      const chains = new Set([...images.flatMap((i) => i.layers.map((l) => l.chainId)), ...this.snapshotter.chainIdsInUse(), ...this.leases.chains()]);
+      const chains = new Set([
+        ...images.flatMap((i) => i.layers.map((l) => l.chainId)),
+        ...this.snapshotter.chainIdsInUse(),
+        ...this.leases.chains(),
+      ]);
       const blobs = new Set([...images.flatMap((i) => i.blobs), ...this.leases.blobs()]);
       for (const chain of await this.layers.list()) if (!chains.has(chain)) await this.layers.remove(chain);
       for (const blob of await this.content.list()) if (!blobs.has(blob)) await this.content.delete(blob);
@@ -160,7 +180,10 @@ export class ImageService {
       image.inodes += 1;
     }
     const container = await this.snapshotter.totalUsage();
-    return { image: { mountpoint: this.imageDir, ...image }, container: { mountpoint: this.snapshotter.root, ...container } };
+    return {
+      image: { mountpoint: this.imageDir, ...image },
+      container: { mountpoint: this.snapshotter.root, ...container },
+    };
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {

@@ -8,12 +8,17 @@ import { readJsonIfExists, removeStaleTemps, writeJsonAtomic } from '../store/at
 import type { ImageLookup, ImageRecord } from './contract';
 import { formatReference, parseReference } from './reference';
 
-export interface StoredLayer { digest: string; size: number; diffId: string; chainId: string }
+export interface StoredLayer {
+  digest: string;
+  size: number;
+  diffId: string;
+  chainId: string;
+}
 
 export interface StoredImage extends ImageRecord {
   configDigest: string;
-  manifestDigest: string;      // the platform manifest
-  indexDigest?: string;        // set when pulled through an index / manifest list
+  manifestDigest: string; // the platform manifest
+  indexDigest?: string; // set when pulled through an index / manifest list
   layers: StoredLayer[];
   /** Every blob this image keeps alive: index, manifest, config, layers. */
   blobs: string[];
@@ -76,8 +81,13 @@ export class ImageStore implements ImageLookup {
   async put(image: StoredImage): Promise<StoredImage> {
     const existing = this.images.get(image.id);
     const merged: StoredImage = existing
-      ? { ...image, repoTags: union(existing.repoTags, image.repoTags), repoDigests: union(existing.repoDigests, image.repoDigests),
-        pinned: existing.pinned || image.pinned, blobs: union(existing.blobs, image.blobs) }
+      ? {
+          ...image,
+          repoTags: union(existing.repoTags, image.repoTags),
+          repoDigests: union(existing.repoDigests, image.repoDigests),
+          pinned: existing.pinned || image.pinned,
+          blobs: union(existing.blobs, image.blobs),
+        }
       : image;
     for (const other of this.images.values()) {
       if (other.id === image.id || !other.repoTags.some((t) => image.repoTags.includes(t))) continue;

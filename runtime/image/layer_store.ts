@@ -10,7 +10,12 @@ import { readJsonIfExists, writeJsonAtomic, fsyncDir } from '../store/atomic_fil
 import { unpackLayer } from './unpack/layer_unpack';
 import { diskUsage } from './disk_usage';
 
-export interface LayerInfo { chainId: string; diffId: string; bytes: number; inodes: number }
+export interface LayerInfo {
+  chainId: string;
+  diffId: string;
+  bytes: number;
+  inodes: number;
+}
 
 export class LayerStore {
   private readonly inflight = new Map<string, Promise<LayerInfo>>();

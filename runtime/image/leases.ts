@@ -1,6 +1,10 @@
 // What in-flight pulls are using, so garbage collection never deletes a blob or layer that a
 // pull has fetched but not yet recorded.
-export interface Lease { blobs: Set<string>; chains: Set<string>; release(): void }
+export interface Lease {
+  blobs: Set<string>;
+  chains: Set<string>;
+  release(): void;
+}
 
 export class Leases {
   private readonly active = new Set<Lease>();

@@ -1,6 +1,10 @@
 // Runs async jobs over items with at most `limit` in flight; the first failure stops new jobs and
 // rejects once the running ones settle, so nothing is left writing in the background).
-export async function mapLimited<T, R>(items: T[], limit: number, job: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(
+  items: T[],
+  limit: number,
+  job: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;

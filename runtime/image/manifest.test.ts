@@ -24,15 +24,25 @@ test('platform choice picks the host architecture, honouring variants', () => {
   ];
   assert.equal(choosePlatform(entries, { os: 'linux', architecture: 'amd64' }, 'x').digest, D('b'));
   assert.equal(choosePlatform(entries, { os: 'linux', architecture: 'arm64', variant: 'v8' }, 'x').digest, D('a'));
-  assert.throws(() => choosePlatform(entries, { os: 'linux', architecture: 's390x' }, 'img'), (e: Error) => e instanceof NotFoundError && /linux\/s390x/.test(e.message));
+  assert.throws(
+    () => choosePlatform(entries, { os: 'linux', architecture: 's390x' }, 'img'),
+    (e: Error) => e instanceof NotFoundError && /linux\/s390x/.test(e.message),
+  );
 });
 
 test('manifests and configs are checked before use', () => {
   const good = { config: { digest: D('c'), size: 10 }, layers: [{ digest: D('1'), size: 5 }] };
   assert.equal(parseManifest(good, 'x').layers.length, 1);
-  assert.throws(() => parseManifest({ ...good, layers: [{ digest: 'sha256:zz', size: 1 }] }, 'x'), InvalidArgumentError);
+  assert.throws(
+    () => parseManifest({ ...good, layers: [{ digest: 'sha256:zz', size: 1 }] }, 'x'),
+    InvalidArgumentError,
+  );
   assert.throws(() => parseManifest({ ...good, config: { digest: D('c'), size: -1 } }, 'x'), InvalidArgumentError);
-  const config = parseImageConfig({ rootfs: { diff_ids: [D('1')] }, config: { User: '1000:1000', Cmd: ['sh'], Env: null } }, 1, 'x');
+  const config = parseImageConfig(
+    { rootfs: { diff_ids: [D('1')] }, config: { User: '1000:1000', Cmd: ['sh'], Env: null } },
+    1,
+    'x',
+  );
   assert.equal(config.runtime.user, '1000:1000');
   assert.deepEqual(config.runtime.env, []);
   assert.throws(() => parseImageConfig({ rootfs: { diff_ids: [] } }, 1, 'x'), /0 diff IDs for 1 layers/);

@@ -19,7 +19,9 @@ export type ManifestKind = 'index' | 'manifest';
 export function manifestKind(contentType: string, body: Record<string, unknown>, what: string): ManifestKind {
   const declared = (typeof body.mediaType === 'string' && body.mediaType) || contentType.split(';')[0].trim();
   if (declared === MT.dockerSchema1 || declared === MT.dockerSchema1Signed || body.schemaVersion === 1) {
-    throw new InvalidArgumentError(`${what}: Docker schema 1 manifests are not supported; push the image with schema 2 or OCI`);
+    throw new InvalidArgumentError(
+      `${what}: Docker schema 1 manifests are not supported; push the image with schema 2 or OCI`,
+    );
   }
   if (declared === MT.ociIndex || declared === MT.dockerList) return 'index';
   if (declared === MT.ociManifest || declared === MT.dockerManifest) return 'manifest';

@@ -17,7 +17,12 @@ type Leased = (fetch: (lease: Lease) => Promise<StoredImage>) => Promise<StoredI
 
 const NAME_ANNOTATIONS = ['io.containerd.image.name', 'org.opencontainers.image.ref.name'];
 
-export async function importOciLayout(source: string, name: string | undefined, leased: Leased, ctx: PullContext): Promise<StoredImage[]> {
+export async function importOciLayout(
+  source: string,
+  name: string | undefined,
+  leased: Leased,
+  ctx: PullContext,
+): Promise<StoredImage[]> {
   const st = await fs.stat(source).catch(() => undefined);
   if (!st) throw new InvalidArgumentError(`image import: ${source} does not exist`);
   if (st.isDirectory()) return importDir(source, name, leased, ctx);
@@ -30,7 +35,12 @@ export async function importOciLayout(source: string, name: string | undefined, 
   }
 }
 
-async function importDir(dir: string, name: string | undefined, leased: Leased, ctx: PullContext): Promise<StoredImage[]> {
+async function importDir(
+  dir: string,
+  name: string | undefined,
+  leased: Leased,
+  ctx: PullContext,
+): Promise<StoredImage[]> {
   const indexBytes = await fs.readFile(path.join(dir, 'index.json')).catch(() => {
     throw new InvalidArgumentError(`image import: ${dir} has no index.json (not an OCI image layout)`);
   });
@@ -40,12 +50,18 @@ async function importDir(dir: string, name: string | undefined, leased: Leased, 
     const annotations = entry.annotations ?? {};
     const refName = imageName(NAME_ANNOTATIONS.map((a) => annotations[a]).find(Boolean), name);
     const source = layoutSource(dir, entry.digest, refName ?? entry.digest);
-    imported.push(await leased(async (lease) => {
-      const image = await fetchImage(ctx, source, lease);
-      if (!refName) return image;
-      const ref = parseReference(refName);
-      return { ...image, repoTags: ref.tag ? [formatReference(ref)] : [], repoDigests: [`${repositoryName(ref)}@${entry.digest}`] };
-    }));
+    imported.push(
+      await leased(async (lease) => {
+        const image = await fetchImage(ctx, source, lease);
+        if (!refName) return image;
+        const ref = parseReference(refName);
+        return {
+          ...image,
+          repoTags: ref.tag ? [formatReference(ref)] : [],
+          repoDigests: [`${repositoryName(ref)}@${entry.digest}`],
+        };
+      }),
+    );
   }
   return imported;
 }
@@ -67,7 +83,12 @@ function layoutSource(dir: string, topDigest: string, display: string): ImageSou
     if (got !== digest) throw new InternalError(`image import: manifest ${digest} hashes to ${got}`);
     return { bytes, digest, contentType: '' };
   };
-  return { display, top: () => manifest(topDigest), manifest, blob: async (digest) => createReadStream(blobPath(digest)) };
+  return {
+    display,
+    top: () => manifest(topDigest),
+    manifest,
+    blob: async (digest) => createReadStream(blobPath(digest)),
+  };
 }
 
 /** Takes only the layout's own files out of the tar; any other name is ignored, never written. */
@@ -76,7 +97,9 @@ async function extractLayoutTar(file: string, dest: string): Promise<void> {
   const extract = tar.extract();
   extract.on('entry', (header, body, next) => {
     const name = header.name.replace(/^\.\//, '');
-    const wanted = header.type === 'file' && (name === 'index.json' || name === 'oci-layout' || /^blobs\/sha256\/[a-f0-9]{64}$/.test(name));
+    const wanted =
+      header.type === 'file' &&
+      (name === 'index.json' || name === 'oci-layout' || /^blobs\/sha256\/[a-f0-9]{64}$/.test(name));
     if (!wanted) {
       body.on('end', () => next()).resume();
       return;

@@ -65,7 +65,12 @@ export async function pullImage(ctx: PullContext, req: PullRequest): Promise<Sto
 }
 
 /** Fetches manifests, config and layers from `source` and unpacks the layers; no names set. */
-export async function fetchImage(ctx: PullContext, source: ImageSource, lease: Lease, onBytes?: (n: number) => void): Promise<StoredImage> {
+export async function fetchImage(
+  ctx: PullContext,
+  source: ImageSource,
+  lease: Lease,
+  onBytes?: (n: number) => void,
+): Promise<StoredImage> {
   const display = source.display;
   const started = Date.now();
   const top = await source.top();
@@ -85,7 +90,11 @@ export async function fetchImage(ctx: PullContext, source: ImageSource, lease: L
     return ctx.content.ingest(d.digest, d.size, () => source.blob(d.digest), progress);
   };
   await fetchBlob(parsed.config);
-  const config = parseImageConfig(parseJsonObject(await ctx.content.read(parsed.config.digest), `${display} config`), parsed.layers.length, display);
+  const config = parseImageConfig(
+    parseJsonObject(await ctx.content.read(parsed.config.digest), `${display} config`),
+    parsed.layers.length,
+    display,
+  );
   const chains = chainIds(config.diffIds);
   chains.forEach((c) => lease.chains.add(c));
   await mapLimited(parsed.layers, ctx.parallelLayers, async (layer, i) => {
@@ -108,7 +117,12 @@ export async function fetchImage(ctx: PullContext, source: ImageSource, lease: L
     configDigest: parsed.config.digest,
     manifestDigest: manifest.digest,
     indexDigest,
-    layers: parsed.layers.map((l, i) => ({ digest: l.digest, size: l.size, diffId: config.diffIds[i], chainId: chains[i] })),
+    layers: parsed.layers.map((l, i) => ({
+      digest: l.digest,
+      size: l.size,
+      diffId: config.diffIds[i],
+      chainId: chains[i],
+    })),
     blobs: [...new Set([top.digest, manifest.digest, parsed.config.digest, ...parsed.layers.map((l) => l.digest)])],
   };
 }

@@ -8,19 +8,22 @@ export const DEFAULT_DOMAIN = 'docker.io';
 const LEGACY_DEFAULT_DOMAIN = 'index.docker.io';
 
 export interface ImageReference {
-  domain: string;      // "docker.io", "registry.k8s.io", "127.0.0.1:5000"
-  path: string;        // "library/busybox"
-  tag?: string;        // set when no digest was given ("latest" by default)
-  digest?: string;     // "sha256:<64 hex>"
+  domain: string; // "docker.io", "registry.k8s.io", "127.0.0.1:5000"
+  path: string; // "library/busybox"
+  tag?: string; // set when no digest was given ("latest" by default)
+  digest?: string; // "sha256:<64 hex>"
 }
 
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?$|^\[[0-9a-fA-F:]+\](?::[0-9]+)?$/;
+const DOMAIN =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?$|^\[[0-9a-fA-F:]+\](?::[0-9]+)?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 export const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 export function parseReference(input: string): ImageReference {
-  const bad = (why: string): never => { throw new InvalidArgumentError(`invalid image reference ${JSON.stringify(input)}: ${why}`); };
+  const bad = (why: string): never => {
+    throw new InvalidArgumentError(`invalid image reference ${JSON.stringify(input)}: ${why}`);
+  };
   if (!input || input.length > 4096) bad('empty or too long');
   let rest = input;
   let digest: string | undefined;
@@ -39,7 +42,8 @@ export function parseReference(input: string): ImageReference {
   }
   const { domain, path } = splitDomain(rest);
   if (!DOMAIN.test(domain)) bad('invalid registry host');
-  if (!path || path.split('/').some((c) => !PATH_COMPONENT.test(c))) bad('repository must be lowercase [a-z0-9._-] components');
+  if (!path || path.split('/').some((c) => !PATH_COMPONENT.test(c)))
+    bad('repository must be lowercase [a-z0-9._-] components');
   if (digest) return { domain, path, digest };
   return { domain, path, tag: tag ?? 'latest' };
 }

@@ -16,7 +16,11 @@ import { diskUsage } from './disk_usage';
 import type { ImageStore } from './image_store';
 import type { LayerStore } from './layer_store';
 
-interface SnapshotMeta { key: string; imageId: string; chainIds: string[] }
+interface SnapshotMeta {
+  key: string;
+  imageId: string;
+  chainIds: string[];
+}
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
 const PAGE = 4096;
@@ -54,19 +58,22 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async prepare(key: string, imageId: string): Promise<SnapshotMount> {
     checkKey(key);
-    return this.locks.run(key, () => this.guard(async () => {
-      const existing = this.metas.get(key);
-      if (existing) return this.mountSpec(existing);
-      const image = this.images.resolve(imageId);
-      const chainIds = image.layers.map((l) => l.chainId);
-      const infos = await Promise.all(chainIds.map((chainId) => this.layers.info(chainId)));
-      const missing = chainIds.find((_, i) => !infos[i]);
-      if (missing) throw new FailedPreconditionError(`image ${image.id}: layer ${missing} is missing; pull the image again`);
-      const meta: SnapshotMeta = { key, imageId: image.id, chainIds };
-      await this.create(meta);
-      this.metas.set(key, meta);
-      return this.mountSpec(meta);
-    }));
+    return this.locks.run(key, () =>
+      this.guard(async () => {
+        const existing = this.metas.get(key);
+        if (existing) return this.mountSpec(existing);
+        const image = this.images.resolve(imageId);
+        const chainIds = image.layers.map((l) => l.chainId);
+        const infos = await Promise.all(chainIds.map((chainId) => this.layers.info(chainId)));
+        const missing = chainIds.find((_, i) => !infos[i]);
+        if (missing)
+          throw new FailedPreconditionError(`image ${image.id}: layer ${missing} is missing; pull the image again`);
+        const meta: SnapshotMeta = { key, imageId: image.id, chainIds };
+        await this.create(meta);
+        this.metas.set(key, meta);
+        return this.mountSpec(meta);
+      }),
+    );
   }
 
   private async create(meta: SnapshotMeta): Promise<void> {
@@ -89,9 +96,10 @@ export class OverlaySnapshotter implements Snapshotter {
 
   private mountSpec(meta: SnapshotMeta): SnapshotMount {
     const dir = path.join(this.root, meta.key);
-    const lowerDirs = meta.chainIds.length === 0
-      ? [path.join(dir, 'empty')]
-      : [...meta.chainIds].reverse().map((c) => this.layers.fsPath(c));
+    const lowerDirs =
+      meta.chainIds.length === 0
+        ? [path.join(dir, 'empty')]
+        : [...meta.chainIds].reverse().map((c) => this.layers.fsPath(c));
     return { lowerDirs, upperDir: path.join(dir, 'upper'), workDir: path.join(dir, 'work') };
   }
 
@@ -100,7 +108,10 @@ export class OverlaySnapshotter implements Snapshotter {
     if (!meta) throw new NotFoundError(`snapshot ${key} not found`);
     const spec = this.mountSpec(meta);
     const data = `lowerdir=${spec.lowerDirs.join(':')},upperdir=${spec.upperDir},workdir=${spec.workDir}`;
-    if (data.length >= PAGE) throw new InvalidArgumentError(`snapshot ${key}: overlay options exceed a page (${spec.lowerDirs.length} layers)`);
+    if (data.length >= PAGE)
+      throw new InvalidArgumentError(
+        `snapshot ${key}: overlay options exceed a page (${spec.lowerDirs.length} layers)`,
+      );
     mount('overlay', target, 'overlay', 0, data);
   }
 
@@ -109,7 +120,7 @@ export class OverlaySnapshotter implements Snapshotter {
       umount2(target, 0);
     } catch (err) {
       if (!(err instanceof SyscallError)) throw err;
-      if (err.code === 'EINVAL' || err.code === 'ENOENT') return;   // not mounted: already done
+      if (err.code === 'EINVAL' || err.code === 'ENOENT') return; // not mounted: already done
       if (err.code === 'EBUSY') return umount2(target, MNT_DETACH);
       throw err;
     }
@@ -149,5 +160,8 @@ export class OverlaySnapshotter implements Snapshotter {
 }
 
 function checkKey(key: string): void {
-  if (!KEY.test(key)) throw new InvalidArgumentError(`snapshot key ${JSON.stringify(key)} must be [A-Za-z0-9_.-], at most 200 characters`);
+  if (!KEY.test(key))
+    throw new InvalidArgumentError(
+      `snapshot key ${JSON.stringify(key)} must be [A-Za-z0-9_.-], at most 200 characters`,
+    );
 }

@@ -56,7 +56,8 @@ export class AttachmentCache {
   }
 
   private file(podId: string): string {
-    if (!ID_PATTERN.test(podId)) throw new InvalidArgumentError(`pod id ${JSON.stringify(podId)} cannot name a CNI attachment`);
+    if (!ID_PATTERN.test(podId))
+      throw new InvalidArgumentError(`pod id ${JSON.stringify(podId)} cannot name a CNI attachment`);
     return path.join(this.dir, `${podId}.json`);
   }
 }

@@ -9,13 +9,26 @@ import { NetworkFixture, PLUGIN_DIRS, sh } from './test_fixture';
 test('bandwidth annotations shape the pod through the bandwidth plugin; DEL removes the shaping', async (t) => {
   const fx = await NetworkFixture.create();
   await fx.writeConflist([fx.bridgePlugin(), { type: 'bandwidth', capabilities: { bandwidth: true } }]);
-  const network = new CniPodNetwork({ enabled: true, confDir: fx.confDir, binDirs: PLUGIN_DIRS, cacheDir: fx.cacheDir });
+  const network = new CniPodNetwork({
+    enabled: true,
+    confDir: fx.confDir,
+    binDirs: PLUGIN_DIRS,
+    cacheDir: fx.cacheDir,
+  });
   await network.start();
   const podId = `${fx.tag}bw`;
   // DEL before the fixture goes: the ifb device lives on the host, outside the test's netns.
-  t.after(async () => { await network.tearDown(podId).catch(() => undefined); network.close(); await fx.cleanup(); });
+  t.after(async () => {
+    await network.tearDown(podId).catch(() => undefined);
+    network.close();
+    await fx.cleanup();
+  });
   await network.setUp({
-    podId, name: 'bw', namespace: 'default', uid: 'u', netnsPath: await fx.addNetns(),
+    podId,
+    name: 'bw',
+    namespace: 'default',
+    uid: 'u',
+    netnsPath: await fx.addNetns(),
     annotations: { 'kubernetes.io/ingress-bandwidth': '1M', 'kubernetes.io/egress-bandwidth': '2M' },
   });
   const hostVeth = await hostSideVeth(fx);

@@ -6,11 +6,25 @@ import { parseQuantity } from './quantity';
 
 export type PortProtocol = 'tcp' | 'udp' | 'sctp';
 
-export interface PortMapping { hostPort: number; containerPort: number; protocol: PortProtocol; hostIP?: string }
+export interface PortMapping {
+  hostPort: number;
+  containerPort: number;
+  protocol: PortProtocol;
+  hostIP?: string;
+}
 
-export interface DnsSettings { servers: string[]; searches: string[]; options: string[] }
+export interface DnsSettings {
+  servers: string[];
+  searches: string[];
+  options: string[];
+}
 
-export interface Bandwidth { ingressRate?: number; ingressBurst?: number; egressRate?: number; egressBurst?: number }
+export interface Bandwidth {
+  ingressRate?: number;
+  ingressBurst?: number;
+  egressRate?: number;
+  egressBurst?: number;
+}
 
 export interface CapabilityArgs {
   portMappings?: PortMapping[];
@@ -37,12 +51,15 @@ export function capabilityArgs(options: PodNetworkOptions, podCidr: string): Cap
   const mappings = (options.portMappings ?? []).filter((m) => m.hostPort > 0);
   mappings.forEach(checkPortMapping);
   if (mappings.length > 0) args.portMappings = mappings.map(withoutEmptyHostIp);
-  if (options.dns && (options.dns.servers.length + options.dns.searches.length + options.dns.options.length) > 0) {
+  if (options.dns && options.dns.servers.length + options.dns.searches.length + options.dns.options.length > 0) {
     args.dns = options.dns;
   }
   const bandwidth = bandwidthFrom(options.annotations ?? {});
   if (bandwidth) args.bandwidth = bandwidth;
-  const cidrs = podCidr.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const cidrs = podCidr
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
   if (cidrs.length > 0) args.ipRanges = cidrs.map((subnet) => [{ subnet }]);
   return args;
 }

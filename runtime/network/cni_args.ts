@@ -18,7 +18,8 @@ export function podCniArgs(pod: PodIdentity): string {
     ['K8S_POD_UID', pod.uid],
   ];
   for (const [key, value] of pairs) {
-    if (/[;=\0]/.test(value)) throw new InvalidArgumentError(`${key} ${JSON.stringify(value)} cannot be passed in CNI_ARGS`);
+    if (/[;=\0]/.test(value))
+      throw new InvalidArgumentError(`${key} ${JSON.stringify(value)} cannot be passed in CNI_ARGS`);
   }
   return pairs.map(([key, value]) => `${key}=${value}`).join(';');
 }

@@ -23,9 +23,16 @@ export interface PluginEnvironment {
 }
 
 /** Counts the plugins ADD has started, so undoing a failed ADD DELs only those. */
-export interface AddProgress { started: number }
+export interface AddProgress {
+  started: number;
+}
 
-export async function addNetworkList(att: Attachment, netns: string, env: PluginEnvironment, progress: AddProgress = { started: 0 }): Promise<JsonObject> {
+export async function addNetworkList(
+  att: Attachment,
+  netns: string,
+  env: PluginEnvironment,
+  progress: AddProgress = { started: 0 },
+): Promise<JsonObject> {
   let previous: JsonObject | undefined;
   for (const plugin of att.network.plugins) {
     const binary = await requirePlugin(plugin.type, env.binDirs);
@@ -41,7 +48,11 @@ export async function addNetworkList(att: Attachment, netns: string, env: Plugin
  * `pluginCount` limits DEL to the first plugins (those a failed ADD got to).
  */
 export async function delNetworkList(
-  att: Attachment, cached: JsonObject | undefined, netns: string, env: PluginEnvironment, pluginCount = att.network.plugins.length,
+  att: Attachment,
+  cached: JsonObject | undefined,
+  netns: string,
+  env: PluginEnvironment,
+  pluginCount = att.network.plugins.length,
 ): Promise<void> {
   const prevResult = atLeast(att.network.cniVersion, '0.4.0') ? cached : undefined;
   for (const plugin of att.network.plugins.slice(0, pluginCount).reverse()) {
@@ -50,7 +61,12 @@ export async function delNetworkList(
 }
 
 /** CHECK exists from 0.4.0; a list may opt out with disableCheck. */
-export async function checkNetworkList(att: Attachment, cached: JsonObject, netns: string, env: PluginEnvironment): Promise<void> {
+export async function checkNetworkList(
+  att: Attachment,
+  cached: JsonObject,
+  netns: string,
+  env: PluginEnvironment,
+): Promise<void> {
   if (att.network.disableCheck || !atLeast(att.network.cniVersion, '0.4.0')) return;
   for (const plugin of att.network.plugins) {
     await runPlugin('CHECK', att, plugin, cached, netns, env);
@@ -58,11 +74,16 @@ export async function checkNetworkList(att: Attachment, cached: JsonObject, netn
 }
 
 async function runPlugin(
-  command: CniCommand, att: Attachment, plugin: PluginConfig, prevResult: JsonObject | undefined, netns: string, env: PluginEnvironment,
+  command: CniCommand,
+  att: Attachment,
+  plugin: PluginConfig,
+  prevResult: JsonObject | undefined,
+  netns: string,
+  env: PluginEnvironment,
   binary?: string,
 ): Promise<JsonObject | undefined> {
   return invokePlugin({
-    binary: binary ?? await requirePlugin(plugin.type, env.binDirs),
+    binary: binary ?? (await requirePlugin(plugin.type, env.binDirs)),
     type: plugin.type,
     command,
     containerId: att.containerId,

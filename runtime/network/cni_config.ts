@@ -33,7 +33,10 @@ export async function configFiles(confDir: string): Promise<string[]> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  return names.filter((n) => CONFIG_EXTENSIONS.includes(path.extname(n))).sort().map((n) => path.join(confDir, n));
+  return names
+    .filter((n) => CONFIG_EXTENSIONS.includes(path.extname(n)))
+    .sort()
+    .map((n) => path.join(confDir, n));
 }
 
 /** The network config in use: the first config file by name; undefined when there is none. */
@@ -48,7 +51,9 @@ export async function loadFirstConfig(confDir: string): Promise<NetworkConfigLis
 
 /** Parses a .conflist (or a .conf/.json holding one plugin) and checks what corral relies on. */
 export function parseConfigText(text: string, source: string): NetworkConfigList {
-  const fail = (why: string): never => { throw new FailedPreconditionError(`CNI config ${source}: ${why}`); };
+  const fail = (why: string): never => {
+    throw new FailedPreconditionError(`CNI config ${source}: ${why}`);
+  };
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -25,17 +25,29 @@ export interface PluginInvocation {
 /** Resolves with the parsed stdout (undefined when empty), or throws CniPluginError. */
 export async function invokePlugin(call: PluginInvocation): Promise<JsonObject | undefined> {
   const { code, stdout, stderr, timedOut } = await run(call);
-  if (timedOut) throw new CniPluginError(call.type, call.command, undefined, `timed out after ${call.timeoutMs} ms`, stderr.trim());
+  if (timedOut)
+    throw new CniPluginError(call.type, call.command, undefined, `timed out after ${call.timeoutMs} ms`, stderr.trim());
   if (code !== 0) throw pluginFailure(call, code, stdout, stderr);
   if (stdout.trim() === '') return undefined;
   const parsed = parseJson(stdout);
   if (!isObject(parsed)) {
-    throw new CniPluginError(call.type, call.command, undefined, 'printed a result that is not a JSON object', stdout.slice(0, 500));
+    throw new CniPluginError(
+      call.type,
+      call.command,
+      undefined,
+      'printed a result that is not a JSON object',
+      stdout.slice(0, 500),
+    );
   }
   return parsed;
 }
 
-function pluginFailure(call: PluginInvocation, exitCode: number | null, stdout: string, stderr: string): CniPluginError {
+function pluginFailure(
+  call: PluginInvocation,
+  exitCode: number | null,
+  stdout: string,
+  stderr: string,
+): CniPluginError {
   const parsed = parseJson(stdout);
   if (isObject(parsed) && typeof parsed.msg === 'string') {
     const code = typeof parsed.code === 'number' ? parsed.code : undefined;
@@ -54,7 +66,12 @@ function parseJson(text: string): Json | undefined {
   }
 }
 
-interface Finished { code: number | null; stdout: string; stderr: string; timedOut: boolean }
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
 
 function run(call: PluginInvocation): Promise<Finished> {
   const env = {
@@ -72,14 +89,27 @@ function run(call: PluginInvocation): Promise<Finished> {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; killGroup(child.pid); }, call.timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, call.timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.stdin.on('error', () => { /* a plugin may exit without reading stdin; its status tells */ });
-    child.on('error', (e) => { clearTimeout(timer); reject(new InternalError(`cannot run CNI plugin ${call.binary}: ${e.message}`)); });
+    child.stdin.on('error', () => {
+      /* a plugin may exit without reading stdin; its status tells */
+    });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new InternalError(`cannot run CNI plugin ${call.binary}: ${e.message}`));
+    });
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut });
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        timedOut,
+      });
     });
     child.stdin.end(JSON.stringify(call.request));
   });

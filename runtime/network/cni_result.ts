@@ -18,7 +18,10 @@ export function podIpsFromResult(result: JsonObject | null | undefined, version:
 function sandboxAddresses(result: JsonObject): string[] {
   const interfaces = Array.isArray(result.interfaces) ? result.interfaces : [];
   const ips = Array.isArray(result.ips) ? result.ips : [];
-  return ips.filter(isObject).filter((ip) => inSandbox(ip.interface, interfaces)).map((ip) => String(ip.address ?? ''));
+  return ips
+    .filter(isObject)
+    .filter((ip) => inSandbox(ip.interface, interfaces))
+    .map((ip) => String(ip.address ?? ''));
 }
 
 function inSandbox(index: Json | undefined, interfaces: Json[]): boolean {

@@ -8,7 +8,11 @@ import { findPlugin } from './cni_plugin_path';
 
 const log = moduleLogger('cni-config');
 
-export interface NetworkReadiness { ready: boolean; reason: string; message: string }
+export interface NetworkReadiness {
+  ready: boolean;
+  reason: string;
+  message: string;
+}
 
 export class CniConfigSource {
   private cached: NetworkConfigList | undefined;
@@ -16,13 +20,18 @@ export class CniConfigSource {
   private stale = true;
   private watcher: FSWatcher | undefined;
 
-  constructor(private readonly confDir: string, private readonly binDirs: readonly string[]) {}
+  constructor(
+    private readonly confDir: string,
+    private readonly binDirs: readonly string[],
+  ) {}
 
   /** Starts watching the conf dir; without a watch every read goes to disk. */
   watch(): void {
     if (this.watcher) return;
     try {
-      this.watcher = watch(this.confDir, () => { this.stale = true; });
+      this.watcher = watch(this.confDir, () => {
+        this.stale = true;
+      });
       this.watcher.on('error', () => this.stopWatching());
     } catch {
       this.watcher = undefined;
@@ -51,7 +60,9 @@ export class CniConfigSource {
     if (!config) return notReady(`no CNI network config in ${this.confDir}`);
     for (const plugin of config.plugins) {
       if (!(await findPlugin(plugin.type, this.binDirs))) {
-        return notReady(`CNI plugin "${plugin.type}" of network ${config.name} not found in ${this.binDirs.join(', ')}`);
+        return notReady(
+          `CNI plugin "${plugin.type}" of network ${config.name} not found in ${this.binDirs.join(', ')}`,
+        );
       }
     }
     return { ready: true, reason: '', message: '' };
@@ -69,7 +80,10 @@ export class CniConfigSource {
       throw err;
     } finally {
       if (previous?.source !== this.cached?.source || previous?.name !== this.cached?.name) {
-        log.info('CNI network config changed', { source: this.cached?.source ?? null, network: this.cached?.name ?? null });
+        log.info('CNI network config changed', {
+          source: this.cached?.source ?? null,
+          network: this.cached?.name ?? null,
+        });
       }
     }
     return this.cached;

@@ -16,7 +16,11 @@ async function world(t: TestContext, extraBinDir = false) {
   await network.start();
   t.after(() => network.close());
   const request = async (n: number) => ({
-    podId: `${fx.tag}p${n}`, name: `p${n}`, namespace: 'default', uid: `u${n}`, netnsPath: await fx.addNetns(),
+    podId: `${fx.tag}p${n}`,
+    name: `p${n}`,
+    namespace: 'default',
+    uid: `u${n}`,
+    netnsPath: await fx.addNetns(),
   });
   return { fx, network, request };
 }
@@ -44,19 +48,29 @@ test('a plugin missing from the bin dirs fails setUp and readiness names it', as
 test('a chained plugin reporting an error: its msg and details reach the caller, the bridge ADD is undone', async (t) => {
   const { fx, network, request } = await world(t, true);
   await fs.mkdir(path.join(fx.root, 'bin'));
-  await fs.writeFile(path.join(fx.root, 'bin', 'crltest-broken'), [
-    '#!/bin/sh',
-    'cat >/dev/null',
-    '[ "$CNI_COMMAND" = ADD ] || exit 0',
-    'echo \'{"cniVersion":"1.0.0","code":7,"msg":"broken on purpose","details":"the test plugin always fails ADD"}\'',
-    'exit 1',
-  ].join('\n'), { mode: 0o755 });
+  await fs.writeFile(
+    path.join(fx.root, 'bin', 'crltest-broken'),
+    [
+      '#!/bin/sh',
+      'cat >/dev/null',
+      '[ "$CNI_COMMAND" = ADD ] || exit 0',
+      'echo \'{"cniVersion":"1.0.0","code":7,"msg":"broken on purpose","details":"the test plugin always fails ADD"}\'',
+      'exit 1',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
   await fx.writeConflist([fx.bridgePlugin(), { type: 'crltest-broken' }]);
   const pod = await request(1);
-  const failure = await network.setUp(pod).then(() => undefined, (err: unknown) => err);
+  const failure = await network.setUp(pod).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   assert.ok(failure instanceof CniPluginError, `got ${String(failure)}`);
   assert.equal(failure.code, 7);
-  assert.match(failure.message, /crltest-broken failed ADD \(code 7\): broken on purpose: the test plugin always fails ADD/);
+  assert.match(
+    failure.message,
+    /crltest-broken failed ADD \(code 7\): broken on purpose: the test plugin always fails ADD/,
+  );
   await assertNothingLeft(fx, network, pod.netnsPath);
 });
 
@@ -65,13 +79,26 @@ test('a plugin that hangs is killed (with what it started) after the plugin time
   t.after(() => fx.cleanup());
   const bin = path.join(fx.root, 'bin');
   await fs.mkdir(bin);
-  await fs.writeFile(path.join(bin, 'crltest-hang'), '#!/bin/sh\n[ "$CNI_COMMAND" = ADD ] || exit 0\nsleep 600\necho never\n', { mode: 0o755 });
+  await fs.writeFile(
+    path.join(bin, 'crltest-hang'),
+    '#!/bin/sh\n[ "$CNI_COMMAND" = ADD ] || exit 0\nsleep 600\necho never\n',
+    { mode: 0o755 },
+  );
   await fx.writeConflist([{ type: 'crltest-hang' }]);
-  const network = new CniPodNetwork({ enabled: true, confDir: fx.confDir, binDirs: [bin, ...PLUGIN_DIRS], cacheDir: fx.cacheDir, pluginTimeoutMs: 300 });
+  const network = new CniPodNetwork({
+    enabled: true,
+    confDir: fx.confDir,
+    binDirs: [bin, ...PLUGIN_DIRS],
+    cacheDir: fx.cacheDir,
+    pluginTimeoutMs: 300,
+  });
   await network.start();
   t.after(() => network.close());
   const netnsPath = await fx.addNetns();
-  await assert.rejects(network.setUp({ podId: `${fx.tag}h`, name: 'h', namespace: 'n', uid: 'u', netnsPath }), /crltest-hang failed ADD: timed out after 300 ms/);
+  await assert.rejects(
+    network.setUp({ podId: `${fx.tag}h`, name: 'h', namespace: 'n', uid: 'u', netnsPath }),
+    /crltest-hang failed ADD: timed out after 300 ms/,
+  );
   assert.deepEqual(await network.attachedPods(), []);
 });
 
@@ -82,7 +109,10 @@ test('an exhausted range: host-local says so, the second pod leaves nothing', as
   const first = await request(1);
   assert.deepEqual(await network.setUp(first), [only]);
   const second = await request(2);
-  await assert.rejects(network.setUp(second), (err: Error) => err instanceof CniPluginError && /no IP addresses available/.test(err.message));
+  await assert.rejects(
+    network.setUp(second),
+    (err: Error) => err instanceof CniPluginError && /no IP addresses available/.test(err.message),
+  );
   assert.deepEqual(await network.attachedPods(), [first.podId]);
   assert.deepEqual(await fx.addressesIn(second.netnsPath), []);
   assert.deepEqual(await fx.reservations(), [only]);
@@ -96,7 +126,10 @@ test('an invalid conflist: readiness false with the reason, setUp fails, nothing
   assert.deepEqual([empty.ready, empty.reason], [false, 'NetworkPluginNotReady']);
   assert.match(empty.message, /no CNI network config/);
 
-  await fs.writeFile(path.join(fx.confDir, '05-bad.conflist'), '{"cniVersion":"1.0.0","name":"bad","plugins":[{"bridge":"x"}]}');
+  await fs.writeFile(
+    path.join(fx.confDir, '05-bad.conflist'),
+    '{"cniVersion":"1.0.0","name":"bad","plugins":[{"bridge":"x"}]}',
+  );
   const invalid = await network.readiness();
   assert.equal(invalid.ready, false);
   assert.match(invalid.message, /05-bad\.conflist: plugins\[0\]\.type must name a plugin binary/);

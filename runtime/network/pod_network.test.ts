@@ -48,7 +48,7 @@ test('two pods on a test bridge get addresses and reach each other; DEL removes 
 
   await network.tearDown(pod(fx, 1, nsA).podId);
   await network.tearDown(pod(fx, 2, nsB).podId);
-  await network.tearDown(pod(fx, 2, nsB).podId);   // idempotent
+  await network.tearDown(pod(fx, 2, nsB).podId); // idempotent
   assert.deepEqual(await fx.addressesIn(nsA), []);
   assert.deepEqual(await fx.reservations(), []);
   assert.deepEqual(await fx.natRulesOfThisTest(), []);
@@ -131,8 +131,10 @@ test('CNI disabled: the pod gets its loopback and no address', async (t) => {
 
 /** A node one-liner that connects, prints what the server sent, and exits. */
 export function connectScript(host: string, port: number): string {
-  return `const s=require('net').connect(${port},${JSON.stringify(host)});let d='';s.on('data',(c)=>d+=c);` +
-    `s.on('end',()=>{process.stdout.write(d)});s.on('error',(e)=>{console.error(e.message);process.exit(1)});`;
+  return (
+    `const s=require('net').connect(${port},${JSON.stringify(host)});let d='';s.on('data',(c)=>d+=c);` +
+    `s.on('end',()=>{process.stdout.write(d)});s.on('error',(e)=>{console.error(e.message);process.exit(1)});`
+  );
 }
 
 test('dual stack: the pod gets an IPv4 and an IPv6 address, IPv4 reported first', async (t) => {

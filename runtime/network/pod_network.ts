@@ -3,7 +3,12 @@
 import { moduleLogger } from '../log';
 import { NotFoundError, FailedPreconditionError } from '../errors';
 import { KeyedMutex } from '../store/keyed_mutex';
-import { AttachmentCache, UnreadableAttachmentRecord, type CachedAttachment, type CachedPodNetwork } from './attachment_cache';
+import {
+  AttachmentCache,
+  UnreadableAttachmentRecord,
+  type CachedAttachment,
+  type CachedPodNetwork,
+} from './attachment_cache';
 import { capabilityArgs, type PodNetworkOptions } from './capability_args';
 import { addNetworkList, checkNetworkList, delNetworkList, type PluginEnvironment } from './cni_chain';
 import { podCniArgs, type PodIdentity } from './cni_args';
@@ -94,7 +99,10 @@ export class CniPodNetwork {
         }
         if (!entry.attachments.some((a) => a.ifName === LOOPBACK_IFNAME)) await loopbackUpWithIp(entry.netns);
       } catch (err) {
-        await this.undoFailedAdd(entry, progress.map((p) => p.started));
+        await this.undoFailedAdd(
+          entry,
+          progress.map((p) => p.started),
+        );
         throw err;
       }
       const ips = this.ipsOf(entry);
@@ -116,7 +124,8 @@ export class CniPodNetwork {
     await this.mutex.run(podId, async () => {
       const entry = await this.cache.read(podId);
       if (!entry) throw new NotFoundError(`pod ${podId} has no CNI attachment`);
-      if (!(await isLiveNetns(entry.netns))) throw new FailedPreconditionError(`network namespace ${entry.netns} of pod ${podId} is gone`);
+      if (!(await isLiveNetns(entry.netns)))
+        throw new FailedPreconditionError(`network namespace ${entry.netns} of pod ${podId} is gone`);
       for (const attachment of entry.attachments) {
         if (attachment.result) await checkNetworkList(attachment, attachment.result, entry.netns, this.env);
       }
@@ -189,7 +198,8 @@ export class CniPodNetwork {
     log.warn('tearing down with the config in use', { pod: podId, error: err.message });
     const base = { containerId: podId, args: 'IgnoreUnknown=1', capabilityArgs: {}, result: null };
     const attachments: CachedAttachment[] = [];
-    if (await findPlugin(LOOPBACK_PLUGIN, this.settings.binDirs)) attachments.push({ ...base, network: LOOPBACK_NETWORK, ifName: LOOPBACK_IFNAME });
+    if (await findPlugin(LOOPBACK_PLUGIN, this.settings.binDirs))
+      attachments.push({ ...base, network: LOOPBACK_NETWORK, ifName: LOOPBACK_IFNAME });
     if (this.settings.enabled) attachments.push({ ...base, network: await this.config.current(), ifName: this.ifName });
     return { kind: 'corral-cni-v1', podId, netns, attachments };
   }
@@ -202,7 +212,10 @@ export class CniPodNetwork {
     try {
       await this.deleteAttachments(entry.podId, pluginsStarted);
     } catch (err) {
-      log.warn('cleanup after failed CNI ADD failed; kept for a later teardown', { pod: entry.podId, error: (err as Error).message });
+      log.warn('cleanup after failed CNI ADD failed; kept for a later teardown', {
+        pod: entry.podId,
+        error: (err as Error).message,
+      });
     }
   }
 

@@ -10,7 +10,12 @@ test('a hostPort on 127.0.0.1 reaches the pod; DEL removes its rules', async (t)
   const fx = await NetworkFixture.create();
   t.after(() => fx.cleanup());
   await fx.writeConflist([fx.bridgePlugin(), { type: 'portmap', capabilities: { portMappings: true }, snat: true }]);
-  const network = new CniPodNetwork({ enabled: true, confDir: fx.confDir, binDirs: PLUGIN_DIRS, cacheDir: fx.cacheDir });
+  const network = new CniPodNetwork({
+    enabled: true,
+    confDir: fx.confDir,
+    binDirs: PLUGIN_DIRS,
+    cacheDir: fx.cacheDir,
+  });
   await network.start();
   t.after(() => network.close());
 
@@ -18,12 +23,19 @@ test('a hostPort on 127.0.0.1 reaches the pod; DEL removes its rules', async (t)
   const hostPort = await unusedLoopbackPort();
   const podId = `${fx.tag}web`;
   await network.setUp({
-    podId, name: 'web', namespace: 'default', uid: `uid-${fx.tag}`, netnsPath: ns,
+    podId,
+    name: 'web',
+    namespace: 'default',
+    uid: `uid-${fx.tag}`,
+    netnsPath: ns,
     portMappings: [{ hostPort, containerPort: 8080, protocol: 'tcp', hostIP: '127.0.0.1' }],
   });
   await fx.tcpServer(ns, 8080, 'hello through portmap');
   assert.equal(await fetchFrom('127.0.0.1', hostPort), 'hello through portmap');
-  assert.ok((await fx.natRulesOfThisTest()).some((rule) => rule.includes(`--dport ${hostPort}`)), 'portmap added a DNAT rule');
+  assert.ok(
+    (await fx.natRulesOfThisTest()).some((rule) => rule.includes(`--dport ${hostPort}`)),
+    'portmap added a DNAT rule',
+  );
 
   await network.tearDown(podId);
   assert.deepEqual(await fx.natRulesOfThisTest(), []);
@@ -35,7 +47,9 @@ function fetchFrom(host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, host);
     let data = '';
-    socket.on('data', (chunk) => { data += chunk.toString(); });
+    socket.on('data', (chunk) => {
+      data += chunk.toString();
+    });
     socket.on('end', () => resolve(data));
     socket.on('error', reject);
   });

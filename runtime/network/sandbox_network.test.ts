@@ -19,16 +19,28 @@ function sandbox(protocol: string): NetworkedSandbox {
 test('setUp hands CNI the pod identity, lowercased port protocols and annotations; tearDown goes by id', async () => {
   const calls: Array<PodNetworkRequest | string> = [];
   const network = new CniSandboxNetwork({
-    setUp: async (request) => { calls.push(request); return ['10.0.0.5']; },
-    tearDown: async (id, netns) => { calls.push(`${id} ${netns}`); },
+    setUp: async (request) => {
+      calls.push(request);
+      return ['10.0.0.5'];
+    },
+    tearDown: async (id, netns) => {
+      calls.push(`${id} ${netns}`);
+    },
   });
   assert.deepEqual(await network.setUp(sandbox('SCTP'), '/run/corral/x/ns/net'), ['10.0.0.5']);
   await network.tearDown(sandbox('TCP'), '/run/corral/x/ns/net');
-  assert.deepEqual(calls, [{
-    podId: 'a'.repeat(64), name: 'web', namespace: 'shop', uid: 'uid-1', netnsPath: '/run/corral/x/ns/net',
-    portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'sctp', hostIP: '127.0.0.1' }],
-    dns: undefined,
-    annotations: { 'kubernetes.io/ingress-bandwidth': '1M' },
-  }, `${'a'.repeat(64)} /run/corral/x/ns/net`]);
+  assert.deepEqual(calls, [
+    {
+      podId: 'a'.repeat(64),
+      name: 'web',
+      namespace: 'shop',
+      uid: 'uid-1',
+      netnsPath: '/run/corral/x/ns/net',
+      portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'sctp', hostIP: '127.0.0.1' }],
+      dns: undefined,
+      annotations: { 'kubernetes.io/ingress-bandwidth': '1M' },
+    },
+    `${'a'.repeat(64)} /run/corral/x/ns/net`,
+  ]);
   await assert.rejects(network.setUp(sandbox('ICMP'), '/x'), /ICMP/);
 });

@@ -44,6 +44,7 @@ const PROTOCOLS: readonly PortProtocol[] = ['tcp', 'udp', 'sctp'];
 
 function toCniPortMapping(m: NetworkedSandbox['config']['portMappings'][number]): PortMapping {
   const protocol = (m.protocol || 'TCP').toLowerCase() as PortProtocol;
-  if (!PROTOCOLS.includes(protocol)) throw new InvalidArgumentError(`port mapping protocol ${JSON.stringify(m.protocol)} is not TCP, UDP or SCTP`);
+  if (!PROTOCOLS.includes(protocol))
+    throw new InvalidArgumentError(`port mapping protocol ${JSON.stringify(m.protocol)} is not TCP, UDP or SCTP`);
   return { hostPort: m.hostPort, containerPort: m.containerPort, protocol, hostIP: m.hostIp };
 }

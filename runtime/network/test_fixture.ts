@@ -40,12 +40,24 @@ export class NetworkFixture {
     return fixture;
   }
 
-  get confDir(): string { return path.join(this.root, 'conf'); }
-  get cacheDir(): string { return path.join(this.root, 'cache'); }
-  get ipamDir(): string { return path.join(this.root, 'ipam'); }
-  get subnet(): string { return `10.250.${this.octet}.0/24`; }
-  get gateway(): string { return `10.250.${this.octet}.1`; }
-  get networkName(): string { return `crltest-${this.tag}`; }
+  get confDir(): string {
+    return path.join(this.root, 'conf');
+  }
+  get cacheDir(): string {
+    return path.join(this.root, 'cache');
+  }
+  get ipamDir(): string {
+    return path.join(this.root, 'ipam');
+  }
+  get subnet(): string {
+    return `10.250.${this.octet}.0/24`;
+  }
+  get gateway(): string {
+    return `10.250.${this.octet}.1`;
+  }
+  get networkName(): string {
+    return `crltest-${this.tag}`;
+  }
 
   /** host-local over the test subnet (optionally a narrow range), its store in the test root. */
   ipam(rangeStart?: string, rangeEnd?: string): JsonObject {
@@ -85,7 +97,9 @@ export class NetworkFixture {
   /** Starts a TCP echo-ish server in a netns: answers every connection with `reply`. Resolves when listening. */
   async tcpServer(netnsPath: string, port: number, reply: string): Promise<void> {
     const script = `require('net').createServer((s) => { s.end(${JSON.stringify(reply)}); }).listen(${port}, '0.0.0.0', () => console.log('ready'));`;
-    const child = spawn('ip', ['netns', 'exec', path.basename(netnsPath), process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('ip', ['netns', 'exec', path.basename(netnsPath), process.execPath, '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     this.children.push(child);
     await new Promise<void>((resolve, reject) => {
       child.stdout!.once('data', () => resolve());
@@ -95,13 +109,18 @@ export class NetworkFixture {
 
   /** Every address in the kernel's view of a netns's eth0. */
   async addressesIn(netnsPath: string, ifName = 'eth0'): Promise<string[]> {
-    const out = await this.inNetns(netnsPath, ['ip', '-j', 'addr', 'show', 'dev', ifName, 'scope', 'global']).catch(() => '[]');
+    const out = await this.inNetns(netnsPath, ['ip', '-j', 'addr', 'show', 'dev', ifName, 'scope', 'global']).catch(
+      () => '[]',
+    );
     const links = JSON.parse(out) as Array<{ addr_info: Array<{ local?: string }> }>;
     return links.flatMap((l) => l.addr_info.map((a) => a.local)).filter((a) => a !== undefined);
   }
 
   async linkExists(name: string): Promise<boolean> {
-    return sh('ip', ['link', 'show', name]).then(() => true, () => false);
+    return sh('ip', ['link', 'show', name]).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Host NAT rules that mention this test's subnet, bridge or network. */
@@ -133,13 +152,16 @@ export class NetworkFixture {
 async function freeOctet(): Promise<number> {
   const routes = await sh('ip', ['-4', 'route', 'show', 'table', 'all']);
   for (;;) {
-    const octet = 1 + randomBytes(1)[0]! % 250;
+    const octet = 1 + (randomBytes(1)[0]! % 250);
     if (!routes.includes(`10.250.${octet}.`)) return octet;
   }
 }
 
 async function portmapChainsExist(): Promise<boolean> {
-  return sh('iptables', ['-t', 'nat', '-S', 'CNI-HOSTPORT-DNAT']).then(() => true, () => false);
+  return sh('iptables', ['-t', 'nat', '-S', 'CNI-HOSTPORT-DNAT']).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
@@ -164,7 +186,8 @@ async function removeIdlePortmapChains(): Promise<void> {
 /** Deletes leftover rules (lines of iptables-save) of a failed test, so a failure leaves nothing behind. */
 async function removeNatRules(lines: string[]): Promise<void> {
   for (const line of lines) {
-    if (line.startsWith('-A ')) await sh('iptables', ['-t', 'nat', ...splitRule(line.replace(/^-A /, '-D '))]).catch(() => undefined);
+    if (line.startsWith('-A '))
+      await sh('iptables', ['-t', 'nat', ...splitRule(line.replace(/^-A /, '-D '))]).catch(() => undefined);
   }
   const chains = new Set(lines.flatMap((line) => line.match(/CNI-(?!HOSTPORT-)[A-Za-z0-9-]+/g) ?? []));
   for (const chain of chains) {

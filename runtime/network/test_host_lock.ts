@@ -16,7 +16,10 @@ async function lock(): Promise<number> {
       flock(fd, LOCK_EX | LOCK_NB, LOCK_FILE);
       return fd;
     } catch (err) {
-      if (!(err instanceof SyscallError) || err.code !== 'EWOULDBLOCK') { closeSync(fd); throw err; }
+      if (!(err instanceof SyscallError) || err.code !== 'EWOULDBLOCK') {
+        closeSync(fd);
+        throw err;
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

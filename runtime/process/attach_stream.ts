@@ -7,12 +7,22 @@ import { InternalError } from '../errors';
 import type { StdioOptions, StreamedAttach, TerminalSize } from '../streaming/contract';
 import { connectMonitor } from './monitor_client';
 
-enum Frame { Stdin = 0, Stdout = 1, Stderr = 2, CloseStdin = 3, Resize = 4 }
+enum Frame {
+  Stdin = 0,
+  Stdout = 1,
+  Stderr = 2,
+  CloseStdin = 3,
+  Resize = 4,
+}
 const HEADER = 5;
 /** The monitor's per-client buffer is 8 KiB: stdin goes in pieces that fit. */
 const MAX_STDIN_PIECE = 4096;
 
-export async function attachToMonitor(bundleDir: string, options: StdioOptions, stdinOnce: boolean): Promise<StreamedAttach> {
+export async function attachToMonitor(
+  bundleDir: string,
+  options: StdioOptions,
+  stdinOnce: boolean,
+): Promise<StreamedAttach> {
   const socket = await connectMonitor(bundleDir);
   await expectOk(socket);
   const stdout = new PassThrough();
@@ -21,10 +31,19 @@ export async function attachToMonitor(bundleDir: string, options: StdioOptions, 
     if (kind === Frame.Stdout && options.stdout) stdout.write(payload);
     if (kind === Frame.Stderr && options.stderr && !options.tty) stderr.write(payload);
   });
-  const ended = new Promise<void>((resolve) => socket.once('close', () => { stdout.end(); stderr.end(); resolve(); }));
+  const ended = new Promise<void>((resolve) =>
+    socket.once('close', () => {
+      stdout.end();
+      stderr.end();
+      resolve();
+    }),
+  );
   socket.on('error', () => undefined);
   const send = (kind: Frame, payload: Buffer, done?: (err?: Error | null) => void) => {
-    if (socket.destroyed) { done?.(); return; }
+    if (socket.destroyed) {
+      done?.();
+      return;
+    }
     const head = Buffer.alloc(HEADER);
     head[0] = kind;
     head.writeUInt32BE(payload.length, 1);
@@ -32,7 +51,8 @@ export async function attachToMonitor(bundleDir: string, options: StdioOptions, 
   };
   const stdin = new Writable({
     write: (chunk: Buffer, _encoding, done) => {
-      for (let at = 0; at < chunk.length; at += MAX_STDIN_PIECE) send(Frame.Stdin, chunk.subarray(at, at + MAX_STDIN_PIECE));
+      for (let at = 0; at < chunk.length; at += MAX_STDIN_PIECE)
+        send(Frame.Stdin, chunk.subarray(at, at + MAX_STDIN_PIECE));
       send(Frame.Stdin, Buffer.alloc(0), done);
     },
     // kubelet's StdinOnce: the container's stdin closes when the first attached client closes it.

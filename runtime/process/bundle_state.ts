@@ -26,7 +26,11 @@ export interface InfraProcessState {
  * corrald crash. A machine crash loses the processes these files name anyway, and fsync would
  * cost milliseconds on every container create.
  */
-export async function writeState(bundleDir: string, file: string, state: ContainerProcessState | InfraProcessState): Promise<void> {
+export async function writeState(
+  bundleDir: string,
+  file: string,
+  state: ContainerProcessState | InfraProcessState,
+): Promise<void> {
   const target = path.join(bundleDir, file);
   const temp = `${target}.${process.pid}.tmp`;
   await fs.writeFile(temp, JSON.stringify(state), { mode: 0o600 });

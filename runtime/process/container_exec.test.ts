@@ -15,8 +15,12 @@ describe('exec, logs and detached monitors', () => {
   const runtime = new NativeProcessRuntime();
   let fixture: Fixture;
 
-  before(async () => { fixture = await Fixture.create(); });
-  after(async () => { await fixture.cleanup(); });
+  before(async () => {
+    fixture = await Fixture.create();
+  });
+  after(async () => {
+    await fixture.cleanup();
+  });
 
   async function startSleeper(overrides: Partial<ContainerSpec> = {}): Promise<ContainerSpec> {
     const spec = await fixture.containerSpec(['sleep', '1000'], overrides);
@@ -28,8 +32,11 @@ describe('exec, logs and detached monitors', () => {
 
   it('execs inside the container with its namespaces, capturing output and exit code', async () => {
     const spec = await startSleeper();
-    const result = await runtime.execSync(spec.bundleDir,
-      processSpec(['sh', '-c', 'hostname; cat /proc/1/cmdline | tr "\\0" " "; echo err >&2; exit 7']), 0);
+    const result = await runtime.execSync(
+      spec.bundleDir,
+      processSpec(['sh', '-c', 'hostname; cat /proc/1/cmdline | tr "\\0" " "; echo err >&2; exit 7']),
+      0,
+    );
     assert.equal(result.exitCode, 7);
     assert.equal(result.timedOut, false);
     assert.equal(result.stdout.toString(), `${spec.hostname}\nsleep 1000 `);
@@ -42,7 +49,11 @@ describe('exec, logs and detached monitors', () => {
 
   it('caps captured output at 16 MiB per stream', async () => {
     const spec = await startSleeper();
-    const result = await runtime.execSync(spec.bundleDir, processSpec(['sh', '-c', 'head -c 17000000 /dev/zero; echo small >&2']), 0);
+    const result = await runtime.execSync(
+      spec.bundleDir,
+      processSpec(['sh', '-c', 'head -c 17000000 /dev/zero; echo small >&2']),
+      0,
+    );
     assert.equal(result.exitCode, 0);
     assert.equal(result.stdout.length, EXEC_OUTPUT_CAP);
     assert.equal(result.stderr.toString(), 'small\n');
@@ -53,12 +64,20 @@ describe('exec, logs and detached monitors', () => {
     const result = await runtime.execSync(spec.bundleDir, processSpec(['sh', '-c', 'echo started; sleep 100']), 300);
     assert.equal(result.timedOut, true);
     assert.equal(result.stdout.toString(), 'started\n');
-    const leftovers = await runtime.execSync(spec.bundleDir, processSpec(['sh', '-c', 'ps -o comm | grep -c "^sleep" || true']), 0);
+    const leftovers = await runtime.execSync(
+      spec.bundleDir,
+      processSpec(['sh', '-c', 'ps -o comm | grep -c "^sleep" || true']),
+      0,
+    );
     assert.equal(leftovers.stdout.toString().trim(), '1', 'the timed-out exec is still running');
   });
 
   it('reopens the log file after rotation', async () => {
-    const spec = await fixture.containerSpec(['sh', '-c', 'i=0; while true; do echo line$i; i=$((i+1)); sleep 0.02; done']);
+    const spec = await fixture.containerSpec([
+      'sh',
+      '-c',
+      'i=0; while true; do echo line$i; i=$((i+1)); sleep 0.02; done',
+    ]);
     fixture.track(spec.bundleDir);
     await runtime.create(spec);
     await runtime.start(spec.bundleDir);
@@ -78,7 +97,9 @@ describe('exec, logs and detached monitors', () => {
     const spec = await fixture.containerSpec(['sleep', '1000']);
     fixture.track(spec.bundleDir);
     const helper = path.join(__dirname, 'testing', 'create_and_exit.js');
-    const created = JSON.parse(execFileSync(process.execPath, [helper, JSON.stringify(spec)], { encoding: 'utf8' })) as CreatedContainer;
+    const created = JSON.parse(
+      execFileSync(process.execPath, [helper, JSON.stringify(spec)], { encoding: 'utf8' }),
+    ) as CreatedContainer;
     assert.equal(await isAlive(created.init), true);
     assert.equal(await runtime.isMonitorAlive(spec.bundleDir), true);
     const result = await runtime.execSync(spec.bundleDir, processSpec(['echo', 'still here']), 0);

@@ -13,8 +13,12 @@ describe('container lifecycle', () => {
   const runtime = new NativeProcessRuntime();
   let fixture: Fixture;
 
-  before(async () => { fixture = await Fixture.create(); });
-  after(async () => { await fixture.cleanup(); });
+  before(async () => {
+    fixture = await Fixture.create();
+  });
+  after(async () => {
+    await fixture.cleanup();
+  });
 
   async function run(spec: ContainerSpec): Promise<string[]> {
     fixture.track(spec.bundleDir);
@@ -26,7 +30,11 @@ describe('container lifecycle', () => {
   }
 
   it('runs the command as pid 1 with the pod hostname in new namespaces', async () => {
-    const spec = await fixture.containerSpec(['sh', '-c', 'echo $$; hostname; for n in net ipc uts pid mnt; do readlink /proc/self/ns/$n; done']);
+    const spec = await fixture.containerSpec([
+      'sh',
+      '-c',
+      'echo $$; hostname; for n in net ipc uts pid mnt; do readlink /proc/self/ns/$n; done',
+    ]);
     const lines = await run(spec);
     assert.equal(lines[0], '1');
     assert.equal(lines[1], spec.hostname);
@@ -54,11 +62,18 @@ describe('container lifecycle', () => {
   });
 
   it('writes the CRI log format, splitting long lines into P records, with stderr', async () => {
-    const spec = await fixture.containerSpec(['sh', '-c', 'head -c 40000 /dev/zero | tr "\\0" x; echo; echo oops >&2; printf tail']);
+    const spec = await fixture.containerSpec([
+      'sh',
+      '-c',
+      'head -c 40000 /dev/zero | tr "\\0" x; echo; echo oops >&2; printf tail',
+    ]);
     const lines = await run(spec);
     const records = await readLog(spec.logPath);
     const stdout = records.filter((r) => r.stream === 'stdout');
-    assert.deepEqual(stdout.map((r) => r.tag), ['P', 'P', 'F', 'F']);
+    assert.deepEqual(
+      stdout.map((r) => r.tag),
+      ['P', 'P', 'F', 'F'],
+    );
     assert.equal(stdout[0].text.length, 16384);
     assert.equal(lines[0], 'x'.repeat(40000));
     assert.equal(lines[1], 'tail');
@@ -122,11 +137,18 @@ describe('container lifecycle', () => {
   });
 
   it('stays in the host namespaces it is told to', async () => {
-    const spec = await fixture.containerSpec(['sh', '-c', 'echo $$; for n in net pid ipc; do readlink /proc/self/ns/$n; done']);
+    const spec = await fixture.containerSpec([
+      'sh',
+      '-c',
+      'echo $$; for n in net pid ipc; do readlink /proc/self/ns/$n; done',
+    ]);
     spec.namespaces = { net: { mode: 'host' }, ipc: { mode: 'host' }, uts: { mode: 'new' }, pid: { mode: 'host' } };
     const lines = await run(spec);
     assert.notEqual(lines[0], '1');
-    assert.deepEqual(lines.slice(1), ['net', 'pid', 'ipc'].map((kind) => readlinkSync(`/proc/self/ns/${kind}`)));
+    assert.deepEqual(
+      lines.slice(1),
+      ['net', 'pid', 'ipc'].map((kind) => readlinkSync(`/proc/self/ns/${kind}`)),
+    );
   });
 
   it('fails create cleanly when the rootfs cannot be entered', async () => {

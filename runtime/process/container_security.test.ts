@@ -16,15 +16,23 @@ describe('container security and mounts', () => {
   const runtime = new NativeProcessRuntime();
   let fixture: Fixture;
 
-  before(async () => { fixture = await Fixture.create(); });
-  after(async () => { await fixture.cleanup(); });
+  before(async () => {
+    fixture = await Fixture.create();
+  });
+  after(async () => {
+    await fixture.cleanup();
+  });
 
   async function output(spec: ContainerSpec): Promise<string[]> {
     await runtime.create(spec);
     await runtime.start(spec.bundleDir);
     const exit = await runtime.waitExit(spec.bundleDir);
     const lines = logLines(await readLog(spec.logPath));
-    assert.equal(exit.exitCode, 0, `exit ${exit.exitCode}: ${lines.join(' | ')} ${logLines(await readLog(spec.logPath), 'stderr')}`);
+    assert.equal(
+      exit.exitCode,
+      0,
+      `exit ${exit.exitCode}: ${lines.join(' | ')} ${logLines(await readLog(spec.logPath), 'stderr')}`,
+    );
     return lines;
   }
 
@@ -32,9 +40,12 @@ describe('container security and mounts', () => {
     (lines.find((l) => l.startsWith(`${field}:`)) ?? '').split(/\s+/).slice(1).join(' ').trim();
 
   it('masks files and directories, skips missing ones, and makes paths read-only', async () => {
-    const spec = await fixture.containerSpec(['sh', '-c',
+    const spec = await fixture.containerSpec([
+      'sh',
+      '-c',
       'cat /etc/hostname; echo "[$(ls /root)]"; touch /home/tester/x 2>/dev/null && echo writable || echo readonly; ' +
-      'echo 1 > /proc/sys/kernel/domainname 2>/dev/null && echo writable || echo readonly']);
+        'echo 1 > /proc/sys/kernel/domainname 2>/dev/null && echo writable || echo readonly',
+    ]);
     await fs.writeFile(path.join(spec.rootfs, 'root', 'secret'), 'hidden');
     spec.maskedPaths = ['/etc/hostname', '/root', '/no/such/path'];
     spec.readonlyPaths = ['/home/tester', '/proc/sys', '/also/missing'];
@@ -54,8 +65,16 @@ describe('container security and mounts', () => {
   it('runs as the given user with its groups and only ambient capabilities', async () => {
     const spec = await fixture.containerSpec(['cat', '/proc/self/status'], {
       process: processSpec(['cat', '/proc/self/status'], {
-        uid: 1000, gid: 1000, additionalGids: [2000, 3000],
-        capabilities: { bounding: DEFAULT_CAPS, effective: ['CAP_KILL'], permitted: ['CAP_KILL'], inheritable: ['CAP_KILL'], ambient: ['CAP_KILL'] },
+        uid: 1000,
+        gid: 1000,
+        additionalGids: [2000, 3000],
+        capabilities: {
+          bounding: DEFAULT_CAPS,
+          effective: ['CAP_KILL'],
+          permitted: ['CAP_KILL'],
+          inheritable: ['CAP_KILL'],
+          ambient: ['CAP_KILL'],
+        },
       }),
     });
     const lines = await output(spec);
@@ -72,9 +91,12 @@ describe('container security and mounts', () => {
     await fs.writeFile(path.join(hostDir, 'in'), 'from-host\n');
     const hostForward = await fs.readFile('/proc/sys/net/ipv4/ip_forward', 'utf8');
     const missing = fixture.dir('created-by-runtime');
-    const spec = await fixture.containerSpec(['sh', '-c',
+    const spec = await fixture.containerSpec([
+      'sh',
+      '-c',
       'cat /data/in; echo out > /data/out; touch /ro/x 2>/dev/null && echo writable || echo readonly; ' +
-      'echo made > /made/file; grep " /scratch " /proc/mounts | cut -d" " -f3; cat /proc/sys/net/ipv4/ip_forward']);
+        'echo made > /made/file; grep " /scratch " /proc/mounts | cut -d" " -f3; cat /proc/sys/net/ipv4/ip_forward',
+    ]);
     const base = { options: [], readonly: false, recursiveReadonly: false, propagation: 'private' as const };
     spec.mounts = [
       { ...base, source: hostDir, destination: '/data', type: 'bind' },
@@ -86,11 +108,19 @@ describe('container security and mounts', () => {
     assert.deepEqual(await output(spec), ['from-host', 'readonly', 'tmpfs', '1']);
     assert.equal(await fs.readFile(path.join(hostDir, 'out'), 'utf8'), 'out\n');
     assert.equal(await fs.readFile(path.join(missing, 'file'), 'utf8'), 'made\n');
-    assert.equal(await fs.readFile('/proc/sys/net/ipv4/ip_forward', 'utf8'), hostForward, 'the sysctl leaked to the host');
+    assert.equal(
+      await fs.readFile('/proc/sys/net/ipv4/ip_forward', 'utf8'),
+      hostForward,
+      'the sysctl leaked to the host',
+    );
   });
 
   it('enters a chroot rootfs when asked and honours a read-only rootfs', async () => {
-    const spec = await fixture.containerSpec(['sh', '-c', 'touch /x 2>/dev/null && echo writable || echo readonly; cat /etc/passwd | head -1']);
+    const spec = await fixture.containerSpec([
+      'sh',
+      '-c',
+      'touch /x 2>/dev/null && echo writable || echo readonly; cat /etc/passwd | head -1',
+    ]);
     spec.rootfsMode = 'chroot';
     spec.readonlyRootfs = true;
     assert.deepEqual(await output(spec), ['readonly', 'root:x:0:0:root:/root:/bin/sh']);
@@ -117,12 +147,17 @@ describe('container security and mounts', () => {
     try {
       const nsPath = `/proc/${holder.pid}/ns/user`;
       // unshare runs after spawn returns: wait until the holder is in its own user namespace.
-      while (await fs.readlink(nsPath).catch(() => '') === await fs.readlink('/proc/self/ns/user')) await new Promise((r) => setImmediate(r));
+      while ((await fs.readlink(nsPath).catch(() => '')) === (await fs.readlink('/proc/self/ns/user')))
+        await new Promise((r) => setImmediate(r));
       await fs.writeFile(`/proc/${holder.pid}/uid_map`, '0 100000 65536\n');
       await fs.writeFile(`/proc/${holder.pid}/gid_map`, '0 100000 65536\n');
       const maps = [{ containerId: 0, hostId: 100000, size: 65536 }];
       for (const rootfsMode of ['pivot_root', 'chroot'] as const) {
-        const spec = await fixture.containerSpec(['sh', '-c', 'id -u; stat -c %u /bin/sh; touch /new && stat -c %u:%g /new']);
+        const spec = await fixture.containerSpec([
+          'sh',
+          '-c',
+          'id -u; stat -c %u /bin/sh; touch /new && stat -c %u:%g /new',
+        ]);
         spec.rootfsMode = rootfsMode;
         // In a pod the uts namespace is the infra's (owned by the pod's user namespace); one made
         // here would be the host's, where the joined root may not set a hostname.
@@ -146,12 +181,26 @@ describe('container security and mounts', () => {
     try {
       execFileSync('mount', ['--make-shared', shared]);
       const spec = await fixture.containerSpec(['sleep', '1000']);
-      spec.mounts = [{ source: shared, destination: '/hostmnt', type: 'bind', options: [], readonly: false, recursiveReadonly: false, propagation: 'rslave' }];
+      spec.mounts = [
+        {
+          source: shared,
+          destination: '/hostmnt',
+          type: 'bind',
+          options: [],
+          readonly: false,
+          recursiveReadonly: false,
+          propagation: 'rslave',
+        },
+      ];
       fixture.track(spec.bundleDir);
       await runtime.create(spec);
       await runtime.start(spec.bundleDir);
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'late', path.join(shared, 'sub')]);
-      const seen = await runtime.execSync(spec.bundleDir, processSpec(['sh', '-c', 'grep -c " /hostmnt/sub tmpfs" /proc/mounts']), 0);
+      const seen = await runtime.execSync(
+        spec.bundleDir,
+        processSpec(['sh', '-c', 'grep -c " /hostmnt/sub tmpfs" /proc/mounts']),
+        0,
+      );
       assert.equal(seen.stdout.toString().trim(), '1');
       await fixture.stopContainers();
     } finally {
@@ -160,9 +209,12 @@ describe('container security and mounts', () => {
   });
 
   it('gives a privileged container every capability the host has, a writable /sys and mount rights', async () => {
-    const spec = await fixture.containerSpec(['sh', '-c',
-      'grep CapEff /proc/self/status; mkdir -p /mnt/x && mount -t tmpfs t /mnt/x && echo mounted; grep -c " /sys sysfs rw" /proc/mounts']);
-    const all = [...CAPABILITY_NAMES];   // more than the host holds: the helper grants what it has
+    const spec = await fixture.containerSpec([
+      'sh',
+      '-c',
+      'grep CapEff /proc/self/status; mkdir -p /mnt/x && mount -t tmpfs t /mnt/x && echo mounted; grep -c " /sys sysfs rw" /proc/mounts',
+    ]);
+    const all = [...CAPABILITY_NAMES]; // more than the host holds: the helper grants what it has
     spec.privileged = true;
     spec.process.capabilities = { bounding: all, effective: all, permitted: all, inheritable: all, ambient: [] };
     const lines = await output(spec);
@@ -187,7 +239,7 @@ describe('container security and mounts', () => {
     spec.process.oomScoreAdj = 500;
     assert.deepEqual(await output(spec), ['1000', '1024', '500']);
     const lowered = await fixture.containerSpec(['true']);
-    lowered.process.oomScoreAdj = -500;   // refused on this host (no CAP_SYS_RESOURCE): not an error
+    lowered.process.oomScoreAdj = -500; // refused on this host (no CAP_SYS_RESOURCE): not an error
     await output(lowered);
   });
 });
@@ -195,13 +247,13 @@ describe('container security and mounts', () => {
 /** A classic BPF program: EPERM for mkdir and mkdirat on x86_64, allow everything else. */
 function denyMkdirFilter(): Buffer {
   const program: Array<[number, number, number, number]> = [
-    [0x20, 0, 0, 4],            // ld arch
-    [0x15, 0, 4, 0xc000003e],   // not x86_64 → allow
-    [0x20, 0, 0, 0],            // ld nr
-    [0x15, 1, 0, 83],           // mkdir → errno
-    [0x15, 0, 1, 258],          // mkdirat → errno, else allow
-    [0x06, 0, 0, 0x00050001],   // SECCOMP_RET_ERRNO | EPERM
-    [0x06, 0, 0, 0x7fff0000],   // SECCOMP_RET_ALLOW
+    [0x20, 0, 0, 4], // ld arch
+    [0x15, 0, 4, 0xc000003e], // not x86_64 → allow
+    [0x20, 0, 0, 0], // ld nr
+    [0x15, 1, 0, 83], // mkdir → errno
+    [0x15, 0, 1, 258], // mkdirat → errno, else allow
+    [0x06, 0, 0, 0x00050001], // SECCOMP_RET_ERRNO | EPERM
+    [0x06, 0, 0, 0x7fff0000], // SECCOMP_RET_ALLOW
   ];
   const bytes = Buffer.alloc(program.length * 8);
   program.forEach(([code, jt, jf, k], i) => {

@@ -9,28 +9,32 @@ export type NamespaceKind = 'net' | 'ipc' | 'uts' | 'pid';
 export type NamespaceSetting = { mode: 'new' } | { mode: 'join'; path: string } | { mode: 'host' };
 
 export interface MountSpec {
-  source: string;                 // host path (bind) or fs source ("proc", "tmpfs"…)
-  destination: string;            // absolute path inside the container
+  source: string; // host path (bind) or fs source ("proc", "tmpfs"…)
+  destination: string; // absolute path inside the container
   type: 'bind' | 'tmpfs' | 'proc' | 'sysfs' | 'devpts' | 'mqueue';
-  options: string[];              // fs data options, e.g. ["size=65536k", "mode=755"]
+  options: string[]; // fs data options, e.g. ["size=65536k", "mode=755"]
   readonly: boolean;
-  recursiveReadonly: boolean;     // mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)
+  recursiveReadonly: boolean; // mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)
   propagation: 'private' | 'rslave' | 'rshared';
 }
 
 export interface Capabilities {
-  bounding: string[];             // "CAP_CHOWN", …
+  bounding: string[]; // "CAP_CHOWN", …
   effective: string[];
   permitted: string[];
   inheritable: string[];
   ambient: string[];
 }
 
-export interface Rlimit { type: string; soft: number; hard: number }   // type: "RLIMIT_NOFILE"
+export interface Rlimit {
+  type: string;
+  soft: number;
+  hard: number;
+} // type: "RLIMIT_NOFILE"
 
 export interface ProcessSpec {
   args: string[];
-  env: string[];                  // "KEY=value"
+  env: string[]; // "KEY=value"
   cwd: string;
   uid: number;
   gid: number;
@@ -41,7 +45,7 @@ export interface ProcessSpec {
   noNewPrivileges: boolean;
   capabilities: Capabilities;
   rlimits: Rlimit[];
-  oomScoreAdj?: number;           // best effort: this host lacks CAP_SYS_RESOURCE
+  oomScoreAdj?: number; // best effort: this host lacks CAP_SYS_RESOURCE
   /** A compiled seccomp BPF program (struct sock_filter[] bytes), installed just before execve. */
   seccompFilter?: Buffer;
 }
@@ -60,40 +64,48 @@ export interface ContainerSpec {
   readonlyRootfs: boolean;
   /** pivot_root, or chroot for roots that cannot be pivoted (config rootfs_mode). */
   rootfsMode: 'pivot_root' | 'chroot';
-  hostname?: string;              // set only when the container gets a new uts namespace
+  hostname?: string; // set only when the container gets a new uts namespace
   namespaces: Record<NamespaceKind, NamespaceSetting>;
   /**
    * Join the pod's user namespace at this path (its mappings, when given, idmap the rootfs so the
    * image's files belong to the container's root), or create one with these mappings.
    */
   userNamespace?: ({ mode: 'join'; path: string } & Partial<UserNamespaceSpec>) | ({ mode: 'new' } & UserNamespaceSpec);
-  mounts: MountSpec[];            // applied in order after /proc, /sys, /dev
+  mounts: MountSpec[]; // applied in order after /proc, /sys, /dev
   maskedPaths: string[];
   readonlyPaths: string[];
   privileged: boolean;
   sysctls: Record<string, string>;
   /** cgroup.procs files (one per hierarchy) the init writes itself into before execve. */
   cgroupProcsFiles: string[];
-  logPath: string;                // CRI log file the monitor writes; "" = discard output
+  logPath: string; // CRI log file the monitor writes; "" = discard output
   process: ProcessSpec;
 }
 
 /** A pid is never trusted without its start time (field 22 of /proc/<pid>/stat). */
-export interface ProcessRef { pid: number; startTime: string }
+export interface ProcessRef {
+  pid: number;
+  startTime: string;
+}
 
 export interface CreatedContainer {
   monitor: ProcessRef;
-  init: ProcessRef;               // waiting before execve until start()
+  init: ProcessRef; // waiting before execve until start()
 }
 
 export interface ExitInfo {
-  exitCode: number;               // 128+signal when killed by a signal
-  signal?: string;                // "SIGKILL" when killed by a signal
-  finishedAt: string;             // RFC 3339 with nanoseconds
-  startedAt?: string;             // when execve was released (if it ever was)
+  exitCode: number; // 128+signal when killed by a signal
+  signal?: string; // "SIGKILL" when killed by a signal
+  finishedAt: string; // RFC 3339 with nanoseconds
+  startedAt?: string; // when execve was released (if it ever was)
 }
 
-export interface ExecResult { exitCode: number; stdout: Buffer; stderr: Buffer; timedOut: boolean }
+export interface ExecResult {
+  exitCode: number;
+  stdout: Buffer;
+  stderr: Buffer;
+  timedOut: boolean;
+}
 
 export interface ProcessRuntime {
   /** Starts the monitor and the init; the init waits before execve. */
@@ -130,7 +142,7 @@ export interface SandboxInfraSpec {
   id: string;
   bundleDir: string;
   hostname: string;
-  namespaces: Record<NamespaceKind, NamespaceSetting>;   // usually new/new/new and pid new or host
+  namespaces: Record<NamespaceKind, NamespaceSetting>; // usually new/new/new and pid new or host
   userNamespace?: { mode: 'new' } & UserNamespaceSpec;
   sysctls: Record<string, string>;
   cgroupProcsFiles: string[];

@@ -14,12 +14,23 @@ import { execMessage, type ExecTarget } from './messages';
 
 const KILL_GRACE_MS = 2000;
 
-export function startExecStream(helper: string, target: ExecTarget, process: ProcessSpec, options: StdioOptions): StreamedExec {
+export function startExecStream(
+  helper: string,
+  target: ExecTarget,
+  process: ProcessSpec,
+  options: StdioOptions,
+): StreamedExec {
   const spec = { ...process, tty: options.tty, stdin: options.stdin && !options.tty, stdinOnce: false };
   const pty = options.tty ? openPty() : undefined;
   const stdio: SpawnStdio = pty
     ? ['pipe', 'ignore', 'ignore', 'pipe', pty.slave]
-    : ['pipe', options.stdout ? 'pipe' : 'ignore', options.stderr ? 'pipe' : 'ignore', 'pipe', options.stdin ? 'pipe' : 'ignore'];
+    : [
+        'pipe',
+        options.stdout ? 'pipe' : 'ignore',
+        options.stderr ? 'pipe' : 'ignore',
+        'pipe',
+        options.stdin ? 'pipe' : 'ignore',
+      ];
   let child;
   try {
     child = spawn(helper, ['exec'], { stdio });
@@ -42,9 +53,9 @@ export function startExecStream(helper: string, target: ExecTarget, process: Pro
   let killTimer: NodeJS.Timeout | undefined;
   void exited.finally(() => clearTimeout(killTimer)).catch(() => undefined);
   return {
-    stdin: terminal ? (options.stdin ? terminal.stdin : undefined) : (child.stdio[4] as Writable | null) ?? undefined,
-    stdout: terminal ? terminal.stdout : child.stdout ?? undefined,
-    stderr: terminal ? undefined : child.stderr ?? undefined,
+    stdin: terminal ? (options.stdin ? terminal.stdin : undefined) : ((child.stdio[4] as Writable | null) ?? undefined),
+    stdout: terminal ? terminal.stdout : (child.stdout ?? undefined),
+    stderr: terminal ? undefined : (child.stderr ?? undefined),
     resize: (size) => terminal?.resize(size),
     exited,
     kill: () => {
@@ -59,6 +70,8 @@ export function startExecStream(helper: string, target: ExecTarget, process: Pro
 
 function collect(stream: Readable): () => string {
   let text = '';
-  stream.on('data', (chunk: Buffer) => { if (text.length < 4096) text += chunk.toString('utf8'); });
+  stream.on('data', (chunk: Buffer) => {
+    if (text.length < 4096) text += chunk.toString('utf8');
+  });
   return () => text;
 }

@@ -26,11 +26,16 @@ function capture(stream: Readable, cap: number): () => Buffer {
 function parseStatus(report: string, timedOut: boolean): number {
   const line = report.trim().split('\n').pop() ?? '';
   if (line.startsWith('exit ')) return Number(line.split(' ')[1]);
-  if (timedOut) return 137;   // killed by us, like SIGKILL
+  if (timedOut) return 137; // killed by us, like SIGKILL
   throw new InternalError(`exec: ${line.replace(/^error /, '') || 'helper died without a report'}`);
 }
 
-export function runExecSync(helper: string, target: ExecTarget, process: ProcessSpec, timeoutMs: number): Promise<ExecResult> {
+export function runExecSync(
+  helper: string,
+  target: ExecTarget,
+  process: ProcessSpec,
+  timeoutMs: number,
+): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(helper, ['exec'], { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
     const stdout = capture(child.stdout, EXEC_OUTPUT_CAP);
@@ -38,13 +43,14 @@ export function runExecSync(helper: string, target: ExecTarget, process: Process
     const status = capture(child.stdio[3] as Readable, 4096);
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
-    const timer = timeoutMs > 0
-      ? setTimeout(() => {
-        timedOut = true;
-        child.kill('SIGTERM');
-        killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-      }, timeoutMs)
-      : undefined;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGTERM');
+            killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+          }, timeoutMs)
+        : undefined;
     child.on('error', (err) => reject(new InternalError(`exec helper: ${err.message}`, { cause: err })));
     child.on('close', () => {
       clearTimeout(timer);
@@ -56,7 +62,9 @@ export function runExecSync(helper: string, target: ExecTarget, process: Process
         reject(err);
       }
     });
-    child.stdin.on('error', () => { /* reported through 'close' */ });
+    child.stdin.on('error', () => {
+      /* reported through 'close' */
+    });
     try {
       // No stdin and no terminal: output is captured, nothing is streamed in.
       child.stdin.end(execMessage(target, { ...process, stdin: false, tty: false }));

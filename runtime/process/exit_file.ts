@@ -12,7 +12,10 @@ export function parseExitFile(text: string): ExitInfo {
     const eq = line.indexOf('=');
     if (eq > 0) values.set(line.slice(0, eq), line.slice(eq + 1));
   }
-  const info: ExitInfo = { exitCode: Number(values.get('exit_code') ?? 255), finishedAt: values.get('finished_at') ?? '' };
+  const info: ExitInfo = {
+    exitCode: Number(values.get('exit_code') ?? 255),
+    finishedAt: values.get('finished_at') ?? '',
+  };
   if (values.has('signal')) info.signal = values.get('signal');
   if (values.has('started_at')) info.startedAt = values.get('started_at');
   return info;

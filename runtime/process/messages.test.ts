@@ -10,18 +10,32 @@ import type { ContainerSpec } from './contract';
 import { processSpec } from './testing/container_fixture';
 
 const spec = (overrides: Partial<ContainerSpec>): ContainerSpec => ({
-  id: 'x', bundleDir: '/b', rootfs: '/r', readonlyRootfs: false, rootfsMode: 'pivot_root',
+  id: 'x',
+  bundleDir: '/b',
+  rootfs: '/r',
+  readonlyRootfs: false,
+  rootfsMode: 'pivot_root',
   namespaces: { net: { mode: 'new' }, ipc: { mode: 'new' }, uts: { mode: 'new' }, pid: { mode: 'new' } },
-  mounts: [], maskedPaths: [], readonlyPaths: [], privileged: false, sysctls: {}, cgroupProcsFiles: [],
-  logPath: '', process: processSpec(['true']), ...overrides,
+  mounts: [],
+  maskedPaths: [],
+  readonlyPaths: [],
+  privileged: false,
+  sysctls: {},
+  cgroupProcsFiles: [],
+  logPath: '',
+  process: processSpec(['true']),
+  ...overrides,
 });
 
 describe('helper messages', () => {
   it('encodes length-prefixed, NUL-terminated records after the version record', () => {
     const bytes = encodeRecords([['k', Buffer.from([0, 1])]]);
     const expected = Buffer.concat([
-      Buffer.from([6, 0, 0, 0, 1, 0, 0, 0]), Buffer.from('corral\u00001\u0000'),
-      Buffer.from([1, 0, 0, 0, 2, 0, 0, 0]), Buffer.from('k\u0000'), Buffer.from([0, 1, 0]),
+      Buffer.from([6, 0, 0, 0, 1, 0, 0, 0]),
+      Buffer.from('corral\u00001\u0000'),
+      Buffer.from([1, 0, 0, 0, 2, 0, 0, 0]),
+      Buffer.from('k\u0000'),
+      Buffer.from([0, 1, 0]),
     ]);
     assert.deepEqual(bytes, expected);
   });
@@ -39,24 +53,57 @@ describe('helper messages', () => {
 
   it('splits mount options into flags and data', () => {
     const base = { source: 'tmpfs', destination: '/t', type: 'tmpfs' as const, recursiveReadonly: false };
-    assert.deepEqual(mountFlags({ ...base, options: ['nosuid', 'size=1m', 'rbind', 'mode=755'], readonly: true, propagation: 'rslave' }),
-      { flags: 1 | 2, data: 'size=1m,mode=755', propagation: (1 << 19) | 0x4000 });
+    assert.deepEqual(
+      mountFlags({
+        ...base,
+        options: ['nosuid', 'size=1m', 'rbind', 'mode=755'],
+        readonly: true,
+        propagation: 'rslave',
+      }),
+      { flags: 1 | 2, data: 'size=1m,mode=755', propagation: (1 << 19) | 0x4000 },
+    );
     assert.equal(mountFlags({ ...base, options: ['ro', 'rw'], readonly: false, propagation: 'private' }).flags, 0);
   });
 
   it('refuses relative mount destinations and namespace paths', () => {
-    const mount = { source: '/h', destination: 'rel', type: 'bind' as const, options: [], readonly: false, recursiveReadonly: false, propagation: 'private' as const };
+    const mount = {
+      source: '/h',
+      destination: 'rel',
+      type: 'bind' as const,
+      options: [],
+      readonly: false,
+      recursiveReadonly: false,
+      propagation: 'private' as const,
+    };
     assert.throws(() => containerMessage(spec({ mounts: [mount] })), InvalidArgumentError);
-    assert.throws(() => containerMessage(spec({ namespaces: { net: { mode: 'join', path: 'ns/net' }, ipc: { mode: 'new' }, uts: { mode: 'new' }, pid: { mode: 'new' } } })), InvalidArgumentError);
+    assert.throws(
+      () =>
+        containerMessage(
+          spec({
+            namespaces: {
+              net: { mode: 'join', path: 'ns/net' },
+              ipc: { mode: 'new' },
+              uts: { mode: 'new' },
+              pid: { mode: 'new' },
+            },
+          }),
+        ),
+      InvalidArgumentError,
+    );
     assert.throws(() => containerMessage(spec({ process: processSpec([]) })), InvalidArgumentError);
   });
 
   it('sends a joined user namespace with its id maps (they idmap the rootfs)', () => {
     const maps = [{ containerId: 0, hostId: 200000, size: 65536 }];
-    const text = containerMessage(spec({ userNamespace: { mode: 'join', path: '/pin/user', uidMappings: maps, gidMappings: maps } })).toString('latin1');
+    const text = containerMessage(
+      spec({ userNamespace: { mode: 'join', path: '/pin/user', uidMappings: maps, gidMappings: maps } }),
+    ).toString('latin1');
     assert.match(text, /userns\0join:\/pin\/user\0/);
     assert.match(text, /uid_map\0+0 200000 65536\n\0/);
     assert.match(text, /gid_map\0+0 200000 65536\n\0/);
-    assert.doesNotMatch(containerMessage(spec({ userNamespace: { mode: 'join', path: '/pin/user' } })).toString('latin1'), /uid_map/);
+    assert.doesNotMatch(
+      containerMessage(spec({ userNamespace: { mode: 'join', path: '/pin/user' } })).toString('latin1'),
+      /uid_map/,
+    );
   });
 });

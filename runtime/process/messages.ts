@@ -1,5 +1,12 @@
 // Builds the helper/monitor messages (wire.ts) from the process-layer contract.
-import type { ContainerSpec, NamespaceKind, NamespaceSetting, ProcessSpec, SandboxInfraSpec, UserNamespaceSpec } from './contract';
+import type {
+  ContainerSpec,
+  NamespaceKind,
+  NamespaceSetting,
+  ProcessSpec,
+  SandboxInfraSpec,
+  UserNamespaceSpec,
+} from './contract';
 import { capabilityMask, rlimitNumber } from './linux_names';
 import { mountFlags } from './mount_flags';
 import { encodeRecords, type WireRecord } from './wire';
@@ -23,8 +30,13 @@ function idMap(entries: UserNamespaceSpec['uidMappings']): string {
 
 function userNamespaceRecords(userns: ContainerSpec['userNamespace']): WireRecord[] {
   if (!userns) return [];
-  const maps: WireRecord[] = userns.uidMappings && userns.gidMappings
-    ? [['uid_map', idMap(userns.uidMappings)], ['gid_map', idMap(userns.gidMappings)]] : [];
+  const maps: WireRecord[] =
+    userns.uidMappings && userns.gidMappings
+      ? [
+          ['uid_map', idMap(userns.uidMappings)],
+          ['gid_map', idMap(userns.gidMappings)],
+        ]
+      : [];
   return [['userns', userns.mode === 'join' ? namespaceValue(userns) : 'new'], ...maps];
 }
 
@@ -56,10 +68,18 @@ export function processRecords(process: ProcessSpec): WireRecord[] {
 }
 
 function mountRecord(mount: ContainerSpec['mounts'][number]): WireRecord {
-  if (!mount.destination.startsWith('/')) throw new InvalidArgumentError(`mount destination "${mount.destination}" is not absolute`);
+  if (!mount.destination.startsWith('/'))
+    throw new InvalidArgumentError(`mount destination "${mount.destination}" is not absolute`);
   const { flags, data, propagation } = mountFlags(mount);
-  const fields = [mount.source, mount.destination, mount.type, data, String(flags), String(propagation),
-    flag(mount.recursiveReadonly)];
+  const fields = [
+    mount.source,
+    mount.destination,
+    mount.type,
+    data,
+    String(flags),
+    String(propagation),
+    flag(mount.recursiveReadonly),
+  ];
   return ['mount', fields.join('\0')];
 }
 
@@ -74,7 +94,7 @@ export function containerMessage(spec: ContainerSpec): Buffer {
     ['readonly_rootfs', flag(spec.readonlyRootfs)],
     ['chroot', flag(spec.rootfsMode === 'chroot')],
     ['privileged', flag(spec.privileged)],
-    ['hostname', spec.namespaces.uts.mode === 'new' ? spec.hostname ?? '' : ''],
+    ['hostname', spec.namespaces.uts.mode === 'new' ? (spec.hostname ?? '') : ''],
     ['log_path', spec.logPath],
     ...namespaceRecords(spec.namespaces),
     ...userNamespaceRecords(spec.userNamespace),
@@ -100,7 +120,11 @@ export function infraMessage(spec: SandboxInfraSpec): Buffer {
   ]);
 }
 
-export interface ExecTarget { pid: number; startTime: string; cgroupProcsFiles: string[] }
+export interface ExecTarget {
+  pid: number;
+  startTime: string;
+  cgroupProcsFiles: string[];
+}
 
 export function execMessage(target: ExecTarget, process: ProcessSpec): Buffer {
   return encodeRecords([

@@ -15,7 +15,9 @@ export function connectMonitor(bundleDir: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = net.createConnection(controlSocketPath(bundleDir));
     socket.once('connect', () => resolve(socket));
-    socket.once('error', (err) => reject(new UnavailableError(`monitor of ${bundleDir}: ${err.message}`, { cause: err })));
+    socket.once('error', (err) =>
+      reject(new UnavailableError(`monitor of ${bundleDir}: ${err.message}`, { cause: err })),
+    );
   });
 }
 
@@ -35,7 +37,9 @@ export async function monitorCommand(bundleDir: string, command: string): Promis
       else reject(new InternalError(`monitor ${command}: ${line.replace(/^error /, '')}`));
     });
     socket.on('close', () => reject(new UnavailableError(`monitor of ${bundleDir} closed during ${command}`)));
-    socket.on('error', () => { /* 'close' follows */ });
+    socket.on('error', () => {
+      /* 'close' follows */
+    });
     socket.write(`${command}\n`);
   });
 }
@@ -58,7 +62,9 @@ export async function waitMonitorClose(bundleDir: string, signal?: AbortSignal):
       signal?.removeEventListener('abort', onAbort);
       resolve();
     });
-    socket.on('error', () => { /* 'close' follows */ });
+    socket.on('error', () => {
+      /* 'close' follows */
+    });
     socket.resume();
     socket.write('wait\n');
   });

@@ -6,14 +6,26 @@ const MS_REC = 0x4000;
 const PROPAGATION = { private: 1 << 18, rslave: 1 << 19, rshared: 1 << 20 } as const;
 
 const SET_FLAGS: Record<string, number> = {
-  ro: MS_RDONLY, nosuid: 2, nodev: 4, noexec: 8, sync: 16, dirsync: 128, noatime: 1024,
-  nodiratime: 2048, relatime: 1 << 21, strictatime: 1 << 24,
+  ro: MS_RDONLY,
+  nosuid: 2,
+  nodev: 4,
+  noexec: 8,
+  sync: 16,
+  dirsync: 128,
+  noatime: 1024,
+  nodiratime: 2048,
+  relatime: 1 << 21,
+  strictatime: 1 << 24,
 };
 const CLEAR_FLAGS: Record<string, number> = { rw: MS_RDONLY, suid: 2, dev: 4, exec: 8 };
 // Words that describe the mount kind or propagation, which MountSpec carries separately.
 const IGNORED = new Set(['bind', 'rbind', 'private', 'rprivate', 'slave', 'rslave', 'shared', 'rshared']);
 
-export interface MountFlags { flags: number; data: string; propagation: number }
+export interface MountFlags {
+  flags: number;
+  data: string;
+  propagation: number;
+}
 
 export function mountFlags(mount: MountSpec): MountFlags {
   let flags = 0;

@@ -2,7 +2,10 @@
 import { promises as fs } from 'node:fs';
 import type { ProcessRef } from './contract';
 
-interface Stat { state: string; startTime: string }
+interface Stat {
+  state: string;
+  startTime: string;
+}
 
 async function readStat(pid: number): Promise<Stat | undefined> {
   let text: string;
@@ -13,7 +16,7 @@ async function readStat(pid: number): Promise<Stat | undefined> {
   }
   // The command name may contain spaces and ')': fields are counted from the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0], startTime: fields[19] };   // fields 3 and 22 overall
+  return { state: fields[0], startTime: fields[19] }; // fields 3 and 22 overall
 }
 
 /** The start time of pid in clock ticks since boot, or undefined when there is no such process. */

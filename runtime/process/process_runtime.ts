@@ -38,7 +38,12 @@ export class NativeProcessRuntime implements ProcessRuntime {
     const monitor = await processRef(monitorPid);
     const init = await processRef(initPid);
     if (!monitor || !init) throw new InternalError(`container ${spec.id}: monitor or init vanished right after create`);
-    await writeState(spec.bundleDir, CONTAINER_STATE_FILE, { version: 1, monitor, init, cgroupProcsFiles: spec.cgroupProcsFiles });
+    await writeState(spec.bundleDir, CONTAINER_STATE_FILE, {
+      version: 1,
+      monitor,
+      init,
+      cgroupProcsFiles: spec.cgroupProcsFiles,
+    });
     return { monitor, init };
   }
 
@@ -79,13 +84,23 @@ export class NativeProcessRuntime implements ProcessRuntime {
   async execSync(bundleDir: string, process: ProcessSpec, timeoutMs: number): Promise<ExecResult> {
     const state = await this.state(bundleDir);
     if (!(await isAlive(state.init))) throw new FailedPreconditionError(`container in ${bundleDir} is not running`);
-    return runExecSync(this.helperPath, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process, timeoutMs);
+    return runExecSync(
+      this.helperPath,
+      { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles },
+      process,
+      timeoutMs,
+    );
   }
 
   async execStream(bundleDir: string, process: ProcessSpec, options: StdioOptions): Promise<StreamedExec> {
     const state = await this.state(bundleDir);
     if (!(await isAlive(state.init))) throw new FailedPreconditionError(`container in ${bundleDir} is not running`);
-    return startExecStream(this.helperPath, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process, options);
+    return startExecStream(
+      this.helperPath,
+      { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles },
+      process,
+      options,
+    );
   }
 
   async attachStream(bundleDir: string, options: StdioOptions, stdinOnce: boolean): Promise<StreamedAttach> {
@@ -121,7 +136,11 @@ export class NativeProcessRuntime implements ProcessRuntime {
 
 /** Bundle and log directories, and the host paths of bind mounts kubelet expects created. */
 async function prepareBundle(spec: ContainerSpec): Promise<void> {
-  if (!path.isAbsolute(spec.bundleDir) || !path.isAbsolute(spec.rootfs) || (spec.logPath && !path.isAbsolute(spec.logPath))) {
+  if (
+    !path.isAbsolute(spec.bundleDir) ||
+    !path.isAbsolute(spec.rootfs) ||
+    (spec.logPath && !path.isAbsolute(spec.logPath))
+  ) {
     throw new InvalidArgumentError('bundleDir, rootfs and logPath must be absolute paths');
   }
   if (Buffer.byteLength(controlSocketPath(spec.bundleDir)) > MAX_SOCKET_PATH) {
@@ -135,8 +154,10 @@ async function prepareBundle(spec: ContainerSpec): Promise<void> {
   await Promise.all([
     ...[EXIT_FILE, CONTROL_SOCKET].map((name) => fs.rm(path.join(spec.bundleDir, name), { force: true })),
     ...(spec.logPath ? [fs.mkdir(path.dirname(spec.logPath), { recursive: true })] : []),
-    ...binds.map((mount) => fs.mkdir(mount.source, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST') throw err;
-    })),
+    ...binds.map((mount) =>
+      fs.mkdir(mount.source, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      }),
+    ),
   ]);
 }

@@ -21,7 +21,9 @@ export function runNative(program: string, args: string[], message: Buffer): Pro
       const detail = report.startsWith('error ') ? report.slice(6) : `${report} ${Buffer.concat(err)}`.trim();
       reject(new InternalError(`${program} ${args.join(' ')} failed (exit ${code}): ${detail}`));
     });
-    child.stdin.on('error', () => { /* the helper died early; 'close' reports why */ });
+    child.stdin.on('error', () => {
+      /* the helper died early; 'close' reports why */
+    });
     child.stdin.end(message);
   });
 }

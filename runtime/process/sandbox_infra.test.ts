@@ -19,7 +19,9 @@ describe('sandbox infra', () => {
   const pods: Array<[string, string]> = [];
   const cgroups: string[] = [];
 
-  before(async () => { fixture = await Fixture.create(); });
+  before(async () => {
+    fixture = await Fixture.create();
+  });
   after(async () => {
     await fixture.stopContainers();
     for (const [bundle, pins] of pods) await sandboxes.stopInfra(bundle, pins);
@@ -45,8 +47,10 @@ describe('sandbox infra', () => {
   async function podContainer(paths: Partial<Record<string, string>>, args: string[]): Promise<ContainerSpec> {
     const spec = await fixture.containerSpec(args);
     spec.namespaces = {
-      net: { mode: 'join', path: paths.net! }, ipc: { mode: 'join', path: paths.ipc! },
-      uts: { mode: 'join', path: paths.uts! }, pid: { mode: 'join', path: paths.pid! },
+      net: { mode: 'join', path: paths.net! },
+      ipc: { mode: 'join', path: paths.ipc! },
+      uts: { mode: 'join', path: paths.uts! },
+      pid: { mode: 'join', path: paths.pid! },
     };
     fixture.track(spec.bundleDir);
     await containers.create(spec);
@@ -62,8 +66,11 @@ describe('sandbox infra', () => {
     }
     const a = await podContainer(paths, ['sleep', '1000']);
     const b = await podContainer(paths, ['sleep', '1000']);
-    const probe = processSpec(['sh', '-c',
-      'hostname; cat /proc/sys/net/ipv4/ip_unprivileged_port_start; for n in net ipc uts pid; do readlink /proc/self/ns/$n; done; echo $$']);
+    const probe = processSpec([
+      'sh',
+      '-c',
+      'hostname; cat /proc/sys/net/ipv4/ip_unprivileged_port_start; for n in net ipc uts pid; do readlink /proc/self/ns/$n; done; echo $$',
+    ]);
     const fromA = (await containers.execSync(a.bundleDir, probe, 0)).stdout.toString().split('\n');
     const fromB = (await containers.execSync(b.bundleDir, probe, 0)).stdout.toString().split('\n');
     assert.equal(fromA[0], 'pod-share');
@@ -99,6 +106,10 @@ describe('sandbox infra', () => {
     await containers.start(spec.bundleDir);
     assert.ok((await fs.readFile(procs, 'utf8')).split('\n').includes(String(created.init.pid)));
     const self = await containers.execSync(spec.bundleDir, processSpec(['cat', '/proc/self/cgroup']), 0);
-    assert.match(self.stdout.toString(), /pids:\/\n/, 'exec is not in the container cgroup (as its cgroup namespace root)');
+    assert.match(
+      self.stdout.toString(),
+      /pids:\/\n/,
+      'exec is not in the container cgroup (as its cgroup namespace root)',
+    );
   });
 });

@@ -14,11 +14,25 @@ export interface NamespaceOptions {
   targetId: string;
 }
 
-export interface PodMetadata { name: string; uid: string; namespace: string; attempt: number }
+export interface PodMetadata {
+  name: string;
+  uid: string;
+  namespace: string;
+  attempt: number;
+}
 
-export interface DnsConfig { servers: string[]; searches: string[]; options: string[] }
+export interface DnsConfig {
+  servers: string[];
+  searches: string[];
+  options: string[];
+}
 
-export interface PortMapping { protocol: string; containerPort: number; hostPort: number; hostIp: string }
+export interface PortMapping {
+  protocol: string;
+  containerPort: number;
+  hostPort: number;
+  hostIp: string;
+}
 
 export interface PodConfig {
   metadata: PodMetadata;

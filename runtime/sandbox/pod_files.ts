@@ -59,15 +59,24 @@ export function podFilePaths(sandboxDir: string): Omit<PodMountSources, 'shm'> {
 
 /** Host-network pods get the host's hosts and resolv.conf (unless kubelet sends DNS settings). */
 /** owner: the host ids of the container's root, in a pod with its own user namespace. */
-export async function writePodFiles(sandboxDir: string, config: PodConfig, podIps: string[],
-  owner?: { uid: number; gid: number }): Promise<void> {
+export async function writePodFiles(
+  sandboxDir: string,
+  config: PodConfig,
+  podIps: string[],
+  owner?: { uid: number; gid: number },
+): Promise<void> {
   const paths = podFilePaths(sandboxDir);
   const hostname = podHostname(config);
-  const hosts = isHostNetwork(config) ? await readHostFile('/etc/hosts', hostsFile(hostname, [])) : hostsFile(hostname, podIps);
+  const hosts = isHostNetwork(config)
+    ? await readHostFile('/etc/hosts', hostsFile(hostname, []))
+    : hostsFile(hostname, podIps);
   const resolv = hasDnsSettings(config.dns) ? resolvConf(config.dns) : await readHostFile('/etc/resolv.conf', '');
   await fs.writeFile(paths.hosts, hosts, { mode: 0o644 });
   await fs.writeFile(paths.hostname, `${hostname}\n`, { mode: 0o644 });
   await fs.writeFile(paths.resolvConf, resolv, { mode: 0o644 });
   // The files are bind-mounted into the containers: their root owns them, as it owns its rootfs.
-  if (owner) await Promise.all([paths.hosts, paths.hostname, paths.resolvConf].map((file) => fs.chown(file, owner.uid, owner.gid)));
+  if (owner)
+    await Promise.all(
+      [paths.hosts, paths.hostname, paths.resolvConf].map((file) => fs.chown(file, owner.uid, owner.gid)),
+    );
 }

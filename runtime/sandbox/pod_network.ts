@@ -3,7 +3,10 @@
 // Host-network pods never reach it. CNI (runtime/network/) implements this interface.
 import type { PodConfig } from './pod_config';
 
-export interface PodNetworkSandbox { id: string; config: PodConfig }
+export interface PodNetworkSandbox {
+  id: string;
+  config: PodConfig;
+}
 
 export interface PodNetwork {
   /** Configures the pod's network namespace at `netnsPath`; returns the pod's IPs (first = primary). */

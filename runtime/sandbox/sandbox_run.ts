@@ -34,7 +34,9 @@ function checkConfig(config: PodConfig): void {
 function cgroupParentOf(deps: SandboxDeps, config: PodConfig): string {
   const parent = config.cgroupParent || deps.defaultCgroupParent;
   if (!parent.startsWith('/') || parent.split('/').includes('..')) {
-    throw new InvalidArgumentError(`cgroup_parent ${JSON.stringify(parent)} must be an absolute cgroup path without ".."`);
+    throw new InvalidArgumentError(
+      `cgroup_parent ${JSON.stringify(parent)} must be an absolute cgroup path without ".."`,
+    );
   }
   return parent.replace(/\/+$/, '');
 }
@@ -42,10 +44,15 @@ function cgroupParentOf(deps: SandboxDeps, config: PodConfig): string {
 /** The pod's security context checked before anything is made (bad sysctls, profiles or id maps fail here). */
 async function podSecurity(config: PodConfig) {
   return resolveSandboxSecurity({
-    privileged: config.privileged, sysctls: config.sysctls,
-    hostNetwork: config.namespaces.network === 'NODE', hostIpc: config.namespaces.ipc === 'NODE',
-    userNamespace: config.userNamespace, seccomp: config.seccomp, seccompProfilePath: config.seccompProfilePath,
-    apparmor: config.apparmor, apparmorProfile: config.apparmorProfile,
+    privileged: config.privileged,
+    sysctls: config.sysctls,
+    hostNetwork: config.namespaces.network === 'NODE',
+    hostIpc: config.namespaces.ipc === 'NODE',
+    userNamespace: config.userNamespace,
+    seccomp: config.seccomp,
+    seccompProfilePath: config.seccompProfilePath,
+    apparmor: config.apparmor,
+    apparmorProfile: config.apparmorProfile,
   });
 }
 
@@ -63,7 +70,15 @@ export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<
     const infra = await startInfra(deps, meta, { sysctls, userNamespace }, undo);
     const ips = await setUpNetwork(deps, meta, infra, undo);
     await writePodFiles(meta.sandboxDir, config, ips, userNamespace && containerRootIds(userNamespace));
-    await deps.store.add(id, meta, readyStatus(infra.infra, infra.namespacePaths, ips.map((ip) => ({ ip }))));
+    await deps.store.add(
+      id,
+      meta,
+      readyStatus(
+        infra.infra,
+        infra.namespacePaths,
+        ips.map((ip) => ({ ip })),
+      ),
+    );
     return id;
   } catch (err) {
     await undo.unwind();
@@ -72,8 +87,14 @@ export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<
   }
 }
 
-async function prepare(deps: SandboxDeps, config: PodConfig, id: string, name: string, cgroupParent: string,
-  undo: UndoStack): Promise<SandboxMeta> {
+async function prepare(
+  deps: SandboxDeps,
+  config: PodConfig,
+  id: string,
+  name: string,
+  cgroupParent: string,
+  undo: UndoStack,
+): Promise<SandboxMeta> {
   const sandboxDir = path.join(deps.sandboxesDir, id);
   const ownShm = path.join(sandboxDir, 'shm');
   const shmPath = config.namespaces.ipc === 'NODE' ? '/dev/shm' : ownShm;
@@ -95,13 +116,24 @@ async function prepare(deps: SandboxDeps, config: PodConfig, id: string, name: s
   };
   await allSteps([makeCgroups(), makeShm()] as const);
   return {
-    id, name, config, createdAt: nowNs(), sandboxDir, cgroupPath, infraCgroupPath: `${cgroupPath}/infra`,
-    shmPath, hostname: podHostname(config),
+    id,
+    name,
+    config,
+    createdAt: nowNs(),
+    sandboxDir,
+    cgroupPath,
+    infraCgroupPath: `${cgroupPath}/infra`,
+    shmPath,
+    hostname: podHostname(config),
   };
 }
 
-async function startInfra(deps: SandboxDeps, meta: SandboxMeta, security: Awaited<ReturnType<typeof podSecurity>>,
-  undo: UndoStack): Promise<SandboxInfra> {
+async function startInfra(
+  deps: SandboxDeps,
+  meta: SandboxMeta,
+  security: Awaited<ReturnType<typeof podSecurity>>,
+  undo: UndoStack,
+): Promise<SandboxInfra> {
   const { sysctls, userNamespace } = security;
   const infra = await deps.infra.startInfra({
     id: meta.id,
@@ -123,7 +155,12 @@ function containerRootIds(userns: UserNamespaceSpec): { uid: number; gid: number
   return { uid: hostOfRoot(userns.uidMappings), gid: hostOfRoot(userns.gidMappings) };
 }
 
-async function setUpNetwork(deps: SandboxDeps, meta: SandboxMeta, infra: SandboxInfra, undo: UndoStack): Promise<string[]> {
+async function setUpNetwork(
+  deps: SandboxDeps,
+  meta: SandboxMeta,
+  infra: SandboxInfra,
+  undo: UndoStack,
+): Promise<string[]> {
   if (isHostNetwork(meta.config)) return [];
   const netns = infra.namespacePaths.net;
   if (!netns) throw new InternalError('the infra did not pin a network namespace');

@@ -61,7 +61,9 @@ export class SandboxService {
     await this.deps.store.locked(found.id, async () => {
       if (!this.deps.store.get(found.id)) return;
       await this.stopLocked(found.id);
-      await allSteps(this.deps.containers.listInPod(found.id).map((container) => this.deps.containers.remove(container.id)));
+      await allSteps(
+        this.deps.containers.listInPod(found.id).map((container) => this.deps.containers.remove(container.id)),
+      );
       await this.removeLeftovers(this.deps.store.get(found.id)!);
       await this.deps.store.remove(found.id);
     });

@@ -15,7 +15,9 @@ import type { ProcessRef, NamespaceKind } from '../process/contract';
 
 export type SandboxState = 'ready' | 'notready';
 
-export interface PodIp { ip: string }
+export interface PodIp {
+  ip: string;
+}
 
 export interface SandboxStatus {
   state: SandboxState;
@@ -27,7 +29,11 @@ export interface SandboxStatus {
   stoppedAt: string;
 }
 
-export function readyStatus(infra: ProcessRef, namespacePaths: SandboxStatus['namespacePaths'], ips: PodIp[]): SandboxStatus {
+export function readyStatus(
+  infra: ProcessRef,
+  namespacePaths: SandboxStatus['namespacePaths'],
+  ips: PodIp[],
+): SandboxStatus {
   return { state: 'ready', infra, namespacePaths, ips, stoppedAt: '0' };
 }
 
@@ -45,7 +51,9 @@ export function canRemove(status: SandboxStatus): boolean {
 
 export function checkCanCreateContainer(podId: string, status: SandboxStatus): void {
   if (!canCreateContainer(status)) {
-    throw new FailedPreconditionError(`pod sandbox ${podId} is not ready (it was stopped); containers can no longer be created in it`);
+    throw new FailedPreconditionError(
+      `pod sandbox ${podId} is not ready (it was stopped); containers can no longer be created in it`,
+    );
   }
 }
 

@@ -9,9 +9,20 @@ import type { Capabilities } from '../process/contract';
 import { canonicalCapabilityName, runtimeCapabilities, sortCapabilities } from './capability_names';
 
 export const DEFAULT_CAPABILITIES: readonly string[] = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW',
-  'CAP_SETGID', 'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE',
-  'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_FSETID',
+  'CAP_FOWNER',
+  'CAP_MKNOD',
+  'CAP_NET_RAW',
+  'CAP_SETGID',
+  'CAP_SETUID',
+  'CAP_SETFCAP',
+  'CAP_SETPCAP',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_SYS_CHROOT',
+  'CAP_KILL',
+  'CAP_AUDIT_WRITE',
 ];
 
 /** CRI's Capability message (add_capabilities, drop_capabilities, add_ambient_capabilities). */
@@ -34,10 +45,17 @@ const ALL = 'ALL';
 export function resolveCapabilities(options: CapabilityOptions, field = 'capabilities'): Capabilities {
   const everything = sortCapabilities(options.available ?? runtimeCapabilities());
   const request = options.capabilities ?? undefined;
-  const add = requireAvailable(parseList(request?.add, `${field}.add_capabilities`, true), `${field}.add_capabilities`, everything);
+  const add = requireAvailable(
+    parseList(request?.add, `${field}.add_capabilities`, true),
+    `${field}.add_capabilities`,
+    everything,
+  );
   const drop = parseList(request?.drop, `${field}.drop_capabilities`, true);
-  const ambient = requireAvailable(parseList(request?.addAmbient, `${field}.add_ambient_capabilities`, false),
-    `${field}.add_ambient_capabilities`, everything);
+  const ambient = requireAvailable(
+    parseList(request?.addAmbient, `${field}.add_ambient_capabilities`, false),
+    `${field}.add_ambient_capabilities`,
+    everything,
+  );
 
   let granted: Set<string>;
   if (options.privileged) {
@@ -52,10 +70,19 @@ export function resolveCapabilities(options: CapabilityOptions, field = 'capabil
   ambient.names.forEach((name) => granted.add(name));
   const sets = sortCapabilities(granted);
   const ambientSet = sortCapabilities(ambient.names);
-  return { bounding: sets, effective: [...sets], permitted: [...sets], inheritable: [...ambientSet], ambient: ambientSet };
+  return {
+    bounding: sets,
+    effective: [...sets],
+    permitted: [...sets],
+    inheritable: [...ambientSet],
+    ambient: ambientSet,
+  };
 }
 
-interface ParsedList { all: boolean; names: string[] }
+interface ParsedList {
+  all: boolean;
+  names: string[];
+}
 
 function parseList(raw: string[] | undefined, field: string, allowAll: boolean): ParsedList {
   const parsed: ParsedList = { all: false, names: [] };
@@ -66,7 +93,8 @@ function parseList(raw: string[] | undefined, field: string, allowAll: boolean):
       return;
     }
     const name = canonicalCapabilityName(entry);
-    if (name === undefined) throw new InvalidArgumentError(`${field}[${i}]: unknown capability ${JSON.stringify(entry)}`);
+    if (name === undefined)
+      throw new InvalidArgumentError(`${field}[${i}]: unknown capability ${JSON.stringify(entry)}`);
     parsed.names.push(name);
   });
   return parsed;

@@ -43,14 +43,19 @@ export interface ContainerSecurity {
   summary: SecuritySummary;
 }
 
-export async function resolveContainerSecurity(request: ContainerSecurityRequest, pod: { privileged: boolean }): Promise<ContainerSecurity> {
+export async function resolveContainerSecurity(
+  request: ContainerSecurityRequest,
+  pod: { privileged: boolean },
+): Promise<ContainerSecurity> {
   if (request.privileged && !pod.privileged) {
     throw new InvalidArgumentError('privileged: a privileged container needs a privileged pod sandbox');
   }
   const capabilities = resolveCapabilities({ privileged: request.privileged, capabilities: request.capabilities });
   const apparmor = decideAppArmor({ apparmor: request.apparmor, apparmorProfile: request.apparmorProfile });
   const seccomp = await resolveSeccomp({
-    privileged: request.privileged, seccomp: request.seccomp, seccompProfilePath: request.seccompProfilePath,
+    privileged: request.privileged,
+    seccomp: request.seccomp,
+    seccompProfilePath: request.seccompProfilePath,
     boundingCapabilities: capabilities.bounding,
   });
   const paths = resolvePathPolicy({
@@ -70,7 +75,9 @@ export async function resolveContainerSecurity(request: ContainerSecurityRequest
       ...(seccomp.mode === 'localhost' ? { seccompProfilePath: seccomp.profilePath } : {}),
       apparmor: apparmor.reason,
       capabilities: {
-        bounding: capabilities.bounding, effective: capabilities.effective, ambient: capabilities.ambient,
+        bounding: capabilities.bounding,
+        effective: capabilities.effective,
+        ambient: capabilities.ambient,
         boundingMask: capabilityMask(capabilities.bounding),
       },
       ...paths,

@@ -2,8 +2,17 @@
 // from inside the container's root, never following links out of it). Malformed lines are
 // skipped, as libc does.
 
-export interface PasswdEntry { name: string; uid: number; gid: number; home: string }
-export interface GroupEntry { name: string; gid: number; members: string[] }
+export interface PasswdEntry {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+export interface GroupEntry {
+  name: string;
+  gid: number;
+  members: string[];
+}
 
 export function parsePasswd(content: string | undefined): PasswdEntry[] {
   return lines(content).flatMap((fields) => {
@@ -20,7 +29,10 @@ export function parseGroup(content: string | undefined): GroupEntry[] {
     if (fields.length < 3) return [];
     const gid = parseId(fields[2]);
     if (gid === undefined || fields[0] === '') return [];
-    const members = (fields[3] ?? '').split(',').map((m) => m.trim()).filter((m) => m !== '');
+    const members = (fields[3] ?? '')
+      .split(',')
+      .map((m) => m.trim())
+      .filter((m) => m !== '');
     return [{ name: fields[0], gid, members }];
   });
 }
@@ -33,7 +45,8 @@ export function parseId(text: string): number | undefined {
 }
 
 function lines(content: string | undefined): string[][] {
-  return (content ?? '').split('\n')
+  return (content ?? '')
+    .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'))
     .map((line) => line.split(':'));

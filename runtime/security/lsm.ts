@@ -22,10 +22,14 @@ export function decideAppArmor(request: AppArmorRequest, field = 'apparmor'): Ls
     throw new InvalidArgumentError(`${field}.localhost_ref: only allowed when profile_type is Localhost`);
   }
   switch (type) {
-    case 'RuntimeDefault': return { confined: false, reason: 'AppArmor is not enabled on this host; RuntimeDefault means none' };
-    case 'Unconfined': return { confined: false, reason: 'unconfined' };
+    case 'RuntimeDefault':
+      return { confined: false, reason: 'AppArmor is not enabled on this host; RuntimeDefault means none' };
+    case 'Unconfined':
+      return { confined: false, reason: 'unconfined' };
     case 'Localhost':
-      throw new InvalidArgumentError(`${field}: AppArmor profile ${JSON.stringify(profile.localhostRef ?? '')} requested, but AppArmor is not enabled on this host`);
+      throw new InvalidArgumentError(
+        `${field}: AppArmor profile ${JSON.stringify(profile.localhostRef ?? '')} requested, but AppArmor is not enabled on this host`,
+      );
     default:
       throw new InvalidArgumentError(`${field}.profile_type: unknown ${JSON.stringify(type)}`);
   }

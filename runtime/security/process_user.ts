@@ -32,28 +32,35 @@ export interface ProcessUser {
   home: string;
 }
 
-const MAX_ID = 2 ** 32 - 2;   // (u32)-1 means "no change" to set*id calls
+const MAX_ID = 2 ** 32 - 2; // (u32)-1 means "no change" to set*id calls
 
 export function resolveProcessUser(request: ProcessUserRequest): ProcessUser {
   const passwd = parsePasswd(request.etcPasswd);
   const groups = parseGroup(request.etcGroup);
   const base = baseUser(request, passwd, groups);
   const requested = (request.supplementalGroups ?? []).map((g, i) => checkId(Number(g), `supplemental_groups[${i}]`));
-  const fromImage = request.supplementalGroupsPolicy === 'Strict' || base.username === undefined
-    ? [] : imageGroupsOf(base.username, groups);
+  const fromImage =
+    request.supplementalGroupsPolicy === 'Strict' || base.username === undefined
+      ? []
+      : imageGroupsOf(base.username, groups);
   const additionalGids = [...new Set([base.gid, ...fromImage, ...requested])].sort((a, b) => a - b);
   return { ...base, additionalGids };
 }
 
-function baseUser(request: ProcessUserRequest, passwd: PasswdEntry[], groups: GroupEntry[]): Omit<ProcessUser, 'additionalGids'> {
+function baseUser(
+  request: ProcessUserRequest,
+  passwd: PasswdEntry[],
+  groups: GroupEntry[],
+): Omit<ProcessUser, 'additionalGids'> {
   const username = request.runAsUsername ?? '';
   if (request.runAsGroup !== undefined && request.runAsUser === undefined && username === '') {
     throw new InvalidArgumentError('run_as_group: set without run_as_user or run_as_username');
   }
   if (request.runAsUser !== undefined || username !== '') {
-    const user = request.runAsUser !== undefined
-      ? byUid(checkId(Number(request.runAsUser), 'run_as_user'), passwd)
-      : byName(username, passwd, 'run_as_username');
+    const user =
+      request.runAsUser !== undefined
+        ? byUid(checkId(Number(request.runAsUser), 'run_as_user'), passwd)
+        : byName(username, passwd, 'run_as_username');
     const gid = request.runAsGroup !== undefined ? checkId(Number(request.runAsGroup), 'run_as_group') : user.gid;
     return { ...user, gid };
   }
@@ -64,9 +71,11 @@ function baseUser(request: ProcessUserRequest, passwd: PasswdEntry[], groups: Gr
 function imageUser(spec: string, passwd: PasswdEntry[], groups: GroupEntry[]): Omit<ProcessUser, 'additionalGids'> {
   if (spec === '') return { ...byUid(0, passwd) };
   const [userPart, groupPart, ...rest] = spec.split(':');
-  if (rest.length > 0 || userPart === '') throw new InvalidArgumentError(`image user ${JSON.stringify(spec)} is malformed`);
+  if (rest.length > 0 || userPart === '')
+    throw new InvalidArgumentError(`image user ${JSON.stringify(spec)} is malformed`);
   const numeric = parseId(userPart);
-  const user = numeric !== undefined ? byUid(checkId(numeric, 'image user'), passwd) : byName(userPart, passwd, 'image user');
+  const user =
+    numeric !== undefined ? byUid(checkId(numeric, 'image user'), passwd) : byName(userPart, passwd, 'image user');
   if (groupPart === undefined) return user;
   return { ...user, gid: groupId(groupPart, groups) };
 }
@@ -75,7 +84,8 @@ function groupId(part: string, groups: GroupEntry[]): number {
   const numeric = parseId(part);
   if (numeric !== undefined) return checkId(numeric, 'image group');
   const entry = groups.find((g) => g.name === part);
-  if (!entry) throw new InvalidArgumentError(`image group ${JSON.stringify(part)} not found in the container's /etc/group`);
+  if (!entry)
+    throw new InvalidArgumentError(`image group ${JSON.stringify(part)} not found in the container's /etc/group`);
   return entry.gid;
 }
 
@@ -87,7 +97,8 @@ function byUid(uid: number, passwd: PasswdEntry[]): Omit<ProcessUser, 'additiona
 
 function byName(name: string, passwd: PasswdEntry[], field: string): Omit<ProcessUser, 'additionalGids'> {
   const entry = passwd.find((p) => p.name === name);
-  if (!entry) throw new InvalidArgumentError(`${field}: user ${JSON.stringify(name)} not found in the container's /etc/passwd`);
+  if (!entry)
+    throw new InvalidArgumentError(`${field}: user ${JSON.stringify(name)} not found in the container's /etc/passwd`);
   return { uid: entry.uid, gid: entry.gid, username: entry.name, home: entry.home || '/' };
 }
 
@@ -97,6 +108,7 @@ function imageGroupsOf(username: string, groups: GroupEntry[]): number[] {
 }
 
 function checkId(id: number, field: string): number {
-  if (!Number.isInteger(id) || id < 0 || id > MAX_ID) throw new InvalidArgumentError(`${field}: ${id} is not a valid id`);
+  if (!Number.isInteger(id) || id < 0 || id > MAX_ID)
+    throw new InvalidArgumentError(`${field}: ${id} is not a valid id`);
   return id;
 }

@@ -32,7 +32,9 @@ export async function resolveSandboxSecurity(request: SandboxSecurityRequest): P
   const userNamespace = resolveUserNamespace(request.userNamespace);
   decideAppArmor({ apparmor: request.apparmor, apparmorProfile: request.apparmorProfile });
   await resolveSeccomp({
-    privileged: request.privileged, seccomp: request.seccomp, seccompProfilePath: request.seccompProfilePath,
+    privileged: request.privileged,
+    seccomp: request.seccomp,
+    seccompProfilePath: request.seccompProfilePath,
     boundingCapabilities: DEFAULT_CAPABILITIES,
   });
   return userNamespace ? { sysctls, userNamespace } : { sysctls };

@@ -1,6 +1,6 @@
 // CRI's SecurityProfile message (seccomp and AppArmor) as proto-loader hands it over.
 
 export interface SecurityProfileRequest {
-  profileType?: string;           // 'RuntimeDefault' | 'Unconfined' | 'Localhost'
+  profileType?: string; // 'RuntimeDefault' | 'Unconfined' | 'Localhost'
   localhostRef?: string;
 }

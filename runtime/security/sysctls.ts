@@ -21,17 +21,25 @@ const SEGMENT = /^[A-Za-z0-9_\-:@+]+$/;
  * such names are converted to the dot form with the literal dots written as '/', which is the
  * form sysctlProcPath understands.
  */
-export function validateSysctls(sysctls: Record<string, string> | undefined, options: SysctlOptions, field = 'sysctls'): Record<string, string> {
+export function validateSysctls(
+  sysctls: Record<string, string> | undefined,
+  options: SysctlOptions,
+  field = 'sysctls',
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [rawName, value] of Object.entries(sysctls ?? {})) {
     const name = normaliseName(rawName, `${field}[${JSON.stringify(rawName)}]`);
     const scope = namespaceScope(name);
     const where = `${field}[${JSON.stringify(rawName)}]`;
     if (scope === undefined) {
-      throw new InvalidArgumentError(`${where}: not a namespaced sysctl (allowed: net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*)`);
+      throw new InvalidArgumentError(
+        `${where}: not a namespaced sysctl (allowed: net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*)`,
+      );
     }
-    if (scope === 'net' && options.hostNetwork) throw new InvalidArgumentError(`${where}: net.* sysctls are not allowed in a host-network pod`);
-    if (scope === 'ipc' && options.hostIpc) throw new InvalidArgumentError(`${where}: IPC sysctls are not allowed in a host-IPC pod`);
+    if (scope === 'net' && options.hostNetwork)
+      throw new InvalidArgumentError(`${where}: net.* sysctls are not allowed in a host-network pod`);
+    if (scope === 'ipc' && options.hostIpc)
+      throw new InvalidArgumentError(`${where}: IPC sysctls are not allowed in a host-IPC pod`);
     validateValue(value, where);
     out[name] = value;
   }
@@ -40,7 +48,10 @@ export function validateSysctls(sysctls: Record<string, string> | undefined, opt
 
 /** The /proc/sys file of a normalised (dot-form) name: dots are separators, '/' a literal dot. */
 export function sysctlProcPath(name: string): string {
-  const relative = name.split('.').map((segment) => segment.replace(/\//g, '.')).join('/');
+  const relative = name
+    .split('.')
+    .map((segment) => segment.replace(/\//g, '.'))
+    .join('/');
   return `/proc/sys/${relative}`;
 }
 
@@ -52,7 +63,8 @@ function namespaceScope(name: string): Scope | undefined {
 }
 
 function normaliseName(raw: string, where: string): string {
-  if (raw.length === 0 || raw.length > MAX_NAME_LENGTH) throw new InvalidArgumentError(`${where}: bad sysctl name length`);
+  if (raw.length === 0 || raw.length > MAX_NAME_LENGTH)
+    throw new InvalidArgumentError(`${where}: bad sysctl name length`);
   const firstSeparator = raw.search(/[./]/);
   const slashForm = firstSeparator !== -1 && raw[firstSeparator] === '/';
   const segments = slashForm ? raw.split('/') : raw.split('.').map((s) => s.replace(/\//g, '.'));

@@ -8,10 +8,14 @@ import { InvalidArgumentError } from '../errors';
 import type { UserNamespaceSpec } from '../process/contract';
 
 /** CRI IDMapping (host_id, container_id, length). */
-export interface IdMappingRequest { hostId: number; containerId: number; length: number }
+export interface IdMappingRequest {
+  hostId: number;
+  containerId: number;
+  length: number;
+}
 
 export interface UserNamespaceRequest {
-  mode?: string;                 // 'POD' | 'CONTAINER' | 'NODE' | 'TARGET'
+  mode?: string; // 'POD' | 'CONTAINER' | 'NODE' | 'TARGET'
   uids?: IdMappingRequest[];
   gids?: IdMappingRequest[];
 }
@@ -22,12 +26,16 @@ const MAX_MAP_LINES = 340;
 const ID_LIMIT = 2 ** 32;
 
 /** undefined: the pod stays in the host's user namespace. */
-export function resolveUserNamespace(request: UserNamespaceRequest | null | undefined, field = 'userns_options'): UserNamespaceSpec | undefined {
+export function resolveUserNamespace(
+  request: UserNamespaceRequest | null | undefined,
+  field = 'userns_options',
+): UserNamespaceSpec | undefined {
   const mode = request?.mode ?? 'NODE';
   const uids = request?.uids ?? [];
   const gids = request?.gids ?? [];
   if (mode === 'NODE') {
-    if (uids.length > 0 || gids.length > 0) throw new InvalidArgumentError(`${field}: mappings are only allowed in POD mode`);
+    if (uids.length > 0 || gids.length > 0)
+      throw new InvalidArgumentError(`${field}: mappings are only allowed in POD mode`);
     return undefined;
   }
   if (mode !== 'POD') throw new InvalidArgumentError(`${field}.mode: unsupported user namespace mode ${mode}`);
@@ -39,7 +47,8 @@ export function resolveUserNamespace(request: UserNamespaceRequest | null | unde
 
 function validateMappings(raw: IdMappingRequest[], field: string): Mapping[] {
   if (raw.length === 0) throw new InvalidArgumentError(`${field}: POD mode needs at least one mapping`);
-  if (raw.length > MAX_MAP_LINES) throw new InvalidArgumentError(`${field}: ${raw.length} mappings, the kernel takes at most ${MAX_MAP_LINES}`);
+  if (raw.length > MAX_MAP_LINES)
+    throw new InvalidArgumentError(`${field}: ${raw.length} mappings, the kernel takes at most ${MAX_MAP_LINES}`);
   const mappings = raw.map((m, i) => validateMapping(m, `${field}[${i}]`));
   rejectOverlaps(mappings, 'containerId', field);
   rejectOverlaps(mappings, 'hostId', field);
@@ -52,7 +61,8 @@ function validateMappings(raw: IdMappingRequest[], field: string): Mapping[] {
 function validateMapping(raw: IdMappingRequest, field: string): Mapping {
   const mapping = { containerId: Number(raw.containerId), hostId: Number(raw.hostId), size: Number(raw.length) };
   for (const [key, value] of Object.entries(mapping)) {
-    if (!Number.isInteger(value) || value < 0 || value >= ID_LIMIT) throw new InvalidArgumentError(`${field}.${key}: must be an integer below 2^32`);
+    if (!Number.isInteger(value) || value < 0 || value >= ID_LIMIT)
+      throw new InvalidArgumentError(`${field}.${key}: must be an integer below 2^32`);
   }
   if (mapping.size === 0) throw new InvalidArgumentError(`${field}.length: must be greater than 0`);
   if (mapping.containerId + mapping.size > ID_LIMIT || mapping.hostId + mapping.size > ID_LIMIT) {
@@ -65,7 +75,9 @@ function rejectOverlaps(mappings: Mapping[], side: 'containerId' | 'hostId', fie
   const sorted = [...mappings].sort((a, b) => a[side] - b[side]);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i][side] < sorted[i - 1][side] + sorted[i - 1].size) {
-      throw new InvalidArgumentError(`${field}: ${side === 'hostId' ? 'host' : 'container'} id ranges overlap at ${sorted[i][side]}`);
+      throw new InvalidArgumentError(
+        `${field}: ${side === 'hostId' ? 'host' : 'container'} id ranges overlap at ${sorted[i][side]}`,
+      );
     }
   }
 }

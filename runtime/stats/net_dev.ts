@@ -17,7 +17,11 @@ export function parseNetDev(text: string): InterfaceCounters[] {
   for (const line of text.split('\n').slice(2)) {
     const colon = line.indexOf(':');
     if (colon < 0) continue;
-    const f = line.slice(colon + 1).trim().split(/\s+/).map(Number);
+    const f = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     out.push({ name: line.slice(0, colon).trim(), rxBytes: f[0], rxErrors: f[2], txBytes: f[8], txErrors: f[10] });
   }
   return out;

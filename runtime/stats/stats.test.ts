@@ -28,10 +28,24 @@ test('/proc/net/dev is parsed; our own process sees loopback left out', async ()
   assert.ok((await podInterfaces(process.pid)).every((i) => i.name !== 'lo'));
 });
 
-test('pod resources add overhead to the containers\' sum; no limit stays no limit', () => {
-  assert.deepEqual(podResources({ memoryLimitBytes: 100, cpuQuota: 5000, cpuPeriod: 100000 }, { memoryLimitBytes: 10, cpuQuota: 1000 }),
-    { cpuPeriod: 100000, cpuQuota: 6000, cpuShares: undefined, memoryLimitBytes: 110, memorySwapLimitBytes: undefined,
-      cpusetCpus: undefined, cpusetMems: undefined, hugepageLimits: undefined, unified: undefined });
+test("pod resources add overhead to the containers' sum; no limit stays no limit", () => {
+  assert.deepEqual(
+    podResources(
+      { memoryLimitBytes: 100, cpuQuota: 5000, cpuPeriod: 100000 },
+      { memoryLimitBytes: 10, cpuQuota: 1000 },
+    ),
+    {
+      cpuPeriod: 100000,
+      cpuQuota: 6000,
+      cpuShares: undefined,
+      memoryLimitBytes: 110,
+      memorySwapLimitBytes: undefined,
+      cpusetCpus: undefined,
+      cpusetMems: undefined,
+      hugepageLimits: undefined,
+      unified: undefined,
+    },
+  );
   assert.equal(podResources({}, { memoryLimitBytes: 10 }).memoryLimitBytes, undefined);
   assert.equal(podResources({ memoryLimitBytes: -1 }, { memoryLimitBytes: 10 }).memoryLimitBytes, -1);
 });

@@ -54,7 +54,8 @@ export class StatsService {
     if (infra && record.status.state === 'ready' && record.meta.config.namespaces.network !== 'NODE') {
       sample.network = await optional(() => podInterfaces(infra.pid), 'pod network', record.id);
     }
-    for (const container of this.containers.listInPod(record.id)) sample.containers.push(await this.container(container));
+    for (const container of this.containers.listInPod(record.id))
+      sample.containers.push(await this.container(container));
     return sample;
   }
 

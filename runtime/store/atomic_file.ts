@@ -10,7 +10,11 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
 }
 
 /** Several files of one directory, each replaced atomically, with one fsync of the directory. */
-export async function writeFilesAtomic(dir: string, files: { name: string; data: string | Uint8Array }[], mode = 0o600): Promise<void> {
+export async function writeFilesAtomic(
+  dir: string,
+  files: { name: string; data: string | Uint8Array }[],
+  mode = 0o600,
+): Promise<void> {
   const targets = files.map(({ name }) => path.join(dir, name));
   const temps = await Promise.all(files.map(({ data }, i) => writeSyncedTemp(targets[i]!, data, mode)));
   for (const [i, temp] of temps.entries()) await replaceWith(temp, targets[i]!);

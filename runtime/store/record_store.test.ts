@@ -7,8 +7,12 @@ import { RecordStore } from './record_store';
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from '../errors';
 import { newId } from '../ids';
 
-interface Meta { name: string }
-interface Status { state: string }
+interface Meta {
+  name: string;
+}
+interface Status {
+  state: string;
+}
 
 function tempDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'corral-store-'));
@@ -52,8 +56,10 @@ describe('RecordStore', () => {
   it('reserves names and reports the holder', async () => {
     const store = new RecordStore<Meta, Status>(tempDir(), 'pod sandbox', (m) => m.name);
     store.reserveName('a_default_uid_0', 'f'.repeat(64));
-    assert.throws(() => store.reserveName('a_default_uid_0', 'e'.repeat(64)), (err: Error) =>
-      err instanceof AlreadyExistsError && err.message.includes('f'.repeat(64)));
+    assert.throws(
+      () => store.reserveName('a_default_uid_0', 'e'.repeat(64)),
+      (err: Error) => err instanceof AlreadyExistsError && err.message.includes('f'.repeat(64)),
+    );
     store.releaseName('a_default_uid_0', 'f'.repeat(64));
     store.reserveName('a_default_uid_0', 'e'.repeat(64));
     await fs.rm(store.dir, { recursive: true, force: true });
@@ -85,7 +91,11 @@ describe('RecordStore', () => {
       await store.load();
       const id = newId();
       await store.add(id, { name: 'n' }, { state: 'exited' });
-      await assert.rejects(store.update(id, () => { throw new Error('cannot start an exited container'); }));
+      await assert.rejects(
+        store.update(id, () => {
+          throw new Error('cannot start an exited container');
+        }),
+      );
       assert.equal(store.get(id)!.status.state, 'exited');
       assert.equal(store.get(id)!.version, 1);
     } finally {

@@ -21,7 +21,10 @@ export interface StoredRecord<M, S> {
   readonly version: number;
 }
 
-interface StatusFile<S> { version: number; status: S }
+interface StatusFile<S> {
+  version: number;
+  status: S;
+}
 
 export class RecordStore<M, S> {
   private readonly records = new Map<string, StoredRecord<M, S>>();
@@ -32,7 +35,11 @@ export class RecordStore<M, S> {
   private readonly updates = new KeyedMutex();
 
   /** `kind` names the objects in errors ("container", "pod sandbox"). */
-  constructor(readonly dir: string, readonly kind: string, private readonly nameOf: (meta: M) => string) {}
+  constructor(
+    readonly dir: string,
+    readonly kind: string,
+    private readonly nameOf: (meta: M) => string,
+  ) {}
 
   /** Rebuilds the in-memory view from disk. A directory without meta.json and status.json is a half-made add. */
   async load(): Promise<{ loaded: number; discarded: string[] }> {

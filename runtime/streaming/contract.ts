@@ -3,12 +3,22 @@
 // processes, ptys, the monitor's stdio and the pod's network namespace.
 import type { Duplex, Readable, Writable } from 'node:stream';
 
-export interface TerminalSize { width: number; height: number }
+export interface TerminalSize {
+  width: number;
+  height: number;
+}
 
 /** Which of the process's stdio the client asked for. With tty, stdout carries the pty and there is no stderr. */
-export interface StdioOptions { stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean }
+export interface StdioOptions {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
 
-export interface ExecOptions extends StdioOptions { cmd: string[] }
+export interface ExecOptions extends StdioOptions {
+  cmd: string[];
+}
 
 /** The client's view of a process: a stream exists exactly for each option asked for. */
 export interface StreamedIo {

@@ -17,10 +17,14 @@ export class HostProcessBackend implements StreamingBackend {
   private readonly sandboxes = new Map<string, string | undefined>();
 
   /** Registers a container id; with `main`, attach connects to that process's piped stdio. */
-  addContainer(id: string, main?: ChildProcess): void { this.containers.set(id, main); }
+  addContainer(id: string, main?: ChildProcess): void {
+    this.containers.set(id, main);
+  }
 
   /** Registers a sandbox id; port-forward dials inside `netnsPath`, or the host's loopback without it. */
-  addSandbox(id: string, netnsPath?: string): void { this.sandboxes.set(id, netnsPath); }
+  addSandbox(id: string, netnsPath?: string): void {
+    this.sandboxes.set(id, netnsPath);
+  }
 
   async runningContainer(containerId: string): Promise<string> {
     if (!this.containers.has(containerId)) throw new NotFoundError(`container ${containerId} not found`);
@@ -70,7 +74,9 @@ function execWithPipes(options: ExecOptions): StreamedExec {
     stderr: child.stderr ?? undefined,
     resize: () => undefined,
     exited: exitCodeOf(child),
-    kill: () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); },
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
   };
 }
 
@@ -89,7 +95,10 @@ function execWithPty(options: ExecOptions): StreamedExec {
     stdout: pty.stdout,
     resize: pty.resize,
     exited: exitCodeOf(child),
-    kill: () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); pty.close(); },
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      pty.close();
+    },
   };
 }
 
@@ -112,7 +121,12 @@ function attachToProcess(main: ChildProcess, options: StdioOptions): StreamedAtt
   };
   void ended.then(detach);
   // Closing an attach's stdin leaves the container's stdin open (no stdinOnce here).
-  const stdin = new Writable({ write: (chunk: Buffer, _encoding, done) => { main.stdin?.write(chunk); done(); } });
+  const stdin = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      main.stdin?.write(chunk);
+      done();
+    },
+  });
   return {
     stdin: options.stdin ? stdin : undefined,
     stdout: options.stdout ? stdout : undefined,

@@ -17,7 +17,8 @@ export class LifecycleStreamingBackend implements StreamingBackend {
 
   async runningContainer(containerId: string): Promise<string> {
     const record = await this.lifecycle.containers.status(containerId);
-    if (!canExec(record.status)) throw new FailedPreconditionError(`container ${record.id} is ${record.status.state}, not running`);
+    if (!canExec(record.status))
+      throw new FailedPreconditionError(`container ${record.id} is ${record.status.state}, not running`);
     return record.id;
   }
 

@@ -27,7 +27,13 @@ function connectFrom(netnsPath: string, family: 4 | 6, host: string, port: numbe
     throw err;
   }
   return new Promise((resolve, reject) => {
-    socket.once('error', (err) => { socket.destroy(); reject(err); });
-    socket.connect({ port, host }, () => { socket.removeAllListeners('error'); resolve(socket); });
+    socket.once('error', (err) => {
+      socket.destroy();
+      reject(err);
+    });
+    socket.connect({ port, host }, () => {
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
   });
 }

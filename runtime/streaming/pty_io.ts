@@ -27,12 +27,20 @@ export function ptyIo(master: number): PtyIo {
   const stdout = new PassThrough();
   output.on('data', (chunk: Buffer) => stdout.write(chunk));
   // Reading the master fails with EIO once the last slave holder is gone: that is the end of output.
-  output.once('error', () => { stdout.end(); output.destroy(); });
+  output.once('error', () => {
+    stdout.end();
+    output.destroy();
+  });
   output.once('end', () => stdout.end());
   return {
     stdin,
     stdout,
-    resize: (size) => { if (!output.destroyed) setWindowSize(master, size.width, size.height); },
-    close: () => { output.destroy(); stdout.end(); },
+    resize: (size) => {
+      if (!output.destroyed) setWindowSize(master, size.width, size.height);
+    },
+    close: () => {
+      output.destroy();
+      stdout.end();
+    },
   };
 }

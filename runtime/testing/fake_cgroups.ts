@@ -25,8 +25,12 @@ export class FakeCgroupManager implements CgroupManager {
       path,
       procsFiles: () => [`/fake/cgroup${path}/cgroup.procs`],
       pids: async () => [],
-      killAll: async () => { this.killed.push(path); },
-      remove: async () => { this.existing.delete(path); },
+      killAll: async () => {
+        this.killed.push(path);
+      },
+      remove: async () => {
+        this.existing.delete(path);
+      },
       apply: async () => undefined,
       freeze: async () => undefined,
       thaw: async () => undefined,
@@ -36,7 +40,9 @@ export class FakeCgroupManager implements CgroupManager {
     };
   }
 
-  validate(): void { /* everything is valid in the fake */ }
+  validate(): void {
+    /* everything is valid in the fake */
+  }
 
   controllers(): ControllerInfo[] {
     return [];

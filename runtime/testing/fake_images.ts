@@ -18,8 +18,12 @@ export class FakeImages implements ImageLookup {
   readonly images: ImageRecord[] = [BUSYBOX];
 
   resolve(reference: string): ImageRecord {
-    const found = this.images.find((i) => i.id === reference || i.repoTags.includes(reference)
-      || i.repoTags.some((t) => t.endsWith(`/${reference}`) || t.endsWith(`/${reference}:latest`)));
+    const found = this.images.find(
+      (i) =>
+        i.id === reference ||
+        i.repoTags.includes(reference) ||
+        i.repoTags.some((t) => t.endsWith(`/${reference}`) || t.endsWith(`/${reference}:latest`)),
+    );
     if (!found) throw new NotFoundError(`image ${reference} not found`);
     return found;
   }

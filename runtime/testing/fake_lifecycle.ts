@@ -25,21 +25,31 @@ export interface FakeWorld {
 export async function makeFakeWorld(): Promise<FakeWorld> {
   return {
     dir: await fs.mkdtemp(path.join(os.tmpdir(), 'corral-lifecycle-')),
-    processes: new FakeProcessRuntime(), infra: new FakeSandboxRuntime(), cgroups: new FakeCgroupManager(),
-    images: new FakeImages(), snapshots: new FakeSnapshotter(), network: new FakePodNetwork(),
-    mounts: new FakeHostMounts(), deadInfra: new Set(),
+    processes: new FakeProcessRuntime(),
+    infra: new FakeSandboxRuntime(),
+    cgroups: new FakeCgroupManager(),
+    images: new FakeImages(),
+    snapshots: new FakeSnapshotter(),
+    network: new FakePodNetwork(),
+    mounts: new FakeHostMounts(),
+    deadInfra: new Set(),
   };
 }
 
 /** Opens (or reopens, as after a restart) the subsystem over the world's fakes and roots. */
 export function openFakeLifecycle(world: FakeWorld): Promise<Lifecycle> {
-  return openLifecycle({
-    ...world,
-    isAlive: async (ref) => !world.deadInfra.has(ref.pid),
-  }, {
-    root: path.join(world.dir, 'root'), state: path.join(world.dir, 'state'),
-    rootfsMode: 'pivot_root', defaultCgroupParent: '/corral-test',
-  });
+  return openLifecycle(
+    {
+      ...world,
+      isAlive: async (ref) => !world.deadInfra.has(ref.pid),
+    },
+    {
+      root: path.join(world.dir, 'root'),
+      state: path.join(world.dir, 'state'),
+      rootfsMode: 'pivot_root',
+      defaultCgroupParent: '/corral-test',
+    },
+  );
 }
 
 export function namespaceOptions(overrides: Partial<NamespaceOptions> = {}): NamespaceOptions {
@@ -49,9 +59,22 @@ export function namespaceOptions(overrides: Partial<NamespaceOptions> = {}): Nam
 export function samplePodConfig(name = 'web', overrides: Partial<PodConfig> = {}): PodConfig {
   return {
     metadata: { name, uid: `uid-${name}`, namespace: 'default', attempt: 0 },
-    hostname: name, logDirectory: '', dns: null, portMappings: [], labels: { app: name }, annotations: {},
-    cgroupParent: '', sysctls: {}, namespaces: namespaceOptions(), privileged: false, runtimeHandler: '',
-    userNamespace: null, seccomp: null, seccompProfilePath: '', apparmor: null, apparmorProfile: '',
+    hostname: name,
+    logDirectory: '',
+    dns: null,
+    portMappings: [],
+    labels: { app: name },
+    annotations: {},
+    cgroupParent: '',
+    sysctls: {},
+    namespaces: namespaceOptions(),
+    privileged: false,
+    runtimeHandler: '',
+    userNamespace: null,
+    seccomp: null,
+    seccompProfilePath: '',
+    apparmor: null,
+    apparmorProfile: '',
     ...overrides,
   };
 }
@@ -60,12 +83,35 @@ export function sampleContainerConfig(name = 'app', overrides: Partial<Container
   return {
     metadata: { name, attempt: 0 },
     image: { image: 'busybox', annotations: {}, userSpecifiedImage: '', runtimeHandler: '' },
-    command: ['sleep', '1000'], args: [], workingDir: '', envs: [], mounts: [], labels: { tier: 'front' },
-    annotations: {}, logPath: '', stdin: false, stdinOnce: false, tty: false, stopSignal: '',
+    command: ['sleep', '1000'],
+    args: [],
+    workingDir: '',
+    envs: [],
+    mounts: [],
+    labels: { tier: 'front' },
+    annotations: {},
+    logPath: '',
+    stdin: false,
+    stdinOnce: false,
+    tty: false,
+    stopSignal: '',
     security: {
-      capabilities: null, privileged: false, namespaces: namespaceOptions(), runAsUser: null, runAsUsername: '',
-      runAsGroup: null, readonlyRootfs: false, supplementalGroups: [], noNewPrivs: false, maskedPaths: [], readonlyPaths: [],
-      supplementalGroupsPolicy: 'Merge', seccomp: null, seccompProfilePath: '', apparmor: null, apparmorProfile: '',
+      capabilities: null,
+      privileged: false,
+      namespaces: namespaceOptions(),
+      runAsUser: null,
+      runAsUsername: '',
+      runAsGroup: null,
+      readonlyRootfs: false,
+      supplementalGroups: [],
+      noNewPrivs: false,
+      maskedPaths: [],
+      readonlyPaths: [],
+      supplementalGroupsPolicy: 'Merge',
+      seccomp: null,
+      seccompProfilePath: '',
+      apparmor: null,
+      apparmorProfile: '',
     },
     ...overrides,
   };

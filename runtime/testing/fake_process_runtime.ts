@@ -2,8 +2,15 @@
 // it without the kernel (the real one is tested for real in runtime/process/).
 import { NotFoundError } from '../errors';
 import type {
-  ContainerSpec, CreatedContainer, ExecResult, ExitInfo, ProcessRuntime, ProcessSpec, SandboxInfra,
-  SandboxInfraSpec, SandboxRuntime,
+  ContainerSpec,
+  CreatedContainer,
+  ExecResult,
+  ExitInfo,
+  ProcessRuntime,
+  ProcessSpec,
+  SandboxInfra,
+  SandboxInfraSpec,
+  SandboxRuntime,
 } from '../process/contract';
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGQUIT: 3, SIGINT: 2, SIGUSR1: 10 };
@@ -51,7 +58,12 @@ export class FakeProcessRuntime implements ProcessRuntime {
   exit(bundleDir: string, exitCode: number, signal?: string): void {
     const container = this.get(bundleDir);
     if (container.exit) return;
-    container.exit = { exitCode, signal, finishedAt: new Date().toISOString(), startedAt: container.started ? new Date().toISOString() : undefined };
+    container.exit = {
+      exitCode,
+      signal,
+      finishedAt: new Date().toISOString(),
+      startedAt: container.started ? new Date().toISOString() : undefined,
+    };
     container.monitorAlive = false;
     for (const resolve of container.waiters.splice(0)) resolve(container.exit);
   }

@@ -53,7 +53,10 @@ export async function loadConfigFile(file: string): Promise<CorralConfig> {
 }
 
 /** Applies flag overrides (already typed) on top of a validated config, validating them too. */
-export function applyOverrides(config: CorralConfig, overrides: Partial<Record<keyof CorralConfig, unknown>>): CorralConfig {
+export function applyOverrides(
+  config: CorralConfig,
+  overrides: Partial<Record<keyof CorralConfig, unknown>>,
+): CorralConfig {
   const merged: Raw = { ...(config as unknown as Raw) };
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
@@ -85,7 +88,9 @@ function validateSection(raw: Raw, schema: SectionSpec, prefix: string): Raw {
 }
 
 function validateField(value: unknown, spec: FieldSpec, name: string): unknown {
-  const fail = (why: string): never => { throw new Error(`${name} ${why}`); };
+  const fail = (why: string): never => {
+    throw new Error(`${name} ${why}`);
+  };
   switch (spec.kind) {
     case 'string': {
       if (typeof value !== 'string') fail('must be a string');

@@ -11,39 +11,103 @@ export type FieldSpec =
   | { kind: 'string_list'; default: string[]; doc: string }
   | { kind: 'table'; default: Record<string, unknown>; check: (v: unknown, key: string) => unknown; doc: string };
 
-export interface SectionSpec { [key: string]: FieldSpec | SectionSpec }
+export interface SectionSpec {
+  [key: string]: FieldSpec | SectionSpec;
+}
 
 const absolutePath = (v: string) => (v.startsWith('/') ? undefined : 'must be an absolute path');
 
 export const CONFIG_SCHEMA: SectionSpec = {
-  root: { kind: 'string', default: '/var/lib/corral', check: absolutePath, doc: 'persistent root: images, snapshots, metadata' },
-  state: { kind: 'string', default: '/run/corral', check: absolutePath, doc: 'volatile root: pinned namespaces, exit files, lock' },
+  root: {
+    kind: 'string',
+    default: '/var/lib/corral',
+    check: absolutePath,
+    doc: 'persistent root: images, snapshots, metadata',
+  },
+  state: {
+    kind: 'string',
+    default: '/run/corral',
+    check: absolutePath,
+    doc: 'volatile root: pinned namespaces, exit files, lock',
+  },
   listen: { kind: 'string', default: '/run/corral/corral.sock', check: absolutePath, doc: 'CRI unix socket path' },
   log_level: { kind: 'enum', default: 'info', values: LOG_LEVELS, doc: 'error, warn, info or debug' },
   cgroup_driver: { kind: 'enum', default: 'cgroupfs', values: ['cgroupfs'], doc: 'cgroup driver reported to kubelet' },
   registry: {
-    mirrors: { kind: 'table', default: {}, check: checkMirrorsTable, doc: '[registry.mirrors."HOST"] endpoints = ["http://127.0.0.1:5000"]: tried in order before HOST' },
-    insecure: { kind: 'string_list', default: [], doc: 'registry hosts (host[:port]) reached over plain http; loopback needs no entry' },
+    mirrors: {
+      kind: 'table',
+      default: {},
+      check: checkMirrorsTable,
+      doc: '[registry.mirrors."HOST"] endpoints = ["http://127.0.0.1:5000"]: tried in order before HOST',
+    },
+    insecure: {
+      kind: 'string_list',
+      default: [],
+      doc: 'registry hosts (host[:port]) reached over plain http; loopback needs no entry',
+    },
   },
   cni: {
     enabled: { kind: 'bool', default: true, doc: 'false: no CNI; pods get an isolated netns with only loopback' },
-    conf_dir: { kind: 'string', default: '/etc/cni/net.d', check: absolutePath, doc: 'CNI network configs; the first file by name is used' },
-    bin_dirs: { kind: 'string_list', default: ['/opt/cni/bin', '/usr/lib/cni'], doc: 'where CNI plugin binaries are looked up, in order' },
+    conf_dir: {
+      kind: 'string',
+      default: '/etc/cni/net.d',
+      check: absolutePath,
+      doc: 'CNI network configs; the first file by name is used',
+    },
+    bin_dirs: {
+      kind: 'string_list',
+      default: ['/opt/cni/bin', '/usr/lib/cni'],
+      doc: 'where CNI plugin binaries are looked up, in order',
+    },
   },
   cgroups: {
-    default_pids_limit: { kind: 'int', default: 0, min: -1, doc: "pids.max of each container cgroup; 0 or -1: no limit beyond the pod's" },
-    v1_nest_under_own: { kind: 'string_list', default: ['memory'], doc: "v1 controllers whose cgroups go below corrald's own cgroup when it is not the root" },
+    default_pids_limit: {
+      kind: 'int',
+      default: 0,
+      min: -1,
+      doc: "pids.max of each container cgroup; 0 or -1: no limit beyond the pod's",
+    },
+    v1_nest_under_own: {
+      kind: 'string_list',
+      default: ['memory'],
+      doc: "v1 controllers whose cgroups go below corrald's own cgroup when it is not the root",
+    },
   },
-  sandbox_image: { kind: 'string', default: 'registry.k8s.io/pause:3.10', doc: 'pod infra image kubelet and critest expect present (corral\'s infra does not run it)' },
-  rootfs_mode: { kind: 'enum', default: 'pivot_root', values: ['pivot_root', 'chroot'], doc: 'how a container enters its rootfs: pivot_root, or chroot where the root cannot be pivoted' },
-  default_cgroup_parent: { kind: 'string', default: '/corral', check: absolutePath, doc: 'cgroup parent of pods whose config names none' },
+  sandbox_image: {
+    kind: 'string',
+    default: 'registry.k8s.io/pause:3.10',
+    doc: "pod infra image kubelet and critest expect present (corral's infra does not run it)",
+  },
+  rootfs_mode: {
+    kind: 'enum',
+    default: 'pivot_root',
+    values: ['pivot_root', 'chroot'],
+    doc: 'how a container enters its rootfs: pivot_root, or chroot where the root cannot be pivoted',
+  },
+  default_cgroup_parent: {
+    kind: 'string',
+    default: '/corral',
+    check: absolutePath,
+    doc: 'cgroup parent of pods whose config names none',
+  },
   streaming: {
-    address: { kind: 'string', default: '127.0.0.1', doc: 'address the exec/attach/port-forward streaming server listens on' },
+    address: {
+      kind: 'string',
+      default: '127.0.0.1',
+      doc: 'address the exec/attach/port-forward streaming server listens on',
+    },
     port: { kind: 'int', default: 0, min: 0, max: 65535, doc: 'streaming server port; 0 picks a free one' },
-    idle_timeout_seconds: { kind: 'int', default: 14400, min: 1, doc: 'a streaming session with no traffic for this long is closed' },
+    idle_timeout_seconds: {
+      kind: 'int',
+      default: 14400,
+      min: 1,
+      doc: 'a streaming session with no traffic for this long is closed',
+    },
   },
 };
 
 export function isFieldSpec(value: FieldSpec | SectionSpec): value is FieldSpec {
-  return typeof (value as FieldSpec).kind === 'string' && 'doc' in value && typeof (value as FieldSpec).doc === 'string';
+  return (
+    typeof (value as FieldSpec).kind === 'string' && 'doc' in value && typeof (value as FieldSpec).doc === 'string'
+  );
 }

@@ -27,7 +27,9 @@ before(async () => {
   fx.backend.addContainer('attach-me', main);
   execFileSync('ip', ['netns', 'add', NETNS]);
   execFileSync('ip', ['-n', NETNS, 'link', 'set', 'lo', 'up']);
-  podServer = spawn('ip', ['netns', 'exec', NETNS, process.execPath, '-e', POD_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  podServer = spawn('ip', ['netns', 'exec', NETNS, process.execPath, '-e', POD_SERVER], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise((resolve) => podServer.stdout?.once('data', resolve));
   fx.backend.addSandbox('pod1', `/run/netns/${NETNS}`);
 });
@@ -35,13 +37,17 @@ before(async () => {
 after(async () => {
   if (main.exitCode === null) main.kill('SIGKILL');
   podServer.kill('SIGKILL');
-  await new Promise((resolve) => (podServer.exitCode !== null || podServer.signalCode !== null ? resolve(null) : podServer.once('exit', resolve)));
+  await new Promise((resolve) =>
+    podServer.exitCode !== null || podServer.signalCode !== null ? resolve(null) : podServer.once('exit', resolve),
+  );
   execFileSync('ip', ['netns', 'del', NETNS]);
   await fx.service.stop();
 });
 
 test('attach sees the container output and sends it input; ends when the container exits', async () => {
-  const url = (await containerAttach(fx.ctx, { container_id: 'attach-me', stdin: true, stdout: true, stderr: true, tty: false })).url ?? '';
+  const url =
+    (await containerAttach(fx.ctx, { container_id: 'attach-me', stdin: true, stdout: true, stderr: true, tty: false }))
+      .url ?? '';
   const stdin = openInput();
   const stdout = new Collector();
   const running = runRemoteCommand(url, { stdin, stdout, stderr: new Collector(), tty: false });
@@ -55,12 +61,20 @@ test('attach sees the container output and sends it input; ends when the contain
 function localEnd(payload: string): { duplex: Duplex; received: Promise<string> } {
   let text = '';
   let done: (t: string) => void = () => undefined;
-  const received = new Promise<string>((resolve) => { done = resolve; });
+  const received = new Promise<string>((resolve) => {
+    done = resolve;
+  });
   const duplex = Duplex.from({
     readable: Readable.from([Buffer.from(payload)]),
     writable: new Writable({
-      write: (c: Buffer, _e: BufferEncoding, cb: () => void) => { text += c.toString(); cb(); },
-      final: (cb: () => void) => { done(text); cb(); },
+      write: (c: Buffer, _e: BufferEncoding, cb: () => void) => {
+        text += c.toString();
+        cb();
+      },
+      final: (cb: () => void) => {
+        done(text);
+        cb();
+      },
     }),
   });
   return { duplex, received };

@@ -25,7 +25,8 @@ after(async () => {
 });
 
 const execUrl = async (cmd: string[]) =>
-  (await containerExec(fx.ctx, { container_id: 'c1', cmd, stdin: false, stdout: true, stderr: false, tty: false })).url ?? '';
+  (await containerExec(fx.ctx, { container_id: 'c1', cmd, stdin: false, stdout: true, stderr: false, tty: false }))
+    .url ?? '';
 
 async function stillServes(): Promise<void> {
   const stdout = new Collector();
@@ -51,7 +52,9 @@ test('garbage header compression ends the session', async () => {
   const { session } = await dialSpdy(await execUrl(['true']), [REMOTE_COMMAND_V4]);
   const ended = sessionEnd(session);
   const socket = (session as unknown as { socket: NodeJS.WritableStream }).socket;
-  const frame = Buffer.from([0x80, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x12, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  const frame = Buffer.from([
+    0x80, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x12, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8,
+  ]);
   socket.write(frame);
   await ended;
   await stillServes();
@@ -76,7 +79,9 @@ test('an unknown stream type is refused and ends the session', async () => {
 
 test('a client that never reads: the session times out and the process is ended', async () => {
   const pidFile = path.join(dir, 'pid');
-  const { session } = await dialSpdy(await execUrl(['sh', '-c', `echo $$ > ${pidFile}; exec yes`]), [REMOTE_COMMAND_V4]);
+  const { session } = await dialSpdy(await execUrl(['sh', '-c', `echo $$ > ${pidFile}; exec yes`]), [
+    REMOTE_COMMAND_V4,
+  ]);
   const socket = (session as unknown as { socket: NodeJS.ReadableStream }).socket;
   const ended = sessionEnd(session);
   await session.openStream(new Map([['streamtype', 'error']]));
@@ -96,11 +101,15 @@ function rawRequest(url: string, headerBytes: number): Promise<string> {
   const { port, pathname } = new URL(url);
   return new Promise((resolve) => {
     const socket = net.connect(Number(port), '127.0.0.1', () => {
-      socket.write(`POST ${pathname} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n` +
-        `X-Stream-Protocol-Version: v4.channel.k8s.io\r\nX-Padding: ${'a'.repeat(headerBytes)}\r\n\r\n`);
+      socket.write(
+        `POST ${pathname} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n` +
+          `X-Stream-Protocol-Version: v4.channel.k8s.io\r\nX-Padding: ${'a'.repeat(headerBytes)}\r\n\r\n`,
+      );
     });
     let text = '';
-    socket.on('data', (c: Buffer) => { text += c.toString(); });
+    socket.on('data', (c: Buffer) => {
+      text += c.toString();
+    });
     socket.on('close', () => resolve(text));
     socket.on('error', () => undefined);
   });

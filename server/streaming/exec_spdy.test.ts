@@ -9,17 +9,36 @@ import { Collector, eventually, openInput, startFixture, textInput, type Streami
 import { REMOTE_COMMAND_V2, REMOTE_COMMAND_V4 } from './protocols';
 
 let fx: StreamingFixture;
-before(async () => { fx = await startFixture(); fx.backend.addContainer('c1'); });
-after(async () => { await fx.service.stop(); });
+before(async () => {
+  fx = await startFixture();
+  fx.backend.addContainer('c1');
+});
+after(async () => {
+  await fx.service.stop();
+});
 
-const execUrl = async (cmd: string[], opts: { stdin?: boolean; stdout?: boolean; stderr?: boolean; tty?: boolean } = {}) =>
-  (await containerExec(fx.ctx, {
-    container_id: 'c1', cmd, stdin: opts.stdin ?? false, stdout: opts.stdout ?? true, stderr: opts.stderr ?? false, tty: opts.tty ?? false,
-  })).url ?? '';
+const execUrl = async (
+  cmd: string[],
+  opts: { stdin?: boolean; stdout?: boolean; stderr?: boolean; tty?: boolean } = {},
+) =>
+  (
+    await containerExec(fx.ctx, {
+      container_id: 'c1',
+      cmd,
+      stdin: opts.stdin ?? false,
+      stdout: opts.stdout ?? true,
+      stderr: opts.stderr ?? false,
+      tty: opts.tty ?? false,
+    })
+  ).url ?? '';
 
 test('stdin piped to the process comes back on stdout, exit 0', async () => {
   const stdout = new Collector();
-  const result = await runRemoteCommand(await execUrl(['cat'], { stdin: true }), { stdin: textInput('hello streaming\n'), stdout, tty: false });
+  const result = await runRemoteCommand(await execUrl(['cat'], { stdin: true }), {
+    stdin: textInput('hello streaming\n'),
+    stdout,
+    tty: false,
+  });
   assert.equal(result.protocol, REMOTE_COMMAND_V4);
   assert.equal(result.exitCode, 0);
   assert.equal(stdout.text, 'hello streaming\n');
@@ -50,7 +69,9 @@ test('with a tty, terminal sizes sent on the resize stream reach the process', a
   const stdin = openInput();
   const url = await execUrl(['sh', '-c', 'read a; stty size; read b; stty size'], { stdin: true, tty: true });
   let resizerReady: (send: (size: { width: number; height: number }) => void) => void = () => undefined;
-  const resizer = new Promise<(size: { width: number; height: number }) => void>((resolve) => { resizerReady = resolve; });
+  const resizer = new Promise<(size: { width: number; height: number }) => void>((resolve) => {
+    resizerReady = resolve;
+  });
   const running = runRemoteCommand(url, { stdin, stdout, tty: true, onResizer: (send) => resizerReady(send) });
   const sendSize = await resizer;
   sendSize({ width: 100, height: 30 });
@@ -67,18 +88,32 @@ test('with a tty, terminal sizes sent on the resize stream reach the process', a
 test('a token works once: reuse gets 404', async () => {
   const url = await execUrl(['true']);
   await runRemoteCommand(url, { stdout: new Collector(), tty: false });
-  await assert.rejects(runRemoteCommand(url, { stdout: new Collector(), tty: false }),
-    (err: unknown) => err instanceof UpgradeRefusedError && err.status === 404);
+  await assert.rejects(
+    runRemoteCommand(url, { stdout: new Collector(), tty: false }),
+    (err: unknown) => err instanceof UpgradeRefusedError && err.status === 404,
+  );
 });
 
 test('an expired token gets 404', async () => {
   const short = await startFixture({ tokenTtlMs: 1 });
   try {
     short.backend.addContainer('c1');
-    const url = (await containerExec(short.ctx, { container_id: 'c1', cmd: ['true'], stdin: false, stdout: true, stderr: false, tty: false })).url ?? '';
+    const url =
+      (
+        await containerExec(short.ctx, {
+          container_id: 'c1',
+          cmd: ['true'],
+          stdin: false,
+          stdout: true,
+          stderr: false,
+          tty: false,
+        })
+      ).url ?? '';
     await new Promise((r) => setTimeout(r, 20));
-    await assert.rejects(runRemoteCommand(url, { stdout: new Collector(), tty: false }),
-      (err: unknown) => err instanceof UpgradeRefusedError && err.status === 404);
+    await assert.rejects(
+      runRemoteCommand(url, { stdout: new Collector(), tty: false }),
+      (err: unknown) => err instanceof UpgradeRefusedError && err.status === 404,
+    );
   } finally {
     await short.service.stop();
   }

@@ -3,10 +3,7 @@
 // code), older versions send only a failure's text.
 import { hasJsonStatus } from './protocols';
 
-export type CommandOutcome =
-  | { kind: 'success' }
-  | { kind: 'exit'; code: number }
-  | { kind: 'error'; message: string };
+export type CommandOutcome = { kind: 'success' } | { kind: 'exit'; code: number } | { kind: 'error'; message: string };
 
 /** Bytes for the error channel, or undefined when nothing is sent (success before v4). */
 export function encodeOutcome(outcome: CommandOutcome, protocol: string): Buffer | undefined {
@@ -21,13 +18,20 @@ function statusObject(outcome: CommandOutcome): object {
       return { metadata: {}, status: 'Success' };
     case 'exit':
       return {
-        metadata: {}, status: 'Failure', message: failureMessage(outcome), reason: 'NonZeroExitCode',
+        metadata: {},
+        status: 'Failure',
+        message: failureMessage(outcome),
+        reason: 'NonZeroExitCode',
         details: { causes: [{ reason: 'ExitCode', message: String(outcome.code) }] },
       };
     case 'error':
       return {
-        metadata: {}, status: 'Failure', message: failureMessage(outcome), reason: 'InternalError',
-        details: { causes: [{ message: outcome.message }] }, code: 500,
+        metadata: {},
+        status: 'Failure',
+        message: failureMessage(outcome),
+        reason: 'InternalError',
+        details: { causes: [{ message: outcome.message }] },
+        code: 500,
       };
   }
 }

@@ -6,10 +6,19 @@ import { containerExec } from '../container_exec';
 import { startFixture, type StreamingFixture } from './testing/fixture';
 
 let fx: StreamingFixture;
-before(async () => { fx = await startFixture(); fx.backend.addContainer('c1'); });
-after(async () => { await fx.service.stop(); });
+before(async () => {
+  fx = await startFixture();
+  fx.backend.addContainer('c1');
+});
+after(async () => {
+  await fx.service.stop();
+});
 
-interface WsOutcome { protocol: string; stdout: string; status: string }
+interface WsOutcome {
+  protocol: string;
+  stdout: string;
+  status: string;
+}
 
 /** Connects, sends `stdin` then (v5) the close signal for channel 0, and collects until the server closes. */
 function runWs(url: string, protocols: string[], stdin?: string): Promise<WsOutcome> {
@@ -31,7 +40,9 @@ function runWs(url: string, protocols: string[], stdin?: string): Promise<WsOutc
 }
 
 const url = async (cmd: string[], stdin: boolean) =>
-  (await containerExec(fx.ctx, { container_id: 'c1', cmd, stdin, stdout: true, stderr: false, tty: false })).url?.replace(/^http/, 'ws') ?? '';
+  (
+    await containerExec(fx.ctx, { container_id: 'c1', cmd, stdin, stdout: true, stderr: false, tty: false })
+  ).url?.replace(/^http/, 'ws') ?? '';
 
 test('v5: stdin, half-closed with the close signal, comes back on stdout; success status', async () => {
   const out = await runWs(await url(['cat'], true), ['v5.channel.k8s.io', 'v4.channel.k8s.io'], 'over websocket');
@@ -53,7 +64,10 @@ test('an unsupported subprotocol is refused with 403', async () => {
   const target = await url(['true'], false);
   const status = await new Promise<number>((resolve) => {
     const ws = new WebSocket(target, ['v9.channel.k8s.io']);
-    ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate(); });
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
     ws.on('error', () => undefined);
   });
   assert.equal(status, 403);

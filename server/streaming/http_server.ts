@@ -22,23 +22,38 @@ const ROUTE = /^\/(exec|attach|portforward)\/([A-Za-z0-9_-]{1,64})$/;
 /** Request headers beyond this are refused by Node's parser with 431. */
 const MAX_HEADER_BYTES = 8 * 1024;
 
-export interface StreamingServerSettings extends ChannelTimeouts { address: string; port: number }
+export interface StreamingServerSettings extends ChannelTimeouts {
+  address: string;
+  port: number;
+}
 
 export class StreamingServer {
   private readonly server: http.Server;
   private readonly sockets = new Set<Duplex>();
 
-  constructor(private readonly cache: RequestCache, private readonly backend: StreamingBackend, private readonly settings: StreamingServerSettings) {
+  constructor(
+    private readonly cache: RequestCache,
+    private readonly backend: StreamingBackend,
+    private readonly settings: StreamingServerSettings,
+  ) {
     this.server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => this.onPlainRequest(req, res));
-    this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade({ req, socket, head }));
+    this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.onUpgrade({ req, socket, head }),
+    );
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) =>
-      (err.code === 'HPE_HEADER_OVERFLOW' ? rejectUpgrade(socket, 431, 'request headers too large') : rejectUpgrade(socket, 400, 'bad request')));
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? rejectUpgrade(socket, 431, 'request headers too large')
+        : rejectUpgrade(socket, 400, 'bad request'),
+    );
   }
 
   async start(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(this.settings.port, this.settings.address, () => { this.server.off('error', reject); resolve(); });
+      this.server.listen(this.settings.port, this.settings.address, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
     });
     log.info('streaming server listening', { url: this.baseUrl });
   }
@@ -80,19 +95,27 @@ export class StreamingServer {
 
   private async serve(up: UpgradeRequest, request: StreamingRequest): Promise<void> {
     if (request.kind === 'portforward') {
-      if (!isWebSocketUpgrade(up.req)) { await runPortForward(up, this.backend, request.podSandboxId, this.settings, log); return; }
+      if (!isWebSocketUpgrade(up.req)) {
+        await runPortForward(up, this.backend, request.podSandboxId, this.settings, log);
+        return;
+      }
       const session = await openSpdyTunnel(up, this.settings.idleTimeoutMs);
       if (session) await servePortForward(session, this.backend, request.podSandboxId, this.settings, log);
       return;
     }
     const channels = await this.openChannels(up, request.options);
     if (!channels) return;
-    void channels.closed.then((err) => { if (err) log.info('streaming client went away', { kind: request.kind, error: err.message }); });
+    void channels.closed.then((err) => {
+      if (err) log.info('streaming client went away', { kind: request.kind, error: err.message });
+    });
     if (request.kind === 'exec') await runExec(channels, this.backend, request.containerId, request.options, log);
     else await runAttach(channels, this.backend, request.containerId, request.options, log);
   }
 
-  private openChannels(up: UpgradeRequest, options: Extract<StreamingRequest, { options: unknown }>['options']): Promise<RemoteCommandChannels | undefined> {
+  private openChannels(
+    up: UpgradeRequest,
+    options: Extract<StreamingRequest, { options: unknown }>['options'],
+  ): Promise<RemoteCommandChannels | undefined> {
     return isWebSocketUpgrade(up.req)
       ? openWebSocketChannels(up, options, this.settings.idleTimeoutMs)
       : openSpdyChannels(up, options, this.settings);

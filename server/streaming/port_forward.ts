@@ -10,28 +10,53 @@ import type { SpdyStream } from './spdy/stream';
 import { upgradeToSpdy, type UpgradeRequest } from './spdy_upgrade';
 import type { ChannelTimeouts } from './spdy_channels';
 
-interface StreamPair { requestId: string; port: number; data?: SpdyStream; error?: SpdyStream; timer: NodeJS.Timeout }
+interface StreamPair {
+  requestId: string;
+  port: number;
+  data?: SpdyStream;
+  error?: SpdyStream;
+  timer: NodeJS.Timeout;
+}
 
 /** PortForward over a SPDY/3.1 upgrade. */
-export async function runPortForward(up: UpgradeRequest, backend: StreamingBackend, podSandboxId: string, timeouts: ChannelTimeouts, log: Logger): Promise<void> {
+export async function runPortForward(
+  up: UpgradeRequest,
+  backend: StreamingBackend,
+  podSandboxId: string,
+  timeouts: ChannelTimeouts,
+  log: Logger,
+): Promise<void> {
   const upgraded = upgradeToSpdy(up, SPDY_PORT_FORWARD_PROTOCOLS, { idleTimeoutMs: timeouts.idleTimeoutMs });
   if (upgraded) await servePortForward(upgraded.session, backend, podSandboxId, timeouts, log);
 }
 
 /** Serves one port-forward session, whatever carries its SPDY frames (a socket or a WebSocket tunnel). */
-export async function servePortForward(session: SpdySession, backend: StreamingBackend, podSandboxId: string, timeouts: ChannelTimeouts, log: Logger): Promise<void> {
+export async function servePortForward(
+  session: SpdySession,
+  backend: StreamingBackend,
+  podSandboxId: string,
+  timeouts: ChannelTimeouts,
+  log: Logger,
+): Promise<void> {
   const pairs = new Map<string, StreamPair>();
   const connections = new Set<Duplex>();
   const forward = (pair: StreamPair) => void forwardPair(pair, backend, podSandboxId, connections, log);
-  session.on('stream', (stream: SpdyStream) => onStream(session, stream, pairs, timeouts.streamCreationTimeoutMs, forward));
+  session.on('stream', (stream: SpdyStream) =>
+    onStream(session, stream, pairs, timeouts.streamCreationTimeoutMs, forward),
+  );
   const err = await new Promise<Error | undefined>((resolve) => session.once('close', resolve));
   for (const pair of pairs.values()) clearTimeout(pair.timer);
   for (const connection of connections) connection.destroy();
   if (err) log.info('port forward session ended', { podSandboxId, error: err.message });
 }
 
-function onStream(session: SpdySession, stream: SpdyStream, pairs: Map<string, StreamPair>, creationTimeoutMs: number,
-  forward: (pair: StreamPair) => void): void {
+function onStream(
+  session: SpdySession,
+  stream: SpdyStream,
+  pairs: Map<string, StreamPair>,
+  creationTimeoutMs: number,
+  forward: (pair: StreamPair) => void,
+): void {
   const port = Number(stream.header('port'));
   const type = stream.header('streamtype');
   if (!Number.isInteger(port) || port < 1 || port > 65535 || (type !== 'data' && type !== 'error')) {
@@ -43,7 +68,11 @@ function onStream(session: SpdySession, stream: SpdyStream, pairs: Map<string, S
   const requestId = stream.header('requestid') ?? legacyRequestId(stream.id, type);
   let pair = pairs.get(requestId);
   if (!pair) {
-    const created: StreamPair = { requestId, port, timer: setTimeout(() => abandon(created, pairs, 'timed out waiting for streams'), creationTimeoutMs) };
+    const created: StreamPair = {
+      requestId,
+      port,
+      timer: setTimeout(() => abandon(created, pairs, 'timed out waiting for streams'), creationTimeoutMs),
+    };
     pairs.set(requestId, created);
     pair = created;
   }
@@ -78,7 +107,13 @@ function failPair(pair: StreamPair, message?: string): void {
   else pair.error.end();
 }
 
-async function forwardPair(pair: StreamPair, backend: StreamingBackend, podSandboxId: string, connections: Set<Duplex>, log: Logger): Promise<void> {
+async function forwardPair(
+  pair: StreamPair,
+  backend: StreamingBackend,
+  podSandboxId: string,
+  connections: Set<Duplex>,
+  log: Logger,
+): Promise<void> {
   const data = pair.data as SpdyStream;
   let connection: Duplex;
   try {
@@ -88,16 +123,25 @@ async function forwardPair(pair: StreamPair, backend: StreamingBackend, podSandb
     data.end();
     return;
   }
-  if (data.destroyed) { connection.destroy(); return; }
+  if (data.destroyed) {
+    connection.destroy();
+    return;
+  }
   connections.add(connection);
   connection.on('error', (err) => {
     log.debug('port forward connection failed', { port: pair.port, error: err.message });
     failPair(pair, `error forwarding port ${pair.port} to pod ${podSandboxId}: ${err.message}`);
     data.destroy();
   });
-  connection.once('close', () => { connections.delete(connection); if (!data.writableEnded) data.end(); failPair(pair); });
+  connection.once('close', () => {
+    connections.delete(connection);
+    if (!data.writableEnded) data.end();
+    failPair(pair);
+  });
   // A reset data stream (not a clean FIN) drops the connection at once.
-  data.once('close', () => { if (!data.readableEnded) connection.destroy(); });
+  data.once('close', () => {
+    if (!data.readableEnded) connection.destroy();
+  });
   // Half-closes travel both ways: the client's FIN ends our write side to the port, and the
   // port's EOF becomes a FIN on the data stream.
   data.pipe(connection);

@@ -13,7 +13,12 @@ export const REMOTE_COMMAND_V1 = 'channel.k8s.io';
 export const PORT_FORWARD_V1 = 'portforward.k8s.io';
 
 /** Exec/attach over SPDY, in the server's order of preference. */
-export const SPDY_REMOTE_COMMAND_PROTOCOLS = [REMOTE_COMMAND_V4, REMOTE_COMMAND_V3, REMOTE_COMMAND_V2, REMOTE_COMMAND_V1];
+export const SPDY_REMOTE_COMMAND_PROTOCOLS = [
+  REMOTE_COMMAND_V4,
+  REMOTE_COMMAND_V3,
+  REMOTE_COMMAND_V2,
+  REMOTE_COMMAND_V1,
+];
 /** Exec/attach over WebSocket: v5 adds the close signal that gives stdin a half-close. */
 export const WEBSOCKET_REMOTE_COMMAND_PROTOCOLS = [REMOTE_COMMAND_V5, REMOTE_COMMAND_V4, REMOTE_COMMAND_V1];
 export const SPDY_PORT_FORWARD_PROTOCOLS = [PORT_FORWARD_V1];
@@ -21,7 +26,10 @@ export const SPDY_PORT_FORWARD_PROTOCOLS = [PORT_FORWARD_V1];
 /** Splits comma-separated header values ("a, b" and repeated headers alike). */
 export function headerList(value: string | string[] | undefined): string[] {
   const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
 }
 
 export function negotiate(clientProtocols: string[], serverProtocols: readonly string[]): string | undefined {

@@ -6,7 +6,13 @@ import type { StreamedIo, StreamingBackend, ExecOptions, StdioOptions } from '..
 import type { RemoteCommandChannels } from './channels';
 import type { CommandOutcome } from './exec_status';
 
-export async function runExec(channels: RemoteCommandChannels, backend: StreamingBackend, containerId: string, options: ExecOptions, log: Logger): Promise<void> {
+export async function runExec(
+  channels: RemoteCommandChannels,
+  backend: StreamingBackend,
+  containerId: string,
+  options: ExecOptions,
+  log: Logger,
+): Promise<void> {
   let proc;
   try {
     proc = await backend.exec(containerId, options);
@@ -15,7 +21,9 @@ export async function runExec(channels: RemoteCommandChannels, backend: Streamin
     return;
   }
   let exited = false;
-  void channels.closed.then(() => { if (!exited) proc.kill(); });
+  void channels.closed.then(() => {
+    if (!exited) proc.kill();
+  });
   const outputDone = connectIo(channels, proc);
   let outcome: CommandOutcome;
   try {
@@ -30,7 +38,13 @@ export async function runExec(channels: RemoteCommandChannels, backend: Streamin
   channels.close();
 }
 
-export async function runAttach(channels: RemoteCommandChannels, backend: StreamingBackend, containerId: string, options: StdioOptions, log: Logger): Promise<void> {
+export async function runAttach(
+  channels: RemoteCommandChannels,
+  backend: StreamingBackend,
+  containerId: string,
+  options: StdioOptions,
+  log: Logger,
+): Promise<void> {
   let attached;
   try {
     attached = await backend.attach(containerId, options);
@@ -56,7 +70,9 @@ async function failSession(channels: RemoteCommandChannels, err: unknown, log: L
 /** Wires stdio both ways; resolves once the process's output has all been handed to the client. */
 function connectIo(channels: RemoteCommandChannels, io: StreamedIo): Promise<void> {
   if (io.stdin) {
-    io.stdin.on('error', () => { /* the process may exit before reading its stdin */ });
+    io.stdin.on('error', () => {
+      /* the process may exit before reading its stdin */
+    });
     if (channels.stdin) pipeline(channels.stdin, io.stdin, () => undefined);
     else io.stdin.end();
   }

@@ -13,12 +13,18 @@ export const DEFAULT_TOKEN_TTL_MS = 60_000;
 /** As kubelet's: a flood of Exec calls whose URLs are never used cannot grow the cache without end. */
 const MAX_IN_FLIGHT = 1000;
 
-interface Entry { request: StreamingRequest; expiresAt: number }
+interface Entry {
+  request: StreamingRequest;
+  expiresAt: number;
+}
 
 export class RequestCache {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly ttlMs = DEFAULT_TOKEN_TTL_MS, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly ttlMs = DEFAULT_TOKEN_TTL_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   insert(request: StreamingRequest): string {
     this.dropExpired();

@@ -7,7 +7,11 @@ const MAX_PENDING = 4096;
 
 export function parseTerminalSize(text: string): TerminalSize | undefined {
   let value: unknown;
-  try { value = JSON.parse(text); } catch { return undefined; }
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
   if (typeof value !== 'object' || value === null) return undefined;
   const { Width: width, Height: height } = value as Record<string, unknown>;
   if (!isDimension(width) || !isDimension(height)) return undefined;

@@ -14,13 +14,19 @@ export interface StreamingServiceSettings {
 }
 
 export class StreamingService {
-  private constructor(readonly backend: StreamingBackend, private readonly cache: RequestCache, private readonly server: StreamingServer) {}
+  private constructor(
+    readonly backend: StreamingBackend,
+    private readonly cache: RequestCache,
+    private readonly server: StreamingServer,
+  ) {}
 
   static async start(settings: StreamingServiceSettings, backend: StreamingBackend): Promise<StreamingService> {
     const cache = new RequestCache(settings.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS);
     const serverSettings: StreamingServerSettings = {
-      address: settings.address, port: settings.port,
-      idleTimeoutMs: settings.idleTimeoutMs, streamCreationTimeoutMs: STREAM_CREATION_TIMEOUT_MS,
+      address: settings.address,
+      port: settings.port,
+      idleTimeoutMs: settings.idleTimeoutMs,
+      streamCreationTimeoutMs: STREAM_CREATION_TIMEOUT_MS,
     };
     const server = new StreamingServer(cache, backend, serverSettings);
     await server.start();

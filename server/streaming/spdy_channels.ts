@@ -12,10 +12,17 @@ import { upgradeToSpdy, type UpgradeRequest } from './spdy_upgrade';
 export type ChannelName = 'error' | 'stdin' | 'stdout' | 'stderr' | 'resize';
 const CHANNEL_NAMES: readonly string[] = ['error', 'stdin', 'stdout', 'stderr', 'resize'];
 
-export interface ChannelTimeouts { idleTimeoutMs: number; streamCreationTimeoutMs: number }
+export interface ChannelTimeouts {
+  idleTimeoutMs: number;
+  streamCreationTimeoutMs: number;
+}
 
 /** Upgrades and waits for the streams; undefined when the upgrade or the stream set failed. */
-export async function openSpdyChannels(up: UpgradeRequest, options: StdioOptions, timeouts: ChannelTimeouts): Promise<RemoteCommandChannels | undefined> {
+export async function openSpdyChannels(
+  up: UpgradeRequest,
+  options: StdioOptions,
+  timeouts: ChannelTimeouts,
+): Promise<RemoteCommandChannels | undefined> {
   const upgraded = upgradeToSpdy(up, SPDY_REMOTE_COMMAND_PROTOCOLS, { idleTimeoutMs: timeouts.idleTimeoutMs });
   if (!upgraded) return undefined;
   const { session, protocol } = upgraded;
@@ -36,7 +43,11 @@ export function expectedChannels(options: StdioOptions, protocol: string): Set<C
   return names;
 }
 
-function collectStreams(session: SpdySession, expected: Set<ChannelName>, timeoutMs: number): Promise<Map<ChannelName, SpdyStream> | undefined> {
+function collectStreams(
+  session: SpdySession,
+  expected: Set<ChannelName>,
+  timeoutMs: number,
+): Promise<Map<ChannelName, SpdyStream> | undefined> {
   return new Promise((resolve) => {
     const streams = new Map<ChannelName, SpdyStream>();
     const timer = setTimeout(() => finish(new Error('timed out waiting for client to create streams')), timeoutMs);
@@ -44,7 +55,10 @@ function collectStreams(session: SpdySession, expected: Set<ChannelName>, timeou
       clearTimeout(timer);
       session.off('stream', onStream);
       session.off('close', onClose);
-      if (err) { session.destroy(err); resolve(undefined); } else resolve(streams);
+      if (err) {
+        session.destroy(err);
+        resolve(undefined);
+      } else resolve(streams);
     };
     const onClose = () => finish(new Error('connection closed before all streams were created'));
     const onStream = (stream: SpdyStream) => {
@@ -75,14 +89,21 @@ class SpdyChannels implements RemoteCommandChannels {
   private readonly errorStream?: SpdyStream;
   private readonly resizeStream?: SpdyStream;
 
-  constructor(private readonly session: SpdySession, private readonly protocol: string,
-    streams: Map<ChannelName, SpdyStream>, readonly closed: Promise<Error | undefined>) {
+  constructor(
+    private readonly session: SpdySession,
+    private readonly protocol: string,
+    streams: Map<ChannelName, SpdyStream>,
+    readonly closed: Promise<Error | undefined>,
+  ) {
     this.stdin = streams.get('stdin');
     this.stdout = streams.get('stdout');
     this.stderr = streams.get('stderr');
     this.errorStream = streams.get('error');
     this.resizeStream = streams.get('resize');
-    for (const stream of streams.values()) stream.on('error', () => { /* the session's close reports it */ });
+    for (const stream of streams.values())
+      stream.on('error', () => {
+        /* the session's close reports it */
+      });
     // Streams the client only reads from: drain whatever it sends so the session never pauses.
     for (const stream of [this.stdout, this.stderr, this.errorStream]) stream?.resume();
   }

@@ -4,17 +4,26 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { SpdySession, type SpdySessionOptions } from './spdy/session';
-import {
-  HEADER_ACCEPTED_VERSIONS, HEADER_PROTOCOL_VERSION, SPDY_UPGRADE, headerList, negotiate,
-} from './protocols';
+import { HEADER_ACCEPTED_VERSIONS, HEADER_PROTOCOL_VERSION, SPDY_UPGRADE, headerList, negotiate } from './protocols';
 import { rejectUpgrade, writeSwitchingProtocols } from './upgrade_response';
 
-export interface UpgradeRequest { req: IncomingMessage; socket: Duplex; head: Buffer }
+export interface UpgradeRequest {
+  req: IncomingMessage;
+  socket: Duplex;
+  head: Buffer;
+}
 
-export interface SpdyUpgrade { session: SpdySession; protocol: string }
+export interface SpdyUpgrade {
+  session: SpdySession;
+  protocol: string;
+}
 
 /** The upgraded session, or undefined when the request was refused (the client got the reason). */
-export function upgradeToSpdy(up: UpgradeRequest, protocols: readonly string[], options: SpdySessionOptions): SpdyUpgrade | undefined {
+export function upgradeToSpdy(
+  up: UpgradeRequest,
+  protocols: readonly string[],
+  options: SpdySessionOptions,
+): SpdyUpgrade | undefined {
   const offered = headerList(up.req.headers[HEADER_PROTOCOL_VERSION.toLowerCase()]);
   if (offered.length === 0) {
     rejectUpgrade(up.socket, 400, `unable to upgrade: ${HEADER_PROTOCOL_VERSION} is required`);
@@ -22,16 +31,23 @@ export function upgradeToSpdy(up: UpgradeRequest, protocols: readonly string[], 
   }
   const protocol = negotiate(offered, protocols);
   if (!protocol) {
-    rejectUpgrade(up.socket, 403,
+    rejectUpgrade(
+      up.socket,
+      403,
       `unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server accepts [${protocols.join(' ')}]`,
-      protocols.map((p) => [HEADER_ACCEPTED_VERSIONS, p]));
+      protocols.map((p) => [HEADER_ACCEPTED_VERSIONS, p]),
+    );
     return undefined;
   }
   if (!isSpdyUpgrade(up.req)) {
     rejectUpgrade(up.socket, 400, 'unable to upgrade: missing upgrade headers in request');
     return undefined;
   }
-  writeSwitchingProtocols(up.socket, [['Connection', 'Upgrade'], ['Upgrade', SPDY_UPGRADE], [HEADER_PROTOCOL_VERSION, protocol]]);
+  writeSwitchingProtocols(up.socket, [
+    ['Connection', 'Upgrade'],
+    ['Upgrade', SPDY_UPGRADE],
+    [HEADER_PROTOCOL_VERSION, protocol],
+  ]);
   if (up.head.length > 0) up.socket.unshift(up.head);
   return { session: new SpdySession(up.socket, 'server', options), protocol };
 }

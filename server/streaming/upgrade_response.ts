@@ -13,10 +13,15 @@ export function writeSwitchingProtocols(socket: Duplex, headers: HeaderList): vo
 export function rejectUpgrade(socket: Duplex, status: number, message: string, headers: HeaderList = []): void {
   const body = Buffer.from(message + '\n');
   const all: HeaderList = [
-    ...headers, ['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(body.length)], ['Connection', 'close'],
+    ...headers,
+    ['Content-Type', 'text/plain; charset=utf-8'],
+    ['Content-Length', String(body.length)],
+    ['Connection', 'close'],
   ];
   socket.end(Buffer.concat([Buffer.from(statusLine(status) + headerLines(all) + '\r\n'), body]));
-  socket.on('error', () => { /* the client may already be gone */ });
+  socket.on('error', () => {
+    /* the client may already be gone */
+  });
 }
 
 function statusLine(status: number): string {

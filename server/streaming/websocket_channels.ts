@@ -6,27 +6,49 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { StdioOptions, TerminalSize } from '../../runtime/streaming/contract';
 import type { RemoteCommandChannels } from './channels';
 import { encodeOutcome, type CommandOutcome } from './exec_status';
-import { REMOTE_COMMAND_V1, REMOTE_COMMAND_V5, WEBSOCKET_REMOTE_COMMAND_PROTOCOLS, headerList, negotiate } from './protocols';
+import {
+  REMOTE_COMMAND_V1,
+  REMOTE_COMMAND_V5,
+  WEBSOCKET_REMOTE_COMMAND_PROTOCOLS,
+  headerList,
+  negotiate,
+} from './protocols';
 import { parseTerminalSize } from './resize_decoder';
 import type { UpgradeRequest } from './spdy_upgrade';
 import { rejectUpgrade } from './upgrade_response';
 
-enum Channel { Stdin = 0, Stdout = 1, Stderr = 2, Error = 3, Resize = 4, Close = 255 }
+enum Channel {
+  Stdin = 0,
+  Stdout = 1,
+  Stderr = 2,
+  Error = 3,
+  Resize = 4,
+  Close = 255,
+}
 
 /** Largest message a client may send (stdin arrives in copy-buffer sized pieces). */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 const server = new WebSocketServer({
-  noServer: true, perMessageDeflate: false, maxPayload: MAX_MESSAGE_BYTES,
+  noServer: true,
+  perMessageDeflate: false,
+  maxPayload: MAX_MESSAGE_BYTES,
   handleProtocols: (offered: Set<string>) => negotiate([...offered], WEBSOCKET_REMOTE_COMMAND_PROTOCOLS) ?? false,
 });
 
-export async function openWebSocketChannels(up: UpgradeRequest, options: StdioOptions, idleTimeoutMs: number): Promise<RemoteCommandChannels | undefined> {
+export async function openWebSocketChannels(
+  up: UpgradeRequest,
+  options: StdioOptions,
+  idleTimeoutMs: number,
+): Promise<RemoteCommandChannels | undefined> {
   const offered = headerList(up.req.headers['sec-websocket-protocol']);
   const protocol = offered.length === 0 ? REMOTE_COMMAND_V1 : negotiate(offered, WEBSOCKET_REMOTE_COMMAND_PROTOCOLS);
   if (!protocol) {
-    rejectUpgrade(up.socket, 403,
-      `requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${WEBSOCKET_REMOTE_COMMAND_PROTOCOLS.join(' ')}]`);
+    rejectUpgrade(
+      up.socket,
+      403,
+      `requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${WEBSOCKET_REMOTE_COMMAND_PROTOCOLS.join(' ')}]`,
+    );
     return undefined;
   }
   const ws = await new Promise<WebSocket>((resolve) => server.handleUpgrade(up.req, up.socket, up.head, resolve));
@@ -41,7 +63,12 @@ class WebSocketChannels implements RemoteCommandChannels {
   private readonly idleTimer?: NodeJS.Timeout;
   private resizeListener?: (size: TerminalSize) => void;
 
-  constructor(private readonly ws: WebSocket, private readonly protocol: string, options: StdioOptions, idleTimeoutMs: number) {
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly protocol: string,
+    options: StdioOptions,
+    idleTimeoutMs: number,
+  ) {
     if (options.stdin) this.stdin = new Readable({ read: () => this.socket()?.resume() });
     if (options.stdout) this.stdout = this.outputChannel(Channel.Stdout);
     if (options.stderr && !options.tty) this.stderr = this.outputChannel(Channel.Stderr);
@@ -49,14 +76,21 @@ class WebSocketChannels implements RemoteCommandChannels {
       ws.once('close', (code: number, reason: Buffer) => {
         if (this.idleTimer) clearTimeout(this.idleTimer);
         this.stdin?.push(null);
-        resolve(code === 1000 || code === 1005 ? undefined : new Error(`websocket closed: ${code} ${reason.toString()}`));
+        resolve(
+          code === 1000 || code === 1005 ? undefined : new Error(`websocket closed: ${code} ${reason.toString()}`),
+        );
       });
     });
-    ws.on('error', () => { /* 'close' follows */ });
+    ws.on('error', () => {
+      /* 'close' follows */
+    });
     ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data as Buffer, isBinary));
     if (idleTimeoutMs > 0) this.idleTimer = setTimeout(() => ws.terminate(), idleTimeoutMs);
     // As kubelet: an empty message on the lowest writable channel tells the client we are ready.
-    this.send(options.stdout ? Channel.Stdout : options.stderr && !options.tty ? Channel.Stderr : Channel.Error, Buffer.alloc(0));
+    this.send(
+      options.stdout ? Channel.Stdout : options.stderr && !options.tty ? Channel.Stderr : Channel.Error,
+      Buffer.alloc(0),
+    );
   }
 
   onResize(listener: (size: TerminalSize) => void): void {
@@ -74,7 +108,10 @@ class WebSocketChannels implements RemoteCommandChannels {
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     this.idleTimer?.refresh();
-    if (!isBinary) { this.ws.close(1003, 'binary messages only'); return; }
+    if (!isBinary) {
+      this.ws.close(1003, 'binary messages only');
+      return;
+    }
     if (data.length === 0) return;
     const payload = data.subarray(1);
     switch (data[0]) {
@@ -83,7 +120,10 @@ class WebSocketChannels implements RemoteCommandChannels {
         return;
       case Channel.Resize: {
         const size = parseTerminalSize(payload.toString('utf8'));
-        if (!size) { this.ws.close(1007, 'malformed resize message'); return; }
+        if (!size) {
+          this.ws.close(1007, 'malformed resize message');
+          return;
+        }
         this.resizeListener?.(size);
         return;
       }
@@ -102,7 +142,10 @@ class WebSocketChannels implements RemoteCommandChannels {
   }
 
   private send(channel: Channel, payload: Buffer, done?: (err?: Error | null) => void): void {
-    if (this.ws.readyState !== this.ws.OPEN) { done?.(new Error('websocket closed')); return; }
+    if (this.ws.readyState !== this.ws.OPEN) {
+      done?.(new Error('websocket closed'));
+      return;
+    }
     this.idleTimer?.refresh();
     this.ws.send(Buffer.concat([Buffer.from([channel]), payload]), { binary: true }, (err) => done?.(err ?? null));
   }

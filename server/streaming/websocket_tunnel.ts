@@ -18,7 +18,11 @@ server.on('headers', (headers: string[]) => headers.push(`Sec-WebSocket-Protocol
 export async function openSpdyTunnel(up: UpgradeRequest, idleTimeoutMs: number): Promise<SpdySession | undefined> {
   const offered = headerList(up.req.headers['sec-websocket-protocol']);
   if (!offered.includes(PORT_FORWARD_TUNNEL_PROTOCOL)) {
-    rejectUpgrade(up.socket, 403, `port forwarding over WebSocket needs the ${PORT_FORWARD_TUNNEL_PROTOCOL} subprotocol`);
+    rejectUpgrade(
+      up.socket,
+      403,
+      `port forwarding over WebSocket needs the ${PORT_FORWARD_TUNNEL_PROTOCOL} subprotocol`,
+    );
     return undefined;
   }
   delete up.req.headers['sec-websocket-protocol'];

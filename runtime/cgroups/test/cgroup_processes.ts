@@ -26,7 +26,10 @@ function spawnIn(handle: CgroupHandle, script: string): Started {
 }
 
 /** Runs a short `script` inside `handle` to its end; how it ended (a failed join exits 99). */
-export async function runToEnd(handle: CgroupHandle, script: string): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+export async function runToEnd(
+  handle: CgroupHandle,
+  script: string,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return spawnIn(handle, script).exited;
 }
 
@@ -38,8 +41,12 @@ export async function runToExit(handle: CgroupHandle, script: string): Promise<n
 /** Runs `script` with sh inside `handle`; resolves once the process is in the cgroup. */
 export async function startIn(handle: CgroupHandle, script: string): Promise<Started> {
   const { child, exited } = spawnIn(handle, script);
-  const joined = await pollUntil(async () => (await handle.pids()).includes(child.pid!) || child.exitCode !== null, 10_000);
-  if (!joined || child.exitCode !== null) throw new Error(`process did not join ${handle.path} (exit ${child.exitCode})`);
+  const joined = await pollUntil(
+    async () => (await handle.pids()).includes(child.pid!) || child.exitCode !== null,
+    10_000,
+  );
+  if (!joined || child.exitCode !== null)
+    throw new Error(`process did not join ${handle.path} (exit ${child.exitCode})`);
   return { child, exited };
 }
 

@@ -30,7 +30,8 @@ export function defineDriverSuite(driver: 'v1' | 'v2'): void {
       started.push(s);
       return s;
     };
-    const read = (handle: CgroupHandle, file: string) => readFileSync(path.join(dirWith(handle, file), file), 'utf8').trim();
+    const read = (handle: CgroupHandle, file: string) =>
+      readFileSync(path.join(dirWith(handle, file), file), 'utf8').trim();
 
     before(async () => {
       assert.equal(manager.driver, driver, `this host's cgroup mode is ${manager.mode}`);
@@ -49,7 +50,10 @@ export function defineDriverSuite(driver: 'v1' | 'v2'): void {
       const cg = await child();
       for (const file of cg.procsFiles()) assert.ok(existsSync(file), file);
       const s = await run(cg, 'exec sleep 1000');
-      assert.ok(await pollUntil(async () => (await cg.pids()).join() === String(s.child.pid), 5_000), 'the pid is listed alone');
+      assert.ok(
+        await pollUntil(async () => (await cg.pids()).join() === String(s.child.pid), 5_000),
+        'the pid is listed alone',
+      );
       const again = await manager.create(cg.path);
       assert.deepEqual(again.procsFiles(), cg.procsFiles(), 'create is idempotent');
       await cg.remove({ killRemaining: true });
@@ -59,9 +63,14 @@ export function defineDriverSuite(driver: 'v1' | 'v2'): void {
     test('resources are applied and read back', async () => {
       const cg = await child();
       await cg.apply({
-        cpuPeriod: 100_000, cpuQuota: 50_000, cpuShares: 512,
-        memoryLimitBytes: 64 * MiB, memorySwapLimitBytes: 64 * MiB,
-        cpusetCpus: '0', cpusetMems: '0', pidsLimit: 100,
+        cpuPeriod: 100_000,
+        cpuQuota: 50_000,
+        cpuShares: 512,
+        memoryLimitBytes: 64 * MiB,
+        memorySwapLimitBytes: 64 * MiB,
+        cpusetCpus: '0',
+        cpusetMems: '0',
+        pidsLimit: 100,
       });
       if (driver === 'v1') {
         assert.equal(read(cg, 'cpu.cfs_period_us'), '100000');
@@ -96,10 +105,16 @@ export function defineDriverSuite(driver: 'v1' | 'v2'): void {
         [{ memoryLimitBytes: 32 * MiB, cpusetCpus: '0,4095' }, /cpuset_cpus/],
         [{ memoryLimitBytes: 32 * MiB, cpusetCpus: 'zero' }, /cpuset_cpus/],
         [{ memoryLimitBytes: 32 * MiB, memorySwapLimitBytes: 16 * MiB }, /memory_swap_limit_in_bytes/],
-        [{ memoryLimitBytes: 32 * MiB, unified: driver === 'v1' ? { 'memory.high': '1' } : { 'nope.file': '1' } }, /unified/],
+        [
+          { memoryLimitBytes: 32 * MiB, unified: driver === 'v1' ? { 'memory.high': '1' } : { 'nope.file': '1' } },
+          /unified/,
+        ],
       ];
       for (const [resources, field] of cases) {
-        await assert.rejects(cg.apply(resources), (err: Error) => err instanceof InvalidArgumentError && field.test(err.message));
+        await assert.rejects(
+          cg.apply(resources),
+          (err: Error) => err instanceof InvalidArgumentError && field.test(err.message),
+        );
         assert.equal(read(cg, memFile), String(64 * MiB), `unchanged after ${JSON.stringify(resources)}`);
       }
       await cg.remove();
@@ -158,7 +173,10 @@ export function defineDriverSuite(driver: 'v1' | 'v2'): void {
     test('killAll kills a forking tree and remove leaves nothing', async () => {
       const cg = await manager.create(`${parentPath}/tree/inner`);
       const outer = manager.open(`${parentPath}/tree`);
-      const s = await run(cg, 'for i in 1 2 3; do (while :; do sleep 0.05 & wait; done) & done; while :; do sleep 1 & wait; done');
+      const s = await run(
+        cg,
+        'for i in 1 2 3; do (while :; do sleep 0.05 & wait; done) & done; while :; do sleep 1 & wait; done',
+      );
       assert.ok(await pollUntil(async () => (await outer.pids()).length >= 7, 30_000), 'tree did not grow');
       await outer.killAll();
       assert.deepEqual(await outer.pids(), []);
@@ -177,7 +195,10 @@ export function defineDriverSuite(driver: 'v1' | 'v2'): void {
       await new Promise((r) => setTimeout(r, 200));
       assert.equal((await cg.stats()).cpu.usageNs, frozenAt, 'a frozen cgroup used CPU');
       await cg.thaw();
-      assert.ok(await pollUntil(async () => (await cg.stats()).cpu.usageNs > frozenAt, 30_000), 'no progress after thaw');
+      assert.ok(
+        await pollUntil(async () => (await cg.stats()).cpu.usageNs > frozenAt, 30_000),
+        'no progress after thaw',
+      );
       await cg.remove({ killRemaining: true });
     });
 

@@ -14,7 +14,11 @@ function ownPids(): string {
 }
 
 function fakeHost(mountPoint: string, ownPath: string): HostCgroups {
-  return { mode: 'hybrid', v1: new Map([['pids', { mountPoint, controllers: ['pids'], ownPath }]]), unifiedOwnPath: '/' };
+  return {
+    mode: 'hybrid',
+    v1: new Map([['pids', { mountPoint, controllers: ['pids'], ownPath }]]),
+    unifiedOwnPath: '/',
+  };
 }
 
 async function procsWritten(mountPoint: string, ownPath: string): Promise<string | undefined> {

@@ -32,7 +32,10 @@ test('a hybrid host: v1 hierarchies, co-mounted controllers, own memory cgroup',
 });
 
 test('a pure v2 host and a pure v1 host', () => {
-  const v2 = layoutFrom('30 23 0:27 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw,nsdelegate', '0::/system.slice/corrald.service');
+  const v2 = layoutFrom(
+    '30 23 0:27 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw,nsdelegate',
+    '0::/system.slice/corrald.service',
+  );
   assert.equal(v2.mode, 'v2');
   assert.equal(v2.unifiedOwnPath, '/system.slice/corrald.service');
   const v1 = layoutFrom('35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory', '4:memory:/');
@@ -43,19 +46,46 @@ const facts: NodeFacts = { cpus: new Set([0, 1]), mems: new Set([0]), hugepageSi
 
 test('validation names the field and accepts the edges', () => {
   const bad: [object, RegExp][] = [
-    [{ cpuQuota: 999 }, /^cpu_quota/], [{ cpuQuota: 0 }, /^cpu_quota/], [{ cpuQuota: -2 }, /^cpu_quota/],
-    [{ cpuPeriod: 999 }, /^cpu_period/], [{ cpuShares: 1 }, /^cpu_shares/],
-    [{ memoryLimitBytes: 4096 }, /^memory_limit_in_bytes/], [{ memoryLimitBytes: -1 }, /^memory_limit_in_bytes/],
-    [{ cpusetCpus: '2' }, /^cpuset_cpus/], [{ cpusetCpus: '1-0' }, /^cpuset_cpus/], [{ cpusetMems: '1' }, /^cpuset_mems/],
+    [{ cpuQuota: 999 }, /^cpu_quota/],
+    [{ cpuQuota: 0 }, /^cpu_quota/],
+    [{ cpuQuota: -2 }, /^cpu_quota/],
+    [{ cpuPeriod: 999 }, /^cpu_period/],
+    [{ cpuShares: 1 }, /^cpu_shares/],
+    [{ memoryLimitBytes: 4096 }, /^memory_limit_in_bytes/],
+    [{ memoryLimitBytes: -1 }, /^memory_limit_in_bytes/],
+    [{ cpusetCpus: '2' }, /^cpuset_cpus/],
+    [{ cpusetCpus: '1-0' }, /^cpuset_cpus/],
+    [{ cpusetMems: '1' }, /^cpuset_mems/],
     [{ hugepageLimits: [{ pageSize: '4MB', limitBytes: 0 }] }, /^hugepage_limits/],
-    [{ unified: { 'cgroup.procs': '1' } }, /^unified/], [{ unified: { '../x': '1' } }, /^unified/],
+    [{ unified: { 'cgroup.procs': '1' } }, /^unified/],
+    [{ unified: { '../x': '1' } }, /^unified/],
   ];
   for (const [r, field] of bad) {
-    assert.throws(() => validateResources(r, 'v2', facts), (e: Error) => e instanceof InvalidArgumentError && field.test(e.message), JSON.stringify(r));
+    assert.throws(
+      () => validateResources(r, 'v2', facts),
+      (e: Error) => e instanceof InvalidArgumentError && field.test(e.message),
+      JSON.stringify(r),
+    );
   }
-  assert.throws(() => validateResources({ unified: { 'memory.high': '1' } }, 'v1', facts), /unified: raw cgroup v2 keys/);
-  validateResources({ cpuQuota: -1, cpuPeriod: 1000, cpuShares: 2, memoryLimitBytes: 6 * 1024 * 1024, memorySwapLimitBytes: -1,
-    cpusetCpus: '0-1', cpusetMems: '0', hugepageLimits: [{ pageSize: '2MB', limitBytes: 0 }], unified: { 'memory.high': '1' } }, 'v2', facts);
+  assert.throws(
+    () => validateResources({ unified: { 'memory.high': '1' } }, 'v1', facts),
+    /unified: raw cgroup v2 keys/,
+  );
+  validateResources(
+    {
+      cpuQuota: -1,
+      cpuPeriod: 1000,
+      cpuShares: 2,
+      memoryLimitBytes: 6 * 1024 * 1024,
+      memorySwapLimitBytes: -1,
+      cpusetCpus: '0-1',
+      cpusetMems: '0',
+      hugepageLimits: [{ pageSize: '2MB', limitBytes: 0 }],
+      unified: { 'memory.high': '1' },
+    },
+    'v2',
+    facts,
+  );
 });
 
 test('cpu shares convert to weight as runc and the kubelet do', () => {
@@ -66,7 +96,10 @@ test('cpu shares convert to weight as runc and the kubelet do', () => {
 
 test('usage_nano_cores is the rate between two samples', () => {
   const a = { timestampNs: 1_000_000_000n, cpu: { usageNs: 0n, periods: 0, throttledPeriods: 0, throttledNs: 0n } };
-  const b = { timestampNs: 3_000_000_000n, cpu: { usageNs: 1_000_000_000n, periods: 0, throttledPeriods: 0, throttledNs: 0n } };
+  const b = {
+    timestampNs: 3_000_000_000n,
+    cpu: { usageNs: 1_000_000_000n, periods: 0, throttledPeriods: 0, throttledNs: 0n },
+  };
   assert.equal(usageNanoCores(a, b), 500_000_000);
   assert.equal(usageNanoCores(b, a), 0);
   assert.equal(usageNanoCores(a, a), 0);
@@ -76,7 +109,10 @@ test('memory working set and available bytes', () => {
   const m = memoryStatsFrom({ usage: 100, limit: 150, inactiveFile: 30, rss: 50, pageFaults: 1, majorPageFaults: 0 });
   assert.equal(m.workingSetBytes, 70);
   assert.equal(m.availableBytes, 80);
-  assert.equal(memoryStatsFrom({ usage: 10, inactiveFile: 30, rss: 0, pageFaults: 0, majorPageFaults: 0 }).workingSetBytes, 0);
+  assert.equal(
+    memoryStatsFrom({ usage: 10, inactiveFile: 30, rss: 0, pageFaults: 0, majorPageFaults: 0 }).workingSetBytes,
+    0,
+  );
 });
 
 test('lists, paths, page sizes, device rules', () => {

@@ -8,12 +8,15 @@ export const cpuV1: V1Controller = {
   subsystem: 'cpu',
   async apply(dir: string, r: CgroupResources): Promise<void> {
     if (r.cpuShares !== undefined) await writeValue(path.join(dir, 'cpu.shares'), String(r.cpuShares), 'cpu_shares');
-    if (r.cpuPeriod !== undefined) await writeValue(path.join(dir, 'cpu.cfs_period_us'), String(r.cpuPeriod), 'cpu_period');
+    if (r.cpuPeriod !== undefined)
+      await writeValue(path.join(dir, 'cpu.cfs_period_us'), String(r.cpuPeriod), 'cpu_period');
     if (r.cpuQuota !== undefined) await writeValue(path.join(dir, 'cpu.cfs_quota_us'), String(r.cpuQuota), 'cpu_quota');
   },
 };
 
-export async function cpuThrottlingV1(dir: string): Promise<{ periods: number; throttledPeriods: number; throttledNs: bigint }> {
+export async function cpuThrottlingV1(
+  dir: string,
+): Promise<{ periods: number; throttledPeriods: number; throttledNs: bigint }> {
   const stat = await readFlatKeyed(path.join(dir, 'cpu.stat'));
   return {
     periods: stat.get('nr_periods') ?? 0,

@@ -10,7 +10,11 @@ export const devicesV1: V1Controller = {
   subsystem: 'devices',
   async apply(dir: string, r: CgroupResources): Promise<void> {
     for (const rule of r.devices ?? []) {
-      await writeValue(path.join(dir, rule.allow ? 'devices.allow' : 'devices.deny'), formatDeviceRule(rule), 'devices');
+      await writeValue(
+        path.join(dir, rule.allow ? 'devices.allow' : 'devices.deny'),
+        formatDeviceRule(rule),
+        'devices',
+      );
     }
   },
 };

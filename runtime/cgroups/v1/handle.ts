@@ -74,22 +74,33 @@ export class V1CgroupHandle implements CgroupHandle {
     if (options.killRemaining) await this.killAll();
     const timeoutMs = options.timeoutMs ?? DEFAULT_REMOVE_TIMEOUT_MS;
     for (const dir of this.hierarchyDirs()) {
-      const gone = await pollUntil(async () => {
-        for (const cgroup of await cgroupTreeDeepestFirst(dir)) if (!(await tryRmdir(cgroup))) return false;
-        return true;
-      }, timeoutMs, 20);
-      if (!gone) throw new FailedPreconditionError(`cgroup ${this.path} still has processes after ${timeoutMs} ms (${dir})`);
+      const gone = await pollUntil(
+        async () => {
+          for (const cgroup of await cgroupTreeDeepestFirst(dir)) if (!(await tryRmdir(cgroup))) return false;
+          return true;
+        },
+        timeoutMs,
+        20,
+      );
+      if (!gone)
+        throw new FailedPreconditionError(`cgroup ${this.path} still has processes after ${timeoutMs} ms (${dir})`);
     }
   }
 
   async apply(resources: CgroupResources): Promise<void> {
     this.validate(resources);
     // Controllers are independent: written side by side, every write settled before a failure is reported.
-    await allSteps(CONTROLLERS.map(async (controller) => {
-      const dir = this.dirs.get(controller.subsystem);
-      if (dir) await controller.apply(dir, resources);
-      else log.debug('controller not mounted; its resources are skipped', { controller: controller.subsystem, path: this.path });
-    }));
+    await allSteps(
+      CONTROLLERS.map(async (controller) => {
+        const dir = this.dirs.get(controller.subsystem);
+        if (dir) await controller.apply(dir, resources);
+        else
+          log.debug('controller not mounted; its resources are skipped', {
+            controller: controller.subsystem,
+            path: this.path,
+          });
+      }),
+    );
   }
 
   async freeze(): Promise<void> {
@@ -109,7 +120,9 @@ export class V1CgroupHandle implements CgroupHandle {
       timestampNs,
       cpu: { usageNs: cpuacct ? await cpuUsageNsV1(cpuacct) : 0n, ...throttling },
       memory: await memoryStatsV1(this.requireDir('memory')),
-      pids: this.dirs.has('pids') ? await readPidsStats(this.dirs.get('pids')!) : { current: (await this.pids()).length },
+      pids: this.dirs.has('pids')
+        ? await readPidsStats(this.dirs.get('pids')!)
+        : { current: (await this.pids()).length },
     };
   }
 

@@ -8,7 +8,11 @@ export const hugetlbV1: V1Controller = {
   subsystem: 'hugetlb',
   async apply(dir: string, r: CgroupResources): Promise<void> {
     for (const limit of r.hugepageLimits ?? []) {
-      await writeValue(path.join(dir, `hugetlb.${limit.pageSize}.limit_in_bytes`), String(limit.limitBytes), 'hugepage_limits');
+      await writeValue(
+        path.join(dir, `hugetlb.${limit.pageSize}.limit_in_bytes`),
+        String(limit.limitBytes),
+        'hugepage_limits',
+      );
     }
   },
 };

@@ -24,7 +24,10 @@ export class V1CgroupManager implements CgroupManager {
   private readonly nestUnder: Set<string>;
   private readonly warmup: MigrationWarmup;
 
-  constructor(private readonly host: HostCgroups, options: V1Options = {}) {
+  constructor(
+    private readonly host: HostCgroups,
+    options: V1Options = {},
+  ) {
     this.nestUnder = new Set(options.nestUnder ?? ['memory']);
     this.warmup = new MigrationWarmup(host);
   }
@@ -40,10 +43,12 @@ export class V1CgroupManager implements CgroupManager {
   async create(cgroupPath: string): Promise<CgroupHandle> {
     const handle = this.handleFor(cgroupPath);
     // The hierarchies are independent: their directories are made side by side.
-    await Promise.all([...this.hierarchies()].map(([controller, hierarchy]) => {
-      const prepare = hierarchy.controllers.includes('cpuset') ? inheritCpusetV1 : undefined;
-      return mkdirLevels(hierarchy.mountPoint, this.dirFor(controller, handle.path), prepare);
-    }));
+    await Promise.all(
+      [...this.hierarchies()].map(([controller, hierarchy]) => {
+        const prepare = hierarchy.controllers.includes('cpuset') ? inheritCpusetV1 : undefined;
+        return mkdirLevels(hierarchy.mountPoint, this.dirFor(controller, handle.path), prepare);
+      }),
+    );
     return handle;
   }
 
@@ -72,7 +77,9 @@ export class V1CgroupManager implements CgroupManager {
   /** One entry per distinct hierarchy, keyed by its first controller. */
   private hierarchies() {
     const seen = new Set<string>();
-    return [...this.host.v1.entries()].filter(([, h]) => !seen.has(h.mountPoint) && seen.add(h.mountPoint) !== undefined);
+    return [...this.host.v1.entries()].filter(
+      ([, h]) => !seen.has(h.mountPoint) && seen.add(h.mountPoint) !== undefined,
+    );
   }
 
   private dirFor(controller: string, normalized: string): string {

@@ -19,7 +19,8 @@ export const memoryV1: V1Controller = {
       if (swap !== -1 && swap !== r.memoryLimitBytes) {
         throw new InvalidArgumentError('memory_swap_limit_in_bytes: this kernel has no swap accounting (memory.memsw)');
       }
-      if (r.memoryLimitBytes !== undefined) await writeValue(memFile, String(r.memoryLimitBytes), 'memory_limit_in_bytes');
+      if (r.memoryLimitBytes !== undefined)
+        await writeValue(memFile, String(r.memoryLimitBytes), 'memory_limit_in_bytes');
       return;
     }
     await writeMemoryAndSwap(memFile, swapFile, r.memoryLimitBytes, swap);
@@ -31,8 +32,10 @@ export const memoryV1: V1Controller = {
  * first when growing, lower memory first when shrinking (the kernel says EINVAL otherwise).
  */
 async function writeMemoryAndSwap(memFile: string, swapFile: string, memory?: number, swap?: number): Promise<void> {
-  const writeMem = () => (memory === undefined ? Promise.resolve() : writeValue(memFile, String(memory), 'memory_limit_in_bytes'));
-  const writeSwap = () => (swap === undefined ? Promise.resolve() : writeValue(swapFile, String(swap), 'memory_swap_limit_in_bytes'));
+  const writeMem = () =>
+    memory === undefined ? Promise.resolve() : writeValue(memFile, String(memory), 'memory_limit_in_bytes');
+  const writeSwap = () =>
+    swap === undefined ? Promise.resolve() : writeValue(swapFile, String(swap), 'memory_swap_limit_in_bytes');
   const currentSwap = swap === undefined ? undefined : await readNumber(swapFile);
   const growing = swap === -1 || (currentSwap !== undefined && swap !== undefined && swap > currentSwap);
   if (growing) {

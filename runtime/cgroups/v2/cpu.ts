@@ -9,13 +9,18 @@ import type { V2Controller } from './controller';
 export const cpuV2: V2Controller = {
   name: 'cpu',
   async apply(dir: string, r: CgroupResources): Promise<void> {
-    if (r.cpuShares !== undefined) await writeValue(path.join(dir, 'cpu.weight'), String(cpuSharesToWeight(r.cpuShares)), 'cpu_shares');
+    if (r.cpuShares !== undefined)
+      await writeValue(path.join(dir, 'cpu.weight'), String(cpuSharesToWeight(r.cpuShares)), 'cpu_shares');
     if (r.cpuQuota === undefined && r.cpuPeriod === undefined) return;
     // cpu.max holds both numbers; keep the one not being changed.
     const [curQuota, curPeriod] = (await readText(path.join(dir, 'cpu.max'))).trim().split(/\s+/);
     const quota = r.cpuQuota === undefined ? curQuota : r.cpuQuota === -1 ? 'max' : String(r.cpuQuota);
     const period = r.cpuPeriod === undefined ? curPeriod : String(r.cpuPeriod);
-    await writeValue(path.join(dir, 'cpu.max'), `${quota} ${period}`, r.cpuQuota !== undefined ? 'cpu_quota' : 'cpu_period');
+    await writeValue(
+      path.join(dir, 'cpu.max'),
+      `${quota} ${period}`,
+      r.cpuQuota !== undefined ? 'cpu_quota' : 'cpu_period',
+    );
   },
 };
 

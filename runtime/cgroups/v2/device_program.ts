@@ -12,26 +12,39 @@ const ACC_READ = 2;
 const ACC_WRITE = 4;
 
 // Opcodes (class | op | source) and registers used.
-const LDX_W = 0x61;      // dst = *(u32 *)(src + off)
-const AND_K = 0x57;      // dst &= imm (64-bit)
-const RSH_K = 0x77;      // dst >>= imm
-const MOV_X = 0xbf;      // dst = src
-const MOV_K = 0xb7;      // dst = imm
-const JNE_K = 0x55;      // if dst != imm: pc += off
+const LDX_W = 0x61; // dst = *(u32 *)(src + off)
+const AND_K = 0x57; // dst &= imm (64-bit)
+const RSH_K = 0x77; // dst >>= imm
+const MOV_X = 0xbf; // dst = src
+const MOV_K = 0xb7; // dst = imm
+const JNE_K = 0x55; // if dst != imm: pc += off
 const EXIT = 0x95;
-const R0 = 0, R1 = 1, R2 = 2, R3 = 3, R4 = 4, R5 = 5;
+const R0 = 0,
+  R1 = 1,
+  R2 = 2,
+  R3 = 3,
+  R4 = 4,
+  R5 = 5;
 
-interface Insn { code: number; dst: number; src: number; off: number; imm: number }
+interface Insn {
+  code: number;
+  dst: number;
+  src: number;
+  off: number;
+  imm: number;
+}
 
 const insn = (code: number, dst: number, src: number, off: number, imm: number): Insn => ({ code, dst, src, off, imm });
 
 /** The program as the kernel takes it: 8 bytes per instruction, little endian. */
 export function deviceProgram(rules: DeviceRule[]): Buffer {
   const prologue = [
-    insn(LDX_W, R2, R1, 0, 0), insn(AND_K, R2, 0, 0, 0xffff),   // r2 = device type
-    insn(LDX_W, R3, R1, 0, 0), insn(RSH_K, R3, 0, 0, 16),       // r3 = requested access
-    insn(LDX_W, R4, R1, 4, 0),                                   // r4 = major
-    insn(LDX_W, R5, R1, 8, 0),                                   // r5 = minor
+    insn(LDX_W, R2, R1, 0, 0),
+    insn(AND_K, R2, 0, 0, 0xffff), // r2 = device type
+    insn(LDX_W, R3, R1, 0, 0),
+    insn(RSH_K, R3, 0, 0, 16), // r3 = requested access
+    insn(LDX_W, R4, R1, 4, 0), // r4 = major
+    insn(LDX_W, R5, R1, 8, 0), // r5 = minor
   ];
   const body: Insn[] = [];
   for (const rule of [...rules].reverse()) {
@@ -62,7 +75,11 @@ function ruleBlock(rule: DeviceRule): Insn[] {
 }
 
 function accessBits(access: string): number {
-  return (access.includes('m') ? ACC_MKNOD : 0) | (access.includes('r') ? ACC_READ : 0) | (access.includes('w') ? ACC_WRITE : 0);
+  return (
+    (access.includes('m') ? ACC_MKNOD : 0) |
+    (access.includes('r') ? ACC_READ : 0) |
+    (access.includes('w') ? ACC_WRITE : 0)
+  );
 }
 
 function encode(program: Insn[]): Buffer {

@@ -2,7 +2,13 @@
 // (BPF_PROG_TYPE_CGROUP_DEVICE) attached to the cgroup, compiled from the rules by
 // device_program.ts. Attached with BPF_F_ALLOW_MULTI: every program on the path must allow.
 import { closeSync, constants, openSync } from 'node:fs';
-import { BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI, BPF_PROG_TYPE_CGROUP_DEVICE, bpfProgAttach, bpfProgLoad } from '../../../native/bpf';
+import {
+  BPF_CGROUP_DEVICE,
+  BPF_F_ALLOW_MULTI,
+  BPF_PROG_TYPE_CGROUP_DEVICE,
+  bpfProgAttach,
+  bpfProgLoad,
+} from '../../../native/bpf';
 import { wrapError } from '../../errors';
 import type { DeviceRule } from '../resources';
 import { deviceProgram } from './device_program';

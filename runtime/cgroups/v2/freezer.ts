@@ -8,7 +8,10 @@ const FREEZE_TIMEOUT_MS = 10_000;
 export async function setFrozenV2(dir: string, frozen: boolean): Promise<void> {
   await writeValue(path.join(dir, 'cgroup.freeze'), frozen ? '1' : '0');
   const want = frozen ? 1 : 0;
-  const settled = await pollUntil(async () => (await readFlatKeyed(path.join(dir, 'cgroup.events'))).get('frozen') === want, FREEZE_TIMEOUT_MS);
+  const settled = await pollUntil(
+    async () => (await readFlatKeyed(path.join(dir, 'cgroup.events'))).get('frozen') === want,
+    FREEZE_TIMEOUT_MS,
+  );
   if (!settled) throw new InternalError(`${dir}: cgroup did not become ${frozen ? 'frozen' : 'thawed'}`);
 }
 

@@ -38,7 +38,8 @@ export class V2CgroupHandle implements CgroupHandle {
 
   async pids(): Promise<number[]> {
     const all: number[] = [];
-    for (const cgroup of await cgroupTreeDeepestFirst(this.dir)) all.push(...(await readPids(path.join(cgroup, 'cgroup.procs'))));
+    for (const cgroup of await cgroupTreeDeepestFirst(this.dir))
+      all.push(...(await readPids(path.join(cgroup, 'cgroup.procs'))));
     return all;
   }
 
@@ -62,10 +63,14 @@ export class V2CgroupHandle implements CgroupHandle {
   async remove(options: RemoveOptions = {}): Promise<void> {
     if (options.killRemaining) await this.killAll();
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const gone = await pollUntil(async () => {
-      for (const cgroup of await cgroupTreeDeepestFirst(this.dir)) if (!(await tryRmdir(cgroup))) return false;
-      return true;
-    }, timeoutMs, 20);
+    const gone = await pollUntil(
+      async () => {
+        for (const cgroup of await cgroupTreeDeepestFirst(this.dir)) if (!(await tryRmdir(cgroup))) return false;
+        return true;
+      },
+      timeoutMs,
+      20,
+    );
     if (!gone) throw new FailedPreconditionError(`cgroup ${this.path} still has processes after ${timeoutMs} ms`);
   }
 

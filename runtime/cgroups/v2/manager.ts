@@ -84,7 +84,10 @@ async function enableController(level: string, controller: string): Promise<void
   } catch (err) {
     // EBUSY: the level holds processes itself (v2 allows processes only in leaves).
     if (err instanceof InvalidArgumentError) {
-      throw new FailedPreconditionError(`cannot enable ${controller} below ${level}: it holds processes (cgroup v2 keeps processes in leaves)`, { cause: err });
+      throw new FailedPreconditionError(
+        `cannot enable ${controller} below ${level}: it holds processes (cgroup v2 keeps processes in leaves)`,
+        { cause: err },
+      );
     }
     throw err;
   }

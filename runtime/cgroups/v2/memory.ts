@@ -10,13 +10,16 @@ import type { V2Controller } from './controller';
 export const memoryV2: V2Controller = {
   name: 'memory',
   async apply(dir: string, r: CgroupResources): Promise<void> {
-    if (r.memoryLimitBytes !== undefined) await writeValue(path.join(dir, 'memory.max'), String(r.memoryLimitBytes), 'memory_limit_in_bytes');
+    if (r.memoryLimitBytes !== undefined)
+      await writeValue(path.join(dir, 'memory.max'), String(r.memoryLimitBytes), 'memory_limit_in_bytes');
     if (r.memorySwapLimitBytes === undefined) return;
     const swapFile = path.join(dir, 'memory.swap.max');
     const swap = await swapOnly(dir, r);
     if (!(await exists(swapFile))) {
       if (swap === '0' || swap === 'max') return; // no swap accounting: nothing to limit
-      throw new InvalidArgumentError('memory_swap_limit_in_bytes: this kernel has no swap accounting (memory.swap.max)');
+      throw new InvalidArgumentError(
+        'memory_swap_limit_in_bytes: this kernel has no swap accounting (memory.swap.max)',
+      );
     }
     await writeValue(swapFile, swap, 'memory_swap_limit_in_bytes');
   },
@@ -26,7 +29,8 @@ export const memoryV2: V2Controller = {
 async function swapOnly(dir: string, r: CgroupResources): Promise<string> {
   if (r.memorySwapLimitBytes === -1) return 'max';
   const memory = r.memoryLimitBytes ?? (await readNumber(path.join(dir, 'memory.max')));
-  if (memory === undefined) throw new InvalidArgumentError('memory_swap_limit_in_bytes: needs a memory limit to be set as well');
+  if (memory === undefined)
+    throw new InvalidArgumentError('memory_swap_limit_in_bytes: needs a memory limit to be set as well');
   return String(Math.max(0, r.memorySwapLimitBytes! - memory));
 }
 

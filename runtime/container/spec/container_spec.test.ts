@@ -19,7 +19,14 @@ test('args follow the Kubernetes rules', () => {
 });
 
 test('env: default PATH and HOSTNAME, then image, then CRI values replacing in place', () => {
-  const env = processEnv('pod1', ['PATH=/bin', 'A=image'], [{ key: 'A', value: 'cri' }, { key: 'B', value: 'x=y' }]);
+  const env = processEnv(
+    'pod1',
+    ['PATH=/bin', 'A=image'],
+    [
+      { key: 'A', value: 'cri' },
+      { key: 'B', value: 'x=y' },
+    ],
+  );
   assert.deepEqual(env, ['PATH=/bin', 'HOSTNAME=pod1', 'A=cri', 'B=x=y']);
 });
 
@@ -29,31 +36,52 @@ test('mounts: pod files first, CRI mounts by depth, missing host dirs made, rela
     const pod = { hosts: '/p/hosts', hostname: '/p/hostname', resolvConf: '/p/resolv', shm: '/p/shm' };
     const missing = path.join(dir, 'made', 'here');
     const base = { readonly: false, recursiveReadOnly: false, selinuxRelabel: false, propagation: 'private' as const };
-    const mounts = await containerMounts([
-      { ...base, containerPath: '/data/deep/x', hostPath: missing, readonly: true },
-      { ...base, containerPath: '/data', hostPath: dir },
-      { ...base, containerPath: '/etc/hosts', hostPath: dir },
-    ], pod, false);
+    const mounts = await containerMounts(
+      [
+        { ...base, containerPath: '/data/deep/x', hostPath: missing, readonly: true },
+        { ...base, containerPath: '/data', hostPath: dir },
+        { ...base, containerPath: '/etc/hosts', hostPath: dir },
+      ],
+      pod,
+      false,
+    );
     assert.ok((await fs.stat(missing)).isDirectory());
-    assert.deepEqual(mounts.map((m) => m.destination), ['/data', '/etc/hostname', '/etc/resolv.conf', '/dev/shm', '/etc/hosts', '/data/deep/x']);
+    assert.deepEqual(
+      mounts.map((m) => m.destination),
+      ['/data', '/etc/hostname', '/etc/resolv.conf', '/dev/shm', '/etc/hosts', '/data/deep/x'],
+    );
     assert.equal(mounts.at(-1)!.readonly, true);
-    await assert.rejects(containerMounts([{ ...base, containerPath: 'rel', hostPath: dir }], pod, false), InvalidArgumentError);
-    await assert.rejects(containerMounts([{ ...base, containerPath: '/x', hostPath: 'rel' }], pod, false), InvalidArgumentError);
+    await assert.rejects(
+      containerMounts([{ ...base, containerPath: 'rel', hostPath: dir }], pod, false),
+      InvalidArgumentError,
+    );
+    await assert.rejects(
+      containerMounts([{ ...base, containerPath: '/x', hostPath: 'rel' }], pod, false),
+      InvalidArgumentError,
+    );
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
 });
 
-test('namespaces: the pod\'s net/ipc/uts joined, pid per mode, host for NODE', () => {
+test("namespaces: the pod's net/ipc/uts joined, pid per mode, host for NODE", () => {
   const pinned = { net: '/pin/net', ipc: '/pin/ipc', uts: '/pin/uts', pid: '/pin/pid' };
   const pod = { network: 'POD' as const, pid: 'POD' as const, ipc: 'POD' as const, targetId: '' };
   const own = containerNamespaces(pod, { ...pod, pid: 'CONTAINER' }, pinned);
-  assert.deepEqual(own, { net: { mode: 'join', path: '/pin/net' }, ipc: { mode: 'join', path: '/pin/ipc' }, uts: { mode: 'join', path: '/pin/uts' }, pid: { mode: 'new' } });
+  assert.deepEqual(own, {
+    net: { mode: 'join', path: '/pin/net' },
+    ipc: { mode: 'join', path: '/pin/ipc' },
+    uts: { mode: 'join', path: '/pin/uts' },
+    pid: { mode: 'new' },
+  });
   assert.deepEqual(containerNamespaces(pod, pod, pinned).pid, { mode: 'join', path: '/pin/pid' });
   const hostNet = { ...pod, network: 'NODE' as const };
   assert.deepEqual(containerNamespaces(hostNet, hostNet, pinned).uts, { mode: 'host' });
   assert.deepEqual(infraNamespaces(hostNet).net, { mode: 'host' });
-  assert.deepEqual(containerNamespaces(pod, { ...pod, pid: 'TARGET' }, pinned, '/proc/9/ns/pid').pid, { mode: 'join', path: '/proc/9/ns/pid' });
+  assert.deepEqual(containerNamespaces(pod, { ...pod, pid: 'TARGET' }, pinned, '/proc/9/ns/pid').pid, {
+    mode: 'join',
+    path: '/proc/9/ns/pid',
+  });
 });
 
 test('files in a rootfs are read without following links out of it', async () => {

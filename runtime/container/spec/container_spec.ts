@@ -17,7 +17,7 @@ import { readFileInRoot } from './root_file';
 export interface ContainerSpecInputs {
   id: string;
   bundleDir: string;
-  rootfs: string;              // mounted already: the user database is read from it
+  rootfs: string; // mounted already: the user database is read from it
   rootfsMode: ContainerSpec['rootfsMode'];
   config: ContainerConfig;
   pod: { config: PodConfig; hostname: string; pinned: PinnedNamespaces; files: PodMountSources };
@@ -38,7 +38,10 @@ function withHome(env: string[], home: string): string[] {
 
 async function processUser(rootfs: string, config: ContainerConfig, imageUser: string) {
   const security = config.security;
-  const [etcPasswd, etcGroup] = await Promise.all([readFileInRoot(rootfs, '/etc/passwd'), readFileInRoot(rootfs, '/etc/group')]);
+  const [etcPasswd, etcGroup] = await Promise.all([
+    readFileInRoot(rootfs, '/etc/passwd'),
+    readFileInRoot(rootfs, '/etc/group'),
+  ]);
   return resolveProcessUser({
     runAsUser: security.runAsUser ?? undefined,
     runAsUsername: security.runAsUsername,
@@ -51,7 +54,9 @@ async function processUser(rootfs: string, config: ContainerConfig, imageUser: s
   });
 }
 
-export async function buildContainerSpec(inputs: ContainerSpecInputs): Promise<{ spec: ContainerSpec; security: SecuritySummary }> {
+export async function buildContainerSpec(
+  inputs: ContainerSpecInputs,
+): Promise<{ spec: ContainerSpec; security: SecuritySummary }> {
   const { config, pod, image } = inputs;
   const request = config.security;
   const security = await resolveContainerSecurity(request, { privileged: pod.config.privileged });

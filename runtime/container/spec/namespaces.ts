@@ -20,9 +20,14 @@ function join(pinned: PinnedNamespaces, kind: NamespaceKind): NamespaceSetting {
 }
 
 /** `targetPidNs` is /proc/<pid>/ns/pid of the target container's init, when pid is TARGET. */
-export function containerNamespaces(pod: NamespaceOptions, container: NamespaceOptions, pinned: PinnedNamespaces,
-  targetPidNs?: string): Record<NamespaceKind, NamespaceSetting> {
-  const podOrHost = (mode: string, kind: NamespaceKind): NamespaceSetting => (mode === 'NODE' ? { mode: 'host' } : join(pinned, kind));
+export function containerNamespaces(
+  pod: NamespaceOptions,
+  container: NamespaceOptions,
+  pinned: PinnedNamespaces,
+  targetPidNs?: string,
+): Record<NamespaceKind, NamespaceSetting> {
+  const podOrHost = (mode: string, kind: NamespaceKind): NamespaceSetting =>
+    mode === 'NODE' ? { mode: 'host' } : join(pinned, kind);
   return {
     net: podOrHost(pod.network, 'net'),
     ipc: podOrHost(pod.ipc, 'ipc'),
@@ -40,11 +45,15 @@ export function containerUserNamespace(pod: PodConfig, pinned: PinnedNamespaces)
 
 function pidNamespace(container: NamespaceOptions, pinned: PinnedNamespaces, targetPidNs?: string): NamespaceSetting {
   switch (container.pid) {
-    case 'NODE': return { mode: 'host' };
-    case 'POD': return join(pinned, 'pid');
+    case 'NODE':
+      return { mode: 'host' };
+    case 'POD':
+      return join(pinned, 'pid');
     case 'TARGET':
-      if (!targetPidNs) throw new FailedPreconditionError(`pid namespace target ${container.targetId} is not a running container`);
+      if (!targetPidNs)
+        throw new FailedPreconditionError(`pid namespace target ${container.targetId} is not a running container`);
       return { mode: 'join', path: targetPidNs };
-    case 'CONTAINER': return { mode: 'new' };
+    case 'CONTAINER':
+      return { mode: 'new' };
   }
 }

@@ -18,7 +18,10 @@ function ownBoundingSet(): bigint {
 export function withinOwnBoundingSet(caps: Capabilities, bounding = ownBoundingSet()): Capabilities {
   const held = (names: string[]) => names.filter((name) => (bounding >> BigInt(capabilityNumber(name))) & 1n);
   return {
-    bounding: held(caps.bounding), effective: held(caps.effective), permitted: held(caps.permitted),
-    inheritable: held(caps.inheritable), ambient: held(caps.ambient),
+    bounding: held(caps.bounding),
+    effective: held(caps.effective),
+    permitted: held(caps.permitted),
+    inheritable: held(caps.inheritable),
+    ambient: held(caps.ambient),
   };
 }

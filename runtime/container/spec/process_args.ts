@@ -6,7 +6,10 @@ export function processArgs(entrypoint: string[], cmd: string[], command: string
   let argv: string[];
   if (command.length > 0) argv = [...command, ...args];
   else argv = [...entrypoint, ...(args.length > 0 ? args : cmd)];
-  if (argv.length === 0) throw new InvalidArgumentError('no command specified: the image has no entrypoint or cmd and the config gives no command');
+  if (argv.length === 0)
+    throw new InvalidArgumentError(
+      'no command specified: the image has no entrypoint or cmd and the config gives no command',
+    );
   return argv;
 }
 
@@ -16,7 +19,11 @@ const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sb
  * PATH default and HOSTNAME first (as containerd), then the image's env, then the CRI envs;
  * a later value for a key replaces the earlier one in place.
  */
-export function processEnv(hostname: string, imageEnv: string[], criEnvs: Array<{ key: string; value: string }>): string[] {
+export function processEnv(
+  hostname: string,
+  imageEnv: string[],
+  criEnvs: Array<{ key: string; value: string }>,
+): string[] {
   const env = new Map<string, string>();
   const set = (entry: string) => {
     const eq = entry.indexOf('=');

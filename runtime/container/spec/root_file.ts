@@ -12,10 +12,16 @@ export async function resolveInRoot(root: string, inside: string): Promise<strin
   let links = 0;
   while (pending.length > 0) {
     const component = pending.shift()!;
-    if (component === '..') { resolved.pop(); continue; }
+    if (component === '..') {
+      resolved.pop();
+      continue;
+    }
     const candidate = path.join(root, ...resolved, component);
     const stat = await fs.lstat(candidate).catch(() => undefined);
-    if (!stat?.isSymbolicLink()) { resolved.push(component); continue; }
+    if (!stat?.isSymbolicLink()) {
+      resolved.push(component);
+      continue;
+    }
     if (++links > MAX_LINKS) throw new Error(`too many symlinks resolving ${inside} in ${root}`);
     const target = await fs.readlink(candidate);
     if (target.startsWith('/')) resolved = [];

@@ -3,7 +3,12 @@
 import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import {
-  CorralError, FailedPreconditionError, InternalError, InvalidArgumentError, NotFoundError, UnavailableError,
+  CorralError,
+  FailedPreconditionError,
+  InternalError,
+  InvalidArgumentError,
+  NotFoundError,
+  UnavailableError,
 } from '../../errors';
 import { answerChallenge, causeText, parseChallenges, type RegistryCredentials } from './auth';
 import type { RegistryEndpoint } from './hosts';
@@ -12,18 +17,25 @@ import { MANIFEST_ACCEPT } from '../media_types';
 /** containerd's limit: a manifest or index larger than this is refused before it is read. */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
-export interface FetchedManifest { bytes: Buffer; digest: string; contentType: string }
-export interface BlobStream { stream: Readable; size: number | undefined }
+export interface FetchedManifest {
+  bytes: Buffer;
+  digest: string;
+  contentType: string;
+}
+export interface BlobStream {
+  stream: Readable;
+  size: number | undefined;
+}
 
 export class RegistryClient {
-  private readonly authHeaders = new Map<string, string>();   // endpoint base → Authorization
+  private readonly authHeaders = new Map<string, string>(); // endpoint base → Authorization
   private readonly scope: string;
 
   constructor(
     private readonly endpoints: RegistryEndpoint[],
-    private readonly repository: string,    // "library/busybox"
+    private readonly repository: string, // "library/busybox"
     private readonly credentials: RegistryCredentials,
-    private readonly display: string,        // the reference, for errors
+    private readonly display: string, // the reference, for errors
   ) {
     this.scope = `repository:${repository}:pull`;
   }
@@ -36,7 +48,9 @@ export class RegistryClient {
       const bytes = await readLimited(res, MAX_MANIFEST_BYTES, this.display);
       const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
       if (reference.startsWith('sha256:') && digest !== reference) {
-        throw new InternalError(`manifest of ${this.display} from ${endpoint.base}: digest mismatch: want ${reference}, got ${digest}`);
+        throw new InternalError(
+          `manifest of ${this.display} from ${endpoint.base}: digest mismatch: want ${reference}, got ${digest}`,
+        );
       }
       return { bytes, digest, contentType: res.headers.get('content-type') ?? '' };
     });
@@ -52,7 +66,9 @@ export class RegistryClient {
   }
 
   private async onEachEndpoint<T>(
-    path: string, headers: Record<string, string>, signal: AbortSignal | undefined,
+    path: string,
+    headers: Record<string, string>,
+    signal: AbortSignal | undefined,
     handle: (res: Response, endpoint: RegistryEndpoint) => Promise<T>,
   ): Promise<T> {
     const failures: CorralError[] = [];
@@ -72,17 +88,28 @@ export class RegistryClient {
   }
 
   /** One GET with the endpoint's cached auth; on 401 answers the challenge and retries once. */
-  private async request(endpoint: RegistryEndpoint, url: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+  private async request(
+    endpoint: RegistryEndpoint,
+    url: string,
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<Response> {
     let res = await this.get(endpoint, url, headers, signal);
     if (res.status === 401) {
       const challenge = parseChallenges(res.headers.get('www-authenticate') ?? '')[0];
       await res.arrayBuffer().catch(() => undefined);
-      if (!challenge) throw new FailedPreconditionError(`${endpoint.base}: unauthorized without a challenge (${this.display})`);
-      this.authHeaders.set(endpoint.base, await answerChallenge(challenge, this.credentials, this.scope, endpoint.base));
+      if (!challenge)
+        throw new FailedPreconditionError(`${endpoint.base}: unauthorized without a challenge (${this.display})`);
+      this.authHeaders.set(
+        endpoint.base,
+        await answerChallenge(challenge, this.credentials, this.scope, endpoint.base),
+      );
       res = await this.get(endpoint, url, headers, signal);
       if (res.status === 401 || res.status === 403) {
         await res.arrayBuffer().catch(() => undefined);
-        throw new FailedPreconditionError(`pulling ${this.display} from ${endpoint.base}: unauthorized (HTTP ${res.status}): bad or missing credentials`);
+        throw new FailedPreconditionError(
+          `pulling ${this.display} from ${endpoint.base}: unauthorized (HTTP ${res.status}): bad or missing credentials`,
+        );
       }
     }
     if (res.status === 404) {
@@ -96,10 +123,19 @@ export class RegistryClient {
     return res;
   }
 
-  private async get(endpoint: RegistryEndpoint, url: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+  private async get(
+    endpoint: RegistryEndpoint,
+    url: string,
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<Response> {
     const auth = this.authHeaders.get(endpoint.base);
     try {
-      return await fetch(url, { headers: auth ? { ...headers, Authorization: auth } : headers, signal, redirect: 'follow' });
+      return await fetch(url, {
+        headers: auth ? { ...headers, Authorization: auth } : headers,
+        signal,
+        redirect: 'follow',
+      });
     } catch (err) {
       if (signal?.aborted) throw err;
       throw new UnavailableError(`registry ${endpoint.base} unreachable: ${causeText(err)}`);

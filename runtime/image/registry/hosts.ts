@@ -10,7 +10,7 @@ export interface RegistryHostsConfig {
 }
 
 export interface RegistryEndpoint {
-  base: string;        // "https://registry-1.docker.io", "http://127.0.0.1:5000/prefix"
+  base: string; // "https://registry-1.docker.io", "http://127.0.0.1:5000/prefix"
   mirror: boolean;
 }
 
@@ -61,7 +61,11 @@ export function checkMirrorsTable(value: unknown, key: string): RegistryHostsCon
       throw new Error(`${key}."${host}".endpoints must be a list of URLs`);
     }
     for (const e of endpoints as string[]) {
-      try { new URL(/^[a-z]+:\/\//.test(e) ? e : `https://${e}`); } catch { throw new Error(`${key}."${host}": bad endpoint ${e}`); }
+      try {
+        new URL(/^[a-z]+:\/\//.test(e) ? e : `https://${e}`);
+      } catch {
+        throw new Error(`${key}."${host}": bad endpoint ${e}`);
+      }
     }
     out[host] = { endpoints: [...(endpoints as string[])] };
   }
@@ -71,10 +75,14 @@ export function checkMirrorsTable(value: unknown, key: string): RegistryHostsCon
 /** Parses a `--registry-mirror HOST=URL` flag value and adds it before the configured mirrors. */
 export function addMirrorFlag(config: RegistryHostsConfig, flag: string): RegistryHostsConfig {
   const eq = flag.indexOf('=');
-  if (eq <= 0 || eq === flag.length - 1) throw new InvalidArgumentError(`--registry-mirror wants HOST=URL, got ${JSON.stringify(flag)}`);
+  if (eq <= 0 || eq === flag.length - 1)
+    throw new InvalidArgumentError(`--registry-mirror wants HOST=URL, got ${JSON.stringify(flag)}`);
   const host = flag.slice(0, eq);
   const url = flag.slice(eq + 1);
   checkMirrorsTable({ [host]: { endpoints: [url] } }, '--registry-mirror');
   const existing = config.mirrors[host]?.endpoints ?? [];
-  return { ...config, mirrors: { ...config.mirrors, [host]: { endpoints: [url, ...existing.filter((e) => e !== url)] } } };
+  return {
+    ...config,
+    mirrors: { ...config.mirrors, [host]: { endpoints: [url, ...existing.filter((e) => e !== url)] } },
+  };
 }

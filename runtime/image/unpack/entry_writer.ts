@@ -1,7 +1,23 @@
 // Applies one tar entry inside a LayerRoot: files, dirs, links, devices, ownership, modes,
 // mtimes, xattrs, and OCI whiteouts turned into overlayfs ones.
-import { closeSync, createWriteStream, fchmodSync, fchownSync, futimesSync, linkSync, lstatSync, lchownSync,
-  lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, chmodSync, writeSync, constants } from 'node:fs';
+import {
+  closeSync,
+  createWriteStream,
+  fchmodSync,
+  fchownSync,
+  futimesSync,
+  linkSync,
+  lstatSync,
+  lchownSync,
+  lutimesSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  symlinkSync,
+  chmodSync,
+  writeSync,
+  constants,
+} from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type * as tar from 'tar-stream';
@@ -18,11 +34,21 @@ const OPAQUE_MARKER = '.wh..wh..opq';
 const RESERVED_XATTR = /^trusted\.overlay\./;
 
 /** Directories get their mode and mtime at the end: writing children would change the mtime. */
-export interface DeferredDir { name: string; mode: number; mtime: Date }
+export interface DeferredDir {
+  name: string;
+  mode: number;
+  mtime: Date;
+}
 
-export async function writeEntry(root: LayerRoot, header: tar.Header, body: Readable, deferred: DeferredDir[]): Promise<void> {
+export async function writeEntry(
+  root: LayerRoot,
+  header: tar.Header,
+  body: Readable,
+  deferred: DeferredDir[],
+): Promise<void> {
   const clean = cleanEntryName(header.name);
-  if (clean === '') {   // "./": the layer root itself, which the layer store owns
+  if (clean === '') {
+    // "./": the layer root itself, which the layer store owns
     body.resume();
     return;
   }
@@ -31,12 +57,21 @@ export async function writeEntry(root: LayerRoot, header: tar.Header, body: Read
   const target = root.entry(header.name);
   try {
     switch (header.type) {
-      case 'directory': return directory(target.full, header, deferred);
-      case 'file': case 'contiguous-file': return await regularFile(target.full, header, body);
-      case 'symlink': return symlink(target.full, header);
-      case 'link': return hardlink(root, target.full, header);
-      case 'character-device': case 'block-device': case 'fifo': return device(target.full, header);
-      default: throw new InvalidArgumentError(`tar entry ${header.name}: unsupported type ${header.type}`);
+      case 'directory':
+        return directory(target.full, header, deferred);
+      case 'file':
+      case 'contiguous-file':
+        return await regularFile(target.full, header, body);
+      case 'symlink':
+        return symlink(target.full, header);
+      case 'link':
+        return hardlink(root, target.full, header);
+      case 'character-device':
+      case 'block-device':
+      case 'fifo':
+        return device(target.full, header);
+      default:
+        throw new InvalidArgumentError(`tar entry ${header.name}: unsupported type ${header.type}`);
     }
   } finally {
     target.release();
@@ -48,8 +83,9 @@ function whiteout(root: LayerRoot, clean: string, base: string, body: Readable):
   body.resume();
   const dirName = clean.slice(0, Math.max(0, clean.lastIndexOf('/')));
   if (base === OPAQUE_MARKER) return markOpaque(root, dirName);
-  if (base.startsWith(`${WHITEOUT_PREFIX}${WHITEOUT_PREFIX}`)) return;   // other aufs metadata: not content
-  const hidden = dirName === '' ? base.slice(WHITEOUT_PREFIX.length) : `${dirName}/${base.slice(WHITEOUT_PREFIX.length)}`;
+  if (base.startsWith(`${WHITEOUT_PREFIX}${WHITEOUT_PREFIX}`)) return; // other aufs metadata: not content
+  const hidden =
+    dirName === '' ? base.slice(WHITEOUT_PREFIX.length) : `${dirName}/${base.slice(WHITEOUT_PREFIX.length)}`;
   const target = root.entry(hidden);
   try {
     removeExisting(target.full);
@@ -66,7 +102,8 @@ function markOpaque(root: LayerRoot, dirName: string): void {
   try {
     const st = lstatSync(dir.full, { throwIfNoEntry: false });
     if (!st) mkdirSync(dir.full, { mode: 0o755 });
-    else if (!st.isDirectory()) throw new InvalidArgumentError(`opaque whiteout in ${dirName}, which is not a directory`);
+    else if (!st.isDirectory())
+      throw new InvalidArgumentError(`opaque whiteout in ${dirName}, which is not a directory`);
     lsetxattr(dir.full, 'trusted.overlay.opaque', Buffer.from('y'));
   } finally {
     dir.release();
@@ -93,7 +130,7 @@ async function regularFile(full: string, header: tar.Header, body: Readable): Pr
     if (small) writeAll(fd, small);
     else await pipeline(body, createWriteStream('', { fd, autoClose: false }));
     fchownSync(fd, header.uid, header.gid);
-    fchmodSync(fd, header.mode & 0o7777);   // after chown, which clears set-id bits
+    fchmodSync(fd, header.mode & 0o7777); // after chown, which clears set-id bits
     futimesSync(fd, header.mtime, header.mtime);
   } finally {
     closeSync(fd);
@@ -121,10 +158,13 @@ function symlink(full: string, header: tar.Header): void {
 
 /** The link target is resolved inside the root too, so a hard link can never reach outside it. */
 function hardlink(root: LayerRoot, full: string, header: tar.Header): void {
-  const target = root.entry(header.linkname, false);   // `full` holds the cached parent
+  const target = root.entry(header.linkname, false); // `full` holds the cached parent
   try {
     const st = lstatSync(target.full, { throwIfNoEntry: false });
-    if (!st) throw new InvalidArgumentError(`tar entry ${header.name}: hard link target ${header.linkname} is not in this layer`);
+    if (!st)
+      throw new InvalidArgumentError(
+        `tar entry ${header.name}: hard link target ${header.linkname} is not in this layer`,
+      );
     if (st.isDirectory()) throw new InvalidArgumentError(`tar entry ${header.name}: hard link to a directory`);
     removeExisting(full);
     linkSync(target.full, full);

@@ -5,7 +5,14 @@
 import { closeSync, mkdirSync, openSync, constants } from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../../errors';
-import { O_DIRECTORY, O_PATH, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, SyscallError, openat2 } from '../../../native/libc';
+import {
+  O_DIRECTORY,
+  O_PATH,
+  RESOLVE_IN_ROOT,
+  RESOLVE_NO_MAGICLINKS,
+  SyscallError,
+  openat2,
+} from '../../../native/libc';
 
 export interface EntryPath {
   /** "/proc/self/fd/N/base": the entry, reached through its already-resolved parent. */
@@ -46,7 +53,8 @@ export class LayerRoot {
     if (clean === '') throw new InvalidArgumentError(`tar entry ${JSON.stringify(name)} names the layer root`);
     const parent = path.posix.dirname(clean) === '.' ? '' : path.posix.dirname(clean);
     const base = path.posix.basename(clean);
-    if (cache && this.cached?.rel === parent) return { full: `/proc/self/fd/${this.cached.fd}/${base}`, base, release: () => undefined };
+    if (cache && this.cached?.rel === parent)
+      return { full: `/proc/self/fd/${this.cached.fd}/${base}`, base, release: () => undefined };
     const fd = this.openDir(parent);
     if (!cache) return { full: `/proc/self/fd/${fd}/${base}`, base, release: () => closeSync(fd) };
     this.forget();

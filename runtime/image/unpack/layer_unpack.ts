@@ -14,26 +14,41 @@ import { finishDirectories, writeEntry, type DeferredDir } from './entry_writer'
 /** Big chunks: each one becomes a write on libuv's pool, and 16 KiB writes cost more than the data. */
 const CHUNK = 256 * 1024;
 
-export interface UnpackResult { diffId: string; entries: number }
+export interface UnpackResult {
+  diffId: string;
+  entries: number;
+}
 
 /** Unpacks `blobPath` into `dir` (existing, empty). `expectedDiffId` undefined skips the check. */
 export async function unpackLayer(blobPath: string, dir: string, expectedDiffId?: string): Promise<UnpackResult> {
   const tarStream = await decompressed(blobPath);
   const hash = createHash('sha256');
-  const hasher = new Transform({ transform(chunk: Buffer, _e, done) { hash.update(chunk); done(null, chunk); } });
+  const hasher = new Transform({
+    transform(chunk: Buffer, _e, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
   const root = new LayerRoot(dir);
   const deferred: DeferredDir[] = [];
   let entries = 0;
   const extract = tar.extract();
   extract.on('entry', (header, body, next) => {
     entries++;
-    writeEntry(root, header, body as unknown as Readable, deferred).then(() => next(), (err) => next(wrapError(err, `layer entry ${header.name}`)));
+    writeEntry(root, header, body as unknown as Readable, deferred).then(
+      () => next(),
+      (err) => next(wrapError(err, `layer entry ${header.name}`)),
+    );
   });
   try {
     await pipeline(tarStream, hasher, extract as unknown as NodeJS.WritableStream);
     finishDirectories(root, deferred);
   } catch (err) {
-    if (err instanceof Error && /unexpected end|premature|incorrect header|invalid/i.test(err.message) && !(err as { kind?: string }).kind) {
+    if (
+      err instanceof Error &&
+      /unexpected end|premature|incorrect header|invalid/i.test(err.message) &&
+      !(err as { kind?: string }).kind
+    ) {
       throw new InvalidArgumentError(`layer ${blobPath}: not a valid (compressed) tar: ${err.message}`);
     }
     throw err;
@@ -51,7 +66,11 @@ export async function unpackLayer(blobPath: string, dir: string, expectedDiffId?
 async function decompressed(blobPath: string): Promise<Readable> {
   const head = Buffer.alloc(4);
   const handle = await fs.open(blobPath, 'r');
-  try { await handle.read(head, 0, 4, 0); } finally { await handle.close(); }
+  try {
+    await handle.read(head, 0, 4, 0);
+  } finally {
+    await handle.close();
+  }
   const source = createReadStream(blobPath, { highWaterMark: CHUNK });
   if (head[0] === 0x1f && head[1] === 0x8b) return chain(source, zlib.createGunzip({ chunkSize: CHUNK }));
   if (head.readUInt32LE(0) === 0xfd2fb528) return chain(source, createZstdDecompress());

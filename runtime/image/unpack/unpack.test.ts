@@ -11,7 +11,12 @@ import { treeToTar, TREE_MTIME, type TreeEntry } from '../../../conformance/test
 import { lgetxattr } from '../../../native/libc';
 import { unpackLayer } from './layer_unpack';
 
-interface Sandbox { base: string; layer: string; outside: string; blob: string }
+interface Sandbox {
+  base: string;
+  layer: string;
+  outside: string;
+  blob: string;
+}
 
 async function sandbox(t: { after: (fn: () => Promise<void>) => void }): Promise<Sandbox> {
   const base = await fs.mkdtemp(path.join(os.tmpdir(), 'corral-unpack-'));
@@ -43,14 +48,26 @@ function assertOutsideUntouched(sb: Sandbox): void {
 
 test('files, modes, owners, mtimes, hard links, symlinks and devices are preserved', async (t) => {
   const sb = await sandbox(t);
-  const err = await unpack(sb, [
-    { type: 'dir', path: 'bin', mode: 0o711 },
-    { type: 'file', path: 'bin/tool', mode: 0o4755, uid: 1000, gid: 1001, content: 'x', xattrs: { 'user.note': 'hello' } },
-    { type: 'hardlink', path: 'bin/alias', target: 'bin/tool' },
-    { type: 'symlink', path: 'bin/sym', target: '/bin/tool' },
-    { type: 'node', path: 'dev/null', kind: 'character-device', major: 1, minor: 3 },
-    { type: 'node', path: 'fifo', kind: 'fifo', major: 0, minor: 0, mode: 0o600 },
-  ], false);
+  const err = await unpack(
+    sb,
+    [
+      { type: 'dir', path: 'bin', mode: 0o711 },
+      {
+        type: 'file',
+        path: 'bin/tool',
+        mode: 0o4755,
+        uid: 1000,
+        gid: 1001,
+        content: 'x',
+        xattrs: { 'user.note': 'hello' },
+      },
+      { type: 'hardlink', path: 'bin/alias', target: 'bin/tool' },
+      { type: 'symlink', path: 'bin/sym', target: '/bin/tool' },
+      { type: 'node', path: 'dev/null', kind: 'character-device', major: 1, minor: 3 },
+      { type: 'node', path: 'fifo', kind: 'fifo', major: 0, minor: 0, mode: 0o600 },
+    ],
+    false,
+  );
   assert.equal(err, undefined);
   const tool = lstatSync(path.join(sb.layer, 'bin/tool'));
   assert.equal(tool.mode & 0o7777, 0o4755);
@@ -143,7 +160,13 @@ test('a symlink replaced by a file, or by a directory, is never written through'
 test('zstd layers unpack too', async (t) => {
   const sb = await sandbox(t);
   const content = Buffer.alloc(300_000, 'zstd!');
-  await fs.writeFile(`${sb.blob}.tar`, await treeToTar([{ type: 'dir', path: 'z' }, { type: 'file', path: 'z/data', content }]));
+  await fs.writeFile(
+    `${sb.blob}.tar`,
+    await treeToTar([
+      { type: 'dir', path: 'z' },
+      { type: 'file', path: 'z/data', content },
+    ]),
+  );
   execFileSync('zstd', ['-q', '-19', `${sb.blob}.tar`, '-o', sb.blob]);
   const result = await unpackLayer(sb.blob, sb.layer);
   assert.equal(result.entries, 2);
@@ -153,11 +176,14 @@ test('zstd layers unpack too', async (t) => {
 test('entries after a directory is replaced land where the tar says', async (t) => {
   const sb = await sandbox(t);
   const err = await unpack(sb, [
-    { type: 'dir', path: 'a' }, { type: 'file', path: 'a/one', content: '1' },
+    { type: 'dir', path: 'a' },
+    { type: 'file', path: 'a/one', content: '1' },
     { type: 'file', path: 'a', content: 'now a file' },
-    { type: 'dir', path: 'b' }, { type: 'file', path: 'b/one', content: '1' },
+    { type: 'dir', path: 'b' },
+    { type: 'file', path: 'b/one', content: '1' },
     { type: 'file', path: 'b', content: 'briefly a file' },
-    { type: 'dir', path: 'b' }, { type: 'file', path: 'b/two', content: '2' },
+    { type: 'dir', path: 'b' },
+    { type: 'file', path: 'b/two', content: '2' },
   ]);
   assert.equal(err, undefined);
   assert.equal(await fs.readFile(path.join(sb.layer, 'a'), 'utf8'), 'now a file');

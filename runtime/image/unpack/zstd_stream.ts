@@ -11,7 +11,9 @@ export function createZstdDecompress(): Transform {
   let decoder: Decompress;
   return new Transform({
     construct(done) {
-      decoder = new Decompress((chunk) => { this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)); });
+      decoder = new Decompress((chunk) => {
+        this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      });
       done();
     },
     transform(chunk: Buffer, _encoding, done) {

@@ -22,21 +22,30 @@ export function processSpec(args: string[], overrides: Partial<ProcessSpec> = {}
     stdin: false,
     stdinOnce: false,
     noNewPrivileges: false,
-    capabilities: { bounding: DEFAULT_CAPS, effective: DEFAULT_CAPS, permitted: DEFAULT_CAPS, inheritable: [], ambient: [] },
+    capabilities: {
+      bounding: DEFAULT_CAPS,
+      effective: DEFAULT_CAPS,
+      permitted: DEFAULT_CAPS,
+      inheritable: [],
+      ambient: [],
+    },
     rlimits: [],
     ...overrides,
   };
 }
 
 export class Fixture {
-  private constructor(readonly root: string, readonly lower: string) {}
+  private constructor(
+    readonly root: string,
+    readonly lower: string,
+  ) {}
   private mounts: string[] = [];
   private running: string[] = [];
   private counter = 0;
 
   static async create(): Promise<Fixture> {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'corral-proc-'));
-    await fs.chmod(root, 0o755);   // a user-namespaced container's root must be able to reach its rootfs
+    await fs.chmod(root, 0o755); // a user-namespaced container's root must be able to reach its rootfs
     const lower = path.join(root, 'image');
     await buildBusyboxRootfs(lower);
     return new Fixture(root, lower);

@@ -1,17 +1,25 @@
 // Test-only: parsing CRI log files and waiting for content to appear.
 import { promises as fs } from 'node:fs';
 
-export interface LogRecord { time: string; stream: string; tag: string; text: string }
+export interface LogRecord {
+  time: string;
+  stream: string;
+  tag: string;
+  text: string;
+}
 
 const LINE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z) (stdout|stderr) ([PF]) (.*)$/s;
 
 export async function readLog(file: string): Promise<LogRecord[]> {
   const text = await fs.readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((line) => {
-    const m = LINE.exec(line);
-    if (!m) throw new Error(`not a CRI log line: ${JSON.stringify(line.slice(0, 80))}`);
-    return { time: m[1], stream: m[2], tag: m[3], text: m[4] };
-  });
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const m = LINE.exec(line);
+      if (!m) throw new Error(`not a CRI log line: ${JSON.stringify(line.slice(0, 80))}`);
+      return { time: m[1], stream: m[2], tag: m[3], text: m[4] };
+    });
 }
 
 /** Joins P records with the following F record, like kubelet does. */

@@ -6,7 +6,14 @@ import { execFileSync } from 'node:child_process';
 export async function mountOverlay(lower: string, dir: string): Promise<string> {
   const [upper, work, merged] = ['upper', 'work', 'merged'].map((name) => path.join(dir, name));
   for (const d of [upper, work, merged]) await fs.mkdir(d, { recursive: true });
-  execFileSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${upper},workdir=${work}`, merged]);
+  execFileSync('mount', [
+    '-t',
+    'overlay',
+    'overlay',
+    '-o',
+    `lowerdir=${lower},upperdir=${upper},workdir=${work}`,
+    merged,
+  ]);
   return merged;
 }
 

@@ -16,8 +16,15 @@ const EPERM = 1;
 const RET_DATA_MASK = 0xffff;
 
 type ActionName =
-  | 'SCMP_ACT_KILL' | 'SCMP_ACT_KILL_PROCESS' | 'SCMP_ACT_KILL_THREAD' | 'SCMP_ACT_TRAP'
-  | 'SCMP_ACT_ERRNO' | 'SCMP_ACT_TRACE' | 'SCMP_ACT_LOG' | 'SCMP_ACT_ALLOW' | 'SCMP_ACT_NOTIFY';
+  | 'SCMP_ACT_KILL'
+  | 'SCMP_ACT_KILL_PROCESS'
+  | 'SCMP_ACT_KILL_THREAD'
+  | 'SCMP_ACT_TRAP'
+  | 'SCMP_ACT_ERRNO'
+  | 'SCMP_ACT_TRACE'
+  | 'SCMP_ACT_LOG'
+  | 'SCMP_ACT_ALLOW'
+  | 'SCMP_ACT_NOTIFY';
 
 const BASE_VALUES: Record<ActionName, number> = {
   SCMP_ACT_KILL: SECCOMP_RET_KILL_THREAD,
@@ -40,7 +47,9 @@ export function actionValue(action: unknown, errnoRet: unknown, field: string): 
     throw new InvalidArgumentError(`${field}: unknown seccomp action ${JSON.stringify(action)}`);
   }
   if (action === 'SCMP_ACT_NOTIFY') {
-    throw new InvalidArgumentError(`${field}: SCMP_ACT_NOTIFY needs a seccomp agent (listenerPath), which corral does not support`);
+    throw new InvalidArgumentError(
+      `${field}: SCMP_ACT_NOTIFY needs a seccomp agent (listenerPath), which corral does not support`,
+    );
   }
   const base = BASE_VALUES[action as ActionName];
   if (base !== SECCOMP_RET_ERRNO && base !== SECCOMP_RET_TRACE) return base;
@@ -50,7 +59,9 @@ export function actionValue(action: unknown, errnoRet: unknown, field: string): 
 function errnoData(errnoRet: unknown, field: string): number {
   if (errnoRet === undefined || errnoRet === null) return EPERM;
   if (typeof errnoRet !== 'number' || !Number.isInteger(errnoRet) || errnoRet < 0 || errnoRet > RET_DATA_MASK) {
-    throw new InvalidArgumentError(`${field}: errnoRet must be an integer from 0 to 65535, got ${JSON.stringify(errnoRet)}`);
+    throw new InvalidArgumentError(
+      `${field}: errnoRet must be an integer from 0 to 65535, got ${JSON.stringify(errnoRet)}`,
+    );
   }
   return errnoRet;
 }
@@ -58,13 +69,21 @@ function errnoData(errnoRet: unknown, field: string): number {
 /** Higher is more restrictive (the kernel's order: KILL_PROCESS > KILL_THREAD > TRAP > ERRNO > …). */
 export function actionPrecedence(value: number): number {
   switch ((value & 0xffff0000) >>> 0) {
-    case SECCOMP_RET_KILL_PROCESS: return 8;
-    case SECCOMP_RET_KILL_THREAD: return 7;
-    case SECCOMP_RET_TRAP: return 6;
-    case SECCOMP_RET_ERRNO: return 5;
-    case SECCOMP_RET_USER_NOTIF: return 4;
-    case SECCOMP_RET_TRACE: return 3;
-    case SECCOMP_RET_LOG: return 2;
-    default: return 1;
+    case SECCOMP_RET_KILL_PROCESS:
+      return 8;
+    case SECCOMP_RET_KILL_THREAD:
+      return 7;
+    case SECCOMP_RET_TRAP:
+      return 6;
+    case SECCOMP_RET_ERRNO:
+      return 5;
+    case SECCOMP_RET_USER_NOTIF:
+      return 4;
+    case SECCOMP_RET_TRACE:
+      return 3;
+    case SECCOMP_RET_LOG:
+      return 2;
+    default:
+      return 1;
   }
 }

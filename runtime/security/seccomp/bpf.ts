@@ -4,20 +4,25 @@
 // when a jump to it is written; a conditional jump whose target lies more than 255 instructions
 // ahead goes through a 32-bit JA trampoline, and a far `ret` is simply repeated nearby.
 
-export const BPF_LD_W_ABS = 0x20;   // A = *(u32 *)(seccomp_data + k)
-export const BPF_ALU_AND_K = 0x54;  // A &= k
-export const BPF_JA = 0x05;         // pc += k
-export const BPF_JEQ_K = 0x15;      // pc += (A == k) ? jt : jf
-export const BPF_JGT_K = 0x25;      // unsigned A > k
-export const BPF_JGE_K = 0x35;      // unsigned A >= k
-export const BPF_JSET_K = 0x45;     // (A & k) != 0
-export const BPF_RET_K = 0x06;      // return k
+export const BPF_LD_W_ABS = 0x20; // A = *(u32 *)(seccomp_data + k)
+export const BPF_ALU_AND_K = 0x54; // A &= k
+export const BPF_JA = 0x05; // pc += k
+export const BPF_JEQ_K = 0x15; // pc += (A == k) ? jt : jf
+export const BPF_JGT_K = 0x25; // unsigned A > k
+export const BPF_JGE_K = 0x35; // unsigned A >= k
+export const BPF_JSET_K = 0x45; // (A & k) != 0
+export const BPF_RET_K = 0x06; // return k
 
 /** The kernel's limit on a filter's length (BPF_MAXINSNS). */
 export const BPF_MAX_INSTRUCTIONS = 4096;
 const MAX_SHORT_JUMP = 255;
 
-export interface SockFilter { code: number; jt: number; jf: number; k: number }
+export interface SockFilter {
+  code: number;
+  jt: number;
+  jf: number;
+  k: number;
+}
 
 /** Serialises instructions as the kernel reads struct sock_filter[]. */
 export function encodeProgram(program: readonly SockFilter[]): Buffer {
@@ -35,8 +40,10 @@ export function decodeProgram(bytes: Buffer): SockFilter[] {
   const program: SockFilter[] = [];
   for (let at = 0; at + 8 <= bytes.length; at += 8) {
     program.push({
-      code: bytes.readUInt16LE(at), jt: bytes.readUInt8(at + 2),
-      jf: bytes.readUInt8(at + 3), k: bytes.readUInt32LE(at + 4),
+      code: bytes.readUInt16LE(at),
+      jt: bytes.readUInt8(at + 2),
+      jf: bytes.readUInt8(at + 3),
+      k: bytes.readUInt32LE(at + 4),
     });
   }
   return program;
@@ -86,14 +93,21 @@ export class ReverseAssembler {
    */
   flowInto(target: Target): void {
     if ('at' in target && target.at === this.reversed.length - 1) return;
-    if ('ret' in target) { this.push({ code: BPF_RET_K, jt: 0, jf: 0, k: target.ret >>> 0 }); return; }
+    if ('ret' in target) {
+      this.push({ code: BPF_RET_K, jt: 0, jf: 0, k: target.ret >>> 0 });
+      return;
+    }
     this.push({ code: BPF_JA, jt: 0, jf: 0, k: this.distanceTo(target.at) });
   }
 
-  get length(): number { return this.reversed.length; }
+  get length(): number {
+    return this.reversed.length;
+  }
 
   /** The program in execution order. */
-  finish(): SockFilter[] { return [...this.reversed].reverse(); }
+  finish(): SockFilter[] {
+    return [...this.reversed].reverse();
+  }
 
   private place(target: Target): Label {
     if ('at' in target) return target.at;

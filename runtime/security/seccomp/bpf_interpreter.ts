@@ -2,7 +2,14 @@
 // checked exhaustively without the kernel (the kernel tests then confirm the two agree).
 // Checks what the kernel's verifier checks: jumps stay inside, loads are aligned and in range.
 import {
-  BPF_ALU_AND_K, BPF_JA, BPF_JEQ_K, BPF_JGE_K, BPF_JGT_K, BPF_JSET_K, BPF_LD_W_ABS, BPF_RET_K,
+  BPF_ALU_AND_K,
+  BPF_JA,
+  BPF_JEQ_K,
+  BPF_JGE_K,
+  BPF_JGT_K,
+  BPF_JSET_K,
+  BPF_LD_W_ABS,
+  BPF_RET_K,
   SockFilter,
 } from './bpf';
 
@@ -10,7 +17,7 @@ export interface SeccompData {
   nr: number;
   arch: number;
   instructionPointer?: bigint;
-  args?: bigint[];              // up to six, each u64
+  args?: bigint[]; // up to six, each u64
 }
 
 const SECCOMP_DATA_SIZE = 64;
@@ -35,14 +42,28 @@ export function runFilter(program: readonly SockFilter[], data: SeccompData): nu
         if (k % 4 !== 0 || k + 4 > SECCOMP_DATA_SIZE) throw new Error(`bad load offset ${k} at ${pc}`);
         a = input.readUInt32LE(k);
         break;
-      case BPF_ALU_AND_K: a = (a & k) >>> 0; break;
-      case BPF_RET_K: return k >>> 0;
-      case BPF_JA: pc += k; break;
-      case BPF_JEQ_K: pc += a === k >>> 0 ? jt : jf; break;
-      case BPF_JGT_K: pc += a > k >>> 0 ? jt : jf; break;
-      case BPF_JGE_K: pc += a >= k >>> 0 ? jt : jf; break;
-      case BPF_JSET_K: pc += (a & k) !== 0 ? jt : jf; break;
-      default: throw new Error(`unsupported opcode 0x${code.toString(16)} at ${pc}`);
+      case BPF_ALU_AND_K:
+        a = (a & k) >>> 0;
+        break;
+      case BPF_RET_K:
+        return k >>> 0;
+      case BPF_JA:
+        pc += k;
+        break;
+      case BPF_JEQ_K:
+        pc += a === k >>> 0 ? jt : jf;
+        break;
+      case BPF_JGT_K:
+        pc += a > k >>> 0 ? jt : jf;
+        break;
+      case BPF_JGE_K:
+        pc += a >= k >>> 0 ? jt : jf;
+        break;
+      case BPF_JSET_K:
+        pc += (a & k) !== 0 ? jt : jf;
+        break;
+      default:
+        throw new Error(`unsupported opcode 0x${code.toString(16)} at ${pc}`);
     }
     if (pc + 1 > program.length) throw new Error(`jump past the end at ${pc}`);
   }

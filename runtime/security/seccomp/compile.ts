@@ -12,8 +12,15 @@
 import { InvalidArgumentError } from '../../errors';
 import { actionPrecedence, actionValue, SECCOMP_RET_KILL_PROCESS } from './actions';
 import {
-  BPF_ALU_AND_K, BPF_JEQ_K, BPF_JGE_K, BPF_JGT_K, BPF_LD_W_ABS, BPF_MAX_INSTRUCTIONS,
-  encodeProgram, ReverseAssembler, Target,
+  BPF_ALU_AND_K,
+  BPF_JEQ_K,
+  BPF_JGE_K,
+  BPF_JGT_K,
+  BPF_LD_W_ABS,
+  BPF_MAX_INSTRUCTIONS,
+  encodeProgram,
+  ReverseAssembler,
+  Target,
 } from './bpf';
 import { SeccompArg, SeccompProfile } from './profile';
 import { I386_SYSCALLS } from './syscall_table_i386';
@@ -25,11 +32,15 @@ export const AUDIT_ARCH_I386 = 0x40000003;
 export const X32_SYSCALL_BIT = 0x40000000;
 const OFFSET_NR = 0;
 const OFFSET_ARCH = 4;
-const LEAF_SIZE = 4;               // calls per leaf of the search tree, tested one by one
+const LEAF_SIZE = 4; // calls per leaf of the search tree, tested one by one
 const KILL: Target = { ret: SECCOMP_RET_KILL_PROCESS };
 
 /** One ABI's call numbers; `bit` is ORed into each (x32's __X32_SYSCALL_BIT). */
-interface Abi { arch: string; table: ReadonlyMap<string, number>; bit: number }
+interface Abi {
+  arch: string;
+  table: ReadonlyMap<string, number>;
+  bit: number;
+}
 const X86_64: Abi = { arch: 'SCMP_ARCH_X86_64', table: X86_64_SYSCALLS, bit: 0 };
 const I386: Abi = { arch: 'SCMP_ARCH_X86', table: I386_SYSCALLS, bit: 0 };
 const X32: Abi = { arch: 'SCMP_ARCH_X32', table: X32_SYSCALLS, bit: X32_SYSCALL_BIT };
@@ -51,8 +62,15 @@ export interface CompiledSeccomp {
   unknownNames: string[];
 }
 
-interface Rule { action: number; conditions: SeccompArg[] }
-interface Entry { names: string[]; action: number; alternatives: SeccompArg[][] }
+interface Rule {
+  action: number;
+  conditions: SeccompArg[];
+}
+interface Entry {
+  names: string[];
+  action: number;
+  alternatives: SeccompArg[][];
+}
 
 export function compileSeccompProfile(profile: SeccompProfile, source = 'seccomp profile'): CompiledSeccomp {
   const defaultAction = actionValue(profile.defaultAction, profile.defaultErrnoRet, `${source}: defaultAction`);
@@ -71,7 +89,9 @@ export function compileSeccompProfile(profile: SeccompProfile, source = 'seccomp
   const x86_64 = loadNrThen(asm, { at: asm.jump(BPF_JGE_K, X32_SYSCALL_BIT, x32, native) });
   emitArchCheck(asm, x86_64, i386);
   if (asm.length > BPF_MAX_INSTRUCTIONS) {
-    throw new InvalidArgumentError(`${source}: compiles to ${asm.length} BPF instructions, more than the kernel's ${BPF_MAX_INSTRUCTIONS}`);
+    throw new InvalidArgumentError(
+      `${source}: compiles to ${asm.length} BPF instructions, more than the kernel's ${BPF_MAX_INSTRUCTIONS}`,
+    );
   }
   return {
     filter: encodeProgram(asm.finish()),
@@ -122,7 +142,12 @@ function emitDispatch(asm: ReverseAssembler, rulesByCall: Map<number, Rule[]>, d
   for (const [nr, rules] of [...rulesByCall].sort((a, b) => b[0] - a[0])) {
     blocks.set(nr, emitCallBlock(asm, rules, defaultAction));
   }
-  return emitSearch(asm, [...blocks.keys()].sort((a, b) => a - b), blocks, defaultAction);
+  return emitSearch(
+    asm,
+    [...blocks.keys()].sort((a, b) => a - b),
+    blocks,
+    defaultAction,
+  );
 }
 
 /** `A = nr`, then on to `next`. */
@@ -172,13 +197,20 @@ function emitCondition(asm: ReverseAssembler, arg: SeccompArg, yes: Target, no: 
     return loadHigh(BPF_JGT_K, hi(arg.value), t, equalHigh);
   };
   switch (arg.op) {
-    case 'SCMP_CMP_EQ': return loadHigh(BPF_JEQ_K, hi(arg.value), loadLow(BPF_JEQ_K, lo(arg.value), yes, no), no);
-    case 'SCMP_CMP_NE': return loadHigh(BPF_JEQ_K, hi(arg.value), loadLow(BPF_JEQ_K, lo(arg.value), no, yes), yes);
-    case 'SCMP_CMP_GT': return ordered(BPF_JGT_K, yes, no);
-    case 'SCMP_CMP_GE': return ordered(BPF_JGE_K, yes, no);
-    case 'SCMP_CMP_LE': return ordered(BPF_JGT_K, no, yes);
-    case 'SCMP_CMP_LT': return ordered(BPF_JGE_K, no, yes);
-    case 'SCMP_CMP_MASKED_EQ': return emitMaskedEqual(asm, arg, yes, no);
+    case 'SCMP_CMP_EQ':
+      return loadHigh(BPF_JEQ_K, hi(arg.value), loadLow(BPF_JEQ_K, lo(arg.value), yes, no), no);
+    case 'SCMP_CMP_NE':
+      return loadHigh(BPF_JEQ_K, hi(arg.value), loadLow(BPF_JEQ_K, lo(arg.value), no, yes), yes);
+    case 'SCMP_CMP_GT':
+      return ordered(BPF_JGT_K, yes, no);
+    case 'SCMP_CMP_GE':
+      return ordered(BPF_JGE_K, yes, no);
+    case 'SCMP_CMP_LE':
+      return ordered(BPF_JGT_K, no, yes);
+    case 'SCMP_CMP_LT':
+      return ordered(BPF_JGE_K, no, yes);
+    case 'SCMP_CMP_MASKED_EQ':
+      return emitMaskedEqual(asm, arg, yes, no);
   }
 }
 
@@ -197,7 +229,12 @@ function emitMaskedEqual(asm: ReverseAssembler, arg: SeccompArg, yes: Target, no
  * A binary search over sorted call numbers (A holds nr throughout): halves split on `jgt`,
  * small leaves test each number in turn and fall to defaultAction.
  */
-function emitSearch(asm: ReverseAssembler, numbers: number[], blocks: Map<number, Target>, defaultAction: number): Target {
+function emitSearch(
+  asm: ReverseAssembler,
+  numbers: number[],
+  blocks: Map<number, Target>,
+  defaultAction: number,
+): Target {
   if (numbers.length <= LEAF_SIZE) {
     let next: Target = { ret: defaultAction };
     for (const nr of [...numbers].reverse()) next = { at: asm.jump(BPF_JEQ_K, nr, blocks.get(nr)!, next) };
@@ -218,7 +255,8 @@ function emitArchCheck(asm: ReverseAssembler, x86_64: Target, i386: Target): voi
 function filterFlags(flags: string[], source: string): number {
   return flags.reduce((mask, flag, i) => {
     const bit = FILTER_FLAGS[flag];
-    if (bit === undefined) throw new InvalidArgumentError(`${source}: flags[${i}]: unsupported seccomp flag ${JSON.stringify(flag)}`);
+    if (bit === undefined)
+      throw new InvalidArgumentError(`${source}: flags[${i}]: unsupported seccomp flag ${JSON.stringify(flag)}`);
     return mask | bit;
   }, 0);
 }

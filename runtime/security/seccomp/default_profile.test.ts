@@ -16,11 +16,12 @@ const ENOSYS = (SECCOMP_RET_ERRNO | 38) >>> 0;
 
 function filterFor(caps: readonly string[]) {
   const program = decodeProgram(compileSeccompProfile(runtimeDefaultProfile(caps)).filter);
-  return (name: string, args: bigint[] = []) => runFilter(program, { nr: X86_64_SYSCALLS.get(name)!, arch: AUDIT_ARCH_X86_64, args });
+  return (name: string, args: bigint[] = []) =>
+    runFilter(program, { nr: X86_64_SYSCALLS.get(name)!, arch: AUDIT_ARCH_X86_64, args });
 }
 
 describe('runtimeDefaultProfile', () => {
-  it('names calls some x86 ABI has (recv/send exist on none), and fits the kernel\'s limit', () => {
+  it("names calls some x86 ABI has (recv/send exist on none), and fits the kernel's limit", () => {
     const compiled = compileSeccompProfile(runtimeDefaultProfile(CAPABILITY_NAMES));
     assert.deepEqual(compiled.unknownNames.sort(), ['recv', 'send']);
     assert.ok(compiled.instructions < 2048, `${compiled.instructions} instructions`);
@@ -41,13 +42,50 @@ describe('runtimeDefaultProfile', () => {
 
   it('allows what ordinary programs need and denies the dangerous calls', () => {
     const verdict = filterFor(DEFAULT_CAPABILITIES);
-    for (const name of ['read', 'write', 'openat', 'mmap', 'execve', 'exit_group', 'futex', 'rseq', 'wait4',
-      'close_range', 'statx', 'getrandom', 'pidfd_open', 'epoll_pwait2', 'ptrace']) {
+    for (const name of [
+      'read',
+      'write',
+      'openat',
+      'mmap',
+      'execve',
+      'exit_group',
+      'futex',
+      'rseq',
+      'wait4',
+      'close_range',
+      'statx',
+      'getrandom',
+      'pidfd_open',
+      'epoll_pwait2',
+      'ptrace',
+    ]) {
       assert.equal(verdict(name), SECCOMP_RET_ALLOW, name);
     }
-    for (const name of ['mount', 'umount2', 'unshare', 'setns', 'keyctl', 'add_key', 'request_key', 'bpf', 'perf_event_open',
-      'init_module', 'kexec_load', 'reboot', 'swapon', 'open_by_handle_at', 'userfaultfd', 'io_uring_setup', 'sethostname',
-      'settimeofday', 'acct', 'pivot_root', 'syslog', 'iopl', 'vhangup']) {
+    for (const name of [
+      'mount',
+      'umount2',
+      'unshare',
+      'setns',
+      'keyctl',
+      'add_key',
+      'request_key',
+      'bpf',
+      'perf_event_open',
+      'init_module',
+      'kexec_load',
+      'reboot',
+      'swapon',
+      'open_by_handle_at',
+      'userfaultfd',
+      'io_uring_setup',
+      'sethostname',
+      'settimeofday',
+      'acct',
+      'pivot_root',
+      'syslog',
+      'iopl',
+      'vhangup',
+    ]) {
       assert.equal(verdict(name), EPERM, name);
     }
   });
@@ -65,20 +103,30 @@ describe('runtimeDefaultProfile', () => {
 
   it('filters socket families and personalities by argument', () => {
     const verdict = filterFor(DEFAULT_CAPABILITIES);
-    for (const family of [1n, 2n, 10n, 16n, 17n, 37n, 39n, 41n, 44n]) assert.equal(verdict('socket', [family]), SECCOMP_RET_ALLOW, `AF ${family}`);
+    for (const family of [1n, 2n, 10n, 16n, 17n, 37n, 39n, 41n, 44n])
+      assert.equal(verdict('socket', [family]), SECCOMP_RET_ALLOW, `AF ${family}`);
     for (const family of [38n, 40n]) assert.equal(verdict('socket', [family]), EPERM, `AF ${family}`);
-    for (const persona of [0n, 8n, 0x20000n, 0x20008n, 0xffffffffn]) assert.equal(verdict('personality', [persona]), SECCOMP_RET_ALLOW);
+    for (const persona of [0n, 8n, 0x20000n, 0x20008n, 0xffffffffn])
+      assert.equal(verdict('personality', [persona]), SECCOMP_RET_ALLOW);
     for (const persona of [0x40000n, 0x400000n, 1n]) assert.equal(verdict('personality', [persona]), EPERM);
   });
 
   it('capabilities unlock their calls', () => {
     const cases: Array<[string, string[]]> = [
       ['CAP_SYS_ADMIN', ['mount', 'umount2', 'unshare', 'setns', 'sethostname', 'clone3', 'fsopen', 'syslog']],
-      ['CAP_SYS_BOOT', ['reboot']], ['CAP_SYS_CHROOT', ['chroot']], ['CAP_SYS_MODULE', ['init_module', 'finit_module']],
-      ['CAP_SYS_PACCT', ['acct']], ['CAP_SYS_PTRACE', ['kcmp', 'pidfd_getfd']], ['CAP_SYS_RAWIO', ['iopl', 'ioperm']],
-      ['CAP_SYS_TIME', ['settimeofday', 'clock_settime']], ['CAP_SYS_TTY_CONFIG', ['vhangup']],
-      ['CAP_SYS_NICE', ['mbind', 'set_mempolicy']], ['CAP_SYSLOG', ['syslog']], ['CAP_BPF', ['bpf']],
-      ['CAP_PERFMON', ['perf_event_open']], ['CAP_DAC_READ_SEARCH', ['open_by_handle_at']],
+      ['CAP_SYS_BOOT', ['reboot']],
+      ['CAP_SYS_CHROOT', ['chroot']],
+      ['CAP_SYS_MODULE', ['init_module', 'finit_module']],
+      ['CAP_SYS_PACCT', ['acct']],
+      ['CAP_SYS_PTRACE', ['kcmp', 'pidfd_getfd']],
+      ['CAP_SYS_RAWIO', ['iopl', 'ioperm']],
+      ['CAP_SYS_TIME', ['settimeofday', 'clock_settime']],
+      ['CAP_SYS_TTY_CONFIG', ['vhangup']],
+      ['CAP_SYS_NICE', ['mbind', 'set_mempolicy']],
+      ['CAP_SYSLOG', ['syslog']],
+      ['CAP_BPF', ['bpf']],
+      ['CAP_PERFMON', ['perf_event_open']],
+      ['CAP_DAC_READ_SEARCH', ['open_by_handle_at']],
     ];
     for (const [capability, names] of cases) {
       const without = filterFor([]);

@@ -7,16 +7,26 @@ import koffi from 'koffi';
 import { readFileSync } from 'node:fs';
 
 const libc = koffi.load('libc.so.6');
-const prctl = libc.func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)');
-const syscall6 = libc.func('long syscall(long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)');
+const prctl = libc.func(
+  'int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)',
+);
+const syscall6 = libc.func(
+  'long syscall(long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)',
+);
 const SockFprog = koffi.struct('corral_sock_fprog', { len: 'uint16_t', filter: 'void *' });
-const seccompInstall = libc.func('long syscall(long nr, unsigned int op, unsigned int flags, _In_ corral_sock_fprog *prog)');
+const seccompInstall = libc.func(
+  'long syscall(long nr, unsigned int op, unsigned int flags, _In_ corral_sock_fprog *prog)',
+);
 
 const PR_SET_NO_NEW_PRIVS = 38;
 const SYS_SECCOMP = 317;
 const SECCOMP_SET_MODE_FILTER = 1;
 
-interface Probe { name: string; nr: number; args?: string[] }
+interface Probe {
+  name: string;
+  nr: number;
+  args?: string[];
+}
 
 function main(): void {
   const [filterPath, flagsText, probesJson] = process.argv.slice(2);

@@ -4,16 +4,25 @@
 import { InvalidArgumentError } from '../../errors';
 
 export type ArgOp =
-  | 'SCMP_CMP_NE' | 'SCMP_CMP_LT' | 'SCMP_CMP_LE' | 'SCMP_CMP_EQ' | 'SCMP_CMP_GE' | 'SCMP_CMP_GT'
-  | 'SCMP_CMP_MASKED_EQ';
+  'SCMP_CMP_NE' | 'SCMP_CMP_LT' | 'SCMP_CMP_LE' | 'SCMP_CMP_EQ' | 'SCMP_CMP_GE' | 'SCMP_CMP_GT' | 'SCMP_CMP_MASKED_EQ';
 
 const ARG_OPS: ReadonlySet<string> = new Set([
-  'SCMP_CMP_NE', 'SCMP_CMP_LT', 'SCMP_CMP_LE', 'SCMP_CMP_EQ', 'SCMP_CMP_GE', 'SCMP_CMP_GT',
+  'SCMP_CMP_NE',
+  'SCMP_CMP_LT',
+  'SCMP_CMP_LE',
+  'SCMP_CMP_EQ',
+  'SCMP_CMP_GE',
+  'SCMP_CMP_GT',
   'SCMP_CMP_MASKED_EQ',
 ]);
 
 /** A condition on one argument; for MASKED_EQ `value` is the mask and `valueTwo` the datum. */
-export interface SeccompArg { index: number; value: bigint; valueTwo: bigint; op: ArgOp }
+export interface SeccompArg {
+  index: number;
+  value: bigint;
+  valueTwo: bigint;
+  op: ArgOp;
+}
 
 export interface SeccompRule {
   names: string[];
@@ -31,12 +40,29 @@ export interface SeccompProfile {
 }
 
 const ARCHITECTURES: ReadonlySet<string> = new Set([
-  'SCMP_ARCH_X86', 'SCMP_ARCH_X86_64', 'SCMP_ARCH_X32', 'SCMP_ARCH_ARM', 'SCMP_ARCH_AARCH64',
-  'SCMP_ARCH_MIPS', 'SCMP_ARCH_MIPS64', 'SCMP_ARCH_MIPS64N32', 'SCMP_ARCH_MIPSEL',
-  'SCMP_ARCH_MIPSEL64', 'SCMP_ARCH_MIPSEL64N32', 'SCMP_ARCH_PPC', 'SCMP_ARCH_PPC64',
-  'SCMP_ARCH_PPC64LE', 'SCMP_ARCH_S390', 'SCMP_ARCH_S390X', 'SCMP_ARCH_PARISC',
-  'SCMP_ARCH_PARISC64', 'SCMP_ARCH_RISCV64', 'SCMP_ARCH_LOONGARCH64', 'SCMP_ARCH_M68K',
-  'SCMP_ARCH_SH', 'SCMP_ARCH_SHEB',
+  'SCMP_ARCH_X86',
+  'SCMP_ARCH_X86_64',
+  'SCMP_ARCH_X32',
+  'SCMP_ARCH_ARM',
+  'SCMP_ARCH_AARCH64',
+  'SCMP_ARCH_MIPS',
+  'SCMP_ARCH_MIPS64',
+  'SCMP_ARCH_MIPS64N32',
+  'SCMP_ARCH_MIPSEL',
+  'SCMP_ARCH_MIPSEL64',
+  'SCMP_ARCH_MIPSEL64N32',
+  'SCMP_ARCH_PPC',
+  'SCMP_ARCH_PPC64',
+  'SCMP_ARCH_PPC64LE',
+  'SCMP_ARCH_S390',
+  'SCMP_ARCH_S390X',
+  'SCMP_ARCH_PARISC',
+  'SCMP_ARCH_PARISC64',
+  'SCMP_ARCH_RISCV64',
+  'SCMP_ARCH_LOONGARCH64',
+  'SCMP_ARCH_M68K',
+  'SCMP_ARCH_SH',
+  'SCMP_ARCH_SHEB',
 ]);
 
 const MAX_U64 = (1n << 64n) - 1n;
@@ -64,19 +90,22 @@ export function validateSeccompProfile(raw: unknown, source: string): SeccompPro
     defaultAction: requireString(profile.defaultAction, `${source}: defaultAction`),
     defaultErrnoRet: optionalInteger(profile.defaultErrnoRet, `${source}: defaultErrnoRet`),
     architectures: stringList(profile.architectures, `${source}: architectures`).map((arch, i) => {
-      if (!ARCHITECTURES.has(arch)) throw new InvalidArgumentError(`${source}: architectures[${i}]: unknown architecture ${JSON.stringify(arch)}`);
+      if (!ARCHITECTURES.has(arch))
+        throw new InvalidArgumentError(`${source}: architectures[${i}]: unknown architecture ${JSON.stringify(arch)}`);
       return arch;
     }),
     flags: stringList(profile.flags, `${source}: flags`),
-    syscalls: list(profile.syscalls, `${source}: syscalls`).map((rule, i) => validateRule(rule, `${source}: syscalls[${i}]`)),
+    syscalls: list(profile.syscalls, `${source}: syscalls`).map((rule, i) =>
+      validateRule(rule, `${source}: syscalls[${i}]`),
+    ),
   };
 }
 
 function validateRule(raw: unknown, field: string): SeccompRule {
   const rule = asObject(raw, field);
   // Docker's older format named one call per rule in `name`.
-  const names = rule.names === undefined && typeof rule.name === 'string'
-    ? [rule.name] : stringList(rule.names, `${field}.names`);
+  const names =
+    rule.names === undefined && typeof rule.name === 'string' ? [rule.name] : stringList(rule.names, `${field}.names`);
   if (names.length === 0) throw new InvalidArgumentError(`${field}.names: a rule must name at least one system call`);
   return {
     names,

@@ -17,20 +17,28 @@ describe('seccomp filters in containers', () => {
   const profiles = mkdtempSync(path.join(os.tmpdir(), 'corral-seccomp-profiles-'));
   let fixture: Fixture;
 
-  before(async () => { fixture = await Fixture.create(); });
+  before(async () => {
+    fixture = await Fixture.create();
+  });
   after(async () => {
     await fixture.cleanup();
     rmSync(profiles, { recursive: true, force: true });
   });
 
   /** Runs `script` in a fresh container with the given caps and seccomp request; returns stdout lines. */
-  async function run(script: string, seccomp: Parameters<typeof resolveSeccomp>[0]['seccomp'], add: string[] = [], noNewPrivileges = false): Promise<string[]> {
+  async function run(
+    script: string,
+    seccomp: Parameters<typeof resolveSeccomp>[0]['seccomp'],
+    add: string[] = [],
+    noNewPrivileges = false,
+  ): Promise<string[]> {
     const capabilities = resolveCapabilities({ privileged: false, capabilities: { add, drop: [], addAmbient: [] } });
     const decision = await resolveSeccomp({ privileged: false, seccomp, boundingCapabilities: capabilities.bounding });
     const args = ['sh', '-c', script];
     const spec: ContainerSpec = await fixture.containerSpec(args, {
       process: processSpec(args, {
-        capabilities, noNewPrivileges,
+        capabilities,
+        noNewPrivileges,
         seccompFilter: decision.mode === 'unconfined' ? undefined : decision.compiled.filter,
       }),
     });
@@ -45,9 +53,12 @@ describe('seccomp filters in containers', () => {
   const seccompField = 'grep Seccomp: /proc/self/status';
 
   it('RuntimeDefault: filter mode 2, ordinary work runs, namespaces and hostname are denied', async () => {
-    const lines = await run(`${seccompField}; echo hi > /tmp/f && cat /tmp/f; ` +
-      'hostname other 2>/dev/null && echo hostname-allowed || echo hostname-denied; ' +
-      'unshare -u true 2>/dev/null && echo unshare-allowed || echo unshare-denied', { profileType: 'RuntimeDefault' });
+    const lines = await run(
+      `${seccompField}; echo hi > /tmp/f && cat /tmp/f; ` +
+        'hostname other 2>/dev/null && echo hostname-allowed || echo hostname-denied; ' +
+        'unshare -u true 2>/dev/null && echo unshare-allowed || echo unshare-denied',
+      { profileType: 'RuntimeDefault' },
+    );
     assert.match(lines[0], /^Seccomp:\s+2$/);
     assert.deepEqual(lines.slice(1), ['hi', 'hostname-denied', 'unshare-denied']);
   });
@@ -58,7 +69,12 @@ describe('seccomp filters in containers', () => {
   });
 
   it('the filter is installed with and without no_new_privs', async () => {
-    const lines = await run(`${seccompField}; grep NoNewPrivs: /proc/self/status`, { profileType: 'RuntimeDefault' }, [], true);
+    const lines = await run(
+      `${seccompField}; grep NoNewPrivs: /proc/self/status`,
+      { profileType: 'RuntimeDefault' },
+      [],
+      true,
+    );
     assert.match(lines[0], /^Seccomp:\s+2$/);
     assert.match(lines[1], /^NoNewPrivs:\s+1$/);
   });
@@ -70,15 +86,25 @@ describe('seccomp filters in containers', () => {
 
   it('a Localhost profile blocking chmod gives "Operation not permitted", as critest expects', async () => {
     const file = path.join(profiles, 'block-chmod.json');
-    writeFileSync(file, '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["chmod","fchmodat","fchmodat2"],"action":"SCMP_ACT_ERRNO"}]}');
+    writeFileSync(
+      file,
+      '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["chmod","fchmodat","fchmodat2"],"action":"SCMP_ACT_ERRNO"}]}',
+    );
     const lines = await run('chmod 400 / 2>&1; echo done', { profileType: 'Localhost', localhostRef: file });
     assert.match(lines[0], /Operation not permitted/);
   });
 
   it('a Localhost profile blocking sethostname wins over CAP_SYS_ADMIN', async () => {
     const file = path.join(profiles, 'block-hostname.json');
-    writeFileSync(file, '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["sethostname"],"action":"SCMP_ACT_ERRNO"}]}');
-    const lines = await run('hostname other 2>/dev/null && echo allowed || echo denied', { profileType: 'Localhost', localhostRef: file }, ['SYS_ADMIN']);
+    writeFileSync(
+      file,
+      '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["sethostname"],"action":"SCMP_ACT_ERRNO"}]}',
+    );
+    const lines = await run(
+      'hostname other 2>/dev/null && echo allowed || echo denied',
+      { profileType: 'Localhost', localhostRef: file },
+      ['SYS_ADMIN'],
+    );
     assert.deepEqual(lines, ['denied']);
   });
 });

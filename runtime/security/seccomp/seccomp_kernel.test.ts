@@ -20,17 +20,23 @@ const SOCK_STREAM = '1';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'corral-seccomp-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Probe { name: string; nr: number; args?: string[] }
+interface Probe {
+  name: string;
+  nr: number;
+  args?: string[];
+}
 type Results = Record<string, { ret: number; errno: number }>;
 
 function runUnder(profile: SeccompProfile, probes: Probe[]) {
   const compiled = compileSeccompProfile(profile);
   const filterPath = path.join(dir, `filter-${Math.random().toString(16).slice(2)}`);
   writeFileSync(filterPath, compiled.filter);
-  const child = spawnSync(process.execPath, [
-    path.join(__dirname, 'kernel_probe_child.js'), filterPath, String(compiled.flags), JSON.stringify(probes),
-  ], { encoding: 'utf8' });
-  const results = child.status === 0 ? JSON.parse(child.stdout) as Results : undefined;
+  const child = spawnSync(
+    process.execPath,
+    [path.join(__dirname, 'kernel_probe_child.js'), filterPath, String(compiled.flags), JSON.stringify(probes)],
+    { encoding: 'utf8' },
+  );
+  const results = child.status === 0 ? (JSON.parse(child.stdout) as Results) : undefined;
   return { results, signal: child.signal, status: child.status, stderr: child.stderr };
 }
 
@@ -84,14 +90,17 @@ describe('compiled seccomp filters in the kernel', () => {
   });
 
   it('compares 64-bit arguments by both halves, and masks', () => {
-    const profile = parseSeccompProfileJson(`{
+    const profile = parseSeccompProfileJson(
+      `{
       "defaultAction": "SCMP_ACT_ALLOW",
       "syscalls": [
         {"names": ["getpriority"], "action": "SCMP_ACT_ERRNO", "errnoRet": 91,
          "args": [{"index": 1, "op": "SCMP_CMP_GT", "value": 4294967296}]},
         {"names": ["getpriority"], "action": "SCMP_ACT_ERRNO", "errnoRet": 92,
          "args": [{"index": 0, "op": "SCMP_CMP_MASKED_EQ", "value": 1095216660480, "valueTwo": 77309411328}]}
-      ]}`, 'args');
+      ]}`,
+      'args',
+    );
     const results = mustRun(profile, [
       { name: 'whoAbove', nr: 140, args: ['0', '4294967297'] },
       { name: 'whoEqual', nr: 140, args: ['0', '4294967296'] },
@@ -106,29 +115,42 @@ describe('compiled seccomp filters in the kernel', () => {
 
   it('the chmod-blocking profile critest uses makes chmod fail with EPERM', () => {
     const profile = parseSeccompProfileJson(
-      '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["chmod","fchmodat"],"action":"SCMP_ACT_ERRNO"}]}', 'critest');
-    const results = mustRun(profile, [{ name: 'chmod', nr: 90, args: ['0', '256'] }, { name: 'fchmod', nr: 91, args: ['4294967295', '256'] }]);
+      '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["chmod","fchmodat"],"action":"SCMP_ACT_ERRNO"}]}',
+      'critest',
+    );
+    const results = mustRun(profile, [
+      { name: 'chmod', nr: 90, args: ['0', '256'] },
+      { name: 'fchmod', nr: 91, args: ['4294967295', '256'] },
+    ]);
     assert.deepEqual(results.chmod, { ret: -1, errno: EPERM });
     assert.notEqual(results.fchmod.errno, EPERM, 'fchmod is not blocked (EBADF instead)');
   });
 
   it('KILL_PROCESS kills the caller with SIGSYS', () => {
     const profile = parseSeccompProfileJson(
-      '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["getppid"],"action":"SCMP_ACT_KILL_PROCESS"}]}', 'kill');
+      '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["getppid"],"action":"SCMP_ACT_KILL_PROCESS"}]}',
+      'kill',
+    );
     const run = runUnder(profile, [{ name: 'getppid', nr: 110 }]);
     assert.equal(run.signal, 'SIGSYS');
   });
 
   it('x32 system call numbers are killed even when the profile allows everything', () => {
-    const run = runUnder(parseSeccompProfileJson('{"defaultAction":"SCMP_ACT_ALLOW"}', 'x32'),
-      [{ name: 'x32getpid', nr: 0x40000000 + 39 }]);
+    const run = runUnder(parseSeccompProfileJson('{"defaultAction":"SCMP_ACT_ALLOW"}', 'x32'), [
+      { name: 'x32getpid', nr: 0x40000000 + 39 },
+    ]);
     assert.equal(run.signal, 'SIGSYS');
   });
 
   it('the kernel accepts the LOG filter flag', () => {
-    const results = mustRun(parseSeccompProfileJson(
-      '{"defaultAction":"SCMP_ACT_ALLOW","flags":["SECCOMP_FILTER_FLAG_LOG"],'
-      + '"syscalls":[{"names":["getppid"],"action":"SCMP_ACT_LOG"}]}', 'log'), [{ name: 'getppid', nr: 110 }]);
+    const results = mustRun(
+      parseSeccompProfileJson(
+        '{"defaultAction":"SCMP_ACT_ALLOW","flags":["SECCOMP_FILTER_FLAG_LOG"],' +
+          '"syscalls":[{"names":["getppid"],"action":"SCMP_ACT_LOG"}]}',
+        'log',
+      ),
+      [{ name: 'getppid', nr: 110 }],
+    );
     assert.ok(results.getppid.ret > 0);
   });
 });

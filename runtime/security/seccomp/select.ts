@@ -40,12 +40,17 @@ export async function resolveSeccomp(request: SeccompRequest, field = 'seccomp')
     throw new InvalidArgumentError(`${profile.field}.localhost_ref: only allowed when profile_type is Localhost`);
   }
   switch (type) {
-    case 'Unconfined': return { mode: 'unconfined' };
+    case 'Unconfined':
+      return { mode: 'unconfined' };
     case 'RuntimeDefault':
       return { mode: 'runtime-default', compiled: runtimeDefaultFilter(request.boundingCapabilities) };
     case 'Localhost': {
       const profilePath = localhostPath(profile.localhostRef ?? '', `${profile.field}.localhost_ref`);
-      return { mode: 'localhost', profilePath, compiled: await compileLocalhost(profilePath, `${profile.field}.localhost_ref`) };
+      return {
+        mode: 'localhost',
+        profilePath,
+        compiled: await compileLocalhost(profilePath, `${profile.field}.localhost_ref`),
+      };
     }
     default:
       throw new InvalidArgumentError(`${profile.field}.profile_type: unknown ${JSON.stringify(type)}`);
@@ -74,12 +79,15 @@ async function compileLocalhost(profilePath: string, field: string): Promise<Com
   try {
     const stat = await fs.stat(profilePath);
     if (!stat.isFile()) throw new InvalidArgumentError(`${source}: not a regular file`);
-    if (stat.size > MAX_PROFILE_BYTES) throw new InvalidArgumentError(`${source}: larger than ${MAX_PROFILE_BYTES} bytes`);
+    if (stat.size > MAX_PROFILE_BYTES)
+      throw new InvalidArgumentError(`${source}: larger than ${MAX_PROFILE_BYTES} bytes`);
     text = await fs.readFile(profilePath, 'utf8');
   } catch (err) {
     if (err instanceof InvalidArgumentError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InvalidArgumentError(`${source}: cannot read seccomp profile (${code ?? (err as Error).message})`, { cause: err });
+    throw new InvalidArgumentError(`${source}: cannot read seccomp profile (${code ?? (err as Error).message})`, {
+      cause: err,
+    });
   }
   return compileSeccompProfile(parseSeccompProfileJson(text, source), source);
 }

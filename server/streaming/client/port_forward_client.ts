@@ -10,13 +10,25 @@ export async function openPortForward(url: string): Promise<SpdySession> {
 }
 
 /** Carries `local` to `port` in the pod; resolves with the error stream's text (empty when fine). */
-export async function forwardConnection(session: SpdySession, port: number, requestId: number, local: Duplex): Promise<string> {
-  const headers = (type: string) => new Map([['streamtype', type], ['port', String(port)], ['requestid', String(requestId)]]);
+export async function forwardConnection(
+  session: SpdySession,
+  port: number,
+  requestId: number,
+  local: Duplex,
+): Promise<string> {
+  const headers = (type: string) =>
+    new Map([
+      ['streamtype', type],
+      ['port', String(port)],
+      ['requestid', String(requestId)],
+    ]);
   const error = await session.openStream(headers('error'));
   error.end();
   const errorText = new Promise<string>((resolve) => {
     let text = '';
-    error.on('data', (c: Buffer) => { text += c.toString('utf8'); });
+    error.on('data', (c: Buffer) => {
+      text += c.toString('utf8');
+    });
     error.once('close', () => resolve(text));
     error.once('end', () => resolve(text));
   });

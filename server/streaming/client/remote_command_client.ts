@@ -16,7 +16,11 @@ export interface RemoteCommandIo {
   protocols?: string[];
 }
 
-export interface RemoteCommandResult { exitCode: number; protocol: string; message?: string }
+export interface RemoteCommandResult {
+  exitCode: number;
+  protocol: string;
+  message?: string;
+}
 
 /** Runs the session to its end; the exit code comes from the error stream's status. */
 export async function runRemoteCommand(url: string, io: RemoteCommandIo): Promise<RemoteCommandResult> {
@@ -64,7 +68,12 @@ function copyOut(from: SpdyStream | undefined, to: Writable | undefined): Promis
 export function outcomeOf(text: string, protocol: string): { exitCode: number; message?: string } {
   if (!hasJsonStatus(protocol)) return text ? { exitCode: 1, message: text } : { exitCode: 0 };
   if (!text) return { exitCode: 0 };
-  const status = JSON.parse(text) as { status?: string; reason?: string; message?: string; details?: { causes?: Array<{ reason?: string; message?: string }> } };
+  const status = JSON.parse(text) as {
+    status?: string;
+    reason?: string;
+    message?: string;
+    details?: { causes?: Array<{ reason?: string; message?: string }> };
+  };
   if (status.status === 'Success') return { exitCode: 0 };
   if (status.reason === 'NonZeroExitCode') {
     const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');

@@ -5,21 +5,37 @@
 export const SPDY_VERSION = 3;
 
 export enum ControlType {
-  SynStream = 1, SynReply = 2, RstStream = 3, Settings = 4, Ping = 6, GoAway = 7, Headers = 8, WindowUpdate = 9,
+  SynStream = 1,
+  SynReply = 2,
+  RstStream = 3,
+  Settings = 4,
+  Ping = 6,
+  GoAway = 7,
+  Headers = 8,
+  WindowUpdate = 9,
 }
 
 export const FLAG_FIN = 0x01;
 export const FLAG_UNIDIRECTIONAL = 0x02;
 
 /** RST_STREAM status codes used here. */
-export enum RstStatus { ProtocolError = 1, InvalidStream = 2, RefusedStream = 3, Cancel = 5, InternalError = 6 }
+export enum RstStatus {
+  ProtocolError = 1,
+  InvalidStream = 2,
+  RefusedStream = 3,
+  Cancel = 5,
+  InternalError = 6,
+}
 
 /** Limits a peer cannot exceed: a control frame carries headers only, data frames come in copy-buffer sizes. */
 export const MAX_CONTROL_FRAME_BYTES = 16 * 1024;
 export const MAX_DATA_FRAME_BYTES = 1024 * 1024;
 
 export class SpdyProtocolError extends Error {
-  constructor(message: string) { super(message); this.name = 'SpdyProtocolError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'SpdyProtocolError';
+  }
 }
 
 export type SpdyFrame =
@@ -58,7 +74,8 @@ export class FrameReader {
 function checkLength(head: Buffer, length: number): void {
   const control = (head[0] & 0x80) !== 0;
   const limit = control ? MAX_CONTROL_FRAME_BYTES : MAX_DATA_FRAME_BYTES;
-  if (length > limit) throw new SpdyProtocolError(`${control ? 'control' : 'data'} frame of ${length} bytes exceeds ${limit}`);
+  if (length > limit)
+    throw new SpdyProtocolError(`${control ? 'control' : 'data'} frame of ${length} bytes exceeds ${limit}`);
 }
 
 function parseFrame(frame: Buffer): SpdyFrame {
@@ -75,14 +92,19 @@ function parseFrame(frame: Buffer): SpdyFrame {
 }
 
 function parseControl(type: number, flags: number, body: Buffer): SpdyFrame {
-  const need = (n: number) => { if (body.length < n) throw new SpdyProtocolError(`control frame type ${type} too short`); };
+  const need = (n: number) => {
+    if (body.length < n) throw new SpdyProtocolError(`control frame type ${type} too short`);
+  };
   const fin = (flags & FLAG_FIN) !== 0;
   switch (type) {
     case ControlType.SynStream:
       need(10);
       return {
-        kind: 'syn_stream', streamId: streamIdAt(body, 0), fin,
-        unidirectional: (flags & FLAG_UNIDIRECTIONAL) !== 0, headerBlock: Buffer.from(body.subarray(10)),
+        kind: 'syn_stream',
+        streamId: streamIdAt(body, 0),
+        fin,
+        unidirectional: (flags & FLAG_UNIDIRECTIONAL) !== 0,
+        headerBlock: Buffer.from(body.subarray(10)),
       };
     case ControlType.SynReply:
       need(4);
@@ -114,7 +136,7 @@ function streamIdAt(body: Buffer, offset: number): number {
 export function encodeData(streamId: number, data: Buffer, fin: boolean): Buffer {
   const head = Buffer.alloc(HEADER_BYTES);
   head.writeUInt32BE(streamId & STREAM_ID_MASK, 0);
-  head.writeUInt32BE(((fin ? FLAG_FIN : 0) << 24 | data.length) >>> 0, 4);
+  head.writeUInt32BE((((fin ? FLAG_FIN : 0) << 24) | data.length) >>> 0, 4);
   return data.length === 0 ? head : Buffer.concat([head, data]);
 }
 
@@ -122,7 +144,7 @@ function encodeControl(type: ControlType, flags: number, body: Buffer): Buffer {
   const head = Buffer.alloc(HEADER_BYTES);
   head.writeUInt16BE(0x8000 | SPDY_VERSION, 0);
   head.writeUInt16BE(type, 2);
-  head.writeUInt32BE((flags << 24 | body.length) >>> 0, 4);
+  head.writeUInt32BE(((flags << 24) | body.length) >>> 0, 4);
   return Buffer.concat([head, body]);
 }
 

@@ -17,8 +17,13 @@ export const MAX_HEADER_BLOCK_BYTES = 16 * 1024;
 class ZlibBlocks {
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly engine: zlib.Inflate | zlib.Deflate, private readonly maxOutput: number) {
-    engine.on('error', () => { /* reported to the pending call through its own listener */ });
+  constructor(
+    private readonly engine: zlib.Inflate | zlib.Deflate,
+    private readonly maxOutput: number,
+  ) {
+    engine.on('error', () => {
+      /* reported to the pending call through its own listener */
+    });
   }
 
   run(input: Buffer): Promise<Buffer> {
@@ -36,17 +41,28 @@ class ZlibBlocks {
         if (size > this.maxOutput) fail(new SpdyProtocolError(`header block larger than ${this.maxOutput} bytes`));
         else chunks.push(chunk);
       };
-      const fail = (err: Error) => { cleanup(); reject(err); };
-      const cleanup = () => { this.engine.off('data', onData); this.engine.off('error', fail); };
+      const fail = (err: Error) => {
+        cleanup();
+        reject(err);
+      };
+      const cleanup = () => {
+        this.engine.off('data', onData);
+        this.engine.off('error', fail);
+      };
       this.engine.on('data', onData);
       this.engine.once('error', fail);
       this.engine.write(input);
       // Output is pushed (and, flowing, emitted) before the flush callback runs.
-      this.engine.flush(zlib.constants.Z_SYNC_FLUSH, () => { cleanup(); resolve(Buffer.concat(chunks)); });
+      this.engine.flush(zlib.constants.Z_SYNC_FLUSH, () => {
+        cleanup();
+        resolve(Buffer.concat(chunks));
+      });
     });
   }
 
-  close(): void { this.engine.close(); }
+  close(): void {
+    this.engine.close();
+  }
 }
 
 export class HeaderCompressor {
@@ -56,23 +72,32 @@ export class HeaderCompressor {
     return this.blocks.run(encodeHeaderBlock(headers));
   }
 
-  close(): void { this.blocks.close(); }
+  close(): void {
+    this.blocks.close();
+  }
 }
 
 export class HeaderDecompressor {
-  private readonly blocks = new ZlibBlocks(zlib.createInflate({ dictionary: SPDY3_HEADER_DICTIONARY }), MAX_HEADER_BLOCK_BYTES);
+  private readonly blocks = new ZlibBlocks(
+    zlib.createInflate({ dictionary: SPDY3_HEADER_DICTIONARY }),
+    MAX_HEADER_BLOCK_BYTES,
+  );
 
   async decompress(block: Buffer): Promise<SpdyHeaders> {
     let raw: Buffer;
     try {
       raw = await this.blocks.run(block);
     } catch (err) {
-      throw err instanceof SpdyProtocolError ? err : new SpdyProtocolError(`bad header block: ${(err as Error).message}`);
+      throw err instanceof SpdyProtocolError
+        ? err
+        : new SpdyProtocolError(`bad header block: ${(err as Error).message}`);
     }
     return decodeHeaderBlock(raw);
   }
 
-  close(): void { this.blocks.close(); }
+  close(): void {
+    this.blocks.close();
+  }
 }
 
 export function encodeHeaderBlock(headers: SpdyHeaders): Buffer {
@@ -98,7 +123,8 @@ export function decodeHeaderBlock(raw: Buffer): SpdyHeaders {
   for (let i = 0; i < count; i++) {
     const name = take(take(4).readUInt32BE(0)).toString('utf8');
     const value = take(take(4).readUInt32BE(0)).toString('utf8');
-    if (name.length === 0 || name !== name.toLowerCase()) throw new SpdyProtocolError(`bad header name ${JSON.stringify(name)}`);
+    if (name.length === 0 || name !== name.toLowerCase())
+      throw new SpdyProtocolError(`bad header name ${JSON.stringify(name)}`);
     if (headers.has(name)) throw new SpdyProtocolError(`duplicate header ${name}`);
     headers.set(name, value);
   }

@@ -5,8 +5,16 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
-  FrameReader, RstStatus, SpdyProtocolError, encodeData, encodeGoAway, encodePing, encodeRstStream,
-  encodeSynReply, encodeSynStream, type SpdyFrame,
+  FrameReader,
+  RstStatus,
+  SpdyProtocolError,
+  encodeData,
+  encodeGoAway,
+  encodePing,
+  encodeRstStream,
+  encodeSynReply,
+  encodeSynStream,
+  type SpdyFrame,
 } from './frames';
 import { HeaderCompressor, HeaderDecompressor, type SpdyHeaders } from './header_block';
 import { SpdyStream, type StreamTransport } from './stream';
@@ -46,7 +54,11 @@ export class SpdySession extends EventEmitter implements StreamTransport {
   /** Frames leave in the order they were queued, so a SYN_REPLY precedes its stream's data. */
   private outbound: Promise<void> = Promise.resolve();
 
-  constructor(private readonly socket: Duplex, readonly role: SpdyRole, options: SpdySessionOptions = {}) {
+  constructor(
+    private readonly socket: Duplex,
+    readonly role: SpdyRole,
+    options: SpdySessionOptions = {},
+  ) {
     super();
     this.nextLocalStreamId = role === 'client' ? 1 : 2;
     this.nextPingId = role === 'client' ? 1 : 2;
@@ -60,13 +72,20 @@ export class SpdySession extends EventEmitter implements StreamTransport {
     socket.on('data', (chunk: Buffer) => this.onBytes(chunk));
     // Frames already read are still being handled (header blocks decode asynchronously): the
     // session ends after them, so a reply or FIN that arrived just before EOF is not lost.
-    const endAfterInbound = (err?: Error) => { this.inbound.then(() => this.destroy(err), () => this.destroy(err)); };
+    const endAfterInbound = (err?: Error) => {
+      this.inbound.then(
+        () => this.destroy(err),
+        () => this.destroy(err),
+      );
+    };
     socket.on('end', () => endAfterInbound());
     socket.on('error', (err) => endAfterInbound(err));
     socket.on('close', () => endAfterInbound());
   }
 
-  get isClosed(): boolean { return this.closed; }
+  get isClosed(): boolean {
+    return this.closed;
+  }
 
   /** Client role: opens a stream; resolves once the peer replied, rejects if it was refused. */
   async openStream(headers: SpdyHeaders): Promise<SpdyStream> {
@@ -103,7 +122,10 @@ export class SpdySession extends EventEmitter implements StreamTransport {
     if (this.closed) return;
     const lastGood = this.lastPeerStreamId;
     this.writeFrame(() => encodeGoAway(lastGood, 0));
-    this.outbound.then(() => this.destroy(), () => this.destroy());
+    this.outbound.then(
+      () => this.destroy(),
+      () => this.destroy(),
+    );
   }
 
   /** Ends everything now; open streams are destroyed. */
@@ -131,7 +153,10 @@ export class SpdySession extends EventEmitter implements StreamTransport {
   // StreamTransport
 
   sendData(streamId: number, data: Buffer, fin: boolean, done: (err?: Error | null) => void): void {
-    if (this.closed) { done(new Error('session closed')); return; }
+    if (this.closed) {
+      done(new Error('session closed'));
+      return;
+    }
     this.writeFrame(() => encodeData(streamId, data, fin), done);
   }
 
@@ -168,7 +193,9 @@ export class SpdySession extends EventEmitter implements StreamTransport {
       return;
     }
     for (const frame of frames) {
-      this.inbound = this.inbound.then(() => (this.closed ? undefined : this.onFrame(frame))).catch((err) => this.failProtocol(err));
+      this.inbound = this.inbound
+        .then(() => (this.closed ? undefined : this.onFrame(frame)))
+        .catch((err) => this.failProtocol(err));
     }
   }
 
@@ -178,38 +205,53 @@ export class SpdySession extends EventEmitter implements StreamTransport {
     const protocolError = err instanceof SpdyProtocolError ? err : new SpdyProtocolError(String(err));
     const lastGood = this.lastPeerStreamId;
     this.writeFrame(() => encodeGoAway(lastGood, 1));
-    this.outbound.then(() => this.destroy(protocolError), () => this.destroy(protocolError));
+    this.outbound.then(
+      () => this.destroy(protocolError),
+      () => this.destroy(protocolError),
+    );
   }
 
   private async onFrame(frame: SpdyFrame): Promise<void> {
     switch (frame.kind) {
-      case 'syn_stream': return this.onSynStream(frame.streamId, frame.fin, frame.headerBlock);
-      case 'syn_reply': return this.onSynReply(frame.streamId, frame.fin, frame.headerBlock);
+      case 'syn_stream':
+        return this.onSynStream(frame.streamId, frame.fin, frame.headerBlock);
+      case 'syn_reply':
+        return this.onSynReply(frame.streamId, frame.fin, frame.headerBlock);
       case 'headers':
         await this.decompressor.decompress(frame.headerBlock); // keeps the zlib state in step; nothing here uses them
         if (frame.fin) this.streams.get(frame.streamId)?.receiveFin();
         return;
-      case 'data': return this.onData(frame.streamId, frame.data, frame.fin);
+      case 'data':
+        return this.onData(frame.streamId, frame.data, frame.fin);
       case 'rst_stream':
         this.replyWaiters.get(frame.streamId)?.(false);
         this.replyWaiters.delete(frame.streamId);
         this.streams.get(frame.streamId)?.receiveReset();
         return;
-      case 'ping': return this.onPing(frame.id);
-      case 'goaway': return this.onGoAway();
-      case 'ignored': return;
+      case 'ping':
+        return this.onPing(frame.id);
+      case 'goaway':
+        return this.onGoAway();
+      case 'ignored':
+        return;
     }
   }
 
   private async onSynStream(streamId: number, fin: boolean, headerBlock: Buffer): Promise<void> {
     const headers = await this.decompressor.decompress(headerBlock);
     if (this.closed) return;
-    if (this.role === 'client') { this.sendReset(streamId, RstStatus.RefusedStream); return; }
+    if (this.role === 'client') {
+      this.sendReset(streamId, RstStatus.RefusedStream);
+      return;
+    }
     if (streamId % 2 !== 1 || streamId <= this.lastPeerStreamId) {
       throw new SpdyProtocolError(`stream id ${streamId} out of order`);
     }
     this.lastPeerStreamId = streamId;
-    if (this.streams.size >= this.maxStreams) { this.sendReset(streamId, RstStatus.RefusedStream); return; }
+    if (this.streams.size >= this.maxStreams) {
+      this.sendReset(streamId, RstStatus.RefusedStream);
+      return;
+    }
     const stream = new SpdyStream(streamId, headers, this);
     this.streams.set(streamId, stream);
     if (fin) stream.receiveFin();
@@ -242,15 +284,23 @@ export class SpdySession extends EventEmitter implements StreamTransport {
 
   /** Queues a frame; `done` runs once the socket took it (backpressure for stream writes). */
   private writeFrame(make: () => Buffer | Promise<Buffer>, done?: (err?: Error | null) => void): void {
-    this.outbound = this.outbound.then(async () => {
-      if (this.closed || this.socket.destroyed) { done?.(new Error('session closed')); return; }
-      const frame = await make();
-      this.touch();
-      const flushed = this.socket.write(frame);
-      // Backpressure: the writer may go on while the socket buffers below its high-water mark.
-      if (done && flushed) done();
-      else if (done) this.socket.once('drain', () => done());
-    }).catch((err) => { done?.(err); this.destroy(err); });
+    this.outbound = this.outbound
+      .then(async () => {
+        if (this.closed || this.socket.destroyed) {
+          done?.(new Error('session closed'));
+          return;
+        }
+        const frame = await make();
+        this.touch();
+        const flushed = this.socket.write(frame);
+        // Backpressure: the writer may go on while the socket buffers below its high-water mark.
+        if (done && flushed) done();
+        else if (done) this.socket.once('drain', () => done());
+      })
+      .catch((err) => {
+        done?.(err);
+        this.destroy(err);
+      });
   }
 
   private touch(): void {

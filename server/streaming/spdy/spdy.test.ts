@@ -7,7 +7,10 @@ import { HeaderCompressor, HeaderDecompressor } from './header_block';
 function adler32(data: Buffer): number {
   let a = 1;
   let b = 0;
-  for (const byte of data) { a = (a + byte) % 65521; b = (b + a) % 65521; }
+  for (const byte of data) {
+    a = (a + byte) % 65521;
+    b = (b + a) % 65521;
+  }
   return ((b << 16) | a) >>> 0;
 }
 
@@ -20,7 +23,10 @@ test('header blocks round-trip through one long-lived compression context', asyn
   const out = new HeaderCompressor();
   const into = new HeaderDecompressor();
   for (const type of ['error', 'stdin', 'stdout']) {
-    const headers = new Map([['streamtype', type], ['port', '80']]);
+    const headers = new Map([
+      ['streamtype', type],
+      ['port', '80'],
+    ]);
     assert.deepEqual(await into.decompress(await out.compress(headers)), headers);
   }
   out.close();
@@ -32,7 +38,10 @@ test('frames split across reads are reassembled; oversized data frames are refus
   const wire = Buffer.concat([encodeData(1, Buffer.from('abc'), true), encodeRstStream(3, RstStatus.Cancel)]);
   assert.deepEqual(reader.push(wire.subarray(0, 5)), []);
   const frames = reader.push(wire.subarray(5));
-  assert.deepEqual(frames.map((f) => f.kind), ['data', 'rst_stream']);
+  assert.deepEqual(
+    frames.map((f) => f.kind),
+    ['data', 'rst_stream'],
+  );
   const huge = Buffer.from([0, 0, 0, 1, 0, 0x20, 0, 0]);
   assert.throws(() => new FrameReader().push(huge), SpdyProtocolError);
 });

@@ -20,7 +20,11 @@ export class SpdyStream extends Duplex {
   private remoteFinished = false;
   private resetSeen = false;
 
-  constructor(readonly id: number, readonly headers: SpdyHeaders, private readonly transport: StreamTransport) {
+  constructor(
+    readonly id: number,
+    readonly headers: SpdyHeaders,
+    private readonly transport: StreamTransport,
+  ) {
     super({ allowHalfOpen: true });
   }
 

@@ -7,12 +7,24 @@ import { defaultConfig } from '../../config/config';
 import { NodeRuntimeSettings } from '../../../runtime/node_settings';
 import { StreamingService, type StreamingServiceSettings } from '../service';
 
-export interface StreamingFixture { backend: HostProcessBackend; service: StreamingService; ctx: ServerContext }
+export interface StreamingFixture {
+  backend: HostProcessBackend;
+  service: StreamingService;
+  ctx: ServerContext;
+}
 
 export async function startFixture(settings: Partial<StreamingServiceSettings> = {}): Promise<StreamingFixture> {
   const backend = new HostProcessBackend();
-  const service = await StreamingService.start({ address: '127.0.0.1', port: 0, idleTimeoutMs: 60_000, ...settings }, backend);
-  const ctx = { config: defaultConfig(), version: 'test', nodeSettings: {} as NodeRuntimeSettings, streaming: service } as ServerContext;
+  const service = await StreamingService.start(
+    { address: '127.0.0.1', port: 0, idleTimeoutMs: 60_000, ...settings },
+    backend,
+  );
+  const ctx = {
+    config: defaultConfig(),
+    version: 'test',
+    nodeSettings: {} as NodeRuntimeSettings,
+    streaming: service,
+  } as ServerContext;
   return { backend, service, ctx };
 }
 
@@ -46,7 +58,11 @@ export function openInput(): PassThrough {
 }
 
 /** Polls `check` until it holds (cleanup happens asynchronously); fails after `limitMs`. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, limitMs = 10_000): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  limitMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + limitMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
