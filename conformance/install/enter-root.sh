@@ -17,6 +17,8 @@ mount --bind "$cache/apt-archives" "$root/var/cache/apt/archives"
 mount --bind "$cache/downloads" "$root/var/cache/corral/downloads"
 mount --bind "$cache/npm" "$root/root/.npm"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+mkdir -p "$root/usr/local/share/ca-certificates"
+cp -r /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
 
 cd "$root"
 mkdir -p .oldroot
@@ -24,5 +26,8 @@ pivot_root . .oldroot
 umount -l /.oldroot
 rmdir /.oldroot
 cd /
+# The site's trust anchors, as its machines have them (a TLS-inspecting egress proxy needs them).
+extra=()
+[ -z "${NODE_EXTRA_CA_CERTS:-}" ] || extra+=("NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS")
 exec env -i HOME=/root TERM=dumb PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  REGISTRY="${REGISTRY:-}" CGROUP_PARENT="${CGROUP_PARENT:-}" IMAGE="${IMAGE:-}" /bin/bash "$script"
+  CGROUP_PARENT="${CGROUP_PARENT:-}" IMAGE="${IMAGE:-}" "${extra[@]}" /bin/bash "$script"
