@@ -15,7 +15,7 @@ mkdir -p "$state"
 before=$(dpkg-query -W -f='${Package}\n' | sort)
 bindir=$(bash "$here/deploy/node-prereqs.sh" | tail -n 1)
 comm -13 <(echo "$before") <(dpkg-query -W -f='${Package}\n' | sort) >>"$state/added-packages"
-export PATH="$bindir:$PATH"
+export PATH="$bindir:$PATH" npm_config_update_notifier=false
 node=$(command -v node)
 
 echo "install.sh: building with node $(node --version) (this takes a minute)"

@@ -55,12 +55,14 @@ if $purge; then
   # Mounts below the roots (pinned namespaces, snapshots) would keep the data busy.
   for root in /run/corral /var/lib/corral; do
     [ -d "$root" ] || continue
-    grep -o " $root/[^ ]*" /proc/self/mountinfo | sort -r | while read -r mnt; do umount -l "$mnt" || true; done
+    for mnt in $(awk -v r="$root/" 'index($5, r) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
+      umount -l "$mnt" || true
+    done
     rm -rf "$root"
   done
   rm -rf /etc/corral
-  cmp -s /etc/crictl.yaml "$here/deploy/crictl.yaml" && rm -f /etc/crictl.yaml
-  cmp -s /etc/cni/net.d/10-corral-bridge.conflist "$here/deploy/cni/10-corral-bridge.conflist" &&
-    rm -f /etc/cni/net.d/10-corral-bridge.conflist
+  if cmp -s /etc/crictl.yaml "$here/deploy/crictl.yaml"; then rm -f /etc/crictl.yaml; fi
+  conflist=/etc/cni/net.d/10-corral-bridge.conflist
+  if cmp -s "$conflist" "$here/deploy/cni/10-corral-bridge.conflist"; then rm -f "$conflist"; fi
 fi
 echo "uninstall.sh: corral removed$($purge && echo ', data purged' || echo '; data kept in /var/lib/corral')"

@@ -15,7 +15,8 @@ echo "SETUP_SECONDS=$(( ($(date +%s%N) - start) / 1000000000 ))"
 step installed
 [ -S /run/corral/corral.sock ]
 echo "CORRALCTL=$(command -v corralctl)"
-echo "NODE_VERSION=$(sed -n 's/^exec \([^ ]*\) .*/\1/p' /usr/local/bin/corrald | xargs -I{} {} --version)"
+node_bin=$(sed -n 's/^exec \([^ ]*\) .*/\1/p' /usr/local/bin/corrald)
+echo "NODE_VERSION=$("$node_bin" --version)"
 echo "ADDED_PACKAGES=$(sort -u /usr/local/lib/corral/added-packages | tr '\n' ' ')"
 kib=$(sort -u /usr/local/lib/corral/added-packages | xargs dpkg-query -W -f='${Installed-Size}\n' | awk '{s+=$1} END {print s}')
 echo "PACKAGES_MIB=$((kib / 1024))"
@@ -54,6 +55,7 @@ echo "PODS_LEFT=$(corralctl pods -q | wc -l)"
 step uninstall
 corrald_pid=$(cat /run/corral/corrald.pid)
 ./deploy/uninstall.sh >/dev/null
+hash -r
 echo "AFTER_UNINSTALL=$(command -v corralctl corrald node || true)|$(kill -0 "$corrald_pid" 2>/dev/null && echo running)|$(ls /var/lib/corral | tr '\n' ' ')"
 ./deploy/uninstall.sh --purge >/dev/null
 echo "AFTER_PURGE=$(ls -d /var/lib/corral /etc/corral /usr/local/lib/corral /etc/crictl.yaml 2>/dev/null | tr '\n' ' ')"
