@@ -1,7 +1,7 @@
 // corrald's life: configure, lock the roots, recover state, serve, and stop gracefully.
 import { promises as fs } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { moduleLogger, setLogLevel, type LogLevel } from '../runtime/log';
+import { moduleLogger, setLogLevel } from '../runtime/log';
 import { NodeRuntimeSettings } from '../runtime/node_settings';
 import { podNetworkFromConfig } from '../runtime/network/from_config';
 import { openLifecycle, type Lifecycle, type LifecycleDrivers } from '../runtime/lifecycle';
@@ -38,7 +38,7 @@ export interface RunningDaemon {
 }
 
 export async function startDaemon(config: CorralConfig, version: string): Promise<RunningDaemon> {
-  setLogLevel(config.log_level as LogLevel);
+  setLogLevel(config.log_level);
   await fs.mkdir(config.root, { recursive: true, mode: 0o711 });
   await fs.mkdir(config.state, { recursive: true, mode: 0o711 });
   const lock = DaemonLock.acquire([config.root, config.state]);
