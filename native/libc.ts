@@ -1,28 +1,13 @@
 // Thin, typed koffi bindings to libc. Every call checks its result at once and turns errno
 // into a typed SyscallError, so callers never see a bare -1.
 import koffi from 'koffi';
-import { CorralError } from '../runtime/errors';
+import { SyscallError } from './errors';
 import { constants as osConstants } from 'node:os';
 
 const libc = koffi.load('libc.so.6');
 
-const errnoNames = new Map<number, string>(
-  Object.entries(osConstants.errno).map(([name, value]) => [value as number, name]),
-);
-
-/** A failed system call: carries errno and its symbolic name (EWOULDBLOCK, EPERM…). */
-export class SyscallError extends CorralError {
-  readonly code: string;
-  constructor(
-    readonly syscall: string,
-    readonly errno: number,
-    context: string,
-  ) {
-    const code = errnoNames.get(errno) ?? `errno ${errno}`;
-    super(errno === osConstants.errno.ENOENT ? 'not_found' : 'internal', `${syscall}(${context}): ${code}`);
-    this.code = code;
-  }
-}
+/** Re-exported so callers catch it beside the calls that throw it. */
+export { SyscallError };
 
 function check(result: number, syscall: string, context: string): number {
   if (result < 0) throw new SyscallError(syscall, koffi.errno(), context);

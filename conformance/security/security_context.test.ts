@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { containerConfig, grpcCode, podConfig, startWorld, stopWorld, type LifecycleWorld } from '../lifecycle/fixture';
 import { capabilityMask, runtimeCapabilities } from '../../runtime/security/capability_names';
-import { runRemoteCommand } from '../../server/streaming/client/remote_command_client';
+import { runRemoteCommand } from '../../streaming/client/remote_command_client';
 import { Collector } from '../../server/streaming/testing/fixture';
 
 let world: LifecycleWorld;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { isObject } from './cni_config';
 import { CniPodNetwork } from './pod_network';
-import { NetworkFixture, PLUGIN_DIRS, sh } from './test_fixture';
+import { NetworkFixture, PLUGIN_DIRS, sh } from './testing/fixture';
 
 test('bandwidth annotations shape the pod through the bandwidth plugin; DEL removes the shaping', async (t) => {
   const fx = await NetworkFixture.create();

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseConfigText } from './cni_config';
 import { CniPodNetwork } from './pod_network';
-import { NetworkFixture, PLUGIN_DIRS } from './test_fixture';
+import { NetworkFixture, PLUGIN_DIRS } from './testing/fixture';
 
 const SHIPPED = path.resolve(__dirname, '..', '..', '..', 'deploy', 'cni', '10-corral-bridge.conflist');
 

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CniPodNetwork, type CniSettings } from './pod_network';
-import { NetworkFixture, PLUGIN_DIRS } from './test_fixture';
+import { NetworkFixture, PLUGIN_DIRS } from './testing/fixture';
 
 function settings(fx: NetworkFixture): CniSettings {
   return { enabled: true, confDir: fx.confDir, binDirs: PLUGIN_DIRS, cacheDir: fx.cacheDir };

@@ -6,8 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { JsonObject } from './cni_config';
-import { HostTestLock } from './test_host_lock';
+import type { JsonObject } from '../cni_config';
+import { HostTestLock } from './host_lock';
 
 const run = promisify(execFile);
 
