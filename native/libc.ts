@@ -34,6 +34,9 @@ export const O_PATH = 0o10000000;
 export const O_DIRECTORY = 0o200000;
 export const O_NOFOLLOW = 0o400000;
 export const O_CLOEXEC = 0o2000000;
+/** A FIFO or device opened with it never waits for a peer or a medium. */
+export const O_NONBLOCK = 0o4000;
+export const O_NOCTTY = 0o400;
 /** openat2 resolve flags: treat dirfd as "/" (absolute names, "..", symlinks never leave it). */
 export const RESOLVE_NO_MAGICLINKS = 0x02;
 export const RESOLVE_IN_ROOT = 0x10;
@@ -45,6 +48,16 @@ export function openat2(dirfd: number, path: string, flags: number, resolve: num
     syscallRaw(SYS_openat2, 'int', dirfd, 'str', path, 'corral_open_how *', how, 'size_t', koffi.sizeof(OpenHow)),
   );
   return check(fd, 'openat2', path);
+}
+
+const readlinkatRaw = libc.func('long readlinkat(int dirfd, const char *path, _Out_ uint8_t *buf, size_t size)');
+const PATH_MAX = 4096;
+
+/** readlinkat(2); with path "" it reads the symlink an O_PATH|O_NOFOLLOW fd stands for. */
+export function readlinkat(dirfd: number, path: string): string {
+  const buf = Buffer.alloc(PATH_MAX);
+  const n = check(Number(readlinkatRaw(dirfd, path, buf, buf.length)), 'readlinkat', path || `fd ${dirfd}`);
+  return buf.subarray(0, n).toString();
 }
 
 const mknodRaw = libc.func('int mknod(const char *path, uint32_t mode, uint64_t dev)');

@@ -18,6 +18,7 @@ import type { ServerContext } from './context';
 import { ImageService } from '../runtime/image/image_service';
 import { addMirrorFlag } from '../runtime/image/registry/hosts';
 import { StreamingService } from './streaming/service';
+import { preparePrivateRoots } from '../runtime/store/private_dir';
 import { LifecycleStreamingBackend } from '../runtime/streaming/lifecycle_backend';
 
 const log = moduleLogger('daemon');
@@ -39,8 +40,7 @@ export interface RunningDaemon {
 
 export async function startDaemon(config: CorralConfig, version: string): Promise<RunningDaemon> {
   setLogLevel(config.log_level);
-  await fs.mkdir(config.root, { recursive: true, mode: 0o711 });
-  await fs.mkdir(config.state, { recursive: true, mode: 0o711 });
+  await preparePrivateRoots(config.root, config.state);
   const lock = DaemonLock.acquire([config.root, config.state]);
   let streaming: StreamingService | undefined;
   try {
