@@ -28,7 +28,7 @@ export function sdNotify(state: string, socketPath = process.env.NOTIFY_SOCKET):
   const addr = { sun_family: AF_UNIX, sun_path: sunPath };
   // A filesystem path is NUL-terminated in the length; an abstract name is not.
   const addrLen = SUN_PATH_OFFSET + name.length + (socketPath.startsWith('@') ? 0 : 1);
-  const fd = socketRaw(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  const fd = socketRaw(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0) as number;
   if (fd < 0) throw new SyscallError('socket', koffi.errno(), 'AF_UNIX, SOCK_DGRAM');
   try {
     const message = Buffer.from(state);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { moduleLogger } from '../runtime/log';
-import { sdNotify } from '../native/sd_notify';
+import { notifyServiceManager } from '../runtime/service_manager';
 import { effectiveConfig, startDaemon } from './daemon';
 import { parseDaemonFlags, USAGE } from './flags';
 
@@ -40,15 +40,6 @@ async function main(): Promise<number> {
   });
   await daemon.stop();
   return 0;
-}
-
-/** systemd's Type=notify: ready once the socket answers. A failure here must not stop corrald. */
-function notifyServiceManager(state: string): void {
-  try {
-    sdNotify(state);
-  } catch (err) {
-    log.warn('cannot notify the service manager', { state, error: (err as Error).message });
-  }
 }
 
 main().then(

@@ -91,7 +91,7 @@ function values(out: string): Map<string, string> {
   const found = new Map<string, string>();
   for (const line of out.split('\n')) {
     const m = /^([A-Z_]+)=(.*)$/.exec(line);
-    if (m) found.set(m[1]!, m[2]!);
+    if (m) found.set(m[1], m[2]);
   }
   return found;
 }

@@ -26,10 +26,10 @@ export class NotifyReceiver {
     const name = Buffer.from(abstract ? `\0${socketPath.slice(1)}` : socketPath);
     const sunPath = new Uint8Array(108);
     sunPath.set(name);
-    const fd = socketRaw(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const fd = socketRaw(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) as number;
     if (fd < 0) throw new SyscallError('socket', koffi.errno(), 'AF_UNIX');
     const len = 2 + name.length + (abstract ? 0 : 1);
-    if (bindRaw(fd, { sun_family: AF_UNIX, sun_path: sunPath }, len) < 0) {
+    if ((bindRaw(fd, { sun_family: AF_UNIX, sun_path: sunPath }, len) as number) < 0) {
       const errno = koffi.errno();
       closeFd(fd);
       throw new SyscallError('bind', errno, socketPath);

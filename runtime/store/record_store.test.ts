@@ -110,7 +110,7 @@ describe('RecordStore', () => {
       await store.load();
       const id = newId();
       await store.add(id, { name: 'new' }, { state: 'created' });
-      const written = JSON.parse(await fs.readFile(path.join(dir, id, 'status.json'), 'utf8'));
+      const written = JSON.parse(await fs.readFile(path.join(dir, id, 'status.json'), 'utf8')) as { format: number };
       assert.equal(written.format, RECORD_FORMAT);
       const old = path.join(dir, newId());
       await fs.mkdir(old);
