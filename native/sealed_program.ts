@@ -5,7 +5,7 @@
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import koffi from 'koffi';
-import { SyscallError } from './libc';
+import { SyscallError } from './errors';
 
 const libc = koffi.load('libc.so.6');
 const memfdCreate = libc.func('int memfd_create(const char *name, unsigned int flags)');

@@ -70,11 +70,14 @@ describe('monitor fds', () => {
     }
     started.push(init, monitor);
     const monitorFds = fdTargets(monitor);
-    assert.ok(![...monitorFds.values()].includes(marker), `the monitor kept ${marker}: ${[...monitorFds.values()]}`);
+    assert.ok(
+      ![...monitorFds.values()].includes(marker),
+      `the monitor kept ${marker}: ${[...monitorFds.values()].join(' ')}`,
+    );
     const initFds = fdTargets(init);
     const extra = [...initFds].filter(([fd, target]) => fd > 2 && !target.startsWith('socket:'));
     assert.deepEqual(extra, [], 'the init holds none of the monitor files (log, marker) before StartContainer');
-    assert.ok(initFds.size <= 4, `only stdio and the sync socket: ${[...initFds]}`);
+    assert.ok(initFds.size <= 4, `only stdio and the sync socket: ${JSON.stringify([...initFds])}`);
     const monitorRef = await processRef(monitor);
     process.kill(init, 'SIGKILL');
     for (let i = 0; i < 400 && monitorRef && (await isAlive(monitorRef)); i++) {
