@@ -24,7 +24,8 @@ test("containers without namespace options share the pod's pid namespace", async
   try {
     const ids: string[] = [];
     for (const name of ['a', 'b']) {
-      const config = containerConfig(world.images.busybox, name, ['sleep', '1000']);
+      // The fixture adds kubelet's options; this config leaves them unset, as crictl does.
+      const config = { ...containerConfig(world.images.busybox, name, ['sleep', '1000']), linux: {} };
       const { container_id: id } = await client.runtime('CreateContainer', {
         pod_sandbox_id: podId,
         config,
