@@ -13,7 +13,7 @@ PACKAGES=(
   zstd                   # makes zstd layers for the unpack tests
   qemu-system-x86 busybox-static cpio xz-utils file kmod  # conformance/vm/cgroup2-vm.sh (cgroup v2 guest)
   debootstrap            # conformance/install: a fresh Debian root for the set-up test
-  systemd                # systemd-analyze verify of deploy/corrald.service
+  systemd dbus           # conformance/vm/systemd-vm.sh boots the host's own systemd as the guest's pid 1; systemd-analyze verify
 )
 
 missing=()
