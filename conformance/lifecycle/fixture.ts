@@ -75,7 +75,7 @@ export async function grpcCode(call: Promise<unknown>): Promise<string> {
   try {
     await call;
   } catch (err) {
-    if (err instanceof CriCallError) return GrpcStatus[err.code]!;
+    if (err instanceof CriCallError) return GrpcStatus[err.code];
     throw err;
   }
   return 'OK';
