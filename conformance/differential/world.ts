@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Corrald } from '../harness/corrald';
 import { cgroupParentDirs } from '../lifecycle/fixture';
 import { startTestRegistry, type TestRegistry } from '../testimages';
-import { NetworkFixture } from '../../runtime/network/test_fixture';
+import { NetworkFixture } from '../../runtime/network/testing/fixture';
 import { HostFixture } from './host_fixture';
 import { pushProbeImages, type ProbeImages } from './probe_image';
 import { ReferenceContainerd } from './reference_containerd';
