@@ -10,6 +10,7 @@ PACKAGES=(
   zstd                   # makes zstd layers for the unpack tests
   containernetworking-plugins iptables   # CNI plugins (/usr/lib/cni) and the rules bridge/portmap add
   qemu-system-x86 busybox-static cpio xz-utils file kmod  # conformance/vm/cgroup2-vm.sh (cgroup v2 guest)
+  systemd dbus           # conformance/vm/systemd-vm.sh boots the host's own systemd as the guest's pid 1
 )
 
 missing=()

@@ -2,7 +2,7 @@
 // backend): open a master/slave pair and set the window size.
 import * as fs from 'node:fs';
 import koffi from 'koffi';
-import { SyscallError } from './libc';
+import { SyscallError } from './errors';
 
 const libc = koffi.load('libc.so.6');
 const posixOpenpt = libc.func('int posix_openpt(int flags)');

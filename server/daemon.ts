@@ -1,7 +1,7 @@
 // corrald's life: configure, lock the roots, recover state, serve, and stop gracefully.
 import { promises as fs } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { moduleLogger, setLogLevel, type LogLevel } from '../runtime/log';
+import { moduleLogger, setLogLevel } from '../runtime/log';
 import { NodeRuntimeSettings } from '../runtime/node_settings';
 import { podNetworkFromConfig } from '../runtime/network/from_config';
 import { openLifecycle, type Lifecycle, type LifecycleDrivers } from '../runtime/lifecycle';
@@ -20,6 +20,7 @@ import { addMirrorFlag } from '../runtime/image/registry/hosts';
 import { StreamingService } from './streaming/service';
 import { connectionCap } from './streaming/connection_limit';
 import { raiseOpenFileLimit } from '../native/open_file_limit';
+import { preparePrivateRoots } from '../runtime/store/private_dir';
 import { LifecycleStreamingBackend } from '../runtime/streaming/lifecycle_backend';
 
 const log = moduleLogger('daemon');
@@ -40,11 +41,10 @@ export interface RunningDaemon {
 }
 
 export async function startDaemon(config: CorralConfig, version: string): Promise<RunningDaemon> {
-  setLogLevel(config.log_level as LogLevel);
+  setLogLevel(config.log_level);
   const openFiles = raiseOpenFileLimit();
   log.info('open-file limit', { soft: openFiles.soft, hard: openFiles.hard });
-  await fs.mkdir(config.root, { recursive: true, mode: 0o711 });
-  await fs.mkdir(config.state, { recursive: true, mode: 0o711 });
+  await preparePrivateRoots(config.root, config.state);
   const lock = DaemonLock.acquire([config.root, config.state]);
   let streaming: StreamingService | undefined;
   try {

@@ -67,13 +67,15 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function floodAsNobody(): Promise<{
+interface FloodCounts {
   started: number;
   connected: number;
   peak: number;
   closed: number;
   failed: number;
-}> {
+}
+
+function floodAsNobody(): Promise<FloodCounts> {
   const child = spawn(
     'runuser',
     ['-u', 'nobody', '--', process.execPath, path.join(dir, 'flood.js'), String(port), String(ATTEMPTS)],
@@ -82,7 +84,9 @@ function floodAsNobody(): Promise<{
   let out = '';
   child.stdout.on('data', (c) => (out += c));
   return new Promise((resolve, reject) =>
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`flooder exited ${code}`)))),
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as FloodCounts) : reject(new Error(`flooder exited ${code}`)),
+    ),
   );
 }
 

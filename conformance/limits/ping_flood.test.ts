@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { runRemoteCommand } from '../../server/streaming/client/remote_command_client';
+import { runRemoteCommand } from '../../streaming/client/remote_command_client';
 import { Collector } from '../../server/streaming/testing/fixture';
 import { containerConfig, podConfig, startWorld, stopWorld, type LifecycleWorld } from '../lifecycle/fixture';
 import { MiB, watchDaemon, type WatchReport } from './testing/watch';

@@ -136,7 +136,7 @@ export class RecordStore<M, S> {
   private async updateNow(id: string, change: (status: Readonly<S>) => S): Promise<StoredRecord<M, S>> {
     const current = this.records.get(id);
     if (!current) throw new NotFoundError(`${this.kind} ${id} not found`);
-    const status = change(structuredClone(current.status) as S);
+    const status = change(structuredClone(current.status));
     const version = current.version + 1;
     // The directory is synced too: an exit code recorded just before a power cut must survive it.
     await writeJsonAtomic(path.join(this.dir, id, 'status.json'), { version, status });

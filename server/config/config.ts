@@ -38,7 +38,7 @@ export function defaultConfig(schema: SectionSpec = CONFIG_SCHEMA): CorralConfig
 export function parseConfig(text: string, source: string): CorralConfig {
   let raw: Raw;
   try {
-    raw = parseToml(text) as Raw;
+    raw = parseToml(text);
   } catch (err) {
     throw new InvalidArgumentError(`${source}: not valid TOML: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -4,9 +4,9 @@ import type { StdioOptions, TerminalSize } from '../../runtime/streaming/contrac
 import type { RemoteCommandChannels } from './channels';
 import { encodeOutcome, type CommandOutcome } from './exec_status';
 import { ResizeDecoder } from './resize_decoder';
-import { SPDY_REMOTE_COMMAND_PROTOCOLS, supportsResize } from './protocols';
-import type { SpdySession } from './spdy/session';
-import type { SpdyStream } from './spdy/stream';
+import { SPDY_REMOTE_COMMAND_PROTOCOLS, supportsResize } from '../../streaming/protocols';
+import type { SpdySession } from '../../streaming/spdy/session';
+import type { SpdyStream } from '../../streaming/spdy/stream';
 import { upgradeToSpdy, type UpgradeRequest } from './spdy_upgrade';
 
 export type ChannelName = 'error' | 'stdin' | 'stdout' | 'stderr' | 'resize';

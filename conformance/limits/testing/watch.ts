@@ -34,8 +34,10 @@ function listOnNewConnection(socket: string): Promise<void> {
   });
   return new Promise<void>((resolve, reject) => {
     const deadline = new Date(Date.now() + 5_000);
-    (client as unknown as Record<string, (...a: unknown[]) => void>).ListContainers({}, { deadline }, (err: unknown) =>
-      err ? reject(err as Error) : resolve(),
+    (client as unknown as Record<string, (...a: unknown[]) => void>).ListContainers(
+      {},
+      { deadline },
+      (err: Error | null) => (err ? reject(err) : resolve()),
     );
   }).finally(() => client.close());
 }

@@ -354,7 +354,7 @@ export class SpdySession extends EventEmitter implements StreamTransport {
         }
         this.send(await make(), done);
       })
-      .catch((err) => {
+      .catch((err: Error) => {
         done?.(err);
         this.destroy(err);
       })
