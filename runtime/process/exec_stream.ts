@@ -11,12 +11,13 @@ import { openContainerRoot } from './container_root';
 import type { StdioOptions, StreamedExec } from '../streaming/contract';
 import { ptyIo } from '../streaming/pty_io';
 import type { ProcessSpec } from './contract';
+import type { SealedProgram } from '../../native/sealed_program';
 import { execMessage, type ExecTarget } from './messages';
 
 const KILL_GRACE_MS = 2000;
 
 export function startExecStream(
-  helper: string,
+  helper: SealedProgram,
   target: ExecTarget,
   process: ProcessSpec,
   options: StdioOptions,
@@ -34,7 +35,7 @@ export function startExecStream(
       ];
   let child;
   try {
-    child = spawn(helper, ['exec'], { stdio });
+    child = spawn(helper.execPath(), ['exec'], { stdio, env: {}, argv0: helper.name });
   } finally {
     if (pty) fs.closeSync(pty.slave);
   }
