@@ -3,6 +3,7 @@
 // any layer count (Docker's limit is 125) mounts under a root with long paths.
 import koffi from 'koffi';
 import { constants as osConstants } from 'node:os';
+import { NativeError } from './errors';
 import { SyscallError, closeFd, mount } from './libc';
 
 const libc = koffi.load('libc.so.6');
@@ -87,7 +88,7 @@ function unsupported(err: unknown): boolean {
 }
 
 /** Thrown when the layers fit neither mount(2)'s page nor this kernel's new mount API. */
-export class OverlayTooLongError extends Error {}
+export class OverlayTooLongError extends NativeError {}
 
 /** Mounts the overlay at target: one mount(2) when its options fit a page, else layer by layer. */
 export function mountOverlay(target: string, layers: OverlayLayers): void {

@@ -18,6 +18,8 @@ import type { ServerContext } from './context';
 import { ImageService } from '../runtime/image/image_service';
 import { addMirrorFlag } from '../runtime/image/registry/hosts';
 import { StreamingService } from './streaming/service';
+import { connectionCap } from './streaming/connection_limit';
+import { raiseOpenFileLimit } from '../native/open_file_limit';
 import { preparePrivateRoots } from '../runtime/store/private_dir';
 import { LifecycleStreamingBackend } from '../runtime/streaming/lifecycle_backend';
 
@@ -40,6 +42,8 @@ export interface RunningDaemon {
 
 export async function startDaemon(config: CorralConfig, version: string): Promise<RunningDaemon> {
   setLogLevel(config.log_level);
+  const openFiles = raiseOpenFileLimit();
+  log.info('open-file limit', { soft: openFiles.soft, hard: openFiles.hard });
   await preparePrivateRoots(config.root, config.state);
   const lock = DaemonLock.acquire([config.root, config.state]);
   let streaming: StreamingService | undefined;
@@ -57,6 +61,9 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
         address: config.streaming.address,
         port: config.streaming.port,
         idleTimeoutMs: config.streaming.idle_timeout_seconds * 1000,
+        maxConnections: connectionCap(config.streaming.max_connections, openFiles.soft),
+        requestTimeoutMs: config.streaming.request_timeout_seconds * 1000,
+        writeStallTimeoutMs: config.streaming.write_stall_timeout_seconds * 1000,
       },
       new LifecycleStreamingBackend(lifecycle),
     );
