@@ -14,15 +14,16 @@ export interface LifecycleWorld {
   daemon: Corrald;
 }
 
-export function daemonConfig(cgroupParent: string): string {
-  return `default_cgroup_parent = "${cgroupParent}"\n[cni]\nenabled = false\n`;
+export function daemonConfig(cgroupParent: string, extraToml = ''): string {
+  return `default_cgroup_parent = "${cgroupParent}"\n[cni]\nenabled = false\n${extraToml}`;
 }
 
-export async function startWorld(name: string): Promise<LifecycleWorld> {
+/** `extraToml`: more corrald config, as TOML tables after [cni]. */
+export async function startWorld(name: string, extraToml = ''): Promise<LifecycleWorld> {
   const registry = await startTestRegistry();
   const images = await pushTestImages(registry);
   const cgroupParent = `/corral-e2e-${name}-${process.pid}`;
-  const daemon = await Corrald.start({ configToml: daemonConfig(cgroupParent) });
+  const daemon = await Corrald.start({ configToml: daemonConfig(cgroupParent, extraToml) });
   await daemon.client.image('PullImage', { image: { image: images.busybox }, auth: null });
   return { registry, images, cgroupParent, daemon };
 }

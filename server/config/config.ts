@@ -19,6 +19,7 @@ export interface CorralConfig {
   rootfs_mode: 'pivot_root' | 'chroot';
   default_cgroup_parent: string;
   streaming: { address: string; port: number; idle_timeout_seconds: number };
+  metrics: { address: string; collection_period_seconds: number };
 }
 
 type Raw = Record<string, unknown>;
