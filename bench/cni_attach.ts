@@ -3,7 +3,7 @@
 // usage: node dist/bench/cni_attach.js [--runs N]
 import { parseArgs } from 'node:util';
 import { CniPodNetwork } from '../runtime/network/pod_network';
-import { NetworkFixture, PLUGIN_DIRS } from '../runtime/network/test_fixture';
+import { NetworkFixture, PLUGIN_DIRS } from '../runtime/network/testing/fixture';
 import { percentile } from './stats';
 
 async function main(): Promise<void> {

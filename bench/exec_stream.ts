@@ -5,7 +5,7 @@
 // usage: node dist/bench/exec_stream.js [--runs N]
 import { parseArgs } from 'node:util';
 import { PassThrough, Writable } from 'node:stream';
-import { runRemoteCommand } from '../server/streaming/client/remote_command_client';
+import { runRemoteCommand } from '../streaming/client/remote_command_client';
 import { containerConfig, podConfig, startWorld, stopWorld } from '../conformance/lifecycle/fixture';
 import { percentile } from './stats';
 

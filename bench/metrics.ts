@@ -56,7 +56,7 @@ async function createStart(client: CriClient, image: string, runs: number): Prom
   } finally {
     for (const pod of pods) await client.runtime('RemovePodSandbox', { pod_sandbox_id: pod.podId }).catch(() => 0);
   }
-  return timings.CreateContainer.map((create, i) => create + timings.StartContainer[i]!);
+  return timings.CreateContainer.map((create, i) => create + timings.StartContainer[i]);
 }
 
 const row = (what: string, ms: number[]) =>
@@ -72,17 +72,17 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '30' },
     },
   });
-  const client = new CriClient(values.endpoint!, 60_000);
+  const client = new CriClient(values.endpoint, 60_000);
   const runs = Number(values.runs);
-  await client.image('PullImage', { image: { image: values.image! }, auth: null });
+  await client.image('PullImage', { image: { image: values.image }, auth: null });
   const pods: RunningPod[] = [];
   const scratch = emptyTimings();
   try {
-    for (let i = 0; i < Number(values.pods); i++) pods.push(await startPod(client, values.image!, 'm', scratch));
+    for (let i = 0; i < Number(values.pods); i++) pods.push(await startPod(client, values.image, 'm', scratch));
     const cold = await timeMs(() => client.runtime('ListPodSandboxMetrics', {}));
     const lines = [`${pods.length} running pods, ${runs} runs each, ${values.endpoint}`];
     lines.push(`${'ListPodSandboxMetrics, first (live collection)'.padEnd(44)} ${cold.toFixed(2)} ms`);
-    const raw = new grpc.Client(normaliseEndpoint(values.endpoint!), grpc.credentials.createInsecure());
+    const raw = new grpc.Client(normaliseEndpoint(values.endpoint), grpc.credentials.createInsecure());
     const kib = (await rawCall(raw, 'ListPodSandboxMetrics')) / 1024;
     const listMetrics = await series(runs, () => rawCall(raw, 'ListPodSandboxMetrics'));
     lines.push(row(`ListPodSandboxMetrics (${kib.toFixed(0)} KiB)`, listMetrics));
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     lines.push(row('ListPodSandboxMetrics, decoded by protobufjs', decoded));
     if (values.metrics)
       lines.push(row('GET /metrics (Prometheus scrape)', await series(runs, () => scrape(values.metrics!))));
-    const quiet = await createStart(client, values.image!, runs);
+    const quiet = await createStart(client, values.image, runs);
     let reading = true;
     const reader = (async () => {
       // kubelet asks every few seconds; once a second is a busy kubelet.
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     })();
-    const busy = await createStart(client, values.image!, runs);
+    const busy = await createStart(client, values.image, runs);
     reading = false;
     await reader;
     lines.push(row('create+start, nobody reading metrics', quiet));

@@ -1,7 +1,7 @@
 // corralctl's side of an interactive exec/attach: the user's terminal in raw mode for the
 // session, its size sent at start and on every SIGWINCH, stdio connected to the streams.
-import type { TerminalSize } from '../runtime/streaming/contract';
-import { runRemoteCommand } from '../server/streaming/client/remote_command_client';
+import type { TerminalSize } from '../streaming/terminal_size';
+import { runRemoteCommand } from '../streaming/client/remote_command_client';
 
 export interface SessionFlags {
   stdin: boolean;

@@ -1,7 +1,7 @@
 // The two bpf(2) commands corral needs to enforce device rules on cgroup v2: load a
 // BPF_PROG_TYPE_CGROUP_DEVICE program and attach it to a cgroup directory's fd.
 import koffi from 'koffi';
-import { SyscallError } from './libc';
+import { SyscallError } from './errors';
 
 const libc = koffi.load('libc.so.6');
 const syscall = libc.func('long syscall(long number, ...)');

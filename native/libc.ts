@@ -1,28 +1,13 @@
 // Thin, typed koffi bindings to libc. Every call checks its result at once and turns errno
 // into a typed SyscallError, so callers never see a bare -1.
 import koffi from 'koffi';
-import { CorralError } from '../runtime/errors';
+import { SyscallError } from './errors';
 import { constants as osConstants } from 'node:os';
 
 const libc = koffi.load('libc.so.6');
 
-const errnoNames = new Map<number, string>(
-  Object.entries(osConstants.errno).map(([name, value]) => [value as number, name]),
-);
-
-/** A failed system call: carries errno and its symbolic name (EWOULDBLOCK, EPERM…). */
-export class SyscallError extends CorralError {
-  readonly code: string;
-  constructor(
-    readonly syscall: string,
-    readonly errno: number,
-    context: string,
-  ) {
-    const code = errnoNames.get(errno) ?? `errno ${errno}`;
-    super(errno === osConstants.errno.ENOENT ? 'not_found' : 'internal', `${syscall}(${context}): ${code}`);
-    this.code = code;
-  }
-}
+/** Re-exported so callers catch it beside the calls that throw it. */
+export { SyscallError };
 
 function check(result: number, syscall: string, context: string): number {
   if (result < 0) throw new SyscallError(syscall, koffi.errno(), context);
@@ -49,6 +34,9 @@ export const O_PATH = 0o10000000;
 export const O_DIRECTORY = 0o200000;
 export const O_NOFOLLOW = 0o400000;
 export const O_CLOEXEC = 0o2000000;
+/** A FIFO or device opened with it never waits for a peer or a medium. */
+export const O_NONBLOCK = 0o4000;
+export const O_NOCTTY = 0o400;
 /** openat2 resolve flags: treat dirfd as "/" (absolute names, "..", symlinks never leave it). */
 export const RESOLVE_NO_MAGICLINKS = 0x02;
 export const RESOLVE_IN_ROOT = 0x10;
@@ -60,6 +48,16 @@ export function openat2(dirfd: number, path: string, flags: number, resolve: num
     syscallRaw(SYS_openat2, 'int', dirfd, 'str', path, 'corral_open_how *', how, 'size_t', koffi.sizeof(OpenHow)),
   );
   return check(fd, 'openat2', path);
+}
+
+const readlinkatRaw = libc.func('long readlinkat(int dirfd, const char *path, _Out_ uint8_t *buf, size_t size)');
+const PATH_MAX = 4096;
+
+/** readlinkat(2); with path "" it reads the symlink an O_PATH|O_NOFOLLOW fd stands for. */
+export function readlinkat(dirfd: number, path: string): string {
+  const buf = Buffer.alloc(PATH_MAX);
+  const n = check(Number(readlinkatRaw(dirfd, path, buf, buf.length)), 'readlinkat', path || `fd ${dirfd}`);
+  return buf.subarray(0, n).toString();
 }
 
 const mknodRaw = libc.func('int mknod(const char *path, uint32_t mode, uint64_t dev)');

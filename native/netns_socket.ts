@@ -3,8 +3,7 @@
 // the socket, and steps back at once: the socket stays in the pod's namespace for its life.
 import * as fs from 'node:fs';
 import koffi from 'koffi';
-import { InternalError } from '../runtime/errors';
-import { SyscallError } from './libc';
+import { NativeError, SyscallError } from './errors';
 
 const libc = koffi.load('libc.so.6');
 const setnsRaw = libc.func('int setns(int fd, int nstype)');
@@ -28,9 +27,7 @@ export function tcpSocketInNetns(netnsPath: string, family: 4 | 6): number {
     const socketErrno = koffi.errno();
     if (setnsRaw(home, CLONE_NEWNET) < 0) {
       // Every later socket of this thread would land in the pod: nothing can be trusted after this.
-      throw new InternalError(
-        `cannot return to corrald's network namespace after ${netnsPath}: errno ${koffi.errno()}`,
-      );
+      throw new NativeError(`cannot return to corrald's network namespace after ${netnsPath}: errno ${koffi.errno()}`);
     }
     if (fd < 0) throw new SyscallError('socket', socketErrno, netnsPath);
     return fd;

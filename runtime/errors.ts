@@ -1,5 +1,8 @@
 // Typed domain errors. Everything below server/ throws these; server/error_mapper.ts is the
-// one place that turns them into gRPC status codes.
+// one place that turns them into gRPC status codes. native/ has its own errors (it imports
+// nothing above it); asDomainError maps them here.
+import { constants as osConstants } from 'node:os';
+import { NativeError, SyscallError } from '../native/errors';
 
 export type ErrorKind =
   | 'not_found'
@@ -77,12 +80,23 @@ export class InternalError extends CorralError {
   }
 }
 
+/** The kind a failed system call stands for: a missing object is not_found, the rest is the host's fault. */
+function kindOfErrno(errno: number): ErrorKind {
+  return errno === osConstants.errno.ENOENT ? 'not_found' : 'internal';
+}
+
+/** The domain error `err` stands for: itself, or a native error mapped by its errno; undefined for anything else (a bug). */
+export function asDomainError(err: unknown): CorralError | undefined {
+  if (err instanceof CorralError) return err;
+  if (err instanceof SyscallError) return new CorralError(kindOfErrno(err.errno), err.message, { cause: err });
+  if (err instanceof NativeError) return new InternalError(err.message, { cause: err });
+  return undefined;
+}
+
 /** Adds context to any error while keeping its kind (crun's wrap-as-you-go). */
 export function wrapError(err: unknown, context: string): CorralError {
-  if (err instanceof CorralError) {
-    const wrapped = new CorralError(err.kind, `${context}: ${err.message}`, { cause: err });
-    return wrapped;
-  }
+  const domain = asDomainError(err);
+  if (domain) return new CorralError(domain.kind, `${context}: ${domain.message}`, { cause: err });
   const message = err instanceof Error ? err.message : String(err);
   return new InternalError(`${context}: ${message}`, { cause: err });
 }

@@ -1,7 +1,7 @@
 // corrald's life: configure, lock the roots, recover state, serve, and stop gracefully.
 import { promises as fs } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { moduleLogger, setLogLevel, type LogLevel } from '../runtime/log';
+import { moduleLogger, setLogLevel } from '../runtime/log';
 import { NodeRuntimeSettings } from '../runtime/node_settings';
 import { podNetworkFromConfig } from '../runtime/network/from_config';
 import { openLifecycle, type Lifecycle, type LifecycleDrivers } from '../runtime/lifecycle';
@@ -25,6 +25,9 @@ import type { ServerContext } from './context';
 import { ImageService } from '../runtime/image/image_service';
 import { addMirrorFlag } from '../runtime/image/registry/hosts';
 import { StreamingService } from './streaming/service';
+import { connectionCap } from './streaming/connection_limit';
+import { raiseOpenFileLimit } from '../native/open_file_limit';
+import { preparePrivateRoots } from '../runtime/store/private_dir';
 import { LifecycleStreamingBackend } from '../runtime/streaming/lifecycle_backend';
 
 const log = moduleLogger('daemon');
@@ -50,9 +53,10 @@ export interface RunningDaemon {
 }
 
 export async function startDaemon(config: CorralConfig, version: string): Promise<RunningDaemon> {
-  setLogLevel(config.log_level as LogLevel);
-  await fs.mkdir(config.root, { recursive: true, mode: 0o711 });
-  await fs.mkdir(config.state, { recursive: true, mode: 0o711 });
+  setLogLevel(config.log_level);
+  const openFiles = raiseOpenFileLimit();
+  log.info('open-file limit', { soft: openFiles.soft, hard: openFiles.hard });
+  await preparePrivateRoots(config.root, config.state);
   const lock = DaemonLock.acquire([config.root, config.state]);
   let streaming: StreamingService | undefined;
   let exporter: { metrics: DaemonMetrics; endpoint: MetricsEndpoint } | undefined;
@@ -70,6 +74,9 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
         address: config.streaming.address,
         port: config.streaming.port,
         idleTimeoutMs: config.streaming.idle_timeout_seconds * 1000,
+        maxConnections: connectionCap(config.streaming.max_connections, openFiles.soft),
+        requestTimeoutMs: config.streaming.request_timeout_seconds * 1000,
+        writeStallTimeoutMs: config.streaming.write_stall_timeout_seconds * 1000,
       },
       new LifecycleStreamingBackend(lifecycle),
     );
@@ -78,12 +85,14 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
       config.metrics.collection_period_seconds * 1000,
       encodeMetricsSnapshot,
     );
-    let ctx: ServerContext | undefined;
-    exporter = config.metrics.address ? await startExporter(config.metrics.address, () => ctx) : undefined;
-    ctx = {
+    // The exporter reads the context when scraped; it exists only once the exporter is made.
+    const built: { ctx?: ServerContext } = {};
+    exporter = config.metrics.address ? await startExporter(config.metrics.address, () => built.ctx) : undefined;
+    const ctx: ServerContext = {
       ...{ config, version, nodeSettings, network, images, lifecycle, stats, streaming, podMetrics },
       daemonMetrics: exporter?.metrics,
     };
+    built.ctx = ctx;
     const streams = new OpenStreams();
     const server = buildServer(ctx, moduleLogger('rpc'), streams);
     await prepareSocketPath(config.listen);

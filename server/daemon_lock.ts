@@ -2,7 +2,7 @@
 import { openSync, closeSync, writeFileSync, ftruncateSync } from 'node:fs';
 import * as path from 'node:path';
 import { FailedPreconditionError } from '../runtime/errors';
-import { flock, LOCK_EX, LOCK_NB, SyscallError } from '../native/libc';
+import { tryLockExclusive } from '../runtime/file_lock';
 
 export class DaemonLock {
   private constructor(private readonly fds: number[]) {}
@@ -27,14 +27,16 @@ export class DaemonLock {
 
 function lockOne(file: string): number {
   const fd = openSync(file, 'a+', 0o600);
+  let locked: boolean;
   try {
-    flock(fd, LOCK_EX | LOCK_NB, file);
+    locked = tryLockExclusive(fd, file);
   } catch (err) {
     closeSync(fd);
-    if (err instanceof SyscallError && err.code === 'EWOULDBLOCK') {
-      throw new FailedPreconditionError(`another corrald is running on these roots (${file} is locked)`);
-    }
     throw err;
+  }
+  if (!locked) {
+    closeSync(fd);
+    throw new FailedPreconditionError(`another corrald is running on these roots (${file} is locked)`);
   }
   ftruncateSync(fd, 0);
   writeFileSync(fd, `${process.pid}\n`);

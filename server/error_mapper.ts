@@ -1,6 +1,6 @@
 // The one place where errors become gRPC statuses.
 import { status as Status } from '@grpc/grpc-js';
-import { CorralError, ErrorKind } from '../runtime/errors';
+import { asDomainError, type ErrorKind } from '../runtime/errors';
 
 const CODE_OF_KIND: Record<ErrorKind, Status> = {
   not_found: Status.NOT_FOUND,
@@ -20,7 +20,8 @@ export interface GrpcFailure {
 }
 
 export function toGrpcFailure(err: unknown): GrpcFailure {
-  if (err instanceof CorralError) return { code: CODE_OF_KIND[err.kind], details: err.message };
+  const domain = asDomainError(err);
+  if (domain) return { code: CODE_OF_KIND[domain.kind], details: domain.message };
   const message = err instanceof Error ? err.message : String(err);
   return { code: Status.INTERNAL, details: `internal error: ${message}` };
 }

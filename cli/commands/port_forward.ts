@@ -3,7 +3,7 @@
 import * as net from 'node:net';
 import type { Command } from '../command';
 import { commandArgs, UsageError } from '../command_args';
-import { forwardConnection, openPortForward } from '../../server/streaming/client/port_forward_client';
+import { forwardConnection, openPortForward } from '../../streaming/client/port_forward_client';
 
 function parsePair(spec: string, usage: string): { local: number; remote: number } {
   const [localText, remoteText = localText] = spec.split(':');

@@ -3,7 +3,7 @@
 import * as http from 'node:http';
 import { Corrald, type CorraldDirs } from '../harness/corrald';
 import { pushTestImages, startTestRegistry, type PushedTestImages, type TestRegistry } from '../testimages';
-import { NetworkFixture, PLUGIN_DIRS } from '../../runtime/network/test_fixture';
+import { NetworkFixture, PLUGIN_DIRS } from '../../runtime/network/testing/fixture';
 import { cgroupParentDirs } from '../lifecycle/fixture';
 import { promises as fs } from 'node:fs';
 

@@ -7,10 +7,10 @@ import * as path from 'node:path';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Duplex, Readable, Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
-import { runRemoteCommand } from '../../server/streaming/client/remote_command_client';
-import { forwardConnection, openPortForward } from '../../server/streaming/client/port_forward_client';
+import { runRemoteCommand } from '../../streaming/client/remote_command_client';
+import { forwardConnection, openPortForward } from '../../streaming/client/port_forward_client';
 import { Collector, eventually, openInput } from '../../server/streaming/testing/fixture';
-import { dialSpdy } from '../../server/streaming/client/spdy_dial';
+import { dialSpdy } from '../../streaming/client/spdy_dial';
 import { containerConfig, podConfig, startWorld, stopWorld, type LifecycleWorld } from '../lifecycle/fixture';
 
 const CRICTL = ['/usr/local/bin/crictl', '/opt/anchors/bin/crictl'].find((p) => existsSync(p));

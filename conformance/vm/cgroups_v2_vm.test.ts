@@ -14,6 +14,8 @@ const guestSuite = path.join(__dirname, 'cgroups_v2_guest.js');
 const corraldSuite = path.join(__dirname, '..', 'cgroups', 'limits.test.js');
 // Pod and container metrics read from the same drivers.
 const metricsSuite = path.join(__dirname, '..', 'metrics', 'cgroup_metrics.test.js');
+// What a container sees at /sys/fs/cgroup on pure v2.
+const cgroupfsSuite = path.join(__dirname, '..', 'fidelity', 'cgroupfs.test.js');
 
 function whyNoVm(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root to boot the cgroup v2 guest';
@@ -53,6 +55,7 @@ if (detectHost().mode === 'v2') {
         guestSuite,
         corraldSuite,
         metricsSuite,
+        cgroupfsSuite,
       ],
       {
         cwd: repoRoot,

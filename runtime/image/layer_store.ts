@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { readJsonIfExists, writeJsonAtomic, fsyncDir } from '../store/atomic_file';
 import { unpackLayer } from './unpack/layer_unpack';
 import { diskUsage } from './disk_usage';
+import { PRIVATE_DIR_MODE, ensurePrivateDir } from '../store/private_dir';
 
 export interface LayerInfo {
   chainId: string;
@@ -23,7 +24,7 @@ export class LayerStore {
   constructor(readonly root: string) {}
 
   async load(): Promise<void> {
-    await fs.mkdir(this.root, { recursive: true, mode: 0o711 });
+    await ensurePrivateDir(this.root);
     for (const name of await fs.readdir(this.root)) {
       if (name.startsWith('.')) await fs.rm(path.join(this.root, name), { recursive: true, force: true });
     }
@@ -52,7 +53,8 @@ export class LayerStore {
     if (existing) return existing;
     const staging = path.join(this.root, `.tmp-${randomBytes(8).toString('hex')}`);
     try {
-      await fs.mkdir(path.join(staging, 'fs'), { recursive: true, mode: 0o755 });
+      await fs.mkdir(staging, { mode: PRIVATE_DIR_MODE });
+      await fs.mkdir(path.join(staging, 'fs'), { mode: 0o755 });
       await unpackLayer(blobPath, path.join(staging, 'fs'), diffId);
       const usage = await diskUsage(path.join(staging, 'fs'));
       const info: LayerInfo = { chainId, diffId, ...usage };

@@ -4,15 +4,20 @@
 //   <root>/<key>/meta.json  { key, imageId, chainIds }   (the snapshot exists iff this exists)
 //   <root>/<key>/upper, work
 // Made in .tmp-*/ and renamed into place; removed by renaming to .trash-*/ first.
+// <root> and <root>/<key> are 0700: the overlay itself keeps setuid files and devices working
+// inside the container, as under runc, so local users are kept out by the directories above it
+// (its upperdir is printed in every /proc/<pid>/mountinfo).
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
 import { KeyedMutex } from '../store/keyed_mutex';
 import { fsyncDir, readJsonIfExists, writeJsonAtomic } from '../store/atomic_file';
-import { MNT_DETACH, SyscallError, mount, umount2 } from '../../native/libc';
+import { MNT_DETACH, SyscallError, umount2 } from '../../native/libc';
+import { OverlayTooLongError, mountOverlay } from '../../native/overlay_mount';
 import type { SnapshotMount, Snapshotter } from './contract';
 import { diskUsage } from './disk_usage';
+import { PRIVATE_DIR_MODE, ensurePrivateDir, tighten } from '../store/private_dir';
 import type { ImageStore } from './image_store';
 import type { LayerStore } from './layer_store';
 
@@ -23,7 +28,6 @@ interface SnapshotMeta {
 }
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
-const PAGE = 4096;
 
 export class OverlaySnapshotter implements Snapshotter {
   private readonly metas = new Map<string, SnapshotMeta>();
@@ -42,12 +46,16 @@ export class OverlaySnapshotter implements Snapshotter {
   ) {}
 
   async load(): Promise<void> {
-    await fs.mkdir(this.root, { recursive: true, mode: 0o711 });
+    await ensurePrivateDir(this.root);
     for (const name of await fs.readdir(this.root)) {
       const dir = path.join(this.root, name);
       const meta = name.startsWith('.') ? undefined : await readJsonIfExists<SnapshotMeta>(path.join(dir, 'meta.json'));
-      if (meta) this.metas.set(meta.key, meta);
-      else await fs.rm(dir, { recursive: true, force: true });
+      if (!meta) {
+        await fs.rm(dir, { recursive: true, force: true });
+        continue;
+      }
+      await tighten(dir);
+      this.metas.set(meta.key, meta);
     }
   }
 
@@ -79,8 +87,10 @@ export class OverlaySnapshotter implements Snapshotter {
   private async create(meta: SnapshotMeta): Promise<void> {
     const staging = path.join(this.root, `.tmp-${randomBytes(8).toString('hex')}`);
     try {
-      await fs.mkdir(staging, { mode: 0o755 });
+      // Private: the upper directory holds whatever the container writes, setuid files included.
+      await fs.mkdir(staging, { mode: PRIVATE_DIR_MODE });
       await Promise.all([
+        // Its mode is the mode of the container's "/", as under runc.
         fs.mkdir(path.join(staging, 'upper'), { mode: 0o755 }),
         fs.mkdir(path.join(staging, 'work'), { mode: 0o700 }),
         ...(meta.chainIds.length === 0 ? [fs.mkdir(path.join(staging, 'empty'), { mode: 0o755 })] : []),
@@ -106,13 +116,12 @@ export class OverlaySnapshotter implements Snapshotter {
   async mount(key: string, target: string): Promise<void> {
     const meta = this.metas.get(key);
     if (!meta) throw new NotFoundError(`snapshot ${key} not found`);
-    const spec = this.mountSpec(meta);
-    const data = `lowerdir=${spec.lowerDirs.join(':')},upperdir=${spec.upperDir},workdir=${spec.workDir}`;
-    if (data.length >= PAGE)
-      throw new InvalidArgumentError(
-        `snapshot ${key}: overlay options exceed a page (${spec.lowerDirs.length} layers)`,
-      );
-    mount('overlay', target, 'overlay', 0, data);
+    try {
+      mountOverlay(target, this.mountSpec(meta));
+    } catch (err) {
+      if (err instanceof OverlayTooLongError) throw new InvalidArgumentError(`snapshot ${key}: ${err.message}`);
+      throw err;
+    }
   }
 
   async unmount(target: string): Promise<void> {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { isObject } from './cni_config';
 import { CniPodNetwork } from './pod_network';
-import { NetworkFixture, PLUGIN_DIRS, sh } from './test_fixture';
+import { NetworkFixture, PLUGIN_DIRS, sh } from './testing/fixture';
 
 test('bandwidth annotations shape the pod through the bandwidth plugin; DEL removes the shaping', async (t) => {
   const fx = await NetworkFixture.create();
@@ -47,5 +47,5 @@ async function hostSideVeth(fx: NetworkFixture): Promise<string> {
   const links = JSON.parse(await sh('ip', ['-j', 'link', 'show', 'master', fx.bridge])) as unknown[];
   const names = links.filter(isObject).map((l) => String(l.ifname));
   assert.equal(names.length, 1, `one port on ${fx.bridge}: ${names.join(', ')}`);
-  return names[0]!;
+  return names[0];
 }

@@ -87,13 +87,13 @@ test('a plugin request carries name, version, prevResult and only the capabiliti
   );
   const attachment: Attachment = { network, containerId: 'c1', ifName: 'eth0', args: '', capabilityArgs: args };
   const prev = { cniVersion: '1.0.0', ips: [] };
-  assert.deepEqual(pluginRequest(attachment, network.plugins[0]!, undefined), {
+  assert.deepEqual(pluginRequest(attachment, network.plugins[0], undefined), {
     type: 'bridge',
     bridge: 'b0',
     cniVersion: '1.0.0',
     name: 'net',
   });
-  assert.deepEqual(pluginRequest(attachment, network.plugins[1]!, prev), {
+  assert.deepEqual(pluginRequest(attachment, network.plugins[1], prev), {
     type: 'portmap',
     cniVersion: '1.0.0',
     name: 'net',

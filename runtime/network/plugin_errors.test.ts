@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CniPluginError } from './cni_errors';
 import { CniPodNetwork } from './pod_network';
-import { NetworkFixture, PLUGIN_DIRS } from './test_fixture';
+import { NetworkFixture, PLUGIN_DIRS } from './testing/fixture';
 
 async function world(t: TestContext, extraBinDir = false) {
   const fx = await NetworkFixture.create();

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { CniPodNetwork } from './pod_network';
-import { NetworkFixture, PLUGIN_DIRS } from './test_fixture';
+import { NetworkFixture, PLUGIN_DIRS } from './testing/fixture';
 
 test('a hostPort on 127.0.0.1 reaches the pod; DEL removes its rules', async (t) => {
   const fx = await NetworkFixture.create();

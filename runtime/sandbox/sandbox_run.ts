@@ -10,6 +10,7 @@ import { newId } from '../ids';
 import { moduleLogger } from '../log';
 import type { SandboxInfra, UserNamespaceSpec } from '../process/contract';
 import { removeDirWithMountPoints } from '../safe_remove';
+import { PRIVATE_DIR_MODE } from '../store/private_dir';
 import { allSteps, UndoStack } from '../undo_stack';
 import { sandboxName, type PodConfig } from './pod_config';
 import { isHostNetwork, podHostname, writePodFiles } from './pod_files';
@@ -98,7 +99,7 @@ async function prepare(
   const sandboxDir = path.join(deps.sandboxesDir, id);
   const ownShm = path.join(sandboxDir, 'shm');
   const shmPath = config.namespaces.ipc === 'NODE' ? '/dev/shm' : ownShm;
-  await fs.mkdir(sandboxDir, { recursive: true, mode: 0o711 });
+  await fs.mkdir(sandboxDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   undo.push('sandbox directory', () => removeDirWithMountPoints(sandboxDir, [ownShm]));
   const cgroupPath = `${cgroupParent}/${id}`;
   const makeCgroups = async () => {

@@ -105,6 +105,24 @@ export const CONFIG_SCHEMA: SectionSpec = {
       min: 1,
       doc: 'a streaming session with no traffic for this long is closed',
     },
+    max_connections: {
+      kind: 'int',
+      default: 1024,
+      min: 1,
+      doc: 'sockets the streaming server holds at once (also bounded by the open-file limit); beyond it the oldest socket still sending its request is closed',
+    },
+    request_timeout_seconds: {
+      kind: 'int',
+      default: 5,
+      min: 1,
+      doc: 'a streaming socket that has not sent a complete request within this is closed',
+    },
+    write_stall_timeout_seconds: {
+      kind: 'int',
+      default: 60,
+      min: 1,
+      doc: 'a streaming session whose client takes none of the queued output for this long is closed',
+    },
   },
   metrics: {
     address: {

@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { Duplex, Readable, Writable } from 'node:stream';
 import { containerAttach } from '../container_attach';
 import { sandboxPortForward } from '../sandbox_port_forward';
-import { runRemoteCommand } from './client/remote_command_client';
-import { forwardConnection, openPortForward } from './client/port_forward_client';
+import { runRemoteCommand } from '../../streaming/client/remote_command_client';
+import { forwardConnection, openPortForward } from '../../streaming/client/port_forward_client';
 import { Collector, eventually, openInput, startFixture, type StreamingFixture } from './testing/fixture';
 
 const NETNS = `corral-test-${randomBytes(4).toString('hex')}`;

@@ -7,10 +7,10 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { containerExec } from '../container_exec';
-import { runRemoteCommand } from './client/remote_command_client';
-import { dialSpdy } from './client/spdy_dial';
+import { runRemoteCommand } from '../../streaming/client/remote_command_client';
+import { dialSpdy } from '../../streaming/client/spdy_dial';
 import { Collector, eventually, startFixture, type StreamingFixture } from './testing/fixture';
-import { REMOTE_COMMAND_V4 } from './protocols';
+import { REMOTE_COMMAND_V4 } from '../../streaming/protocols';
 
 let fx: StreamingFixture;
 let dir: string;

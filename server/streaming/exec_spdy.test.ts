@@ -3,10 +3,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { containerExec } from '../container_exec';
-import { runRemoteCommand } from './client/remote_command_client';
-import { UpgradeRefusedError, dialSpdy } from './client/spdy_dial';
+import { runRemoteCommand } from '../../streaming/client/remote_command_client';
+import { UpgradeRefusedError, dialSpdy } from '../../streaming/client/spdy_dial';
 import { Collector, eventually, openInput, startFixture, textInput, type StreamingFixture } from './testing/fixture';
-import { REMOTE_COMMAND_V2, REMOTE_COMMAND_V4 } from './protocols';
+import { REMOTE_COMMAND_V2, REMOTE_COMMAND_V4 } from '../../streaming/protocols';
 
 let fx: StreamingFixture;
 before(async () => {

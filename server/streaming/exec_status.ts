@@ -1,7 +1,7 @@
 // How a remote command ends, as the error channel tells the client: v4+ sends a JSON
 // metav1.Status (the exit code as a cause, which kubectl and crictl turn into their own exit
 // code), older versions send only a failure's text.
-import { hasJsonStatus } from './protocols';
+import { hasJsonStatus } from '../../streaming/protocols';
 
 export type CommandOutcome = { kind: 'success' } | { kind: 'exit'; code: number } | { kind: 'error'; message: string };
 

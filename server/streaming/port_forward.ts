@@ -4,9 +4,9 @@
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../runtime/log';
 import type { StreamingBackend } from '../../runtime/streaming/contract';
-import { SPDY_PORT_FORWARD_PROTOCOLS } from './protocols';
-import type { SpdySession } from './spdy/session';
-import type { SpdyStream } from './spdy/stream';
+import { SPDY_PORT_FORWARD_PROTOCOLS } from '../../streaming/protocols';
+import type { SpdySession } from '../../streaming/spdy/session';
+import type { SpdyStream } from '../../streaming/spdy/stream';
 import { upgradeToSpdy, type UpgradeRequest } from './spdy_upgrade';
 import type { ChannelTimeouts } from './spdy_channels';
 
@@ -26,7 +26,10 @@ export async function runPortForward(
   timeouts: ChannelTimeouts,
   log: Logger,
 ): Promise<void> {
-  const upgraded = upgradeToSpdy(up, SPDY_PORT_FORWARD_PROTOCOLS, { idleTimeoutMs: timeouts.idleTimeoutMs });
+  const upgraded = upgradeToSpdy(up, SPDY_PORT_FORWARD_PROTOCOLS, {
+    idleTimeoutMs: timeouts.idleTimeoutMs,
+    writeStallTimeoutMs: timeouts.writeStallTimeoutMs,
+  });
   if (upgraded) await servePortForward(upgraded.session, backend, podSandboxId, timeouts, log);
 }
 

@@ -4,9 +4,9 @@ import type { StdioOptions, TerminalSize } from '../../runtime/streaming/contrac
 import type { RemoteCommandChannels } from './channels';
 import { encodeOutcome, type CommandOutcome } from './exec_status';
 import { ResizeDecoder } from './resize_decoder';
-import { SPDY_REMOTE_COMMAND_PROTOCOLS, supportsResize } from './protocols';
-import type { SpdySession } from './spdy/session';
-import type { SpdyStream } from './spdy/stream';
+import { SPDY_REMOTE_COMMAND_PROTOCOLS, supportsResize } from '../../streaming/protocols';
+import type { SpdySession } from '../../streaming/spdy/session';
+import type { SpdyStream } from '../../streaming/spdy/stream';
 import { upgradeToSpdy, type UpgradeRequest } from './spdy_upgrade';
 
 export type ChannelName = 'error' | 'stdin' | 'stdout' | 'stderr' | 'resize';
@@ -15,6 +15,7 @@ const CHANNEL_NAMES: readonly string[] = ['error', 'stdin', 'stdout', 'stderr', 
 export interface ChannelTimeouts {
   idleTimeoutMs: number;
   streamCreationTimeoutMs: number;
+  writeStallTimeoutMs?: number;
 }
 
 /** Upgrades and waits for the streams; undefined when the upgrade or the stream set failed. */
@@ -23,7 +24,10 @@ export async function openSpdyChannels(
   options: StdioOptions,
   timeouts: ChannelTimeouts,
 ): Promise<RemoteCommandChannels | undefined> {
-  const upgraded = upgradeToSpdy(up, SPDY_REMOTE_COMMAND_PROTOCOLS, { idleTimeoutMs: timeouts.idleTimeoutMs });
+  const upgraded = upgradeToSpdy(up, SPDY_REMOTE_COMMAND_PROTOCOLS, {
+    idleTimeoutMs: timeouts.idleTimeoutMs,
+    writeStallTimeoutMs: timeouts.writeStallTimeoutMs,
+  });
   if (!upgraded) return undefined;
   const { session, protocol } = upgraded;
   const closed = new Promise<Error | undefined>((resolve) => session.once('close', resolve));

@@ -3,8 +3,14 @@
 // nothing matches), then require the SPDY upgrade headers and answer 101.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { SpdySession, type SpdySessionOptions } from './spdy/session';
-import { HEADER_ACCEPTED_VERSIONS, HEADER_PROTOCOL_VERSION, SPDY_UPGRADE, headerList, negotiate } from './protocols';
+import { SpdySession, type SpdySessionOptions } from '../../streaming/spdy/session';
+import {
+  HEADER_ACCEPTED_VERSIONS,
+  HEADER_PROTOCOL_VERSION,
+  SPDY_UPGRADE,
+  headerList,
+  negotiate,
+} from '../../streaming/protocols';
 import { rejectUpgrade, writeSwitchingProtocols } from './upgrade_response';
 
 export interface UpgradeRequest {

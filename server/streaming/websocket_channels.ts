@@ -12,7 +12,7 @@ import {
   WEBSOCKET_REMOTE_COMMAND_PROTOCOLS,
   headerList,
   negotiate,
-} from './protocols';
+} from '../../streaming/protocols';
 import { parseTerminalSize } from './resize_decoder';
 import type { UpgradeRequest } from './spdy_upgrade';
 import { rejectUpgrade } from './upgrade_response';

@@ -2,8 +2,8 @@
 // subprotocol SPDY/3.1+portforward.k8s.io, each binary message a slice of an ordinary SPDY/3.1
 // byte stream (KEP-4006). The SPDY session then runs exactly as over a raw upgrade.
 import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
-import { SpdySession } from './spdy/session';
-import { headerList } from './protocols';
+import { SpdySession } from '../../streaming/spdy/session';
+import { headerList } from '../../streaming/protocols';
 import type { UpgradeRequest } from './spdy_upgrade';
 import { rejectUpgrade } from './upgrade_response';
 

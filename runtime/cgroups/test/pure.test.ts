@@ -28,7 +28,14 @@ test('a hybrid host: v1 hierarchies, co-mounted controllers, own memory cgroup',
   assert.deepEqual(host.v1.get('cpu')!.controllers, ['cpu', 'cpuacct']);
   assert.equal(host.v1.get('memory')!.ownPath, '/process_api/abc');
   assert.equal(host.v1.has('systemd'), false);
+  assert.equal(host.v1.get('name=systemd')!.mountPoint, '/sys/fs/cgroup/systemd', 'containers join it (as runc)');
   assert.equal(host.unifiedMount, '/sys/fs/cgroup/unified');
+  // What a container's /sys/fs/cgroup shows: the host's names, systemd's named hierarchy, no unified.
+  assert.deepEqual(host.v1Mounts, [
+    { dir: 'cpu,cpuacct', data: 'cpu,cpuacct' },
+    { dir: 'memory', data: 'memory' },
+    { dir: 'systemd', data: 'name=systemd' },
+  ]);
 });
 
 test('a pure v2 host and a pure v1 host', () => {
@@ -38,6 +45,7 @@ test('a pure v2 host and a pure v1 host', () => {
   );
   assert.equal(v2.mode, 'v2');
   assert.equal(v2.unifiedOwnPath, '/system.slice/corrald.service');
+  assert.deepEqual(v2.v1Mounts, []);
   const v1 = layoutFrom('35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory', '4:memory:/');
   assert.equal(v1.mode, 'v1');
 });

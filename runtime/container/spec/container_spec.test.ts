@@ -3,12 +3,13 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { InvalidArgumentError } from '../../errors';
+import { execFileSync } from 'node:child_process';
+import { FailedPreconditionError, InvalidArgumentError } from '../../errors';
 import { containerMounts } from './container_mounts';
 import { withinOwnBoundingSet } from './own_capabilities';
 import { containerNamespaces, infraNamespaces } from './namespaces';
 import { processArgs, processEnv } from './process_args';
-import { resolveInRoot } from './root_file';
+import { MAX_ROOT_FILE_BYTES, readFileInRoot } from './root_file';
 
 test('args follow the Kubernetes rules', () => {
   assert.deepEqual(processArgs(['/ep'], ['c1'], [], []), ['/ep', 'c1']);
@@ -84,14 +85,39 @@ test("namespaces: the pod's net/ipc/uts joined, pid per mode, host for NODE", ()
   });
 });
 
-test('files in a rootfs are read without following links out of it', async () => {
+test('image files are read inside the rootfs only, as capped regular files', async () => {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'corral-root-'));
   try {
     await fs.mkdir(path.join(root, 'etc'));
+    await fs.writeFile(path.join(root, 'etc', 'shadow'), 'inside\n');
     await fs.symlink('/etc/shadow', path.join(root, 'etc', 'passwd'));
     await fs.symlink('../../../..', path.join(root, 'up'));
-    assert.equal(await resolveInRoot(root, '/etc/passwd'), path.join(root, 'etc', 'shadow'));
-    assert.equal(await resolveInRoot(root, '/up/etc/group'), path.join(root, 'etc', 'group'));
+    await fs.symlink('shadow', path.join(root, 'etc', 'relative'));
+    await fs.writeFile(path.join(root, 'etc', 'group'), 'root:x:0:\n');
+    assert.equal(await readFileInRoot(root, '/etc/passwd'), 'inside\n', 'an absolute link stays in the root');
+    assert.equal(await readFileInRoot(root, '/up/etc/group'), 'root:x:0:\n', '".." stops at the root');
+    assert.equal(await readFileInRoot(root, '/etc/relative'), 'inside\n');
+    assert.equal(await readFileInRoot(root, '/etc/missing'), undefined);
+    assert.equal(await readFileInRoot(root, '/etc/group/x'), undefined);
+
+    execFileSync('mkfifo', [path.join(root, 'etc', 'fifo')]);
+    execFileSync('mknod', [path.join(root, 'etc', 'zero'), 'c', '1', '5']);
+    await fs.symlink('/etc/fifo', path.join(root, 'etc', 'to-fifo'));
+    await fs.writeFile(path.join(root, 'etc', 'big'), Buffer.alloc(MAX_ROOT_FILE_BYTES + 1, 'x'));
+    for (const [name, what] of [
+      ['fifo', /is a FIFO/],
+      ['to-fifo', /is a FIFO/],
+      ['zero', /is a character device/],
+      ['big', /larger than/],
+      ['', /is a directory/],
+    ] as const) {
+      await assert.rejects(readFileInRoot(root, `/etc/${name}`), (err: Error) => {
+        assert.ok(err instanceof FailedPreconditionError && what.test(err.message), err.message);
+        return true;
+      });
+    }
+    await fs.symlink('loop', path.join(root, 'etc', 'loop'));
+    await assert.rejects(readFileInRoot(root, '/etc/loop'), FailedPreconditionError);
   } finally {
     await fs.rm(root, { recursive: true, force: true });
   }

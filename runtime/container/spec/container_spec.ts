@@ -23,6 +23,8 @@ export interface ContainerSpecInputs {
   pod: { config: PodConfig; hostname: string; pinned: PinnedNamespaces; files: PodMountSources };
   image: ImageRuntimeConfig;
   cgroupProcsFiles: string[];
+  /** What /sys/fs/cgroup shows inside (the host's layout). */
+  cgroupfs?: ContainerSpec['cgroupfs'];
   targetPidNs?: string;
 }
 
@@ -74,6 +76,7 @@ export async function buildContainerSpec(
     readonlyPaths: security.readonlyPaths,
     privileged: request.privileged,
     sysctls: {},
+    ...(inputs.cgroupfs ? { cgroupfs: inputs.cgroupfs } : {}),
     cgroupProcsFiles: inputs.cgroupProcsFiles,
     logPath: containerLogPath(pod.config.logDirectory, config.logPath),
     process: {

@@ -6,8 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { JsonObject } from './cni_config';
-import { HostTestLock } from './test_host_lock';
+import type { JsonObject } from '../cni_config';
+import { HostTestLock } from './host_lock';
 
 const run = promisify(execFile);
 
@@ -102,7 +102,7 @@ export class NetworkFixture {
     });
     this.children.push(child);
     await new Promise<void>((resolve, reject) => {
-      child.stdout!.once('data', () => resolve());
+      child.stdout.once('data', () => resolve());
       child.once('exit', (code) => reject(new Error(`test server exited with ${code}`)));
     });
   }
@@ -152,7 +152,7 @@ export class NetworkFixture {
 async function freeOctet(): Promise<number> {
   const routes = await sh('ip', ['-4', 'route', 'show', 'table', 'all']);
   for (;;) {
-    const octet = 1 + (randomBytes(1)[0]! % 250);
+    const octet = 1 + (randomBytes(1)[0] % 250);
     if (!routes.includes(`10.250.${octet}.`)) return octet;
   }
 }

@@ -1,7 +1,7 @@
 // The client side of exec/attach over SPDY (v4.channel.k8s.io family): open the streams, copy
 // stdio, send terminal sizes, and read the outcome from the error stream.
 import type { Readable, Writable } from 'node:stream';
-import type { TerminalSize } from '../../../runtime/streaming/contract';
+import type { TerminalSize } from '../terminal_size';
 import { SPDY_REMOTE_COMMAND_PROTOCOLS, hasJsonStatus } from '../protocols';
 import type { SpdyStream } from '../spdy/stream';
 import { dialSpdy } from './spdy_dial';

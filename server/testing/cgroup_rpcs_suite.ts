@@ -7,29 +7,29 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import type { LinuxContainerResources__Output } from '../proto/generated/runtime/v1/LinuxContainerResources';
-import { createCgroupManager } from '../runtime/cgroups/manager';
-import { pollUntil } from '../runtime/cgroups/fs_util';
-import { startIn, type Started } from '../runtime/cgroups/test/cgroup_processes';
-import { InvalidArgumentError } from '../runtime/errors';
-import { openLifecycle, type Lifecycle } from '../runtime/lifecycle';
-import { StatsService } from '../runtime/stats/stats_service';
+import type { LinuxContainerResources__Output } from '../../proto/generated/runtime/v1/LinuxContainerResources';
+import { createCgroupManager } from '../../runtime/cgroups/manager';
+import { pollUntil } from '../../runtime/cgroups/fs_util';
+import { startIn, type Started } from '../../runtime/cgroups/test/cgroup_processes';
+import { InvalidArgumentError } from '../../runtime/errors';
+import { openLifecycle, type Lifecycle } from '../../runtime/lifecycle';
+import { StatsService } from '../../runtime/stats/stats_service';
 import {
   makeFakeWorld,
   sampleContainerConfig,
   samplePodConfig,
   type FakeWorld,
-} from '../runtime/testing/fake_lifecycle';
-import { defaultConfig } from './config/config';
-import type { ServerContext } from './context';
-import { containerStats } from './container_stats';
-import { containerStatsList } from './container_stats_list';
-import { containerStatus } from './container_status';
-import { containerUpdateResources } from './container_update_resources';
-import { resourcesFromCri } from './cri_resources';
-import { sandboxStats } from './sandbox_stats';
-import { sandboxStatsList } from './sandbox_stats_list';
-import { sandboxUpdateResources } from './sandbox_update_resources';
+} from '../../runtime/testing/fake_lifecycle';
+import { defaultConfig } from '../config/config';
+import type { ServerContext } from '../context';
+import { containerStats } from '../container_stats';
+import { containerStatsList } from '../container_stats_list';
+import { containerStatus } from '../container_status';
+import { containerUpdateResources } from '../container_update_resources';
+import { resourcesFromCri } from '../cri_resources';
+import { sandboxStats } from '../sandbox_stats';
+import { sandboxStatsList } from '../sandbox_stats_list';
+import { sandboxUpdateResources } from '../sandbox_update_resources';
 
 export function defineCgroupRpcSuite(): void {
   describe(`cgroup RPCs over real cgroups (${createCgroupManager().driver} driver)`, () => {

@@ -2,7 +2,7 @@
 // chains are shared host-wide and a test removes them again when it made them. Fixtures of one
 // process share the lock.
 import { closeSync, openSync } from 'node:fs';
-import { flock, LOCK_EX, LOCK_NB, SyscallError } from '../../native/libc';
+import { flock, LOCK_EX, LOCK_NB, SyscallError } from '../../../native/libc';
 
 const LOCK_FILE = '/run/lock/corral-cni-tests.lock';
 
