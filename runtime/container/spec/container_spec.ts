@@ -81,7 +81,7 @@ export async function buildContainerSpec(
     logPath: containerLogPath(pod.config.logDirectory, config.logPath),
     process: {
       args: processArgs(image.entrypoint, image.cmd, config.command, config.args),
-      env: withHome(processEnv(pod.hostname, image.env, config.envs), user.home),
+      env: withHome(processEnv(pod.hostname, image.env, config.envs, config.tty), user.home),
       cwd: config.workingDir || image.workingDir || '/',
       uid: user.uid,
       gid: user.gid,
@@ -92,6 +92,7 @@ export async function buildContainerSpec(
       noNewPrivileges: security.noNewPrivileges,
       capabilities: withinOwnBoundingSet(security.capabilities),
       rlimits: [],
+      ...(config.oomScoreAdj !== undefined ? { oomScoreAdj: config.oomScoreAdj } : {}),
       ...(security.seccompFilter ? { seccompFilter: security.seccompFilter } : {}),
     },
   };
