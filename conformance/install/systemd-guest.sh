@@ -20,7 +20,7 @@ echo "ACTIVE=$(systemctl is-active corrald)"
 echo "UNIT=$(systemctl show -p Type,Delegate,KillMode,OOMScoreAdjust,TasksMax --value corrald | paste -sd' ')"
 
 step run
-corralctl image import --name corral-test/busybox:latest "$layout" >/dev/null
+corralctl image import --name corral-test/busybox "$layout" >/dev/null
 cat >/tmp/pod.json <<'EOF'
 {"metadata": {"name": "guest", "namespace": "systemd", "uid": "guest-1"},
  "log_directory": "/var/log/pods/guest",

@@ -57,7 +57,11 @@ test(
       );
       assert.equal(run.status, 0, `the guest stopped at ${got.get('STEP')}:\n${out}`);
       assert.equal(got.get('ACTIVE'), 'active');
-      assert.equal(got.get('UNIT'), 'notify yes process -999 infinity');
+      assert.equal(
+        got.get('UNIT'),
+        'notify yes infinity -999 process',
+        'Type, Delegate, TasksMax, OOMScoreAdjust, KillMode',
+      );
       const pid = got.get('PID');
       assert.match(pid ?? '', /^\d+$/);
       assert.equal(got.get('ANSWERS_AFTER_RESTART'), 'yes', 'ready when systemctl restart returns');
