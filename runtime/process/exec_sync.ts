@@ -101,7 +101,7 @@ export function runExecSync(
       child.stdin.end(execMessage(target, { ...process, stdin: false, tty: false }));
     } catch (err) {
       child.kill('SIGKILL');
-      reject(err as Error);
+      reject(err);
     }
   });
 }
