@@ -34,6 +34,7 @@ export interface CorralConfig {
     request_timeout_seconds: number;
     write_stall_timeout_seconds: number;
   };
+  metrics: { address: string; collection_period_seconds: number };
 }
 
 type Raw = Record<string, unknown>;

@@ -16,6 +16,8 @@ export interface SectionSpec {
 }
 
 const absolutePath = (v: string) => (v.startsWith('/') ? undefined : 'must be an absolute path');
+export const hostPortOrEmpty = (v: string) =>
+  v === '' || /^(?:\[[0-9a-fA-F:.]+\]|[^:[\]]*):\d{1,5}$/.test(v) ? undefined : 'must be HOST:PORT or empty';
 
 export const CONFIG_SCHEMA: SectionSpec = {
   root: {
@@ -160,6 +162,21 @@ export const CONFIG_SCHEMA: SectionSpec = {
       default: 60,
       min: 1,
       doc: 'a streaming session whose client takes none of the queued output for this long is closed',
+    },
+  },
+  metrics: {
+    address: {
+      kind: 'string',
+      default: '',
+      check: hostPortOrEmpty,
+      doc: "HOST:PORT of corrald's Prometheus endpoint (/metrics); empty: off",
+    },
+    collection_period_seconds: {
+      kind: 'int',
+      default: 10,
+      min: 0,
+      max: 3600,
+      doc: 'ListPodSandboxMetrics answers from a collection at most this old (0: read live each time)',
     },
   },
 };

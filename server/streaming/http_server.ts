@@ -68,6 +68,11 @@ export class StreamingServer {
     return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
   }
 
+  /** Exec, attach and port-forward sessions open now. */
+  get sessionCount(): number {
+    return this.sockets.size;
+  }
+
   /** Stops listening and ends every open session (their processes are ended by the sessions). */
   async stop(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));

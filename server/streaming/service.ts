@@ -49,6 +49,11 @@ export class StreamingService {
     return `${this.server.baseUrl}/${request.kind}/${token}`;
   }
 
+  /** Exec, attach and port-forward sessions open now. */
+  get sessionCount(): number {
+    return this.server.sessionCount;
+  }
+
   stop(): Promise<void> {
     return this.server.stop();
   }
