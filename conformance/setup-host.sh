@@ -43,4 +43,7 @@ if ! ls "$TESTIMAGES_CACHE"/nginx_*_amd64.deb >/dev/null 2>&1; then
     (cd "$TESTIMAGES_CACHE" && apt-get download -q nginx >/dev/null)
   }
 fi
+# --- differential suite (conformance/differential): containerd + runc as the reference runtime ---
+bash "$(dirname "$0")/differential/setup-reference.sh"
+# --- end differential suite ---
 echo "setup-host: ready"

@@ -18,11 +18,12 @@ export function daemonConfig(cgroupParent: string): string {
   return `default_cgroup_parent = "${cgroupParent}"\n[cni]\nenabled = false\n`;
 }
 
-export async function startWorld(name: string): Promise<LifecycleWorld> {
+/** `extraToml` is appended to the daemon's config (tables such as `[streaming]`). */
+export async function startWorld(name: string, extraToml = ''): Promise<LifecycleWorld> {
   const registry = await startTestRegistry();
   const images = await pushTestImages(registry);
   const cgroupParent = `/corral-e2e-${name}-${process.pid}`;
-  const daemon = await Corrald.start({ configToml: daemonConfig(cgroupParent) });
+  const daemon = await Corrald.start({ configToml: daemonConfig(cgroupParent) + extraToml });
   await daemon.client.image('PullImage', { image: { image: images.busybox }, auth: null });
   return { registry, images, cgroupParent, daemon };
 }

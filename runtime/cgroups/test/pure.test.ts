@@ -103,10 +103,13 @@ test('cpu shares convert to weight as runc and the kubelet do', () => {
 });
 
 test('usage_nano_cores is the rate between two samples', () => {
-  const a = { timestampNs: 1_000_000_000n, cpu: { usageNs: 0n, periods: 0, throttledPeriods: 0, throttledNs: 0n } };
+  const a = {
+    timestampNs: 1_000_000_000n,
+    cpu: { usageNs: 0n, userNs: 0n, systemNs: 0n, periods: 0, throttledPeriods: 0, throttledNs: 0n },
+  };
   const b = {
     timestampNs: 3_000_000_000n,
-    cpu: { usageNs: 1_000_000_000n, periods: 0, throttledPeriods: 0, throttledNs: 0n },
+    cpu: { usageNs: 1_000_000_000n, userNs: 0n, systemNs: 0n, periods: 0, throttledPeriods: 0, throttledNs: 0n },
   };
   assert.equal(usageNanoCores(a, b), 500_000_000);
   assert.equal(usageNanoCores(b, a), 0);
@@ -114,11 +117,21 @@ test('usage_nano_cores is the rate between two samples', () => {
 });
 
 test('memory working set and available bytes', () => {
-  const m = memoryStatsFrom({ usage: 100, limit: 150, inactiveFile: 30, rss: 50, pageFaults: 1, majorPageFaults: 0 });
+  const m = memoryStatsFrom({
+    usage: 100,
+    limit: 150,
+    inactiveFile: 30,
+    rss: 50,
+    cache: 40,
+    limitHits: 0,
+    pageFaults: 1,
+    majorPageFaults: 0,
+  });
   assert.equal(m.workingSetBytes, 70);
   assert.equal(m.availableBytes, 80);
   assert.equal(
-    memoryStatsFrom({ usage: 10, inactiveFile: 30, rss: 0, pageFaults: 0, majorPageFaults: 0 }).workingSetBytes,
+    memoryStatsFrom({ usage: 10, inactiveFile: 30, rss: 0, cache: 0, limitHits: 0, pageFaults: 0, majorPageFaults: 0 })
+      .workingSetBytes,
     0,
   );
 });
