@@ -7,6 +7,12 @@ import { parseLogLine } from '../../cli/cri_log';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { KUBELET_NAMESPACES, type ConfigContext, type DiffConfig, type PodGroup } from './configs';
 import type { Limiter } from './limiter';
+import { PROBE_PATH } from './probe_script';
+import type { ContainerConfig } from '../../proto/generated/runtime/v1/ContainerConfig';
+import type { PodSandboxConfig } from '../../proto/generated/runtime/v1/PodSandboxConfig';
+
+/** A pod config with the fields the runner always sets. */
+type PodConfig = PodSandboxConfig & { log_directory: string };
 
 export interface RuntimeUnderTest {
   name: string;
@@ -15,6 +21,11 @@ export interface RuntimeUnderTest {
   logDir: string;
   cgroupParent: string;
   context: Omit<ConfigContext, 'targetId'>;
+  /**
+   * Retry a container once after an UNKNOWN error: containerd 1.6 under load sometimes loses its
+   * sandbox's pid ("lstat /proc/0/ns/ipc"). Never set for corral, whose failures all count.
+   */
+  retryUnknown?: boolean;
 }
 
 /** The probe's output, or how the runtime refused the config ("error CODE: details"). */
@@ -32,6 +43,7 @@ export async function runAll(
   await Promise.all(
     groups.map(async (group) => {
       const members = configs.filter((config) => config.pod === group.name);
+      if (members.length === 0) return;
       for (const [name, run] of await runGroup(rt, group, members, limiter)) results.set(name, run);
     }),
   );
@@ -60,7 +72,10 @@ async function runGroup(
     if (group.needsTarget) context.targetId = await startTarget(rt, podId, pod);
     await Promise.all(
       configs.map(async (config) => {
-        results.set(config.name, await limiter.run(() => runOne(rt, podId, pod, config, context)));
+        let run = await limiter.run(() => runOne(rt, podId, pod, config, context));
+        if (rt.retryUnknown && 'error' in run && run.error.startsWith('error UNKNOWN'))
+          run = await limiter.run(() => runOne(rt, podId, pod, config, context));
+        results.set(config.name, run);
       }),
     );
   } finally {
@@ -70,7 +85,7 @@ async function runGroup(
   return results;
 }
 
-function podConfig(rt: RuntimeUnderTest, group: PodGroup): Record<string, any> {
+function podConfig(rt: RuntimeUnderTest, group: PodGroup): PodConfig {
   const extra = group.pod ?? {};
   return {
     metadata: { name: `diff-${group.name}`, namespace: 'differential', uid: `uid-${group.name}`, attempt: 0 },
@@ -86,8 +101,9 @@ function podConfig(rt: RuntimeUnderTest, group: PodGroup): Record<string, any> {
   };
 }
 
-function containerConfig(config: DiffConfig, context: ConfigContext): Record<string, any> {
+function containerConfig(config: DiffConfig, context: ConfigContext): ContainerConfig {
   const extra = config.container(context);
+  if (config.via === 'exec') extra.command = ['sleep', '3600'];
   const security = { namespace_options: KUBELET_NAMESPACES, ...extra.linux?.security_context };
   return {
     metadata: { name: config.name, attempt: 0 },
@@ -99,8 +115,8 @@ function containerConfig(config: DiffConfig, context: ConfigContext): Record<str
   };
 }
 
-async function startTarget(rt: RuntimeUnderTest, podId: string, pod: Record<string, any>): Promise<string> {
-  const config: Record<string, any> = {
+async function startTarget(rt: RuntimeUnderTest, podId: string, pod: PodConfig): Promise<string> {
+  const config: ContainerConfig = {
     metadata: { name: 'target', attempt: 0 },
     image: { image: rt.context.images.probe },
     command: ['sleep', '3600'],
@@ -119,7 +135,7 @@ async function startTarget(rt: RuntimeUnderTest, podId: string, pod: Record<stri
 async function runOne(
   rt: RuntimeUnderTest,
   podId: string,
-  pod: Record<string, any>,
+  pod: PodConfig,
   config: DiffConfig,
   context: ConfigContext,
 ): Promise<ProbeRun> {
@@ -133,12 +149,23 @@ async function runOne(
       })
     ).container_id;
     await rt.client.runtime('StartContainer', { container_id: id });
+    if (config.via === 'exec') return { output: await execProbe(rt.client, id) };
     await untilExited(rt.client, id);
     return { output: await readLog(path.join(pod.log_directory, `${config.name}.log`)) };
   } catch (err) {
     return { error: describe(err) };
   } finally {
     if (id) await rt.client.runtime('RemoveContainer', { container_id: id }).catch(() => undefined);
+  }
+}
+
+/** The probe through ExecSync in the sleeping container; the container is stopped afterwards. */
+async function execProbe(client: CriClient, id: string): Promise<string> {
+  try {
+    const result = await client.runtime('ExecSync', { container_id: id, cmd: [PROBE_PATH, 'exec'], timeout: '60' });
+    return result.stdout.toString() + result.stderr.toString();
+  } finally {
+    await client.runtime('StopContainer', { container_id: id, timeout: '0' });
   }
 }
 
