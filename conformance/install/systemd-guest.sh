@@ -12,6 +12,10 @@ pid_of() { corralctl inspect "$1" | node -e 'process.stdout.write(String(JSON.pa
 state_of() { corralctl inspect "$1" | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8")).status.state)'; }
 
 step install
+# The guest's / is an overlay (tmpfs over 9p), which overlayfs cannot stack on: corral's root
+# gets a filesystem of its own, as a node's data disk would be.
+mkdir -p /var/lib/corral
+mount -t tmpfs -o mode=0700 corral-root /var/lib/corral
 # Emulation (no KVM) makes corrald start ~50x slower than on a node: more time for READY=1.
 mkdir -p /etc/systemd/system/corrald.service.d
 printf '[Service]\nTimeoutStartSec=900\n' >/etc/systemd/system/corrald.service.d/emulated-guest.conf
