@@ -40,7 +40,7 @@ async function timeFloorReady(): Promise<{ ms: number; rssKiB: number }> {
     cwd: path.resolve(__dirname, '..', '..'),
   });
   try {
-    await new Promise((resolve) => child.stdout!.once('data', resolve));
+    await new Promise((resolve) => child.stdout.once('data', resolve));
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     await new Promise((resolve) => setTimeout(resolve, 1000));
     return { ms, rssKiB: await rssKiB(child.pid!) };

@@ -87,7 +87,7 @@ function report(results: Result[], runs: number, n: number): void {
     const row: Record<string, string> = {};
     for (const [i, r] of results.entries()) {
       const pick = (t: Timings) =>
-        op === 'Create+Start' ? t.CreateContainer.map((c, k) => c + t.StartContainer[k]!) : t[op];
+        op === 'Create+Start' ? t.CreateContainer.map((c, k) => c + t.StartContainer[k]) : t[op];
       const tag = i === 0 ? 'A' : 'B';
       row[`${tag} seq p50`] = percentile(pick(r.sequential), 50).toFixed(1);
       row[`${tag} seq p99`] = percentile(pick(r.sequential), 99).toFixed(1);
@@ -125,8 +125,8 @@ async function main(): Promise<void> {
   });
   const runs = Number(values.runs);
   const n = Number(values.parallel);
-  const results = [await measure(values.endpoint!, values.image!, runs, n)];
-  if (values.vs) results.push(await measure(values.vs, values.image!, runs, n));
+  const results = [await measure(values.endpoint, values.image, runs, n)];
+  if (values.vs) results.push(await measure(values.vs, values.image, runs, n));
   report(results, runs, n);
 }
 

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { runs: { type: 'string', default: '200' }, vs: { type: 'string', default: 'runc' } },
   });
-  const others = values.vs!.split(',').filter(Boolean);
+  const others = values.vs.split(',').filter(Boolean);
   await withBenchRoot(['true'], async (base, rootfs, oci) => {
     const runners = [
       corralRunner(base, rootfs, oci),

@@ -11,7 +11,7 @@ export async function socketOwnerPid(socketPath: string): Promise<number | undef
       .slice(1)
       .map((line) => line.trim().split(/\s+/))
       .filter((fields) => fields[7] === socketPath)
-      .map((fields) => fields[6]!),
+      .map((fields) => fields[6]),
   );
   for (const entry of await fs.readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

@@ -10,7 +10,7 @@ export interface LogRecord {
 export function parseLogLine(line: string): LogRecord | undefined {
   const match = /^(\S+) (stdout|stderr) ([PF]) (.*)$/s.exec(line);
   if (!match) return undefined;
-  return { time: match[1]!, stream: match[2] as LogRecord['stream'], partial: match[3] === 'P', text: match[4]! };
+  return { time: match[1], stream: match[2] as LogRecord['stream'], partial: match[3] === 'P', text: match[4] };
 }
 
 /** Splits complete lines off a buffer; the unfinished tail is returned for the next read. */

@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
 const GLOBAL_WITH_VALUE = new Set(['--endpoint', '-o', '--output', '--timeout']);
 
 function isOptionValue(argv: string[], i: number): boolean {
-  return i > 0 && GLOBAL_WITH_VALUE.has(argv[i - 1]!);
+  return i > 0 && GLOBAL_WITH_VALUE.has(argv[i - 1]);
 }
 
 /** `-o json` may also follow the command, as with crictl. */
@@ -58,7 +58,7 @@ function pickOutput(global: string | undefined, rest: string[]): { format: Outpu
   const remaining: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     if ((rest[i] === '-o' || rest[i] === '--output') && rest[i + 1] !== undefined) format = rest[++i]!;
-    else remaining.push(rest[i]!);
+    else remaining.push(rest[i]);
   }
   if (format !== 'table' && format !== 'json') throw new Error(`unknown output format ${format}: use table or json`);
   return { format, rest: remaining };

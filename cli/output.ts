@@ -8,8 +8,7 @@ export function printJson(value: unknown): void {
 /** Prints rows as a left-aligned table with a header, like crictl. */
 export function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('   ');
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('   ');
   process.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n`);
 }
 

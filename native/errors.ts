@@ -3,9 +3,7 @@
 // mapper sees them through it.
 import { constants as osConstants } from 'node:os';
 
-const errnoNames = new Map<number, string>(
-  Object.entries(osConstants.errno).map(([name, value]) => [value as number, name]),
-);
+const errnoNames = new Map<number, string>(Object.entries(osConstants.errno).map(([name, value]) => [value, name]));
 
 /** A step at the kernel boundary failed in a way no single errno describes. */
 export class NativeError extends Error {

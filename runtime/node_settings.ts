@@ -35,7 +35,7 @@ export class NodeRuntimeSettings {
 
 function checkCidr(cidr: string): void {
   const [address, bits, extra] = cidr.split('/');
-  const isV4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(address ?? '') && address!.split('.').every((o) => Number(o) <= 255);
+  const isV4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(address ?? '') && address.split('.').every((o) => Number(o) <= 255);
   const isV6 = !isV4 && /^[0-9a-fA-F:]+$/.test(address ?? '') && (address ?? '').includes(':');
   const maxBits = isV4 ? 32 : 128;
   const prefix = Number(bits);

@@ -150,7 +150,7 @@ test('a pod and a container through their RPCs, with CRI-shaped statuses', async
   assert.equal(status!.image_id, 'sha256:' + 'b'.repeat(64));
   assert.equal(status!.stop_signal, 'SIGNAL_SIGQUIT');
   assert.deepEqual(status!.user!.linux, { uid: 33, gid: 33, supplemental_groups: [33, 50, 1000] });
-  const verbose = JSON.parse(info!.info!);
+  const verbose = JSON.parse(info!.info);
   assert.ok(verbose.pid > 0);
   assert.ok(verbose.runtimeSpec.process.env.includes('GREETING=hello'));
   assert.equal(verbose.runtimeSpec.process.noNewPrivileges, true);
@@ -247,6 +247,6 @@ test('GetContainerEvents streams lifecycle events with the pod status', async ()
     seen.map((e) => e.container_event_type),
     ['CONTAINER_CREATED_EVENT', 'CONTAINER_STARTED_EVENT', 'CONTAINER_STOPPED_EVENT', 'CONTAINER_DELETED_EVENT'],
   );
-  assert.equal(seen[0]!.pod_sandbox_status!.id, podId);
+  assert.equal(seen[0].pod_sandbox_status!.id, podId);
   assert.equal(lifecycle.events.subscriberCount, 0);
 });

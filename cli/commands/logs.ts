@@ -49,7 +49,7 @@ export const logsCommand: Command = {
       this.usage,
       1,
     );
-    const id = positionals[0]!;
+    const id = positionals[0];
     const { status } = await ctx.client().runtime('ContainerStatus', { container_id: id, verbose: false });
     if (!status?.log_path) throw new Error(`container ${id} has no log file`);
     const timestamps = values.timestamps ?? false;

@@ -37,7 +37,7 @@ export const psCommand: Command = {
         id: values.id ?? '',
         pod_sandbox_id: values.pod ?? '',
         label_selector: labelSelector(values.label),
-        state: stateName ? { state: STATES[stateName]! } : null,
+        state: stateName ? { state: STATES[stateName] } : null,
       },
     });
     const sorted = [...containers].sort((a, b) => Number(BigInt(b.created_at) - BigInt(a.created_at)));

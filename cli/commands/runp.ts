@@ -9,7 +9,7 @@ export const runpCommand: Command = {
   usage: 'corralctl runp [--runtime HANDLER] POD_CONFIG.json',
   async run(ctx) {
     const { values, positionals } = commandArgs(ctx.args, { runtime: { type: 'string' } }, this.usage, 1);
-    const config = await readConfigFile(positionals[0]!);
+    const config = await readConfigFile(positionals[0]);
     const response = await ctx.client().runtime('RunPodSandbox', { config, runtime_handler: values.runtime ?? '' });
     process.stdout.write(`${response.pod_sandbox_id}\n`);
     return 0;

@@ -56,7 +56,7 @@ async function run(
   });
   await client.runtime('StartContainer', { container_id: id });
   const status = await client.runtime('ContainerStatus', { container_id: id, verbose: true });
-  return { id, pid: JSON.parse(status.info.info!).pid as number };
+  return { id, pid: JSON.parse(status.info.info).pid as number };
 }
 
 /** A cgroup file of the process, from the hierarchy that has it (v1) or the unified one (v2). */

@@ -47,12 +47,12 @@ test('StreamPodSandboxes and StreamContainers match the lists', async () => {
   assert.deepEqual(ids(pods), ids((await client.runtime('ListPodSandbox', { filter: null })).items));
   assert.ok(pods.some((pod) => pod.id === podId));
   const containers = (
-    await collect(client.runtimeStream('StreamContainers', { filter: { pod_sandbox_id: podId } as never }))
+    await collect(client.runtimeStream('StreamContainers', { filter: { pod_sandbox_id: podId } }))
   ).flatMap((m) => m.containers);
   assert.equal(containers.length, 1);
   assert.deepEqual(
     ids(containers),
-    ids((await client.runtime('ListContainers', { filter: { pod_sandbox_id: podId } as never })).containers),
+    ids((await client.runtime('ListContainers', { filter: { pod_sandbox_id: podId } })).containers),
   );
 });
 

@@ -91,7 +91,7 @@ test('two pods reach each other; a port mapping reaches a pod from 127.0.0.1; st
   const caller = await startContainer(client, 'caller', ['sleep', '1000']);
   assert.match(
     await exec(server, ['cat', '/etc/hosts']),
-    new RegExp(`^${webIp!.replace(/\./g, '\\.')}\\s+web-host$`, 'm'),
+    new RegExp(`^${webIp.replace(/\./g, '\\.')}\\s+web-host$`, 'm'),
   );
   assert.equal(
     await exec(server, ['cat', '/etc/resolv.conf']),
@@ -99,7 +99,7 @@ test('two pods reach each other; a port mapping reaches a pod from 127.0.0.1; st
   );
   assert.match(
     await exec(server, ['ip', 'addr', 'show', 'eth0']),
-    new RegExp(`inet ${webIp!.replace(/\./g, '\\.')}/24`),
+    new RegExp(`inet ${webIp.replace(/\./g, '\\.')}/24`),
   );
   assert.equal(await exec(caller, ['wget', '-q', '-O', '-', `http://${webIp}:8080/`]), 'hello from web-host\n');
   assert.equal(await httpGet('127.0.0.1', hostPort), 'hello from web-host\n');
@@ -122,12 +122,12 @@ test('a host-network pod uses the host network namespace and gets no CNI address
   const hostLinks = (await fs.readFile('/proc/net/dev', 'utf8'))
     .split('\n')
     .slice(2)
-    .map((l) => l.split(':')[0]!.trim())
+    .map((l) => l.split(':')[0].trim())
     .filter(Boolean);
   const podLinks = (await exec(id, ['cat', '/proc/net/dev']))
     .split('\n')
     .slice(2)
-    .map((l) => l.split(':')[0]!.trim())
+    .map((l) => l.split(':')[0].trim())
     .filter(Boolean);
   assert.ok(hostLinks.includes('eth0') || hostLinks.length > 1);
   for (const link of hostLinks.filter((l) => !l.startsWith('veth') && !l.startsWith('crltest')))

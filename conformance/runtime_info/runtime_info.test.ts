@@ -46,7 +46,7 @@ describe('runtime info', () => {
 
   it('Status verbose returns the effective config', async () => {
     const response = await daemon.client.runtime('Status', { verbose: true });
-    const config = JSON.parse(response.info.config!);
+    const config = JSON.parse(response.info.config);
     assert.equal(config.root, daemon.dirs.root);
     assert.equal(config.listen, daemon.dirs.socket);
   });
@@ -62,7 +62,7 @@ describe('runtime info', () => {
     });
     await daemon.client.runtime('UpdateRuntimeConfig', { runtime_config: { network_config: { pod_cidr: '' } } });
     const response = await daemon.client.runtime('Status', { verbose: true });
-    assert.equal(JSON.parse(response.info.config!).pod_cidr, '10.244.1.0/24');
+    assert.equal(JSON.parse(response.info.config).pod_cidr, '10.244.1.0/24');
   });
 
   it('UpdateRuntimeConfig rejects a malformed CIDR', async () => {

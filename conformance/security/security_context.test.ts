@@ -197,7 +197,7 @@ describe('security context', () => {
       assert.notEqual((await exec(id, ['unshare', '-u', 'true'])).code, 0);
       // Verbose status (what `corralctl inspect` prints) carries the effective settings.
       const verbose = await world.daemon.client.runtime('ContainerStatus', { container_id: id, verbose: true });
-      const security = JSON.parse(verbose.info.info!).security;
+      const security = JSON.parse(verbose.info.info).security;
       assert.equal(security.seccomp, 'runtime-default');
       assert.equal(security.capabilities.boundingMask, '00000000a80425fb');
       assert.equal(security.noNewPrivileges, false);
@@ -403,7 +403,7 @@ describe('security context', () => {
           '/proc and /sys are mounted',
         );
         const verbose = await world.daemon.client.runtime('ContainerStatus', { container_id: id, verbose: true });
-        const pid = JSON.parse(verbose.info.info!).pid as number;
+        const pid = JSON.parse(verbose.info.info).pid as number;
         const uids = (await fs.readFile(`/proc/${pid}/status`, 'utf8')).match(/^Uid:\s+(.*)$/m)?.[1].split(/\s+/);
         assert.deepEqual(uids, ['200000', '200000', '200000', '200000'], 'the host sees the mapped id');
       },

@@ -47,5 +47,5 @@ async function hostSideVeth(fx: NetworkFixture): Promise<string> {
   const links = JSON.parse(await sh('ip', ['-j', 'link', 'show', 'master', fx.bridge])) as unknown[];
   const names = links.filter(isObject).map((l) => String(l.ifname));
   assert.equal(names.length, 1, `one port on ${fx.bridge}: ${names.join(', ')}`);
-  return names[0]!;
+  return names[0];
 }

@@ -79,13 +79,13 @@ function validateList(list: JsonObject, source: string, fail: (why: string) => n
   if (cniVersions !== undefined && (!Array.isArray(cniVersions) || cniVersions.some((v) => typeof v !== 'string'))) {
     fail('"cniVersions" must be a list of strings');
   }
-  const declared = [cniVersion as string, ...((cniVersions ?? []) as string[])];
+  const declared = [cniVersion, ...((cniVersions ?? []) as string[])];
   const version = selectVersion(declared) ?? fail(`no supported CNI version among ${declared.join(', ')}`);
   if (!Array.isArray(plugins) || plugins.length === 0) fail('"plugins" must be a non-empty list');
   if (disableCheck !== undefined && typeof disableCheck !== 'boolean') fail('"disableCheck" must be true or false');
-  (plugins as Json[]).forEach((p, i) => validatePlugin(p, i, fail));
+  plugins.forEach((p, i) => validatePlugin(p, i, fail));
   return {
-    name: name as string,
+    name: name,
     cniVersion: version,
     disableCheck: disableCheck === true,
     plugins: plugins as PluginConfig[],

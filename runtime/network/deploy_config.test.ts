@@ -48,7 +48,7 @@ test('the shipped bridge conflist gives a pod an address and a port mapping, and
     portMappings: [{ hostPort: 40000 + fx.octet, containerPort: 80, protocol: 'tcp', hostIP: '127.0.0.1' }],
   });
   assert.equal(ips.length, 1);
-  assert.ok(ips[0]!.startsWith(`10.250.${fx.octet}.`));
+  assert.ok(ips[0].startsWith(`10.250.${fx.octet}.`));
   assert.deepEqual(await fx.addressesIn(netnsPath), ips);
   await network.check(podId);
   await network.tearDown(podId);

@@ -34,7 +34,7 @@ test('two pods on a test bridge get addresses and reach each other; DEL removes 
   const nsB = await fx.addNetns();
   const [ipA] = await network.setUp(pod(fx, 1, nsA));
   const [ipB] = await network.setUp(pod(fx, 2, nsB));
-  assert.match(ipA!, new RegExp(`^10\\.250\\.${fx.octet}\\.\\d+$`));
+  assert.match(ipA, new RegExp(`^10\\.250\\.${fx.octet}\\.\\d+$`));
   assert.notEqual(ipA, ipB);
   assert.deepEqual(await fx.addressesIn(nsA), [ipA]);
   assert.deepEqual(await network.podIps(pod(fx, 1, nsA).podId), [ipA]);
@@ -42,7 +42,7 @@ test('two pods on a test bridge get addresses and reach each other; DEL removes 
   const lo = await fx.inNetns(nsA, ['ip', '-j', 'link', 'show', 'lo']);
   assert.match(lo, /"operstate":"UNKNOWN"|"LOWER_UP"/, 'loopback is up');
   await fx.tcpServer(nsB, 8080, 'hello from B');
-  const reply = await fx.inNetns(nsA, [process.execPath, '-e', connectScript(ipB!, 8080)]);
+  const reply = await fx.inNetns(nsA, [process.execPath, '-e', connectScript(ipB, 8080)]);
   assert.equal(reply, 'hello from B');
   await network.check(pod(fx, 1, nsA).podId);
 
@@ -145,8 +145,8 @@ test('dual stack: the pod gets an IPv4 and an IPv6 address, IPv4 reported first'
   const ns = await fx.addNetns();
   const ips = await network.setUp(pod(fx, 1, ns));
   assert.equal(ips.length, 2);
-  assert.match(ips[0]!, new RegExp(`^10\\.250\\.${fx.octet}\\.`));
-  assert.ok(ips[1]!.startsWith(v6Subnet.split('::')[0]!), ips[1]);
+  assert.match(ips[0], new RegExp(`^10\\.250\\.${fx.octet}\\.`));
+  assert.ok(ips[1].startsWith(v6Subnet.split('::')[0]), ips[1]);
   assert.deepEqual((await fx.addressesIn(ns)).sort(), [...ips].sort());
   await network.tearDown(pod(fx, 1, ns).podId);
   assert.deepEqual(await fx.addressesIn(ns), []);
@@ -165,7 +165,7 @@ test('the node pod CIDR reaches IPAM through the ipRanges capability', async (t)
   t.after(() => network.close());
   const ns = await fx.addNetns();
   const [ip] = await network.setUp(pod(fx, 1, ns));
-  assert.ok(Number(ip!.split('.')[3]) > 128, `${ip} is in ${podCidr}`);
+  assert.ok(Number(ip.split('.')[3]) > 128, `${ip} is in ${podCidr}`);
   await network.tearDown(pod(fx, 1, ns).podId);
   assert.deepEqual(await fx.reservations(), []);
 });

@@ -23,7 +23,7 @@ export function parseQuantity(text: string, what: string): number {
   const match = /^([+]?[0-9]*\.?[0-9]+)(?:([eE][+-]?[0-9]+)|(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?)$/.exec(text.trim());
   if (!match) throw new InvalidArgumentError(`${what}: ${JSON.stringify(text)} is not a quantity`);
   const [, number, exponent, suffix] = match;
-  const value = exponent ? Number(`${number}${exponent}`) : Number(number) * SUFFIXES[suffix ?? '']!;
+  const value = exponent ? Number(`${number}${exponent}`) : Number(number) * SUFFIXES[suffix ?? ''];
   if (!Number.isFinite(value)) throw new InvalidArgumentError(`${what}: ${JSON.stringify(text)} is out of range`);
   return Math.ceil(value);
 }

@@ -16,8 +16,8 @@ export async function writeFilesAtomic(
   mode = 0o600,
 ): Promise<void> {
   const targets = files.map(({ name }) => path.join(dir, name));
-  const temps = await Promise.all(files.map(({ data }, i) => writeSyncedTemp(targets[i]!, data, mode)));
-  for (const [i, temp] of temps.entries()) await replaceWith(temp, targets[i]!);
+  const temps = await Promise.all(files.map(({ data }, i) => writeSyncedTemp(targets[i], data, mode)));
+  for (const [i, temp] of temps.entries()) await replaceWith(temp, targets[i]);
   await fsyncDir(dir);
 }
 

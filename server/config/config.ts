@@ -18,7 +18,15 @@ export interface CorralConfig {
   sandbox_image: string;
   rootfs_mode: 'pivot_root' | 'chroot';
   default_cgroup_parent: string;
-  streaming: { address: string; port: number; idle_timeout_seconds: number };
+  streaming: {
+    address: string;
+    port: number;
+    idle_timeout_seconds: number;
+    max_connections: number;
+    request_timeout_seconds: number;
+    write_stall_timeout_seconds: number;
+  };
+  metrics: { address: string; collection_period_seconds: number };
 }
 
 type Raw = Record<string, unknown>;
@@ -31,7 +39,7 @@ export function defaultConfig(schema: SectionSpec = CONFIG_SCHEMA): CorralConfig
 export function parseConfig(text: string, source: string): CorralConfig {
   let raw: Raw;
   try {
-    raw = parseToml(text) as Raw;
+    raw = parseToml(text);
   } catch (err) {
     throw new InvalidArgumentError(`${source}: not valid TOML: ${(err as Error).message.split('\n')[0]}`);
   }

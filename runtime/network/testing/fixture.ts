@@ -102,7 +102,7 @@ export class NetworkFixture {
     });
     this.children.push(child);
     await new Promise<void>((resolve, reject) => {
-      child.stdout!.once('data', () => resolve());
+      child.stdout.once('data', () => resolve());
       child.once('exit', (code) => reject(new Error(`test server exited with ${code}`)));
     });
   }
@@ -152,7 +152,7 @@ export class NetworkFixture {
 async function freeOctet(): Promise<number> {
   const routes = await sh('ip', ['-4', 'route', 'show', 'table', 'all']);
   for (;;) {
-    const octet = 1 + (randomBytes(1)[0]! % 250);
+    const octet = 1 + (randomBytes(1)[0] % 250);
     if (!routes.includes(`10.250.${octet}.`)) return octet;
   }
 }
