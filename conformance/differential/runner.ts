@@ -20,6 +20,11 @@ export interface RuntimeUnderTest {
   logDir: string;
   cgroupParent: string;
   context: Omit<ConfigContext, 'targetId'>;
+  /**
+   * Retry a container once after an UNKNOWN error: containerd 1.6 under load sometimes loses its
+   * sandbox's pid ("lstat /proc/0/ns/ipc"). Never set for corral, whose failures all count.
+   */
+  retryUnknown?: boolean;
 }
 
 /** The probe's output, or how the runtime refused the config ("error CODE: details"). */
@@ -66,7 +71,10 @@ async function runGroup(
     if (group.needsTarget) context.targetId = await startTarget(rt, podId, pod);
     await Promise.all(
       configs.map(async (config) => {
-        results.set(config.name, await limiter.run(() => runOne(rt, podId, pod, config, context)));
+        let run = await limiter.run(() => runOne(rt, podId, pod, config, context));
+        if (rt.retryUnknown && 'error' in run && run.error.startsWith('error UNKNOWN'))
+          run = await limiter.run(() => runOne(rt, podId, pod, config, context));
+        results.set(config.name, run);
       }),
     );
   } finally {
