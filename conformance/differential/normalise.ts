@@ -17,6 +17,7 @@ export interface RuntimePlaces {
 const PROBE_PROGRAMS = new Set(['probe', 'sh', 'sort', 'ls', 'cat', 'head', 'wc', 'readlink', 'stat', 'tr']);
 /** More distinct programs than a pod runs: the host's pid namespace. */
 const HOST_PROCESSES = 8;
+export const DEVICE_BINDS = 'device nodes bound from the host devtmpfs';
 const STATUS_KEYS = /^(Cap\w+|NoNewPrivs|Seccomp|Seccomp_filters|Uid|Gid|Groups)$/;
 
 export function normalise(run: ProbeRun, places: RuntimePlaces): Facts {
@@ -46,7 +47,7 @@ function splitSections(text: string): Map<string, string[]> {
   let current: string[] | undefined;
   for (const line of text.split('\n')) {
     const header = /^== (\S+)$/.exec(line);
-    if (header) sections.set(header[1]!, (current = []));
+    if (header) sections.set(header[1], (current = []));
     else if (current && line !== '') current.push(line);
   }
   return sections;
@@ -75,7 +76,7 @@ function add(facts: Facts, key: string, value: string): void {
 
 const firstWord = (line: string): [string, string] => {
   const [key, ...rest] = line.split(' ');
-  return [key!, rest.join(' ')];
+  return [key, rest.join(' ')];
 };
 
 /** ls -lan lines without link count, dates and the "total" line: "name → mode uid gid size". */
@@ -85,8 +86,8 @@ const lsLine = (line: string): [string, string] | undefined => {
   );
   if (!m) return undefined;
   const [, mode, uid, gid, size, name] = m;
-  const isDevice = /^[cb]/.test(mode!);
-  return [name!, `${mode} ${uid}:${gid}${isDevice ? ` ${size!.replace(/\s+/g, '')}` : ''}`];
+  const isDevice = /^[cb]/.test(mode);
+  return [name, `${mode} ${uid}:${gid}${isDevice ? ` ${size.replace(/\s+/g, '')}` : ''}`];
 };
 
 const HANDLERS: Record<string, Handler> = {
@@ -96,7 +97,7 @@ const HANDLERS: Record<string, Handler> = {
   }),
   status: keyed((line) => {
     const m = /^(\w+):\s*(.*)$/.exec(line);
-    return m && STATUS_KEYS.test(m[1]!) ? [m[1]!, m[2]!.trim().replace(/\s+/g, ' ')] : undefined;
+    return m && STATUS_KEYS.test(m[1]) ? [m[1], m[2].trim().replace(/\s+/g, ' ')] : undefined;
   }),
   limits: keyed((line) => {
     if (line.startsWith('Limit')) return undefined;
@@ -105,12 +106,15 @@ const HANDLERS: Record<string, Handler> = {
   mountinfo: (_name, lines, facts) => {
     for (const line of lines) {
       const mount = mountFact(line);
-      if (mount) add(facts, `mount ${mount[0]}`, mount[1]);
+      if (!mount) continue;
+      // A device bound from the host's devtmpfs (corral's way to give a container a device).
+      if (mount[0].startsWith('/dev/') && / devtmpfs devtmpfs /.test(mount[1])) add(facts, DEVICE_BINDS, mount[0]);
+      else add(facts, `mount ${mount[0]}`, mount[1]);
     }
   },
   cgroup: keyed((line) => {
     const m = /^\d+:([^:]*):(.*)$/.exec(line);
-    return m ? [m[1] === '' ? 'unified' : m[1]!, cgroupShape(m[2]!)] : undefined;
+    return m ? [m[1] === '' ? 'unified' : m[1], cgroupShape(m[2])] : undefined;
   }),
   fds: keyed((line) => {
     const [fd, target] = firstWord(line);
@@ -139,7 +143,7 @@ const HANDLERS: Record<string, Handler> = {
       const header = /^-- (\S+) (.*)$/.exec(line);
       if (header) {
         file = header[1]!;
-        facts.set(`etc ${file} mode`, header[2]!);
+        facts.set(`etc ${file} mode`, header[2]);
       } else add(facts, `etc ${file}`, line.trim().replace(/\s+/g, ' '));
     }
   },
@@ -148,6 +152,7 @@ const HANDLERS: Record<string, Handler> = {
     return [line.slice(0, at), line.slice(at + 1).replace(/\s+/g, ' ')];
   }),
   masked: keyed(firstWord),
+  devaccess: keyed(firstWord),
   writable: keyed(firstWord),
   cgroup_files: keyed(firstWord),
   cgroupfs: (name, lines, facts) => {
@@ -160,7 +165,7 @@ function mountFact(line: string): [string, string] | undefined {
   const [left, right] = line.split(' - ');
   if (!left || !right) return undefined;
   const fields = left.split(' ');
-  const [root, point, opts] = [fields[3]!, fields[4]!, fields[5]!];
+  const [root, point, opts] = [fields[3], fields[4], fields[5]];
   const propagation = fields
     .slice(6)
     .map((tag) => tag.replace(/:\d+$/, ''))

@@ -7,6 +7,11 @@ import { parseLogLine } from '../../cli/cri_log';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { KUBELET_NAMESPACES, type ConfigContext, type DiffConfig, type PodGroup } from './configs';
 import type { Limiter } from './limiter';
+import type { ContainerConfig } from '../../proto/generated/runtime/v1/ContainerConfig';
+import type { PodSandboxConfig } from '../../proto/generated/runtime/v1/PodSandboxConfig';
+
+/** A pod config with the fields the runner always sets. */
+type PodConfig = PodSandboxConfig & { log_directory: string };
 
 export interface RuntimeUnderTest {
   name: string;
@@ -15,6 +20,11 @@ export interface RuntimeUnderTest {
   logDir: string;
   cgroupParent: string;
   context: Omit<ConfigContext, 'targetId'>;
+  /**
+   * Retry a container once after an UNKNOWN error: containerd 1.6 under load sometimes loses its
+   * sandbox's pid ("lstat /proc/0/ns/ipc"). Never set for corral, whose failures all count.
+   */
+  retryUnknown?: boolean;
 }
 
 /** The probe's output, or how the runtime refused the config ("error CODE: details"). */
@@ -32,6 +42,7 @@ export async function runAll(
   await Promise.all(
     groups.map(async (group) => {
       const members = configs.filter((config) => config.pod === group.name);
+      if (members.length === 0) return;
       for (const [name, run] of await runGroup(rt, group, members, limiter)) results.set(name, run);
     }),
   );
@@ -60,7 +71,10 @@ async function runGroup(
     if (group.needsTarget) context.targetId = await startTarget(rt, podId, pod);
     await Promise.all(
       configs.map(async (config) => {
-        results.set(config.name, await limiter.run(() => runOne(rt, podId, pod, config, context)));
+        let run = await limiter.run(() => runOne(rt, podId, pod, config, context));
+        if (rt.retryUnknown && 'error' in run && run.error.startsWith('error UNKNOWN'))
+          run = await limiter.run(() => runOne(rt, podId, pod, config, context));
+        results.set(config.name, run);
       }),
     );
   } finally {
@@ -70,7 +84,7 @@ async function runGroup(
   return results;
 }
 
-function podConfig(rt: RuntimeUnderTest, group: PodGroup): Record<string, any> {
+function podConfig(rt: RuntimeUnderTest, group: PodGroup): PodConfig {
   const extra = group.pod ?? {};
   return {
     metadata: { name: `diff-${group.name}`, namespace: 'differential', uid: `uid-${group.name}`, attempt: 0 },
@@ -86,7 +100,7 @@ function podConfig(rt: RuntimeUnderTest, group: PodGroup): Record<string, any> {
   };
 }
 
-function containerConfig(config: DiffConfig, context: ConfigContext): Record<string, any> {
+function containerConfig(config: DiffConfig, context: ConfigContext): ContainerConfig {
   const extra = config.container(context);
   const security = { namespace_options: KUBELET_NAMESPACES, ...extra.linux?.security_context };
   return {
@@ -99,8 +113,8 @@ function containerConfig(config: DiffConfig, context: ConfigContext): Record<str
   };
 }
 
-async function startTarget(rt: RuntimeUnderTest, podId: string, pod: Record<string, any>): Promise<string> {
-  const config: Record<string, any> = {
+async function startTarget(rt: RuntimeUnderTest, podId: string, pod: PodConfig): Promise<string> {
+  const config: ContainerConfig = {
     metadata: { name: 'target', attempt: 0 },
     image: { image: rt.context.images.probe },
     command: ['sleep', '3600'],
@@ -119,7 +133,7 @@ async function startTarget(rt: RuntimeUnderTest, podId: string, pod: Record<stri
 async function runOne(
   rt: RuntimeUnderTest,
   podId: string,
-  pod: Record<string, any>,
+  pod: PodConfig,
   config: DiffConfig,
   context: ConfigContext,
 ): Promise<ProbeRun> {
