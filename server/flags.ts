@@ -6,7 +6,7 @@ export interface DaemonFlags {
   configFile?: string;
   help: boolean;
   version: boolean;
-  overrides: { root?: string; state?: string; listen?: string; log_level?: string };
+  overrides: { root?: string; state?: string; listen?: string; log_level?: string; cgroup_driver?: string };
   /** `--registry-mirror HOST=URL`, repeatable; put before the config file's mirrors. */
   registryMirrors: string[];
 }
@@ -17,6 +17,7 @@ export const USAGE = `usage: corrald [flags]
   --state DIR         volatile state root (default /run/corral)
   --listen PATH       CRI unix socket (default /run/corral/corral.sock)
   --log-level LEVEL   error, warn, info or debug (default info)
+  --cgroup-driver D   cgroupfs or systemd (default cgroupfs; must match kubelet's cgroupDriver)
   --registry-mirror HOST=URL  serve HOST's images from URL first (repeatable)
   --version           print the version and exit
   --help              print this help and exit`;
@@ -34,6 +35,7 @@ export function parseDaemonFlags(argv: string[]): DaemonFlags {
         state: { type: 'string' },
         listen: { type: 'string' },
         'log-level': { type: 'string' },
+        'cgroup-driver': { type: 'string' },
         'registry-mirror': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
@@ -47,7 +49,13 @@ export function parseDaemonFlags(argv: string[]): DaemonFlags {
     configFile: v.config,
     help: v.help ?? false,
     version: v.version ?? false,
-    overrides: { root: v.root, state: v.state, listen: v.listen, log_level: v['log-level'] },
+    overrides: {
+      root: v.root,
+      state: v.state,
+      listen: v.listen,
+      log_level: v['log-level'],
+      cgroup_driver: v['cgroup-driver'],
+    },
     registryMirrors: v['registry-mirror'] ?? [],
   };
 }

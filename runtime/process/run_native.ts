@@ -1,6 +1,9 @@
 // Runs a native program with a message on its stdin and collects its one-line report on stdout.
 import { spawn } from 'node:child_process';
-import { InternalError } from '../errors';
+import { FailedPreconditionError, InternalError } from '../errors';
+
+/** The helper's mark (native/helper/common/mounts.h) for a volume whose filesystem cannot be idmapped. */
+const IDMAP_PRECONDITION = 'filesystem cannot be idmapped:';
 
 /**
  * Resolves with the report line ("ok …"), once stdout closes. The helper's detached children
@@ -19,6 +22,8 @@ export function runNative(program: string, args: string[], message: Buffer): Pro
       const words = report.split(' ');
       if (words[0] === 'ok') return resolve(words.slice(1));
       const detail = report.startsWith('error ') ? report.slice(6) : `${report} ${Buffer.concat(err)}`.trim();
+      if (detail.includes(IDMAP_PRECONDITION))
+        return reject(new FailedPreconditionError(detail.slice(detail.indexOf(IDMAP_PRECONDITION))));
       reject(new InternalError(`${program} ${args.join(' ')} failed (exit ${code}): ${detail}`));
     });
     child.stdin.on('error', () => {

@@ -11,7 +11,7 @@ export interface CorralConfig {
   state: string;
   listen: string;
   log_level: LogLevel;
-  cgroup_driver: 'cgroupfs';
+  cgroup_driver: 'cgroupfs' | 'systemd';
   registry: RegistryHostsConfig;
   cni: { enabled: boolean; conf_dir: string; bin_dirs: string[] };
   cgroups: { default_pids_limit: number; v1_nest_under_own: string[] };

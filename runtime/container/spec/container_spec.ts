@@ -69,7 +69,7 @@ export async function buildContainerSpec(
     rootfsMode: inputs.rootfsMode,
     namespaces: containerNamespaces(pod.config.namespaces, request.namespaces, pod.pinned, inputs.targetPidNs),
     userNamespace: containerUserNamespace(pod.config, pod.pinned),
-    mounts: await containerMounts(config.mounts, pod.files, request.readonlyRootfs),
+    mounts: await containerMounts(config.mounts, pod.files, request.readonlyRootfs, pod.config.userNamespace),
     maskedPaths: security.maskedPaths,
     readonlyPaths: security.readonlyPaths,
     privileged: request.privileged,
