@@ -9,6 +9,8 @@ export interface DaemonFlags {
   overrides: { root?: string; state?: string; listen?: string; log_level?: string; cgroup_driver?: string };
   /** `--registry-mirror HOST=URL`, repeatable; put before the config file's mirrors. */
   registryMirrors: string[];
+  /** `--metrics-address HOST:PORT` (empty turns the endpoint off). */
+  metricsAddress?: string;
 }
 
 export const USAGE = `usage: corrald [flags]
@@ -19,6 +21,7 @@ export const USAGE = `usage: corrald [flags]
   --log-level LEVEL   error, warn, info or debug (default info)
   --cgroup-driver D   cgroupfs or systemd (default cgroupfs; must match kubelet's cgroupDriver)
   --registry-mirror HOST=URL  serve HOST's images from URL first (repeatable)
+  --metrics-address HOST:PORT  serve Prometheus metrics at http://HOST:PORT/metrics
   --version           print the version and exit
   --help              print this help and exit`;
 
@@ -37,6 +40,7 @@ export function parseDaemonFlags(argv: string[]): DaemonFlags {
         'log-level': { type: 'string' },
         'cgroup-driver': { type: 'string' },
         'registry-mirror': { type: 'string', multiple: true },
+        'metrics-address': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -57,5 +61,6 @@ export function parseDaemonFlags(argv: string[]): DaemonFlags {
       cgroup_driver: v['cgroup-driver'],
     },
     registryMirrors: v['registry-mirror'] ?? [],
+    metricsAddress: v['metrics-address'],
   };
 }

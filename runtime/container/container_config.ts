@@ -31,6 +31,14 @@ export interface MountRequest {
   idMappings?: { uids: IdMappingRequest[]; gids: IdMappingRequest[] };
 }
 
+/** A host device node made available inside the container (CRI Device). */
+export interface DeviceRequest {
+  containerPath: string;
+  hostPath: string;
+  /** Some of "rwm": the cgroup's allow rule. */
+  permissions: string;
+}
+
 export interface SecurityRequest {
   capabilities: CapabilityRequest | null;
   privileged: boolean;
@@ -59,6 +67,8 @@ export interface ContainerConfig {
   workingDir: string;
   envs: Array<{ key: string; value: string }>;
   mounts: MountRequest[];
+  /** Absent in records written before devices were supported. */
+  devices?: DeviceRequest[];
   labels: Record<string, string>;
   annotations: Record<string, string>;
   logPath: string;
@@ -70,6 +80,8 @@ export interface ContainerConfig {
   security: SecurityRequest;
   /** cgroup limits from linux.resources (undefined: none asked). */
   resources?: CgroupResources;
+  /** linux.resources.oom_score_adj, a per-process setting (undefined: no resources given). */
+  oomScoreAdj?: number;
 }
 
 /** Unique within its pod: name_attempt. */

@@ -9,6 +9,7 @@ import { resolveContainerSecurity, type SecuritySummary } from '../../security/c
 import { resolveProcessUser } from '../../security/process_user';
 import type { ContainerConfig } from '../container_config';
 import { containerMounts, type PodMountSources } from './container_mounts';
+import { deviceMounts, type ResolvedDevice } from './container_devices';
 import { containerNamespaces, containerUserNamespace, type PinnedNamespaces } from './namespaces';
 import { withinOwnBoundingSet } from './own_capabilities';
 import { processArgs, processEnv } from './process_args';
@@ -23,7 +24,11 @@ export interface ContainerSpecInputs {
   pod: { config: PodConfig; hostname: string; pinned: PinnedNamespaces; files: PodMountSources };
   image: ImageRuntimeConfig;
   cgroupProcsFiles: string[];
+  /** What /sys/fs/cgroup shows inside (the host's layout). */
+  cgroupfs?: ContainerSpec['cgroupfs'];
   targetPidNs?: string;
+  /** CRI devices, checked and resolved already (container_devices.ts). */
+  devices?: ResolvedDevice[];
 }
 
 /** kubelet gives a directory per pod and a path inside it per container; either empty means no log. */
@@ -69,16 +74,20 @@ export async function buildContainerSpec(
     rootfsMode: inputs.rootfsMode,
     namespaces: containerNamespaces(pod.config.namespaces, request.namespaces, pod.pinned, inputs.targetPidNs),
     userNamespace: containerUserNamespace(pod.config, pod.pinned),
-    mounts: await containerMounts(config.mounts, pod.files, request.readonlyRootfs, pod.config.userNamespace),
+    mounts: [
+      ...(await containerMounts(config.mounts, pod.files, request.readonlyRootfs, pod.config.userNamespace)),
+      ...deviceMounts(inputs.devices ?? []),
+    ],
     maskedPaths: security.maskedPaths,
     readonlyPaths: security.readonlyPaths,
     privileged: request.privileged,
     sysctls: {},
+    ...(inputs.cgroupfs ? { cgroupfs: inputs.cgroupfs } : {}),
     cgroupProcsFiles: inputs.cgroupProcsFiles,
     logPath: containerLogPath(pod.config.logDirectory, config.logPath),
     process: {
       args: processArgs(image.entrypoint, image.cmd, config.command, config.args),
-      env: withHome(processEnv(pod.hostname, image.env, config.envs), user.home),
+      env: withHome(processEnv(pod.hostname, image.env, config.envs, config.tty), user.home),
       cwd: config.workingDir || image.workingDir || '/',
       uid: user.uid,
       gid: user.gid,
@@ -89,6 +98,7 @@ export async function buildContainerSpec(
       noNewPrivileges: security.noNewPrivileges,
       capabilities: withinOwnBoundingSet(security.capabilities),
       rlimits: [],
+      ...(config.oomScoreAdj !== undefined ? { oomScoreAdj: config.oomScoreAdj } : {}),
       ...(security.seccompFilter ? { seccompFilter: security.seccompFilter } : {}),
     },
   };
