@@ -18,14 +18,19 @@ describe('idmapped volume mounts', () => {
   let world: LifecycleWorld;
   let base: string;
   let podId: string;
-  let pod: Record<string, any>;
+  let pod: ReturnType<typeof podConfig>;
 
   before(async () => {
     world = await startWorld('idmap');
     base = mkdtempSync(path.join(os.tmpdir(), 'corral-idmap-'));
     await fs.chmod(base, 0o755);
-    pod = podConfig('idmap');
-    pod.linux.security_context.namespace_options.userns_options = USERNS;
+    pod = podConfig('idmap', {
+      linux: {
+        security_context: {
+          namespace_options: { network: 'POD', pid: 'CONTAINER', ipc: 'POD', userns_options: USERNS },
+        },
+      },
+    });
     podId = (await world.daemon.client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' })).pod_sandbox_id;
   });
 

@@ -32,12 +32,14 @@ async function systemctl(...args: string[]): Promise<string> {
 /** `systemctl show` properties of a unit as a map. */
 async function unitProperties(unit: string, ...names: string[]): Promise<Record<string, string>> {
   const text = await systemctl('show', unit, ...names.map((n) => `--property=${n}`));
-  return Object.fromEntries(
-    text
-      .trim()
-      .split('\n')
-      .map((line) => line.split(/=(.*)/s).slice(0, 2)),
-  );
+  const entries = text
+    .trim()
+    .split('\n')
+    .map((line): [string, string] => {
+      const at = line.indexOf('=');
+      return [line.slice(0, at), line.slice(at + 1)];
+    });
+  return Object.fromEntries(entries);
 }
 
 function cgroupFile(pid: number, file: string): string {
@@ -63,7 +65,7 @@ async function startContainer(name: string, command: string[], limits: Record<st
   });
   await daemon.client.runtime('StartContainer', { container_id: id });
   const status = await daemon.client.runtime('ContainerStatus', { container_id: id, verbose: true });
-  return { id, pid: JSON.parse(status.info.info).pid as number, unit: `corral-${id}.scope` };
+  return { id, pid: (JSON.parse(status.info.info) as { pid: number }).pid, unit: `corral-${id}.scope` };
 }
 
 before(async () => {
@@ -99,8 +101,12 @@ let limited: { id: string; pid: number; unit: string };
 let plain: { id: string; pid: number; unit: string };
 
 test('a pod in a kubelet slice: infra and two containers in Delegate=yes scopes with their limits', async () => {
-  const config = podConfig('sd', { linux: { cgroup_parent: POD_SLICE } });
-  config.linux.security_context = { namespace_options: { network: 'POD', pid: 'CONTAINER', ipc: 'POD' } };
+  const config = podConfig('sd', {
+    linux: {
+      cgroup_parent: POD_SLICE,
+      security_context: { namespace_options: { network: 'POD', pid: 'CONTAINER', ipc: 'POD' } },
+    },
+  });
   podId = (await daemon.client.runtime('RunPodSandbox', { config, runtime_handler: '' })).pod_sandbox_id;
   const infra = await unitProperties(`corral-${podId}.scope`, 'ActiveState', 'Slice', 'Delegate');
   assert.deepEqual(infra, { ActiveState: 'active', Slice: POD_SLICE, Delegate: 'yes' });
@@ -172,7 +178,10 @@ test('stats move for a container in a scope', async () => {
   assert.equal(await systemctl('list-units', '--all', '--no-legend', busy.unit), '');
 });
 
-test('a memory hog ends OOMKilled with 137 though systemd removes its scope at once', async () => {
+// On v2 the OOM kill is seen through memory.events while the scope lives; v1 has no notification
+// corrald can watch (memory.oom_control speaks eventfd only), so there the reason may be lost when
+// systemd removes the scope first: only the exit code is asserted (docs/cgroups.md).
+test('a memory hog ends with 137, OOMKilled on v2, though systemd removes its scope at once', async () => {
   const hog = await startContainer('hog', ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=64M', 'count=1'], {
     memory_limit_in_bytes: String(16 * MiB),
     memory_swap_limit_in_bytes: String(16 * MiB),
@@ -185,7 +194,7 @@ test('a memory hog ends OOMKilled with 137 though systemd removes its scope at o
     }, 60_000),
   );
   assert.equal(status.exit_code, 137);
-  assert.equal(status.reason, 'OOMKilled');
+  if (V2) assert.equal(status.reason, 'OOMKilled');
   await daemon.client.runtime('RemoveContainer', { container_id: hog.id });
 });
 
@@ -208,7 +217,7 @@ test('kill -9 of corrald and a restart keep the containers, their scopes and liv
 test('removing the pod leaves no corral unit behind', async () => {
   await daemon.client.runtime('StopPodSandbox', { pod_sandbox_id: podId });
   await daemon.client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
-  assert.equal(await systemctl('list-units', '--all', '--no-legend', 'corral-*'), '');
+  assert.equal(await systemctl('list-units', '--all', '--no-legend', 'corral-*.scope', 'corral-*.slice'), '');
 });
 
 test('a pod with no parent gets corral-pod<id>.slice, stopped with the pod', async () => {
@@ -217,5 +226,5 @@ test('a pod with no parent gets corral-pod<id>.slice, stopped with the pod', asy
   assert.equal((await unitProperties(`corral-pod${id}.slice`, 'ActiveState')).ActiveState, 'active');
   await daemon.client.runtime('StopPodSandbox', { pod_sandbox_id: id });
   await daemon.client.runtime('RemovePodSandbox', { pod_sandbox_id: id });
-  assert.equal(await systemctl('list-units', '--all', '--no-legend', 'corral-*'), '');
+  assert.equal(await systemctl('list-units', '--all', '--no-legend', 'corral-*.scope', 'corral-*.slice'), '');
 });

@@ -6,6 +6,9 @@ import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { CgroupHandle } from '../contract';
 
+const BURST_INTERVAL_MS = 2;
+const BURST_READS = 30;
+
 export class OomTracker {
   private readonly counts = new Map<string, number>();
   private readonly watchers = new Map<string, FSWatcher>();
@@ -17,10 +20,26 @@ export class OomTracker {
     if (this.layout !== 'v2' || this.watchers.has(cgroupPath)) return;
     const eventsFile = path.join(path.dirname(handle.procsFiles()[0]), 'memory.events');
     // Read at once, in the callback: systemd may remove the cgroup a few milliseconds later.
-    // (A small kernfs file: the read never blocks.)
-    const refresh = () => {
+    // (A small kernfs file: the read never blocks.) The kernel sends at most one notification
+    // per file every 20 ms, so the "max"/"oom" events that come first may hold back the one
+    // for oom_kill until the cgroup is gone: each notification starts a short burst of reads.
+    const read = () => {
       const n = readOomKill(eventsFile);
       if (n !== undefined) this.counts.set(cgroupPath, Math.max(n, this.counts.get(cgroupPath) ?? 0));
+    };
+    let burst: NodeJS.Timeout | undefined;
+    const refresh = () => {
+      read();
+      if (burst) return;
+      let left = BURST_READS;
+      burst = setInterval(() => {
+        read();
+        if (--left === 0) {
+          clearInterval(burst);
+          burst = undefined;
+        }
+      }, BURST_INTERVAL_MS);
+      burst.unref();
     };
     try {
       const watcher = watch(eventsFile, { persistent: false }, refresh);

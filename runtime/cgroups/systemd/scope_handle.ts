@@ -24,6 +24,15 @@ export interface ScopeContext {
   validate(resources: CgroupResources): void;
 }
 
+/** systemd removes a unit's cgroup once it empties: a cgroup gone meanwhile has nothing left to kill. */
+export async function killAllIfPresent(inner: CgroupHandle): Promise<void> {
+  try {
+    await inner.killAll();
+  } catch (err) {
+    if (await exists(path.dirname(inner.procsFiles()[0]))) throw err;
+  }
+}
+
 export class SystemdScopeHandle implements CgroupHandle {
   constructor(
     private readonly inner: CgroupHandle,
@@ -43,13 +52,8 @@ export class SystemdScopeHandle implements CgroupHandle {
     return this.inner.pids();
   }
 
-  /** systemd removes the cgroup once it empties: a cgroup gone meanwhile has nothing left to kill. */
-  async killAll(): Promise<void> {
-    try {
-      await this.inner.killAll();
-    } catch (err) {
-      if (await exists(path.dirname(this.inner.procsFiles()[0]))) throw err;
-    }
+  killAll(): Promise<void> {
+    return killAllIfPresent(this.inner);
   }
 
   freeze(): Promise<void> {

@@ -3,7 +3,7 @@
 import type { CgroupHandle, RemoveOptions } from '../contract';
 import { isEmptyResources, type CgroupResources } from '../resources';
 import type { CgroupStats } from '../stats';
-import type { ScopeContext } from './scope_handle';
+import { killAllIfPresent, type ScopeContext } from './scope_handle';
 import { isOwnPodSlice } from './slice';
 import { resourceProperties } from './unit_properties';
 
@@ -36,7 +36,7 @@ export class SystemdSliceHandle implements CgroupHandle {
   }
 
   killAll(): Promise<void> {
-    return this.inner.killAll();
+    return killAllIfPresent(this.inner);
   }
 
   freeze(): Promise<void> {
@@ -69,8 +69,8 @@ export class SystemdSliceHandle implements CgroupHandle {
 
   async remove(options: RemoveOptions = {}): Promise<void> {
     if (!this.own) return;
-    if (options.killRemaining) await this.inner.killAll().catch(() => undefined);
+    if (options.killRemaining) await this.killAll();
     await this.ctx.bus.stopUnit(this.unit);
-    await this.inner.remove(options);
+    await this.inner.remove({ ...options, killRemaining: false });
   }
 }

@@ -10,7 +10,8 @@ const MANAGER_PATH = '/org/freedesktop/systemd1';
 const MANAGER = 'org.freedesktop.systemd1.Manager';
 const JOB_TIMEOUT_MS = 60_000;
 
-type JobResult = 'done' | 'canceled' | 'timeout' | 'failed' | 'dependency' | 'skipped' | string;
+/** "done", "canceled", "timeout", "failed", "dependency" or "skipped". */
+type JobResult = string;
 
 export class SystemdBus {
   private bus?: MessageBus;
@@ -78,12 +79,18 @@ export class SystemdBus {
     return this.call(MANAGER_PATH, MANAGER, member, signature, body);
   }
 
-  private async call(path: string, iface: string, member: string, signature: string, body: unknown[]) {
+  private async call(
+    path: string,
+    iface: string,
+    member: string,
+    signature: string,
+    body: unknown[],
+  ): Promise<unknown[]> {
     const bus = await this.connect();
     const message = new Message({ destination: SYSTEMD, path, interface: iface, member, signature, body });
     try {
       const reply = await withTimeout(bus.call(message), `${iface}.${member}`);
-      return reply?.body ?? [];
+      return (reply?.body ?? []) as unknown[];
     } catch (err) {
       const { type, text } = err as { type?: string; text?: string };
       if (type === undefined) throw err;
