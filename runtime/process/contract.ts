@@ -16,6 +16,8 @@ export interface MountSpec {
   readonly: boolean;
   recursiveReadonly: boolean; // mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)
   propagation: 'private' | 'rslave' | 'rshared';
+  /** A bind seen through the container's user namespace (MOUNT_ATTR_IDMAP); binds only. */
+  idmap?: boolean;
 }
 
 export interface Capabilities {
@@ -168,4 +170,6 @@ export interface SandboxRuntime {
   startInfra(spec: SandboxInfraSpec): Promise<SandboxInfra>;
   /** Kills the infra and unmounts the pins; idempotent, tolerant of half-made state. */
   stopInfra(bundleDir: string, pinDir: string): Promise<void>;
+  /** Kills the infra and waits until it is gone; the pins stay (CNI DEL may still enter the netns). */
+  killInfra(bundleDir: string): Promise<void>;
 }
