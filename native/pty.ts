@@ -1,15 +1,19 @@
 // Pseudo-terminals for processes corrald starts on the host side (the host-process streaming
 // backend): open a master/slave pair and set the window size.
 import * as fs from 'node:fs';
-import koffi from 'koffi';
+import koffi, { type KoffiFunc } from 'koffi';
 import { SyscallError } from './errors';
 
 const libc = koffi.load('libc.so.6');
-const posixOpenpt = libc.func('int posix_openpt(int flags)');
-const grantpt = libc.func('int grantpt(int fd)');
-const unlockpt = libc.func('int unlockpt(int fd)');
-const ptsnameR = libc.func('int ptsname_r(int fd, _Out_ uint8_t *buf, size_t buflen)');
-const ioctlPtr = libc.func('int ioctl(int fd, unsigned long request, uint8_t *arg)');
+const posixOpenpt = libc.func('int posix_openpt(int flags)') as KoffiFunc<(flags: number) => number>;
+const grantpt = libc.func('int grantpt(int fd)') as KoffiFunc<(fd: number) => number>;
+const unlockpt = libc.func('int unlockpt(int fd)') as KoffiFunc<(fd: number) => number>;
+const ptsnameR = libc.func('int ptsname_r(int fd, _Out_ uint8_t *buf, size_t buflen)') as KoffiFunc<
+  (fd: number, buf: Buffer, buflen: number) => number
+>;
+const ioctlPtr = libc.func('int ioctl(int fd, unsigned long request, uint8_t *arg)') as KoffiFunc<
+  (fd: number, request: number, arg: Buffer) => number
+>;
 
 const O_RDWR = 2;
 const O_NOCTTY = 0o400;

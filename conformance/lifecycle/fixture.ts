@@ -1,5 +1,7 @@
 // Shared pieces of the lifecycle conformance tests: a corrald with the busybox test image
 // pulled, CRI configs like crictl's, and the checks that nothing was left behind.
+import type { ContainerConfig } from '../../proto/generated/runtime/v1/ContainerConfig';
+import type { PodSandboxConfig } from '../../proto/generated/runtime/v1/PodSandboxConfig';
 import { promises as fs, existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CriCallError } from '../../cli/cri_client';
@@ -43,7 +45,7 @@ export async function stopWorld(world: LifecycleWorld | undefined): Promise<void
 
 let counter = 0;
 
-export function podConfig(name: string, extra: Record<string, any> = {}): Record<string, any> {
+export function podConfig(name: string, extra: PodSandboxConfig = {}): PodSandboxConfig {
   const uid = `uid-${name}-${process.pid}-${counter++}`;
   return {
     metadata: { name, namespace: 'e2e', uid, attempt: 0 },
@@ -59,8 +61,8 @@ export function containerConfig(
   image: string,
   name: string,
   command: string[],
-  extra: Record<string, any> = {},
-): Record<string, any> {
+  extra: ContainerConfig = {},
+): ContainerConfig {
   return {
     metadata: { name, attempt: 0 },
     image: { image },

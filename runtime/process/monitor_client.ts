@@ -55,7 +55,9 @@ export async function waitMonitorClose(bundleDir: string, signal?: AbortSignal):
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       socket.destroy();
-      reject(signal?.reason ?? new Error('aborted'));
+      // An abort without a reason carries an AbortError (an Error); any other reason is wrapped.
+      const reason: unknown = signal?.reason;
+      reject(reason instanceof Error ? reason : new Error(`aborted: ${String(reason)}`));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     socket.on('close', () => {

@@ -18,7 +18,9 @@ export function runNative(program: string, args: string[], message: Buffer): Pro
       const report = Buffer.concat(out).toString('utf8').trim();
       const words = report.split(' ');
       if (words[0] === 'ok') return resolve(words.slice(1));
-      const detail = report.startsWith('error ') ? report.slice(6) : `${report} ${Buffer.concat(err)}`.trim();
+      const detail = report.startsWith('error ')
+        ? report.slice(6)
+        : `${report} ${Buffer.concat(err).toString('utf8')}`.trim();
       reject(new InternalError(`${program} ${args.join(' ')} failed (exit ${code}): ${detail}`));
     });
     child.stdin.on('error', () => {

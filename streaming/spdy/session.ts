@@ -297,9 +297,10 @@ export class SpdySession extends EventEmitter implements StreamTransport {
         if (done && flushed) done();
         else if (done) this.socket.once('drain', () => done());
       })
-      .catch((err) => {
-        done?.(err);
-        this.destroy(err);
+      .catch((err: unknown) => {
+        const error = err instanceof Error ? err : new Error(String(err));
+        done?.(error);
+        this.destroy(error);
       });
   }
 
