@@ -25,6 +25,7 @@ import { rmpCommand } from './commands/rmp';
 import { statsCommand } from './commands/stats';
 import { attachCommand } from './commands/attach';
 import { portForwardCommand } from './commands/port_forward';
+import { eventsCommand } from './commands/events';
 
 export const COMMANDS: Command[] = [
   versionCommand,
@@ -52,4 +53,5 @@ export const COMMANDS: Command[] = [
   statsCommand,
   attachCommand,
   portForwardCommand,
+  eventsCommand,
 ];

@@ -17,3 +17,8 @@ export function ago(ns: string | undefined, now = Date.now()): string {
   }
   return 'just now';
 }
+
+/** Nanoseconds since the epoch (a decimal string) as an ISO 8601 UTC time with milliseconds. */
+export function nsToIso(ns: string): string {
+  return new Date(Number(BigInt(ns || '0') / 1_000_000n)).toISOString();
+}

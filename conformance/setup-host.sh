@@ -1,15 +1,19 @@
 #!/bin/bash
 # Installs what corral's build and tests need on a Debian 12 machine, as root. Idempotent.
-# The single place for test prerequisites: nothing is installed by hand.
+# The single place for test prerequisites: nothing is installed by hand. What a node needs
+# (compiler, CNI plugins, iptables, Node) comes from deploy/node-prereqs.sh, shared with the
+# node set-up; everything below it is for tests only.
 set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+bash "$here/deploy/node-prereqs.sh" >/dev/null
 
 PACKAGES=(
-  gcc libc6-dev          # the native helper is built with the machine's cc, statically
   iproute2 util-linux    # ip netns, nsenter/mount for tests
   docker-registry apache2-utils   # local test registry; htpasswd for its basic-auth variant
   zstd                   # makes zstd layers for the unpack tests
-  containernetworking-plugins iptables   # CNI plugins (/usr/lib/cni) and the rules bridge/portmap add
   qemu-system-x86 busybox-static cpio xz-utils file kmod  # conformance/vm/cgroup2-vm.sh (cgroup v2 guest)
+  debootstrap            # conformance/install: a fresh Debian root for the set-up test
+  systemd dbus           # conformance/vm/systemd-vm.sh boots the host's own systemd as the guest's pid 1; systemd-analyze verify
 )
 
 missing=()
@@ -31,4 +35,7 @@ if ! ls "$TESTIMAGES_CACHE"/busybox_*_amd64.deb >/dev/null 2>&1; then
     (cd "$TESTIMAGES_CACHE" && apt-get download -q busybox >/dev/null)
   }
 fi
+# --- differential suite (conformance/differential): containerd + runc as the reference runtime ---
+bash "$(dirname "$0")/differential/setup-reference.sh"
+# --- end differential suite ---
 echo "setup-host: ready"

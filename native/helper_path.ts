@@ -9,4 +9,4 @@ export function nativeProgram(name: string): string {
 }
 
 /** Programs corrald cannot work without; Status reports RuntimeReady false while one is missing. */
-export const REQUIRED_PROGRAMS: readonly string[] = ['corral-probe', 'corral-helper', 'corral-monitor'];
+export const REQUIRED_PROGRAMS: readonly string[] = ['corral-probe', 'corral-helper', 'corral-monitor', 'corral-pause'];

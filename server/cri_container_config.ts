@@ -102,5 +102,15 @@ export function containerConfigFromCri(config: ContainerConfig__Output | null): 
     stopSignal: stopSignalFromCri(config.stop_signal),
     security: securityFromCri(config.linux?.security_context),
     resources: resourcesFromCri(config.linux?.resources),
+    oomScoreAdj: oomScoreAdjFromCri(config.linux?.resources?.oom_score_adj),
   };
+}
+
+/** The kernel's range; containerd writes the value even when it is 0, and so does corral. */
+function oomScoreAdjFromCri(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const adj = Number(value);
+  if (!Number.isInteger(adj) || adj < -1000 || adj > 1000)
+    throw new InvalidArgumentError(`oom_score_adj must be between -1000 and 1000, got ${value}`);
+  return adj;
 }

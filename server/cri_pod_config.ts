@@ -12,10 +12,11 @@ import type { UserNamespace__Output } from '../proto/generated/runtime/v1/UserNa
 import type { SecurityProfileRequest } from '../runtime/security/security_profile';
 import type { NamespaceOptions, PodConfig } from '../runtime/sandbox/pod_config';
 
+/** Unset options mean POD for every namespace (NamespaceMode's zero value), as in containerd. */
 export function namespaceOptionsFromCri(options: NamespaceOption__Output | null | undefined): NamespaceOptions {
   return {
     network: options?.network ?? 'POD',
-    pid: options?.pid ?? 'CONTAINER',
+    pid: options?.pid ?? 'POD',
     ipc: options?.ipc ?? 'POD',
     targetId: options?.target_id ?? '',
   };

@@ -36,3 +36,12 @@ test('wire resources become cgroup resources and back', () => {
     InvalidArgumentError,
   );
 });
+
+test('a memory limit without a swap limit allows no swap, as containerd', () => {
+  const r = resourcesFromCri({ ...wire, memory_swap_limit_in_bytes: '0' });
+  assert.equal(r.memorySwapLimitBytes, 67108864);
+  assert.equal(
+    resourcesFromCri({ ...wire, memory_limit_in_bytes: '0', memory_swap_limit_in_bytes: '0' }).memorySwapLimitBytes,
+    undefined,
+  );
+});

@@ -19,6 +19,9 @@ export function resourcesFromCri(r: LinuxContainerResources__Output | null | und
     cpusetCpus: r.cpuset_cpus || undefined,
     cpusetMems: r.cpuset_mems || undefined,
   };
+  // As containerd: a memory limit without a swap limit allows no swap (memory+swap = memory).
+  if (out.memoryLimitBytes !== undefined && out.memorySwapLimitBytes === undefined)
+    out.memorySwapLimitBytes = out.memoryLimitBytes;
   if (r.hugepage_limits?.length) {
     out.hugepageLimits = r.hugepage_limits.map((h) => ({
       pageSize: h.page_size,

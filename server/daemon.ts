@@ -6,6 +6,13 @@ import { NodeRuntimeSettings } from '../runtime/node_settings';
 import { podNetworkFromConfig } from '../runtime/network/from_config';
 import { openLifecycle, type Lifecycle, type LifecycleDrivers } from '../runtime/lifecycle';
 import { applyOverrides, defaultConfig, loadConfigFile, type CorralConfig } from './config/config';
+import { hostPortOrEmpty } from './config/schema';
+import { InvalidArgumentError } from '../runtime/errors';
+import { PodMetricsCache } from '../runtime/metrics/pod_metrics_cache';
+import { PodMetricsCollector } from '../runtime/metrics/pod_metrics_collector';
+import { encodeMetricsSnapshot } from './metrics_snapshot';
+import type { DaemonMetrics } from './metrics/daemon_metrics';
+import type { MetricsEndpoint } from './metrics/metrics_endpoint';
 import { DaemonLock } from './daemon_lock';
 import type { DaemonFlags } from './flags';
 import { buildServer } from './grpc_server';
@@ -18,6 +25,8 @@ import type { ServerContext } from './context';
 import { ImageService } from '../runtime/image/image_service';
 import { addMirrorFlag } from '../runtime/image/registry/hosts';
 import { StreamingService } from './streaming/service';
+import { connectionCap } from './streaming/connection_limit';
+import { raiseOpenFileLimit } from '../native/open_file_limit';
 import { preparePrivateRoots } from '../runtime/store/private_dir';
 import { LifecycleStreamingBackend } from '../runtime/streaming/lifecycle_backend';
 
@@ -31,6 +40,11 @@ export async function effectiveConfig(flags: DaemonFlags): Promise<CorralConfig>
   const config = applyOverrides(base, flags.overrides);
   // Applied last-to-first so the first flag ends up first in the mirror list.
   for (const mirror of [...flags.registryMirrors].reverse()) config.registry = addMirrorFlag(config.registry, mirror);
+  if (flags.metricsAddress !== undefined) {
+    const problem = hostPortOrEmpty(flags.metricsAddress);
+    if (problem) throw new InvalidArgumentError(`--metrics-address ${problem}`);
+    config.metrics = { ...config.metrics, address: flags.metricsAddress };
+  }
   return config;
 }
 
@@ -40,9 +54,12 @@ export interface RunningDaemon {
 
 export async function startDaemon(config: CorralConfig, version: string): Promise<RunningDaemon> {
   setLogLevel(config.log_level);
+  const openFiles = raiseOpenFileLimit();
+  log.info('open-file limit', { soft: openFiles.soft, hard: openFiles.hard });
   await preparePrivateRoots(config.root, config.state);
   const lock = DaemonLock.acquire([config.root, config.state]);
   let streaming: StreamingService | undefined;
+  let exporter: { metrics: DaemonMetrics; endpoint: MetricsEndpoint } | undefined;
   try {
     const images = new ImageService({ root: config.root, registry: config.registry, pinned: [config.sandbox_image] });
     await images.load();
@@ -57,10 +74,25 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
         address: config.streaming.address,
         port: config.streaming.port,
         idleTimeoutMs: config.streaming.idle_timeout_seconds * 1000,
+        maxConnections: connectionCap(config.streaming.max_connections, openFiles.soft),
+        requestTimeoutMs: config.streaming.request_timeout_seconds * 1000,
+        writeStallTimeoutMs: config.streaming.write_stall_timeout_seconds * 1000,
       },
       new LifecycleStreamingBackend(lifecycle),
     );
-    const ctx: ServerContext = { config, version, nodeSettings, network, images, lifecycle, stats, streaming };
+    const podMetrics = new PodMetricsCache(
+      new PodMetricsCollector(lifecycle.containers),
+      config.metrics.collection_period_seconds * 1000,
+      encodeMetricsSnapshot,
+    );
+    // The exporter reads the context when scraped; it exists only once the exporter is made.
+    const built: { ctx?: ServerContext } = {};
+    exporter = config.metrics.address ? await startExporter(config.metrics.address, () => built.ctx) : undefined;
+    const ctx: ServerContext = {
+      ...{ config, version, nodeSettings, network, images, lifecycle, stats, streaming, podMetrics },
+      daemonMetrics: exporter?.metrics,
+    };
+    built.ctx = ctx;
     const streams = new OpenStreams();
     const server = buildServer(ctx, moduleLogger('rpc'), streams);
     await prepareSocketPath(config.listen);
@@ -68,10 +100,12 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
     await fs.chmod(config.listen, 0o660);
     log.info('corrald ready', { listen: config.listen, root: config.root, state: config.state, version });
     const started = streaming;
+    const exporting = exporter;
     return {
       stop: () =>
         started
           .stop()
+          .then(() => stopExporter(exporting))
           .then(() => stopGracefully(server, streams, config.listen, lock))
           .finally(() => {
             network.close();
@@ -80,9 +114,31 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
     };
   } catch (err) {
     await streaming?.stop();
+    await stopExporter(exporter);
     lock.release();
     throw err;
   }
+}
+
+/** Loads prom-client only now: with metrics off, corrald never pays for it. */
+async function startExporter(address: string, ctx: () => ServerContext | undefined) {
+  const { DaemonMetrics } = await import('./metrics/daemon_metrics');
+  const { MetricsEndpoint } = await import('./metrics/metrics_endpoint');
+  const metrics = new DaemonMetrics(ctx);
+  try {
+    return { metrics, endpoint: await MetricsEndpoint.start(address, metrics) };
+  } catch (err) {
+    metrics.close();
+    throw new InvalidArgumentError(`metrics address ${address}: ${(err as Error).message}`);
+  }
+}
+
+async function stopExporter(
+  exporter: { metrics: DaemonMetrics; endpoint: MetricsEndpoint } | undefined,
+): Promise<void> {
+  if (!exporter) return;
+  exporter.metrics.close();
+  await exporter.endpoint.stop();
 }
 
 /** Rebuilds the pod and container stores and reconciles them with the live monitors. */

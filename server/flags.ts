@@ -9,6 +9,8 @@ export interface DaemonFlags {
   overrides: { root?: string; state?: string; listen?: string; log_level?: string };
   /** `--registry-mirror HOST=URL`, repeatable; put before the config file's mirrors. */
   registryMirrors: string[];
+  /** `--metrics-address HOST:PORT` (empty turns the endpoint off). */
+  metricsAddress?: string;
 }
 
 export const USAGE = `usage: corrald [flags]
@@ -18,6 +20,7 @@ export const USAGE = `usage: corrald [flags]
   --listen PATH       CRI unix socket (default /run/corral/corral.sock)
   --log-level LEVEL   error, warn, info or debug (default info)
   --registry-mirror HOST=URL  serve HOST's images from URL first (repeatable)
+  --metrics-address HOST:PORT  serve Prometheus metrics at http://HOST:PORT/metrics
   --version           print the version and exit
   --help              print this help and exit`;
 
@@ -35,6 +38,7 @@ export function parseDaemonFlags(argv: string[]): DaemonFlags {
         listen: { type: 'string' },
         'log-level': { type: 'string' },
         'registry-mirror': { type: 'string', multiple: true },
+        'metrics-address': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -49,5 +53,6 @@ export function parseDaemonFlags(argv: string[]): DaemonFlags {
     version: v.version ?? false,
     overrides: { root: v.root, state: v.state, listen: v.listen, log_level: v['log-level'] },
     registryMirrors: v['registry-mirror'] ?? [],
+    metricsAddress: v['metrics-address'],
   };
 }

@@ -5,6 +5,7 @@ import { UnimplementedError } from '../runtime/errors';
 import type { Logger } from '../runtime/log';
 import type { ServerContext } from './context';
 import type { RpcEntry } from './rpc';
+import { acceptEncoded } from './encoded_response';
 import { OpenStreams, wrapEntry } from './rpc_wrapper';
 import { PENDING_CAPABILITY, RPC_TABLE } from './rpc_table';
 
@@ -32,7 +33,9 @@ export function buildServer(ctx: ServerContext, log: Logger, streams: OpenStream
   });
   const services = loadCriServices();
   for (const serviceName of ['RuntimeService', 'ImageService'] as const) {
-    const definition = services[serviceName].service;
+    const definition = Object.fromEntries(
+      Object.entries(services[serviceName].service).map(([method, spec]) => [method, acceptEncoded(spec)]),
+    ) as grpc.ServiceDefinition;
     const implementation: grpc.UntypedServiceImplementation = {};
     for (const [method, spec] of Object.entries(definition)) {
       const entry = RPC_TABLE[`${serviceName}.${method}`] ?? pendingEntry(method, spec.responseStream);

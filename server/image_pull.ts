@@ -21,8 +21,23 @@ export async function imagePull(ctx: ServerContext, request: PullImageRequest__O
     if (imported.length === 0) throw new InvalidArgumentError(`${layout}: the OCI layout lists no images`);
     return { image_ref: imported[0].id };
   }
-  const image = await ctx.images.pull(reference, credentials(request.auth));
+  const image = await timedPull(ctx, () =>
+    ctx.images.pull(reference, credentials(request.auth), (bytes) => ctx.daemonMetrics?.addPullBytes(bytes)),
+  );
   return { image_ref: image.id };
+}
+
+async function timedPull<T>(ctx: ServerContext, pull: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  try {
+    const image = await pull();
+    ctx.daemonMetrics?.observePull(true, seconds());
+    return image;
+  } catch (err) {
+    ctx.daemonMetrics?.observePull(false, seconds());
+    throw err;
+  }
 }
 
 function credentials(auth: AuthConfig__Output | null): RegistryCredentials {

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { moduleLogger } from '../runtime/log';
+import { notifyServiceManager } from '../runtime/service_manager';
 import { effectiveConfig, startDaemon } from './daemon';
 import { parseDaemonFlags, USAGE } from './flags';
 
@@ -25,9 +26,11 @@ async function main(): Promise<number> {
   }
   const config = await effectiveConfig(flags);
   const daemon = await startDaemon(config, packageVersion());
+  notifyServiceManager('READY=1');
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       log.info('stopping', { signal });
+      notifyServiceManager('STOPPING=1');
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
       resolve();

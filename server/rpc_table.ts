@@ -38,6 +38,9 @@ import { sandboxStatsList } from './sandbox_stats_list';
 import { containerExec } from './container_exec';
 import { containerAttach } from './container_attach';
 import { sandboxPortForward } from './sandbox_port_forward';
+import { metricDescriptorsList } from './metric_descriptors_list';
+import { sandboxMetricsList } from './sandbox_metrics_list';
+import { sandboxMetricsStream } from './sandbox_metrics_stream';
 
 export const RPC_TABLE: Record<string, RpcEntry> = {
   'RuntimeService.Version': { kind: 'unary', handler: runtimeVersion },
@@ -77,6 +80,9 @@ export const RPC_TABLE: Record<string, RpcEntry> = {
   'RuntimeService.Exec': { kind: 'unary', handler: containerExec },
   'RuntimeService.Attach': { kind: 'unary', handler: containerAttach },
   'RuntimeService.PortForward': { kind: 'unary', handler: sandboxPortForward },
+  'RuntimeService.ListMetricDescriptors': { kind: 'unary', handler: metricDescriptorsList },
+  'RuntimeService.ListPodSandboxMetrics': { kind: 'unary', handler: sandboxMetricsList },
+  'RuntimeService.StreamPodSandboxMetrics': { kind: 'stream', handler: sandboxMetricsStream },
 };
 
 /** Why a method is not served yet: the capability (issue) it arrives with. */
@@ -84,7 +90,4 @@ export const PENDING_CAPABILITY: Record<string, string> = {
   CheckpointContainer: 'checkpointing',
   CheckpointPod: 'checkpointing',
   RestorePod: 'checkpointing',
-  ListMetricDescriptors: 'pod metrics',
-  ListPodSandboxMetrics: 'pod metrics',
-  StreamPodSandboxMetrics: 'pod metrics',
 };

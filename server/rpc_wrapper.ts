@@ -37,6 +37,11 @@ function elapsedMs(started: bigint): number {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
+/** Counts the request in corrald's own metrics (when they are on) under its gRPC code's name. */
+function observe(ctx: ServerContext, method: string, started: bigint, code: grpc.status): void {
+  ctx.daemonMetrics?.observeRpc(method, grpc.status[code] ?? String(code), elapsedMs(started) / 1000);
+}
+
 export function wrapUnary(
   ctx: ServerContext,
   log: Logger,
@@ -53,10 +58,12 @@ export function wrapUnary(
     run().then(
       (response) => {
         log.debug('rpc', { method, ms: elapsedMs(started) });
+        observe(ctx, method, started, grpc.status.OK);
         callback(null, response);
       },
       (err) => {
         const failure = logFailure(log, method, started, err);
+        observe(ctx, method, started, failure.code);
         callback({ code: failure.code, details: failure.details });
       },
     );
@@ -87,10 +94,12 @@ export function wrapStream(
       .then(
         () => {
           log.debug('rpc stream ended', { method, ms: elapsedMs(started) });
+          observe(ctx, method, started, grpc.status.OK);
           call.end();
         },
         (err) => {
           const failure = logFailure(log, method, started, err);
+          observe(ctx, method, started, failure.code);
           call.emit('error', { code: failure.code, details: failure.details });
         },
       )

@@ -20,11 +20,12 @@ export function daemonConfig(cgroupParent: string): string {
   return `default_cgroup_parent = "${cgroupParent}"\n[cni]\nenabled = false\n`;
 }
 
-export async function startWorld(name: string): Promise<LifecycleWorld> {
+/** `extraToml` is appended to the daemon's config (tables such as `[streaming]`). */
+export async function startWorld(name: string, extraToml = ''): Promise<LifecycleWorld> {
   const registry = await startTestRegistry();
   const images = await pushTestImages(registry);
   const cgroupParent = `/corral-e2e-${name}-${process.pid}`;
-  const daemon = await Corrald.start({ configToml: daemonConfig(cgroupParent) });
+  const daemon = await Corrald.start({ configToml: daemonConfig(cgroupParent) + extraToml });
   await daemon.client.image('PullImage', { image: { image: images.busybox }, auth: null });
   return { registry, images, cgroupParent, daemon };
 }
@@ -70,7 +71,17 @@ export function containerConfig(
     log_path: `${name}.log`,
     labels: { container: name },
     ...extra,
+    linux: withKubeletNamespaces(extra.linux ?? {}),
   };
+}
+
+/** kubelet always sends namespace options: a container of a pod that does not share its process
+ *  namespace gets its own pid namespace (unset options would mean the pod's). */
+function withKubeletNamespaces(linux: Record<string, any>): Record<string, any> {
+  const security = linux.security_context ?? {};
+  if (security.namespace_options) return linux;
+  const namespace_options = { network: 'POD', pid: 'CONTAINER', ipc: 'POD' };
+  return { ...linux, security_context: { ...security, namespace_options } };
 }
 
 export async function grpcCode(call: Promise<unknown>): Promise<string> {

@@ -13,28 +13,31 @@ export interface NetworkWorld {
   images: PushedTestImages;
   cgroupParent: string;
   daemon: Corrald;
+  /** More corrald config (TOML tables after [cni]). */
+  extraToml: string;
 }
 
-function daemonToml(world: Pick<NetworkWorld, 'fx' | 'cgroupParent'>): string {
+function daemonToml(world: Pick<NetworkWorld, 'fx' | 'cgroupParent' | 'extraToml'>): string {
   return [
     `default_cgroup_parent = "${world.cgroupParent}"`,
     '[cni]',
     `conf_dir = "${world.fx.confDir}"`,
     `bin_dirs = ${JSON.stringify(PLUGIN_DIRS)}`,
+    world.extraToml,
     '',
   ].join('\n');
 }
 
 /** The fixture's bridge (+ host-local in its own store) and portmap, the shape of deploy/cni's. */
-export async function startNetworkWorld(name: string): Promise<NetworkWorld> {
+export async function startNetworkWorld(name: string, extraToml = ''): Promise<NetworkWorld> {
   const fx = await NetworkFixture.create();
   await fx.writeConflist([fx.bridgePlugin(), { type: 'portmap', capabilities: { portMappings: true }, snat: true }]);
   const registry = await startTestRegistry();
   const images = await pushTestImages(registry);
   const cgroupParent = `/corral-e2e-net-${name}-${process.pid}`;
-  const daemon = await Corrald.start({ configToml: daemonToml({ fx, cgroupParent }) });
+  const daemon = await Corrald.start({ configToml: daemonToml({ fx, cgroupParent, extraToml }) });
   await daemon.client.image('PullImage', { image: { image: images.busybox }, auth: null });
-  return { fx, registry, images, cgroupParent, daemon };
+  return { fx, registry, images, cgroupParent, daemon, extraToml };
 }
 
 export async function restartDaemon(world: NetworkWorld, dirs: CorraldDirs): Promise<void> {

@@ -39,8 +39,10 @@ export function treeToTar(entries: TreeEntry[]): Promise<Buffer> {
     pack.on('end', () => resolve(Buffer.concat(chunks)));
     pack.on('error', reject);
   });
+  const fileModes = new Map<string, number>();
   for (const entry of entries) {
-    const [header, content] = tarEntry(entry);
+    if (entry.type === 'file') fileModes.set(entry.path, entry.mode ?? 0o644);
+    const [header, content] = tarEntry(entry, fileModes);
     if (content) pack.entry(header, content);
     else pack.entry(header);
   }
@@ -48,7 +50,7 @@ export function treeToTar(entries: TreeEntry[]): Promise<Buffer> {
   return done;
 }
 
-function tarEntry(entry: TreeEntry): [TarHeader, Buffer?] {
+function tarEntry(entry: TreeEntry, fileModes: Map<string, number>): [TarHeader, Buffer?] {
   const base = { name: entry.path, mtime: TREE_MTIME, uid: 0, gid: 0 };
   switch (entry.type) {
     case 'dir':
@@ -68,7 +70,8 @@ function tarEntry(entry: TreeEntry): [TarHeader, Buffer?] {
       return [header, Buffer.from(entry.content)];
     }
     case 'hardlink':
-      return [{ ...base, type: 'link', linkname: entry.target, mode: 0o644 }];
+      // A hard link's header carries its target's mode, as tar writes it: containerd applies it.
+      return [{ ...base, type: 'link', linkname: entry.target, mode: fileModes.get(entry.target) ?? 0o644 }];
     case 'symlink':
       return [{ ...base, type: 'symlink', linkname: entry.target, mode: 0o777 }];
     case 'node':

@@ -12,6 +12,10 @@ const vmScript = path.join(repoRoot, 'conformance/vm/cgroup2-vm.sh');
 const guestSuite = path.join(__dirname, 'cgroups_v2_guest.js');
 // The same cgroup conformance tests the host runs, through a real corrald on pure v2.
 const corraldSuite = path.join(__dirname, '..', 'cgroups', 'limits.test.js');
+// Pod and container metrics read from the same drivers.
+const metricsSuite = path.join(__dirname, '..', 'metrics', 'cgroup_metrics.test.js');
+// What a container sees at /sys/fs/cgroup on pure v2.
+const cgroupfsSuite = path.join(__dirname, '..', 'fidelity', 'cgroupfs.test.js');
 
 function whyNoVm(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root to boot the cgroup v2 guest';
@@ -50,6 +54,8 @@ if (detectHost().mode === 'v2') {
         '--test-concurrency=1',
         guestSuite,
         corraldSuite,
+        metricsSuite,
+        cgroupfsSuite,
       ],
       {
         cwd: repoRoot,

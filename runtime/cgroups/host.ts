@@ -22,6 +22,15 @@ export interface HostCgroups {
   unifiedMount?: string;
   /** corrald's own cgroup in the unified hierarchy, relative to its mount. */
   unifiedOwnPath: string;
+  /** Every v1 hierarchy (named ones too) as mounted on the host, for a container's /sys/fs/cgroup. */
+  v1Mounts: V1Mount[];
+}
+
+export interface V1Mount {
+  /** The host's directory name under its cgroup root, e.g. "cpu,cpuacct" or "systemd". */
+  dir: string;
+  /** The mount data naming the hierarchy, e.g. "cpu,cpuacct" or "name=systemd". */
+  data: string;
 }
 
 interface MountEntry {
@@ -67,6 +76,7 @@ export function layoutFrom(mountinfo: string, procCgroup: string): HostCgroups {
   const v1 = new Map<string, V1Hierarchy>();
   let unifiedMount: string | undefined;
   let unifiedRoot = '/';
+  const v1Mounts: V1Mount[] = [];
   for (const mount of parseMountinfo(mountinfo)) {
     if (mount.fsType === 'cgroup2') {
       // Prefer the mount at /sys/fs/cgroup or its "unified" child when several exist.
@@ -75,16 +85,33 @@ export function layoutFrom(mountinfo: string, procCgroup: string): HostCgroups {
         unifiedRoot = mount.root;
       }
     } else if (mount.fsType === 'cgroup') {
-      const controllers = mount.superOptions.filter((o) => KNOWN_V1.has(o));
+      addV1Mount(v1Mounts, mount);
+      const controllers = mount.superOptions.filter((o) => JOINED_V1.has(o));
       if (controllers.length === 0 || v1.has(controllers[0])) continue;
       const ownPath = relativeTo(own.get(controllers[0]) ?? '/', mount.root);
       const hierarchy = { mountPoint: mount.mountPoint, controllers, ownPath };
       for (const c of controllers) v1.set(c, hierarchy);
     }
   }
-  const mode: CgroupMode = v1.size === 0 ? 'v2' : unifiedMount ? 'hybrid' : 'v1';
+  const hasControllers = [...v1.keys()].some((c) => KNOWN_V1.has(c));
+  const mode: CgroupMode = !hasControllers ? 'v2' : unifiedMount ? 'hybrid' : 'v1';
   if (mode === 'v2' && !unifiedMount) throw new FailedPreconditionError('no cgroup filesystem is mounted');
-  return { mode, v1, unifiedMount, unifiedOwnPath: relativeTo(own.get('') ?? '/', unifiedRoot) };
+  if (mode === 'v2') v1.clear();
+  return {
+    mode,
+    v1,
+    unifiedMount,
+    unifiedOwnPath: relativeTo(own.get('') ?? '/', unifiedRoot),
+    v1Mounts: mode === 'v2' ? [] : v1Mounts,
+  };
+}
+
+/** The first mount of each hierarchy, named by its controllers (and name=), as runc lists them. */
+function addV1Mount(out: V1Mount[], mount: MountEntry): void {
+  const data = mount.superOptions.filter((o) => KNOWN_V1.has(o) || o.startsWith('name=')).join(',');
+  const dir = mount.mountPoint.slice(mount.mountPoint.lastIndexOf('/') + 1);
+  if (data === '' || dir === '' || out.some((m) => m.data === data)) return;
+  out.push({ dir, data });
 }
 
 let cached: HostCgroups | undefined;
@@ -111,6 +138,10 @@ const KNOWN_V1 = new Set([
   'rdma',
   'misc',
 ]);
+
+/** Hierarchies a container's cgroup is made in and joined: the controllers and systemd's named
+ *  one (runc's cgroupfs driver joins it too, so /sys/fs/cgroup/systemd inside is the container's). */
+const JOINED_V1 = new Set([...KNOWN_V1, 'name=systemd']);
 
 /** A path from /proc/self/cgroup made relative to the mount's own root (containers mount a subtree). */
 function relativeTo(cgroupPath: string, mountRoot: string): string {

@@ -7,6 +7,9 @@ export interface CgroupStats {
   cpu: {
     /** Cumulative CPU time of every process in it, ns. */
     usageNs: bigint;
+    /** Of usageNs, the time spent in user and in kernel mode (ns); 0 where the kernel does not say. */
+    userNs: bigint;
+    systemNs: bigint;
     /** CFS periods seen, periods throttled, time throttled (ns). */
     periods: number;
     throttledPeriods: number;
@@ -17,6 +20,12 @@ export interface CgroupStats {
     /** usage minus inactive file cache: what kubelet evicts on. */
     workingSetBytes: number;
     rssBytes: number;
+    /** Page cache charged to it. */
+    cacheBytes: number;
+    /** Swap in use, where the kernel accounts it. */
+    swapBytes?: number;
+    /** How often usage hit the limit (v1 memory.failcnt, v2 memory.events max). */
+    limitHits: number;
     pageFaults: number;
     majorPageFaults: number;
     /** The limit, when one is set. */
@@ -49,6 +58,9 @@ export interface RawMemory {
   limit?: number;
   inactiveFile: number;
   rss: number;
+  cache: number;
+  swap?: number;
+  limitHits: number;
   pageFaults: number;
   majorPageFaults: number;
 }
@@ -60,6 +72,9 @@ export function memoryStatsFrom(raw: RawMemory): CgroupStats['memory'] {
     usageBytes: raw.usage,
     workingSetBytes,
     rssBytes: raw.rss,
+    cacheBytes: raw.cache,
+    swapBytes: raw.swap,
+    limitHits: raw.limitHits,
     pageFaults: raw.pageFaults,
     majorPageFaults: raw.majorPageFaults,
     limitBytes: raw.limit,

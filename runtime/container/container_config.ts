@@ -67,6 +67,8 @@ export interface ContainerConfig {
   security: SecurityRequest;
   /** cgroup limits from linux.resources (undefined: none asked). */
   resources?: CgroupResources;
+  /** linux.resources.oom_score_adj, a per-process setting (undefined: no resources given). */
+  oomScoreAdj?: number;
 }
 
 /** Unique within its pod: name_attempt. */

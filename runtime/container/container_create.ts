@@ -20,6 +20,8 @@ import { containerProcess, storedSpec, type ContainerImage, type ContainerMeta }
 import { initialResources } from './container_resources';
 import { createdStatus } from './container_state';
 import { buildContainerSpec } from './spec/container_spec';
+import { containerCgroupView } from '../cgroups/container_view';
+import { detectHost } from '../cgroups/host';
 
 const log = moduleLogger('container');
 
@@ -113,6 +115,7 @@ async function prepare(
     },
     image: image.config,
     cgroupProcsFiles: cgroup.procsFiles(),
+    cgroupfs: containerCgroupView(detectHost()),
     targetPidNs: targetPidNamespace(deps, config),
   });
   if (spec.logPath !== '') await fs.mkdir(path.dirname(spec.logPath), { recursive: true });

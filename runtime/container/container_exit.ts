@@ -1,5 +1,6 @@
 // Recording a container's exit, from whichever path learns of it first (the exit watcher, a
 // stop, a status refresh, recovery). The first record wins; the event is sent once.
+import { telemetry } from '../telemetry';
 import { nowNs, rfc3339ToNs } from '../clock';
 import { NotFoundError } from '../errors';
 import type { ExitInfo } from '../process/contract';
@@ -34,6 +35,7 @@ export async function recordExit(
     throw err;
   }
   if (changed) deps.events.publish({ containerId: id, podId: after.meta.podId, kind: 'stopped', at: nowNs() });
+  if (changed && after.status.reason === 'OOMKilled') telemetry.report('oomKill', { containerId: id });
   return after;
 }
 

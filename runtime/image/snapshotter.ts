@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
 import { KeyedMutex } from '../store/keyed_mutex';
 import { fsyncDir, readJsonIfExists, writeJsonAtomic } from '../store/atomic_file';
-import { MNT_DETACH, SyscallError, mount, umount2 } from '../../native/libc';
+import { MNT_DETACH, SyscallError, umount2 } from '../../native/libc';
+import { OverlayTooLongError, mountOverlay } from '../../native/overlay_mount';
 import type { SnapshotMount, Snapshotter } from './contract';
 import { diskUsage } from './disk_usage';
 import { PRIVATE_DIR_MODE, ensurePrivateDir, tighten } from '../store/private_dir';
@@ -27,7 +28,6 @@ interface SnapshotMeta {
 }
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
-const PAGE = 4096;
 
 export class OverlaySnapshotter implements Snapshotter {
   private readonly metas = new Map<string, SnapshotMeta>();
@@ -116,13 +116,12 @@ export class OverlaySnapshotter implements Snapshotter {
   async mount(key: string, target: string): Promise<void> {
     const meta = this.metas.get(key);
     if (!meta) throw new NotFoundError(`snapshot ${key} not found`);
-    const spec = this.mountSpec(meta);
-    const data = `lowerdir=${spec.lowerDirs.join(':')},upperdir=${spec.upperDir},workdir=${spec.workDir}`;
-    if (data.length >= PAGE)
-      throw new InvalidArgumentError(
-        `snapshot ${key}: overlay options exceed a page (${spec.lowerDirs.length} layers)`,
-      );
-    mount('overlay', target, 'overlay', 0, data);
+    try {
+      mountOverlay(target, this.mountSpec(meta));
+    } catch (err) {
+      if (err instanceof OverlayTooLongError) throw new InvalidArgumentError(`snapshot ${key}: ${err.message}`);
+      throw err;
+    }
   }
 
   async unmount(target: string): Promise<void> {

@@ -178,3 +178,22 @@ test(
     while ((await source.current()).name !== 'w2') await new Promise((resolve) => setTimeout(resolve, 10));
   },
 );
+
+test('pods started at once all see the config: concurrent reads wait for the first load', async (t) => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'corral-cniconcurrent-'));
+  const source = new CniConfigSource(dir, ['/usr/lib/cni']);
+  t.after(async () => {
+    source.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+  await fs.writeFile(
+    path.join(dir, '10-c.conflist'),
+    JSON.stringify({ cniVersion: '1.0.0', name: 'c', plugins: [{ type: 'loopback' }] }),
+  );
+  source.watch();
+  const configs = await Promise.all([source.current(), source.current(), source.current()]);
+  assert.deepEqual(
+    configs.map((c) => c.name),
+    ['c', 'c', 'c'],
+  );
+});

@@ -19,6 +19,8 @@ export class CniConfigSource {
   private problem: Error | undefined;
   private stale = true;
   private watcher: FSWatcher | undefined;
+  /** The read under way: concurrent callers wait for it rather than see a half-loaded source. */
+  private loading: Promise<NetworkConfigList | undefined> | undefined;
 
   constructor(
     private readonly confDir: string,
@@ -44,7 +46,7 @@ export class CniConfigSource {
 
   /** The config ADD uses; a typed error says why there is none. */
   async current(): Promise<NetworkConfigList> {
-    if (this.stale || !this.watcher) await this.reload().catch(() => undefined);
+    if (this.stale || !this.watcher || this.loading) await this.reload().catch(() => undefined);
     if (this.problem) throw this.problem;
     if (!this.cached) throw new FailedPreconditionError(`no CNI network config in ${this.confDir}`);
     return this.cached;
@@ -68,7 +70,14 @@ export class CniConfigSource {
     return { ready: true, reason: '', message: '' };
   }
 
-  private async reload(): Promise<NetworkConfigList | undefined> {
+  private reload(): Promise<NetworkConfigList | undefined> {
+    this.loading ??= this.load().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  private async load(): Promise<NetworkConfigList | undefined> {
     this.stale = false;
     const previous = this.cached;
     this.problem = undefined;

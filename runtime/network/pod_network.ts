@@ -1,5 +1,6 @@
 // Pod networking through CNI: ADD a pod's netns to the configured network (and its loopback),
 // DEL it with the very inputs ADD had, CHECK it, and report the pod's IPs and network readiness.
+import { telemetry } from '../telemetry';
 import { moduleLogger } from '../log';
 import { NotFoundError, FailedPreconditionError } from '../errors';
 import { KeyedMutex } from '../store/keyed_mutex';
@@ -87,28 +88,30 @@ export class CniPodNetwork {
 
   /** ADDs the pod; returns its IPs, IPv4 first. On failure nothing of the attachment is left. */
   async setUp(request: PodNetworkRequest): Promise<string[]> {
-    return this.mutex.run(request.podId, async () => {
-      if (await this.cache.read(request.podId)) await this.deleteAttachments(request.podId);
-      const entry = await this.plan(request);
-      await this.cache.write(entry);
-      const progress = entry.attachments.map(() => ({ started: 0 }));
-      try {
-        for (const [i, attachment] of entry.attachments.entries()) {
-          attachment.result = await addNetworkList(attachment, entry.netns, this.env, progress[i]);
-          await this.cache.write(entry);
-        }
-        if (!entry.attachments.some((a) => a.ifName === LOOPBACK_IFNAME)) await loopbackUpWithIp(entry.netns);
-      } catch (err) {
-        await this.undoFailedAdd(
-          entry,
-          progress.map((p) => p.started),
-        );
-        throw err;
+    return this.mutex.run(request.podId, () => telemetry.timeCni('ADD', () => this.add(request)));
+  }
+
+  private async add(request: PodNetworkRequest): Promise<string[]> {
+    if (await this.cache.read(request.podId)) await this.deleteAttachments(request.podId);
+    const entry = await this.plan(request);
+    await this.cache.write(entry);
+    const progress = entry.attachments.map(() => ({ started: 0 }));
+    try {
+      for (const [i, attachment] of entry.attachments.entries()) {
+        attachment.result = await addNetworkList(attachment, entry.netns, this.env, progress[i]);
+        await this.cache.write(entry);
       }
-      const ips = this.ipsOf(entry);
-      log.info('pod network set up', { pod: request.podId, ips });
-      return ips;
-    });
+      if (!entry.attachments.some((a) => a.ifName === LOOPBACK_IFNAME)) await loopbackUpWithIp(entry.netns);
+    } catch (err) {
+      await this.undoFailedAdd(
+        entry,
+        progress.map((p) => p.started),
+      );
+      throw err;
+    }
+    const ips = this.ipsOf(entry);
+    log.info('pod network set up', { pod: request.podId, ips });
+    return ips;
   }
 
   /**
@@ -116,7 +119,9 @@ export class CniPodNetwork {
    * `netnsPath` is used only when the attachment record is unreadable.
    */
   async tearDown(podId: string, netnsPath = ''): Promise<void> {
-    await this.mutex.run(podId, () => this.deleteAttachments(podId, undefined, netnsPath));
+    await this.mutex.run(podId, () =>
+      telemetry.timeCni('DEL', () => this.deleteAttachments(podId, undefined, netnsPath)),
+    );
   }
 
   /** CHECKs the pod's attachments against their ADD results. */

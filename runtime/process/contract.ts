@@ -50,6 +50,12 @@ export interface ProcessSpec {
   seccompFilter?: Buffer;
 }
 
+/** What the container sees at /sys/fs/cgroup (its own cgroups, through its cgroup namespace). */
+export type CgroupfsView =
+  | { kind: 'v2' }
+  /** A tmpfs with each hierarchy at `dir` (mounted with `data`, e.g. "name=systemd"). */
+  | { kind: 'v1'; hierarchies: Array<{ dir: string; data: string }> };
+
 export interface UserNamespaceSpec {
   uidMappings: Array<{ containerId: number; hostId: number; size: number }>;
   gidMappings: Array<{ containerId: number; hostId: number; size: number }>;
@@ -76,6 +82,8 @@ export interface ContainerSpec {
   readonlyPaths: string[];
   privileged: boolean;
   sysctls: Record<string, string>;
+  /** Absent: /sys/fs/cgroup is left as sysfs has it (an empty directory). */
+  cgroupfs?: CgroupfsView;
   /** cgroup.procs files (one per hierarchy) the init writes itself into before execve. */
   cgroupProcsFiles: string[];
   logPath: string; // CRI log file the monitor writes; "" = discard output

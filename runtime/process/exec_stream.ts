@@ -1,27 +1,29 @@
 // Streaming Exec through `corral-helper exec`: the command's stdio stays connected to the client
 // for as long as it runs. Without a tty, stdout and stderr are the helper's pipes and stdin comes
-// on fd 4; with a tty, corrald opens a pty and the helper makes its slave (fd 4) the command's
-// terminal. The exit status arrives on fd 3 as for ExecSync.
+// on fd 4; with a tty, corrald opens a pty from the container's own devpts (so the command sees
+// /dev/pts/<n>, as under runc) and the helper makes its slave (fd 4) the command's terminal. The exit status arrives on fd 3 as for ExecSync.
 import { spawn, type StdioOptions as SpawnStdio } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { InternalError } from '../errors';
-import { openPty } from '../../native/pty';
+import { openPtyInRoot, type PtyPair } from '../../native/pty';
+import { openContainerRoot } from './container_root';
 import type { StdioOptions, StreamedExec } from '../streaming/contract';
 import { ptyIo } from '../streaming/pty_io';
 import type { ProcessSpec } from './contract';
+import type { SealedProgram } from '../../native/sealed_program';
 import { execMessage, type ExecTarget } from './messages';
 
 const KILL_GRACE_MS = 2000;
 
 export function startExecStream(
-  helper: string,
+  helper: SealedProgram,
   target: ExecTarget,
   process: ProcessSpec,
   options: StdioOptions,
 ): StreamedExec {
   const spec = { ...process, tty: options.tty, stdin: options.stdin && !options.tty, stdinOnce: false };
-  const pty = options.tty ? openPty() : undefined;
+  const pty = options.tty ? containerPty(target) : undefined;
   const stdio: SpawnStdio = pty
     ? ['pipe', 'ignore', 'ignore', 'pipe', pty.slave]
     : [
@@ -33,7 +35,7 @@ export function startExecStream(
       ];
   let child;
   try {
-    child = spawn(helper, ['exec'], { stdio });
+    child = spawn(helper.execPath(), ['exec'], { stdio, env: {}, argv0: helper.name });
   } finally {
     if (pty) fs.closeSync(pty.slave);
   }
@@ -66,6 +68,15 @@ export function startExecStream(
       terminal?.close();
     },
   };
+}
+
+function containerPty(target: ExecTarget): PtyPair {
+  const root = openContainerRoot({ pid: target.pid, startTime: target.startTime });
+  try {
+    return openPtyInRoot(root);
+  } finally {
+    fs.closeSync(root);
+  }
 }
 
 function collect(stream: Readable): () => string {

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { ExecResult, ProcessSpec } from './contract';
+import type { SealedProgram } from '../../native/sealed_program';
 import { execMessage, type ExecTarget } from './messages';
 import { InternalError } from '../errors';
 
@@ -31,13 +32,17 @@ function parseStatus(report: string, timedOut: boolean): number {
 }
 
 export function runExecSync(
-  helper: string,
+  helper: SealedProgram,
   target: ExecTarget,
   process: ProcessSpec,
   timeoutMs: number,
 ): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(helper, ['exec'], { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(helper.execPath(), ['exec'], {
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+      env: {},
+      argv0: helper.name,
+    });
     const stdout = capture(child.stdout, EXEC_OUTPUT_CAP);
     const stderr = capture(child.stderr, EXEC_OUTPUT_CAP);
     const status = capture(child.stdio[3] as Readable, 4096);

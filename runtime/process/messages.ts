@@ -86,6 +86,16 @@ function mountRecord(mount: ContainerSpec['mounts'][number]): WireRecord {
 const sysctlRecords = (sysctls: { [key: string]: string }): WireRecord[] =>
   Object.entries(sysctls).map(([key, value]) => ['sysctl', `${key}=${value}`] as WireRecord);
 
+function cgroupfsRecords(view: ContainerSpec['cgroupfs']): WireRecord[] {
+  if (!view) return [];
+  if (view.kind === 'v2') return [['cgroup2', '1']];
+  return view.hierarchies.map(({ dir, data }) => {
+    if (dir === '' || dir.includes('/') || dir.includes('\0') || data.includes('\0'))
+      throw new InvalidArgumentError(`bad cgroup hierarchy ${JSON.stringify(dir)}`);
+    return ['cgroup_v1', `${dir}\0${data}`] as WireRecord;
+  });
+}
+
 export function containerMessage(spec: ContainerSpec): Buffer {
   return encodeRecords([
     ['id', spec.id],
@@ -102,6 +112,7 @@ export function containerMessage(spec: ContainerSpec): Buffer {
     ...spec.maskedPaths.map((p) => ['masked', p] as WireRecord),
     ...spec.readonlyPaths.map((p) => ['readonly_path', p] as WireRecord),
     ...sysctlRecords(spec.sysctls),
+    ...cgroupfsRecords(spec.cgroupfs),
     ...spec.cgroupProcsFiles.map((file) => ['cgroup_procs', file] as WireRecord),
     ...processRecords(spec.process),
   ]);

@@ -16,6 +16,7 @@ import { runNative } from './run_native';
 import { signalProcess } from './signal_process';
 import { FailedPreconditionError, InternalError, InvalidArgumentError, NotFoundError } from '../errors';
 import { nativeProgram } from '../../native/helper_path';
+import { SealedProgram } from '../../native/sealed_program';
 
 export interface NativeProcessRuntimeOptions {
   /** Defaults to the built dist/native/corral-monitor and corral-helper. */
@@ -23,18 +24,20 @@ export interface NativeProcessRuntimeOptions {
   helperPath?: string;
 }
 
+/** Both programs run from sealed copies (native/sealed_program.ts): a container sees the
+ *  monitor's fork (its init) and the exec helper's before they execve. */
 export class NativeProcessRuntime implements ProcessRuntime {
-  private readonly monitorPath: string;
-  private readonly helperPath: string;
+  private readonly monitor: SealedProgram;
+  private readonly helper: SealedProgram;
 
   constructor(options: NativeProcessRuntimeOptions = {}) {
-    this.monitorPath = options.monitorPath ?? nativeProgram('corral-monitor');
-    this.helperPath = options.helperPath ?? nativeProgram('corral-helper');
+    this.monitor = new SealedProgram(options.monitorPath ?? nativeProgram('corral-monitor'));
+    this.helper = new SealedProgram(options.helperPath ?? nativeProgram('corral-helper'));
   }
 
   async create(spec: ContainerSpec): Promise<CreatedContainer> {
     await prepareBundle(spec);
-    const [monitorPid, initPid] = (await runNative(this.monitorPath, [], containerMessage(spec))).map(Number);
+    const [monitorPid, initPid] = (await runNative(this.monitor, [], containerMessage(spec))).map(Number);
     const monitor = await processRef(monitorPid);
     const init = await processRef(initPid);
     if (!monitor || !init) throw new InternalError(`container ${spec.id}: monitor or init vanished right after create`);
@@ -84,23 +87,13 @@ export class NativeProcessRuntime implements ProcessRuntime {
   async execSync(bundleDir: string, process: ProcessSpec, timeoutMs: number): Promise<ExecResult> {
     const state = await this.state(bundleDir);
     if (!(await isAlive(state.init))) throw new FailedPreconditionError(`container in ${bundleDir} is not running`);
-    return runExecSync(
-      this.helperPath,
-      { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles },
-      process,
-      timeoutMs,
-    );
+    return runExecSync(this.helper, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process, timeoutMs);
   }
 
   async execStream(bundleDir: string, process: ProcessSpec, options: StdioOptions): Promise<StreamedExec> {
     const state = await this.state(bundleDir);
     if (!(await isAlive(state.init))) throw new FailedPreconditionError(`container in ${bundleDir} is not running`);
-    return startExecStream(
-      this.helperPath,
-      { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles },
-      process,
-      options,
-    );
+    return startExecStream(this.helper, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process, options);
   }
 
   async attachStream(bundleDir: string, options: StdioOptions, stdinOnce: boolean): Promise<StreamedAttach> {

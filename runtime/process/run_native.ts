@@ -1,19 +1,32 @@
 // Runs a native program with a message on its stdin and collects its one-line report on stdout.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { InternalError } from '../errors';
+import type { SealedProgram } from '../../native/sealed_program';
 
 /**
  * Resolves with the report line ("ok …"), once stdout closes. The helper's detached children
  * must have closed their inherited stdout by then (they do, right after reporting).
+ * `program` is spawned with an empty environment (a container may see its children before their
+ * execve) and `extraFds` as its fds 3, 4…
  */
-export function runNative(program: string, args: string[], message: Buffer): Promise<string[]> {
+export function runNative(
+  program: SealedProgram,
+  args: string[],
+  message: Buffer,
+  extraFds: number[] = [],
+): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(program.execPath(), args, {
+      stdio: ['pipe', 'pipe', 'pipe', ...extraFds],
+      env: {},
+      argv0: program.name,
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (e) => reject(new InternalError(`${program}: ${e.message}`, { cause: e })));
+    const { stdin, stdout, stderr } = child as ChildProcessWithoutNullStreams;
+    stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (e) => reject(new InternalError(`${program.name}: ${e.message}`, { cause: e })));
     child.on('close', (code) => {
       const report = Buffer.concat(out).toString('utf8').trim();
       const words = report.split(' ');
@@ -21,11 +34,11 @@ export function runNative(program: string, args: string[], message: Buffer): Pro
       const detail = report.startsWith('error ')
         ? report.slice(6)
         : `${report} ${Buffer.concat(err).toString('utf8')}`.trim();
-      reject(new InternalError(`${program} ${args.join(' ')} failed (exit ${code}): ${detail}`));
+      reject(new InternalError(`${program.name} ${args.join(' ')} failed (exit ${code}): ${detail}`));
     });
-    child.stdin.on('error', () => {
+    stdin.on('error', () => {
       /* the helper died early; 'close' reports why */
     });
-    child.stdin.end(message);
+    stdin.end(message);
   });
 }

@@ -1,5 +1,5 @@
-// SandboxRuntime on `corral-helper infra`: a pause process holding the pod's namespaces, pinned by
-// bind mounts under pinDir.
+// SandboxRuntime on `corral-helper infra`: corral-pause holding the pod's namespaces, pinned by
+// bind mounts under pinDir. Both run from sealed copies (native/sealed_program.ts).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { NamespaceKind, SandboxInfra, SandboxInfraSpec, SandboxRuntime } from './contract';
@@ -11,19 +11,23 @@ import { signalProcess } from './signal_process';
 import { InternalError, InvalidArgumentError } from '../errors';
 import { MNT_DETACH, SyscallError, umount2 } from '../../native/libc';
 import { nativeProgram } from '../../native/helper_path';
+import { SealedProgram } from '../../native/sealed_program';
 
 const PIN_NAMES = ['net', 'ipc', 'uts', 'pid', 'user'] as const;
 const SIGKILL = 9;
 
 export interface NativeSandboxRuntimeOptions {
   helperPath?: string;
+  pausePath?: string;
 }
 
 export class NativeSandboxRuntime implements SandboxRuntime {
-  private readonly helperPath: string;
+  private readonly helper: SealedProgram;
+  private readonly pause: SealedProgram;
 
   constructor(options: NativeSandboxRuntimeOptions = {}) {
-    this.helperPath = options.helperPath ?? nativeProgram('corral-helper');
+    this.helper = new SealedProgram(options.helperPath ?? nativeProgram('corral-helper'));
+    this.pause = new SealedProgram(options.pausePath ?? nativeProgram('corral-pause'));
   }
 
   async startInfra(spec: SandboxInfraSpec): Promise<SandboxInfra> {
@@ -32,7 +36,7 @@ export class NativeSandboxRuntime implements SandboxRuntime {
     }
     await fs.mkdir(spec.bundleDir, { recursive: true, mode: 0o700 });
     await fs.mkdir(spec.pinDir, { recursive: true, mode: 0o700 });
-    const [pid] = (await runNative(this.helperPath, ['infra'], infraMessage(spec))).map(Number);
+    const [pid] = (await runNative(this.helper, ['infra'], infraMessage(spec), [this.pause.descriptor()])).map(Number);
     const infra = await processRef(pid);
     if (!infra) throw new InternalError(`sandbox ${spec.id}: infra process vanished right after start`);
     await writeState(spec.bundleDir, INFRA_STATE_FILE, { version: 1, infra, pinDir: spec.pinDir });

@@ -6,9 +6,13 @@ import { NotFoundError } from '../errors';
 export interface InterfaceCounters {
   name: string;
   rxBytes: number;
+  rxPackets: number;
   rxErrors: number;
+  rxDropped: number;
   txBytes: number;
+  txPackets: number;
   txErrors: number;
+  txDropped: number;
 }
 
 /** Parses /proc/net/dev text (two header lines, then "name: 16 numbers"). */
@@ -22,7 +26,11 @@ export function parseNetDev(text: string): InterfaceCounters[] {
       .trim()
       .split(/\s+/)
       .map(Number);
-    out.push({ name: line.slice(0, colon).trim(), rxBytes: f[0], rxErrors: f[2], txBytes: f[8], txErrors: f[10] });
+    out.push({
+      name: line.slice(0, colon).trim(),
+      ...{ rxBytes: f[0], rxPackets: f[1], rxErrors: f[2], rxDropped: f[3] },
+      ...{ txBytes: f[8], txPackets: f[9], txErrors: f[10], txDropped: f[11] },
+    });
   }
   return out;
 }

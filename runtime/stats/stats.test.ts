@@ -5,7 +5,14 @@ import { podResources } from '../cgroups/pod_resources';
 import { CpuRateTracker } from './cpu_rate';
 import { parseNetDev, podInterfaces } from './net_dev';
 
-const cpu = (usageNs: bigint) => ({ usageNs, periods: 0, throttledPeriods: 0, throttledNs: 0n });
+const cpu = (usageNs: bigint) => ({
+  usageNs,
+  userNs: 0n,
+  systemNs: 0n,
+  periods: 0,
+  throttledPeriods: 0,
+  throttledNs: 0n,
+});
 
 test('the CPU rate is reported from the second sample on, per object', () => {
   const t = new CpuRateTracker();
@@ -20,10 +27,18 @@ test('/proc/net/dev is parsed; our own process sees loopback left out', async ()
   const text = `Inter-|   Receive                                                |  Transmit
  face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
     lo:     100       1    0    0    0     0          0         0      100       1    0    0    0     0       0          0
-  eth0: 5000      40    2    0    0     0          0         0     7000      50    3    0    0     0       0          0`;
+  eth0: 5000      40    2    1    0     0          0         0     7000      50    3    4    0     0       0          0`;
   assert.deepEqual(parseNetDev(text), [
-    { name: 'lo', rxBytes: 100, rxErrors: 0, txBytes: 100, txErrors: 0 },
-    { name: 'eth0', rxBytes: 5000, rxErrors: 2, txBytes: 7000, txErrors: 3 },
+    {
+      name: 'lo',
+      ...{ rxBytes: 100, rxPackets: 1, rxErrors: 0, rxDropped: 0 },
+      ...{ txBytes: 100, txPackets: 1, txErrors: 0, txDropped: 0 },
+    },
+    {
+      name: 'eth0',
+      ...{ rxBytes: 5000, rxPackets: 40, rxErrors: 2, rxDropped: 1 },
+      ...{ txBytes: 7000, txPackets: 50, txErrors: 3, txDropped: 4 },
+    },
   ]);
   assert.ok((await podInterfaces(process.pid)).every((i) => i.name !== 'lo'));
 });

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RecordStore } from './record_store';
+import { NewerRecordError, RECORD_FORMAT, RecordStore } from './record_store';
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from '../errors';
 import { newId } from '../ids';
 
@@ -98,6 +98,55 @@ describe('RecordStore', () => {
       );
       assert.equal(store.get(id)!.status.state, 'exited');
       assert.equal(store.get(id)!.version, 1);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes its record format, and reads records written before the field existed', async () => {
+    const dir = tempDir();
+    try {
+      const store = new RecordStore<Meta, Status>(dir, 'container', (m) => m.name);
+      await store.load();
+      const id = newId();
+      await store.add(id, { name: 'new' }, { state: 'created' });
+      const written = JSON.parse(await fs.readFile(path.join(dir, id, 'status.json'), 'utf8')) as { format: number };
+      assert.equal(written.format, RECORD_FORMAT);
+      const old = path.join(dir, newId());
+      await fs.mkdir(old);
+      await fs.writeFile(path.join(old, 'meta.json'), '{"name":"old"}');
+      await fs.writeFile(path.join(old, 'status.json'), '{"version":3,"status":{"state":"running"}}');
+      const reloaded = new RecordStore<Meta, Status>(dir, 'container', (m) => m.name);
+      assert.equal((await reloaded.load()).loaded, 2);
+      assert.equal(reloaded.get(path.basename(old))!.status.state, 'running');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a record from a newer corral, naming it, and changes no file', async () => {
+    const dir = tempDir();
+    try {
+      const id = newId();
+      const recordDir = path.join(dir, id);
+      await fs.mkdir(recordDir);
+      const files = {
+        'meta.json': '{"name":"future","shape":"unknown"}',
+        'status.json': `{"format":${RECORD_FORMAT + 1},"version":9,"status":{"state":"running"}}`,
+        '.status.json.123.tmp': 'half',
+      };
+      for (const [name, data] of Object.entries(files)) await fs.writeFile(path.join(recordDir, name), data);
+      const store = new RecordStore<Meta, Status>(dir, 'container', (m) => m.name);
+      await assert.rejects(
+        store.load(),
+        (err: Error) =>
+          err instanceof NewerRecordError &&
+          err.message.includes(id) &&
+          err.message.includes(`record format ${RECORD_FORMAT + 1}`) &&
+          err.message.includes('newer corral'),
+      );
+      for (const [name, data] of Object.entries(files))
+        assert.equal(await fs.readFile(path.join(recordDir, name), 'utf8'), data, `${name} is untouched`);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }

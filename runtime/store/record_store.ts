@@ -2,14 +2,19 @@
 // (containerd's metadata/status split).
 //
 //   <dir>/<id>/meta.json     written once, at add()
-//   <dir>/<id>/status.json   { version, status }, replaced atomically on every update
+//   <dir>/<id>/status.json   { format, version, status }, replaced atomically on every update
+//
+// `format` is the on-disk layout of the record (meta and status); `version` counts its updates.
+// A record without `format` was written before the field existed and has layout 1. A layout
+// newer than RECORD_FORMAT comes from a newer corral: load() refuses it, before touching any
+// file, rather than guess at it or rewrite it.
 //
 // A status changes only through update(): copy, transform (which may refuse the transition by
 // throwing), write atomically, then swap in memory. Names are reserved before slow work so a
 // retried request finds the in-flight object instead of creating a second one (CRI-O's idea).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { AlreadyExistsError, NotFoundError } from '../errors';
+import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from '../errors';
 import { isIdPrefix, resolveIdPrefix } from '../ids';
 import { fsyncDir, readJsonIfExists, removeStaleTemps, writeFilesAtomic, writeJsonAtomic } from './atomic_file';
 import { KeyedMutex } from './keyed_mutex';
@@ -21,10 +26,17 @@ export interface StoredRecord<M, S> {
   readonly version: number;
 }
 
+/** The record layout this corral writes and reads; raise it when meta or status change shape. */
+export const RECORD_FORMAT = 1;
+
 interface StatusFile<S> {
+  format?: number;
   version: number;
   status: S;
 }
+
+/** A record from a newer corral: this one must not manage it, nor rewrite it. */
+export class NewerRecordError extends FailedPreconditionError {}
 
 export class RecordStore<M, S> {
   private readonly records = new Map<string, StoredRecord<M, S>>();
@@ -47,9 +59,10 @@ export class RecordStore<M, S> {
     const discarded: string[] = [];
     for (const id of await fs.readdir(this.dir)) {
       const recordDir = path.join(this.dir, id);
+      const statusFile = await readJsonIfExists<StatusFile<S>>(path.join(recordDir, 'status.json'));
+      this.refuseNewer(id, statusFile);
       await removeStaleTemps(recordDir);
       const meta = await readJsonIfExists<M>(path.join(recordDir, 'meta.json'));
-      const statusFile = await readJsonIfExists<StatusFile<S>>(path.join(recordDir, 'status.json'));
       if (!meta || !statusFile) {
         await fs.rm(recordDir, { recursive: true, force: true });
         discarded.push(id);
@@ -59,6 +72,16 @@ export class RecordStore<M, S> {
       this.names.set(this.nameOf(meta), id);
     }
     return { loaded: this.records.size, discarded };
+  }
+
+  private refuseNewer(id: string, statusFile: StatusFile<S> | undefined): void {
+    const format = statusFile?.format ?? 1;
+    if (Number.isSafeInteger(format) && format >= 1 && format <= RECORD_FORMAT) return;
+    throw new NewerRecordError(
+      `${this.kind} ${id} in ${this.dir} has record format ${JSON.stringify(format)}, newer than this ` +
+        `corrald's ${RECORD_FORMAT}: it was written by a newer corral, which must manage it (a downgrade ` +
+        `cannot read it; nothing was changed)`,
+    );
   }
 
   /** Claims `name` for `id`; throws AlreadyExists naming the holder. */
@@ -80,7 +103,7 @@ export class RecordStore<M, S> {
     await fs.mkdir(recordDir, { recursive: true, mode: 0o700 });
     // load() keeps a record only when both files are there; one directory fsync covers both.
     await writeFilesAtomic(recordDir, [
-      { name: 'status.json', data: JSON.stringify({ version: 1, status }) },
+      { name: 'status.json', data: JSON.stringify({ format: RECORD_FORMAT, version: 1, status }) },
       { name: 'meta.json', data: JSON.stringify(meta) },
     ]);
     const record = { id, meta, status, version: 1 };
@@ -139,7 +162,7 @@ export class RecordStore<M, S> {
     const status = change(structuredClone(current.status));
     const version = current.version + 1;
     // The directory is synced too: an exit code recorded just before a power cut must survive it.
-    await writeJsonAtomic(path.join(this.dir, id, 'status.json'), { version, status });
+    await writeJsonAtomic(path.join(this.dir, id, 'status.json'), { format: RECORD_FORMAT, version, status });
     const next = { ...current, status, version };
     this.records.set(id, next);
     return next;

@@ -4,8 +4,16 @@ import type { CgroupStats } from '../cgroups/stats';
 
 const EMPTY_STATS: CgroupStats = {
   timestampNs: 0n,
-  cpu: { usageNs: 0n, periods: 0, throttledPeriods: 0, throttledNs: 0n },
-  memory: { usageBytes: 0, workingSetBytes: 0, rssBytes: 0, pageFaults: 0, majorPageFaults: 0 },
+  cpu: { usageNs: 0n, userNs: 0n, systemNs: 0n, periods: 0, throttledPeriods: 0, throttledNs: 0n },
+  memory: {
+    usageBytes: 0,
+    workingSetBytes: 0,
+    rssBytes: 0,
+    cacheBytes: 0,
+    limitHits: 0,
+    pageFaults: 0,
+    majorPageFaults: 0,
+  },
   pids: { current: 0 },
 };
 

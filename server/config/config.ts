@@ -18,7 +18,15 @@ export interface CorralConfig {
   sandbox_image: string;
   rootfs_mode: 'pivot_root' | 'chroot';
   default_cgroup_parent: string;
-  streaming: { address: string; port: number; idle_timeout_seconds: number };
+  streaming: {
+    address: string;
+    port: number;
+    idle_timeout_seconds: number;
+    max_connections: number;
+    request_timeout_seconds: number;
+    write_stall_timeout_seconds: number;
+  };
+  metrics: { address: string; collection_period_seconds: number };
 }
 
 type Raw = Record<string, unknown>;

@@ -16,6 +16,8 @@ export interface SectionSpec {
 }
 
 const absolutePath = (v: string) => (v.startsWith('/') ? undefined : 'must be an absolute path');
+export const hostPortOrEmpty = (v: string) =>
+  v === '' || /^(?:\[[0-9a-fA-F:.]+\]|[^:[\]]*):\d{1,5}$/.test(v) ? undefined : 'must be HOST:PORT or empty';
 
 export const CONFIG_SCHEMA: SectionSpec = {
   root: {
@@ -102,6 +104,39 @@ export const CONFIG_SCHEMA: SectionSpec = {
       default: 14400,
       min: 1,
       doc: 'a streaming session with no traffic for this long is closed',
+    },
+    max_connections: {
+      kind: 'int',
+      default: 1024,
+      min: 1,
+      doc: 'sockets the streaming server holds at once (also bounded by the open-file limit); beyond it the oldest socket still sending its request is closed',
+    },
+    request_timeout_seconds: {
+      kind: 'int',
+      default: 5,
+      min: 1,
+      doc: 'a streaming socket that has not sent a complete request within this is closed',
+    },
+    write_stall_timeout_seconds: {
+      kind: 'int',
+      default: 60,
+      min: 1,
+      doc: 'a streaming session whose client takes none of the queued output for this long is closed',
+    },
+  },
+  metrics: {
+    address: {
+      kind: 'string',
+      default: '',
+      check: hostPortOrEmpty,
+      doc: "HOST:PORT of corrald's Prometheus endpoint (/metrics); empty: off",
+    },
+    collection_period_seconds: {
+      kind: 'int',
+      default: 10,
+      min: 0,
+      max: 3600,
+      doc: 'ListPodSandboxMetrics answers from a collection at most this old (0: read live each time)',
     },
   },
 };

@@ -2,11 +2,12 @@
 // names a request cached by the Exec/Attach/PortForward RPC; the session's options come from
 // that request, never from the URL. Unknown, reused or expired tokens get 404.
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { moduleLogger } from '../../runtime/log';
 import type { StreamingBackend } from '../../runtime/streaming/contract';
 import type { RemoteCommandChannels } from './channels';
+import { ConnectionLimit, type ConnectionLimitSettings } from './connection_limit';
 import { runPortForward, servePortForward } from './port_forward';
 import { runAttach, runExec } from './remote_command';
 import type { RequestCache, StreamingRequest } from './request_cache';
@@ -22,7 +23,7 @@ const ROUTE = /^\/(exec|attach|portforward)\/([A-Za-z0-9_-]{1,64})$/;
 /** Request headers beyond this are refused by Node's parser with 431. */
 const MAX_HEADER_BYTES = 8 * 1024;
 
-export interface StreamingServerSettings extends ChannelTimeouts {
+export interface StreamingServerSettings extends ChannelTimeouts, ConnectionLimitSettings {
   address: string;
   port: number;
 }
@@ -30,13 +31,16 @@ export interface StreamingServerSettings extends ChannelTimeouts {
 export class StreamingServer {
   private readonly server: http.Server;
   private readonly sockets = new Set<Duplex>();
+  private readonly limit: ConnectionLimit;
 
   constructor(
     private readonly cache: RequestCache,
     private readonly backend: StreamingBackend,
     private readonly settings: StreamingServerSettings,
   ) {
+    this.limit = new ConnectionLimit(settings);
     this.server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => this.onPlainRequest(req, res));
+    this.server.on('connection', (socket: Socket) => this.limit.admit(socket));
     this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
       this.onUpgrade({ req, socket, head }),
     );
@@ -64,6 +68,11 @@ export class StreamingServer {
     return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
   }
 
+  /** Exec, attach and port-forward sessions open now. */
+  get sessionCount(): number {
+    return this.sockets.size;
+  }
+
   /** Stops listening and ends every open session (their processes are ended by the sessions). */
   async stop(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -72,13 +81,22 @@ export class StreamingServer {
     await closed;
   }
 
+  /** Sockets held now (sessions and sockets still sending their request). */
+  get openConnections(): number {
+    return this.limit.open;
+  }
+
   private onPlainRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    // One request per socket: a kept-alive socket would idle outside the request timeout.
+    res.shouldKeepAlive = false;
+    this.limit.requestSeen(req.socket);
     const found = this.takeRequest(req.url ?? '');
     res.writeHead(found ? 400 : 404, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end(found ? 'unable to upgrade: missing upgrade headers in request\n' : 'not found\n');
   }
 
   private onUpgrade(up: UpgradeRequest): void {
+    this.limit.requestSeen(up.socket as Socket);
     const request = this.takeRequest(up.req.url ?? '');
     if (!request) {
       rejectUpgrade(up.socket, 404, 'not found');

@@ -26,7 +26,10 @@ export async function runPortForward(
   timeouts: ChannelTimeouts,
   log: Logger,
 ): Promise<void> {
-  const upgraded = upgradeToSpdy(up, SPDY_PORT_FORWARD_PROTOCOLS, { idleTimeoutMs: timeouts.idleTimeoutMs });
+  const upgraded = upgradeToSpdy(up, SPDY_PORT_FORWARD_PROTOCOLS, {
+    idleTimeoutMs: timeouts.idleTimeoutMs,
+    writeStallTimeoutMs: timeouts.writeStallTimeoutMs,
+  });
   if (upgraded) await servePortForward(upgraded.session, backend, podSandboxId, timeouts, log);
 }
 

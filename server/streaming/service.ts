@@ -11,7 +11,14 @@ export interface StreamingServiceSettings {
   port: number;
   idleTimeoutMs: number;
   tokenTtlMs?: number;
+  /** Defaults below suit tests; corrald passes its configured values. */
+  maxConnections?: number;
+  requestTimeoutMs?: number;
+  writeStallTimeoutMs?: number;
 }
+
+const DEFAULT_MAX_CONNECTIONS = 1024;
+const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 
 export class StreamingService {
   private constructor(
@@ -27,6 +34,9 @@ export class StreamingService {
       port: settings.port,
       idleTimeoutMs: settings.idleTimeoutMs,
       streamCreationTimeoutMs: STREAM_CREATION_TIMEOUT_MS,
+      maxConnections: settings.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+      requestTimeoutMs: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      writeStallTimeoutMs: settings.writeStallTimeoutMs,
     };
     const server = new StreamingServer(cache, backend, serverSettings);
     await server.start();
@@ -37,6 +47,11 @@ export class StreamingService {
   issue(request: StreamingRequest): string {
     const token = this.cache.insert(request);
     return `${this.server.baseUrl}/${request.kind}/${token}`;
+  }
+
+  /** Exec, attach and port-forward sessions open now. */
+  get sessionCount(): number {
+    return this.server.sessionCount;
   }
 
   stop(): Promise<void> {

@@ -15,6 +15,7 @@ const CHANNEL_NAMES: readonly string[] = ['error', 'stdin', 'stdout', 'stderr', 
 export interface ChannelTimeouts {
   idleTimeoutMs: number;
   streamCreationTimeoutMs: number;
+  writeStallTimeoutMs?: number;
 }
 
 /** Upgrades and waits for the streams; undefined when the upgrade or the stream set failed. */
@@ -23,7 +24,10 @@ export async function openSpdyChannels(
   options: StdioOptions,
   timeouts: ChannelTimeouts,
 ): Promise<RemoteCommandChannels | undefined> {
-  const upgraded = upgradeToSpdy(up, SPDY_REMOTE_COMMAND_PROTOCOLS, { idleTimeoutMs: timeouts.idleTimeoutMs });
+  const upgraded = upgradeToSpdy(up, SPDY_REMOTE_COMMAND_PROTOCOLS, {
+    idleTimeoutMs: timeouts.idleTimeoutMs,
+    writeStallTimeoutMs: timeouts.writeStallTimeoutMs,
+  });
   if (!upgraded) return undefined;
   const { session, protocol } = upgraded;
   const closed = new Promise<Error | undefined>((resolve) => session.once('close', resolve));

@@ -18,6 +18,7 @@ import {
 } from './frames';
 import { HeaderCompressor, HeaderDecompressor, type SpdyHeaders } from './header_block';
 import { SpdyStream, type StreamTransport } from './stream';
+import { ReadGate } from './read_gate';
 
 export type SpdyRole = 'server' | 'client';
 
@@ -26,11 +27,14 @@ export interface SpdySessionOptions {
   idleTimeoutMs?: number;
   /** Streams open at once; more are refused. */
   maxConcurrentStreams?: number;
+  /** Ends the session when the peer takes none of our queued bytes for this long. */
+  writeStallTimeoutMs?: number;
 }
 
 const DEFAULT_MAX_STREAMS = 256;
 /** How long a gracefully closed connection may take to hand its last bytes to the peer. */
 const LINGER_MS = 10_000;
+const DEFAULT_WRITE_STALL_MS = 60_000;
 
 /**
  * Events: 'stream' (SpdyStream opened by the peer, server role; call accept() or reject()),
@@ -44,11 +48,14 @@ export class SpdySession extends EventEmitter implements StreamTransport {
   private readonly replyWaiters = new Map<number, (ok: boolean) => void>();
   private readonly idleTimer?: NodeJS.Timeout;
   private readonly maxStreams: number;
+  private readonly writeStallMs: number;
+  private writeStallTimer?: NodeJS.Timeout;
   private lastPeerStreamId = 0;
   private nextLocalStreamId: number;
   private nextPingId: number;
   private closed = false;
-  private readPaused = false;
+  private readonly gate: ReadGate;
+  private corked = false;
   /** Frames are handled one after another (header blocks decompress asynchronously). */
   private inbound: Promise<void> = Promise.resolve();
   /** Frames leave in the order they were queued, so a SYN_REPLY precedes its stream's data. */
@@ -63,6 +70,8 @@ export class SpdySession extends EventEmitter implements StreamTransport {
     this.nextLocalStreamId = role === 'client' ? 1 : 2;
     this.nextPingId = role === 'client' ? 1 : 2;
     this.maxStreams = options.maxConcurrentStreams ?? DEFAULT_MAX_STREAMS;
+    this.writeStallMs = options.writeStallTimeoutMs ?? DEFAULT_WRITE_STALL_MS;
+    this.gate = new ReadGate(socket);
     if (options.idleTimeoutMs) {
       this.idleTimer = setTimeout(() => this.destroy(new Error('connection idle timeout')), options.idleTimeoutMs);
     }
@@ -70,6 +79,7 @@ export class SpdySession extends EventEmitter implements StreamTransport {
     // Frames are small and interactive (keystrokes, statuses): no Nagle delay.
     (socket as Partial<Socket>).setNoDelay?.(true);
     socket.on('data', (chunk: Buffer) => this.onBytes(chunk));
+    socket.on('drain', () => this.onDrain());
     // Frames already read are still being handled (header blocks decode asynchronously): the
     // session ends after them, so a reply or FIN that arrived just before EOF is not lost.
     const endAfterInbound = (err?: Error) => {
@@ -133,6 +143,7 @@ export class SpdySession extends EventEmitter implements StreamTransport {
     if (this.closed) return;
     this.closed = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    clearTimeout(this.writeStallTimer);
     for (const waiter of this.replyWaiters.values()) waiter(false);
     this.replyWaiters.clear();
     for (const stream of [...this.streams.values()]) stream.destroy();
@@ -169,15 +180,29 @@ export class SpdySession extends EventEmitter implements StreamTransport {
   }
 
   pauseReading(): void {
-    if (this.readPaused) return;
-    this.readPaused = true;
-    this.socket.pause();
+    this.gate.streamFull = true;
+    this.gate.update(this.closed);
   }
 
   resumeReading(): void {
-    if (!this.readPaused || this.closed) return;
-    this.readPaused = false;
-    this.socket.resume();
+    this.gate.streamFull = false;
+    this.gate.update(this.closed);
+  }
+
+  /** Too much unsent: reading stops until the peer takes it, and we give up if it never does. */
+  private afterWrite(): void {
+    this.gate.update(this.closed);
+    if (this.writeStallTimer || !this.gate.writesBacklogged) return;
+    this.writeStallTimer = setTimeout(
+      () => this.destroy(new Error(`peer took none of our output for ${this.writeStallMs / 1000}s`)),
+      this.writeStallMs,
+    );
+  }
+
+  private onDrain(): void {
+    clearTimeout(this.writeStallTimer);
+    this.writeStallTimer = undefined;
+    this.gate.update(this.closed);
   }
 
   // Incoming
@@ -192,10 +217,24 @@ export class SpdySession extends EventEmitter implements StreamTransport {
       this.failProtocol(err);
       return;
     }
+    if (frames.length === 0) return;
+    this.gate.inboundFrames += frames.length;
+    this.gate.update(this.closed);
+    // One link per chunk, not per frame: a chunk of 5,000 pings costs one promise, not 15,000.
+    this.inbound = this.inbound
+      .then(() => this.handleInOrder(frames))
+      .catch((err) => this.failProtocol(err))
+      .finally(() => {
+        this.gate.inboundFrames -= frames.length;
+        this.gate.update(this.closed);
+      });
+  }
+
+  private async handleInOrder(frames: SpdyFrame[]): Promise<void> {
     for (const frame of frames) {
-      this.inbound = this.inbound
-        .then(() => (this.closed ? undefined : this.onFrame(frame)))
-        .catch((err) => this.failProtocol(err));
+      if (this.closed) return;
+      const pending = this.onFrame(frame);
+      if (pending) await pending;
     }
   }
 
@@ -211,16 +250,15 @@ export class SpdySession extends EventEmitter implements StreamTransport {
     );
   }
 
-  private async onFrame(frame: SpdyFrame): Promise<void> {
+  /** Only frames with a header block return a promise; the rest are handled at once. */
+  private onFrame(frame: SpdyFrame): Promise<void> | void {
     switch (frame.kind) {
       case 'syn_stream':
         return this.onSynStream(frame.streamId, frame.fin, frame.headerBlock);
       case 'syn_reply':
         return this.onSynReply(frame.streamId, frame.fin, frame.headerBlock);
       case 'headers':
-        await this.decompressor.decompress(frame.headerBlock); // keeps the zlib state in step; nothing here uses them
-        if (frame.fin) this.streams.get(frame.streamId)?.receiveFin();
-        return;
+        return this.onHeaders(frame.streamId, frame.fin, frame.headerBlock);
       case 'data':
         return this.onData(frame.streamId, frame.data, frame.fin);
       case 'rst_stream':
@@ -235,6 +273,11 @@ export class SpdySession extends EventEmitter implements StreamTransport {
       case 'ignored':
         return;
     }
+  }
+
+  private async onHeaders(streamId: number, fin: boolean, headerBlock: Buffer): Promise<void> {
+    await this.decompressor.decompress(headerBlock); // keeps the zlib state in step; nothing here uses them
+    if (fin) this.streams.get(streamId)?.receiveFin();
   }
 
   private async onSynStream(streamId: number, fin: boolean, headerBlock: Buffer): Promise<void> {
@@ -284,24 +327,62 @@ export class SpdySession extends EventEmitter implements StreamTransport {
 
   /** Queues a frame; `done` runs once the socket took it (backpressure for stream writes). */
   private writeFrame(make: () => Buffer | Promise<Buffer>, done?: (err?: Error | null) => void): void {
+    if (this.gate.outboundFrames === 0 && !this.closed && !this.socket.destroyed) {
+      // Nothing queued ahead: a frame made synchronously (a ping answer, say) goes out now.
+      let made: Buffer | Promise<Buffer>;
+      try {
+        made = make();
+      } catch (err) {
+        done?.(err as Error);
+        this.destroy(err as Error);
+        return;
+      }
+      if (Buffer.isBuffer(made)) this.send(made, done);
+      else this.enqueue(() => made, done);
+      return;
+    }
+    this.enqueue(make, done);
+  }
+
+  private enqueue(make: () => Buffer | Promise<Buffer>, done?: (err?: Error | null) => void): void {
+    this.gate.outboundFrames++;
     this.outbound = this.outbound
       .then(async () => {
         if (this.closed || this.socket.destroyed) {
           done?.(new Error('session closed'));
           return;
         }
-        const frame = await make();
-        this.touch();
-        const flushed = this.socket.write(frame);
-        // Backpressure: the writer may go on while the socket buffers below its high-water mark.
-        if (done && flushed) done();
-        else if (done) this.socket.once('drain', () => done());
+        this.send(await make(), done);
       })
-      .catch((err: unknown) => {
-        const error = err instanceof Error ? err : new Error(String(err));
-        done?.(error);
-        this.destroy(error);
+      .catch((err: Error) => {
+        done?.(err);
+        this.destroy(err);
+      })
+      .finally(() => {
+        // Counted until sent, so a frame made at once never overtakes one still being made.
+        this.gate.outboundFrames--;
       });
+  }
+
+  private send(frame: Buffer, done?: (err?: Error | null) => void): void {
+    this.touch();
+    this.corkUntilTickEnds();
+    const flushed = this.socket.write(frame);
+    this.afterWrite();
+    // Backpressure: the writer may go on while the socket buffers below its high-water mark.
+    if (done && flushed) done();
+    else if (done) this.socket.once('drain', () => done());
+  }
+
+  /** Frames written in one run of the queue leave in one syscall, not one per 12-byte ping. */
+  private corkUntilTickEnds(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      this.socket.uncork();
+    });
   }
 
   private touch(): void {

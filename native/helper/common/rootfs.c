@@ -1,4 +1,4 @@
-/* Rootfs assembly, in order: private propagation, rootfs bind, /proc (+ sysctls), /sys, /dev, the
+/* Rootfs assembly, in order: private propagation, rootfs bind, /proc, /sys, /sys/fs/cgroup, sysctls, /dev, the
    CRI mounts, cwd, masked and read-only paths, read-only root, then pivot_root or chroot. */
 #define _GNU_SOURCE
 #include "rootfs.h"
@@ -49,7 +49,7 @@ static int enter_chroot(const struct spec *s, int userns_fd, struct err *err)
 
 static int build_tree(int rootfd, const struct spec *s, struct err *err)
 {
-	if (mount_proc_and_sys(rootfd, s, err) < 0 || write_sysctls(rootfd, s, err) < 0 ||
+	if (mount_proc_and_sys(rootfd, s, err) < 0 || mount_cgroups(rootfd, s, err) < 0 || write_sysctls(rootfd, s, err) < 0 ||
 	    mount_dev(rootfd, err) < 0 || mount_spec_mounts(rootfd, s, err) < 0)
 		return -1;
 	cleanup_fd int cwd = make_in_root(rootfd, s->cwd, 0, err);

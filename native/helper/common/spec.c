@@ -137,6 +137,7 @@ static int *flag_slot(struct spec *s, const char *key)
 		{ "readonly_rootfs", offsetof(struct spec, readonly_rootfs) },
 		{ "privileged", offsetof(struct spec, privileged) }, { "tty", offsetof(struct spec, tty) },
 		{ "stdin", offsetof(struct spec, open_stdin) }, { "nnp", offsetof(struct spec, no_new_privs) },
+		{ "cgroup2", offsetof(struct spec, cgroup2) },
 	};
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (strcmp(key, table[i].key) == 0)
@@ -152,6 +153,7 @@ static struct strlist *list_slot(struct spec *s, const char *key)
 	if (strcmp(key, "readonly_path") == 0) return &s->readonly_paths;
 	if (strcmp(key, "sysctl") == 0) return &s->sysctls;
 	if (strcmp(key, "cgroup_procs") == 0) return &s->cgroup_procs;
+	if (strcmp(key, "cgroup_v1") == 0) return &s->cgroup_v1;
 	return NULL;
 }
 
@@ -205,7 +207,7 @@ static int apply_record(struct spec *s, const struct record *r, struct err *err)
 static int allocate_lists(struct spec *s, size_t n, struct err *err)
 {
 	struct strlist *lists[] = { &s->args, &s->env, &s->masked, &s->readonly_paths, &s->sysctls,
-				    &s->cgroup_procs };
+				    &s->cgroup_procs, &s->cgroup_v1 };
 	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
 		if (!(lists[i]->items = calloc(n + 1, sizeof(char *))))
 			return fail(err, ENOMEM, "allocate spec");
@@ -244,7 +246,7 @@ int spec_read(int fd, struct spec *s, struct err *err)
 void spec_free(struct spec *s)
 {
 	struct strlist *lists[] = { &s->args, &s->env, &s->masked, &s->readonly_paths, &s->sysctls,
-				    &s->cgroup_procs };
+				    &s->cgroup_procs, &s->cgroup_v1 };
 	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
 		free(lists[i]->items);
 	free(s->mounts);

@@ -32,10 +32,12 @@ struct rlimit_entry { int resource; unsigned long long soft, hard; };
 struct spec {
 	const char *id, *bundle, *rootfs, *hostname, *log_path, *cwd, *pin_dir;
 	int chroot_mode, readonly_rootfs, privileged, tty, open_stdin, no_new_privs;
+	int cgroup2;                     /* /sys/fs/cgroup is the unified hierarchy (else cgroup_v1) */
 	struct ns_setting ns[NS_KINDS];
 	struct ns_setting userns;
 	const char *uid_map, *gid_map;   /* /proc/<pid>/uid_map content, for a new user namespace */
 	struct strlist args, env, masked, readonly_paths, sysctls, cgroup_procs;
+	struct strlist cgroup_v1;        /* "<dir>\0<mount data>" per v1 hierarchy shown at /sys/fs/cgroup */
 	struct mount_entry *mounts; size_t n_mounts;
 	struct rlimit_entry *rlimits; size_t n_rlimits;
 	uid_t uid; gid_t gid;

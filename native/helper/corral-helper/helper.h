@@ -1,5 +1,5 @@
 /* corral-helper: the short-lived jobs corrald cannot do from its multi-threaded process.
-     corral-helper infra   start a pod sandbox's infra process and pin its namespaces
+     corral-helper infra   start a pod sandbox's infra (corral-pause, fd 3) and pin its namespaces
      corral-helper exec    run a command inside a running container (ExecSync, streaming Exec)
    Each reads its spec (spec.h) from stdin. */
 #ifndef CORRAL_HELPER_H
@@ -11,5 +11,7 @@ int run_exec(const struct spec *s, struct err *err);
 /* Bind-mounts /proc/<pid>/ns/<name> onto <pin_dir>/<name> for each new namespace. */
 int pin_namespaces(const struct spec *s, pid_t pid, struct err *err);
 void unpin_namespaces(const struct spec *s);
+/* New mount namespace whose root is an empty read-only tmpfs; cwd /. */
+int enter_empty_root(struct err *err);
 
 #endif

@@ -1,5 +1,6 @@
-/* The sandbox infra: a pause process that holds the pod's new namespaces. Reports
-   "ok <infra-pid>" once they are pinned; the infra then lives on without this helper. */
+/* The sandbox infra: a process that holds the pod's new namespaces, then becomes corral-pause
+   (whose sealed copy corrald passes as fd 3). Reports "ok <infra-pid>" once the namespaces are
+   pinned and the pause program runs; the infra then lives on without this helper. */
 #define _GNU_SOURCE
 #include "helper.h"
 #include "mounts.h"
@@ -7,31 +8,20 @@
 #include "sync.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void on_term(int sig) { _exit(sig == SIGTERM || sig == SIGINT ? 0 : 1); }
+#define PAUSE_FD 3
 
-/* As the first process of a pid namespace it inherits orphans: reap them. */
-static void on_child(int sig)
-{
-	(void)sig;
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
-}
-
-static void pause_forever(void)
-{
-	struct sigaction term = { .sa_handler = on_term }, child = { .sa_handler = on_child, .sa_flags = SA_NOCLDSTOP };
-	sigaction(SIGTERM, &term, NULL);
-	sigaction(SIGINT, &term, NULL);
-	sigaction(SIGCHLD, &child, NULL);
-	for (;;)
-		pause();
-}
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
 
 static int null_stdio(struct err *err)
 {
@@ -45,37 +35,81 @@ static int null_stdio(struct err *err)
 	return 0;
 }
 
+/* The pause program needs no privilege at all: empty bounding set (so execve as root grants
+   nothing), no capabilities, no_new_privs. */
+static int drop_everything(struct err *err)
+{
+	for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			return fail(err, errno, "drop capability %d from the bounding set", cap);
+	struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct none[2] = { 0 };
+	if (syscall(SYS_capset, &header, none) < 0)
+		return fail(err, errno, "capset");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+		return fail(err, errno, "clear ambient capabilities");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return fail(err, errno, "set no_new_privs");
+	return 0;
+}
+
+static int prepare(const struct spec *s, int sync_fd, struct err *err)
+{
+	if (null_stdio(err) < 0 || setsid() < 0 || enter_namespaces(s, sync_fd, 0, NULL, err) < 0)
+		return -1;
+	if (s->hostname && s->hostname[0] && s->ns[NS_UTS].mode == NS_NEW &&
+	    sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return fail(err, errno, "sethostname %s", s->hostname);
+	cleanup_fd int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0 || write_sysctls(rootfd, s, err) < 0)
+		return rootfd < 0 ? fail(err, errno, "open /") : -1;
+	/* Only the sync socket (CLOEXEC already) and the pause program stay open until execve. */
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	return enter_empty_root(err) < 0 || drop_everything(err) < 0 ? -1 : 0;
+}
+
 static void run_child(const struct spec *s, int sync_fd)
 {
+	static char *const argv[] = { "corral-pause", NULL };
+	static char *const envp[] = { NULL };
 	struct err err = { 0 };
-	if (null_stdio(&err) < 0 || setsid() < 0 || enter_namespaces(s, sync_fd, 0, NULL, &err) < 0)
+	if (prepare(s, sync_fd, &err) < 0)
 		sync_die(sync_fd, &err);
-	if (s->hostname && s->hostname[0] && s->ns[NS_UTS].mode == NS_NEW &&
-	    sethostname(s->hostname, strlen(s->hostname)) < 0) {
-		fail(&err, errno, "sethostname %s", s->hostname);
-		sync_die(sync_fd, &err);
-	}
-	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0 || write_sysctls(rootfd, s, &err) < 0)
-		sync_die(sync_fd, &err);
-	close(rootfd);
 	if (sync_send(sync_fd, SYNC_READY, NULL, &err) < 0)
 		_exit(1);
-	close(sync_fd);
-	pause_forever();
+	/* The sync socket closes at execve: the parent reads that EOF as "pause is running". */
+	syscall(SYS_execveat, PAUSE_FD, "", argv, envp, AT_EMPTY_PATH);
+	fail(&err, errno, "exec corral-pause");
+	sync_die(sync_fd, &err);
+}
+
+/* After READY: EOF once the pause program runs (the socket was CLOEXEC), or the exec's error. */
+static int expect_exec(int sync_fd, struct err *err)
+{
+	char buf[600];
+	int got = sync_recv(sync_fd, buf, sizeof buf, err);
+	if (got < 0)
+		return -1;
+	if (got == SYNC_ERROR)
+		return fail(err, 0, "%s", buf + 1);
+	return got == 0 ? 0 : fail(err, 0, "unexpected sync message '%c'", got);
 }
 
 int run_infra(const struct spec *s, struct err *err)
 {
 	int sync_fd;
 	char buf[600];
+	if (fcntl(PAUSE_FD, F_GETFD) < 0)
+		return fail(err, errno, "no corral-pause program on fd %d", PAUSE_FD);
 	pid_t child = sync_fork(&sync_fd, err);
 	if (child < 0)
 		return -1;
 	if (child == 0)
 		run_child(s, sync_fd);
+	close(PAUSE_FD);
 	pid_t infra = guide_namespaces(s, child, sync_fd, err);
-	if (infra < 0 || sync_expect(sync_fd, SYNC_READY, buf, sizeof buf, err) < 0 || pin_namespaces(s, infra, err) < 0) {
+	if (infra < 0 || sync_expect(sync_fd, SYNC_READY, buf, sizeof buf, err) < 0 || pin_namespaces(s, infra, err) < 0 ||
+	    expect_exec(sync_fd, err) < 0) {
 		kill(child, SIGKILL);
 		if (infra > 0)
 			kill(infra, SIGKILL);

@@ -2,8 +2,10 @@
    (infra) or on fd 3 (exec, whose stdout belongs to the command). */
 #define _GNU_SOURCE
 #include "helper.h"
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -13,7 +15,11 @@ int main(int argc, char **argv)
 	const char *mode = argc > 1 ? argv[1] : "";
 	int report_fd = strcmp(mode, "exec") == 0 ? 3 : 1;
 	int rc = -1;
-	if (spec_read(0, &s, &err) == 0) {
+	/* Before anything else: every process this helper makes is seen by a container at some point,
+	   and none may be ptraced or have its memory read as a host process (forks inherit this). */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		fail(&err, errno, "set non-dumpable");
+	else if (spec_read(0, &s, &err) == 0) {
 		if (strcmp(mode, "infra") == 0)
 			rc = run_infra(&s, &err);
 		else if (strcmp(mode, "exec") == 0)

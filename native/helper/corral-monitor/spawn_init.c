@@ -1,5 +1,6 @@
-/* The container's init: forked by the monitor, it enters its namespaces and rootfs, reports
-   READY, waits for START (the create/start split), then drops privileges and execs. */
+/* The container's init: forked by the monitor (non-dumpable, main.c), it enters its namespaces
+   and rootfs, drops privileges, reports READY, waits for START (the create/start split), then
+   execs. */
 #define _GNU_SOURCE
 #include "monitor.h"
 #include "namespaces.h"
@@ -28,12 +29,29 @@ static void reset_signals(void)
 	signal(SIGPIPE, SIG_DFL);
 }
 
-static int take_stdio(const struct stdio_fds *io, struct err *err)
+/* Closes every fd from 3 up but the two kept (-1: none). */
+static void close_all_but(int a, int b)
+{
+	int keep[2] = { a < b ? a : b, a < b ? b : a };
+	unsigned from = 3;
+	for (int i = 0; i < 2; i++) {
+		if (keep[i] < (int)from)
+			continue;
+		if (keep[i] > (int)from)
+			syscall(SYS_close_range, from, (unsigned)keep[i] - 1, 0);
+		from = (unsigned)keep[i] + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0);
+}
+
+static int take_stdio(const struct stdio_fds *io, int sync_fd, int userns_fd, struct err *err)
 {
 	for (int i = 0; i < 3; i++)
 		if (dup2(io->child[i], i) < 0)
 			return fail(err, errno, "dup2 stdio %d", i);
-	/* Everything else closes at execve (the sync socket stays usable until then). */
+	/* Nothing of the monitor's (log file, control socket) stays open where a container sharing
+	   the pid namespace could reach it through /proc/<init>/fd; the rest closes at execve. */
+	close_all_but(sync_fd, userns_fd);
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (setsid() < 0)
 		return fail(err, errno, "setsid");
@@ -48,7 +66,7 @@ static int prepare(const struct spec *s, int sync_fd, const struct stdio_fds *io
 	cleanup_fd int userns_fd = -1;
 	if (enter_namespaces(s, sync_fd, CLONE_NEWNS | CLONE_NEWCGROUP, &userns_fd, err) < 0)
 		return -1;
-	if (take_stdio(io, err) < 0)
+	if (take_stdio(io, sync_fd, userns_fd, err) < 0)
 		return -1;
 	umask(0);   /* device nodes and directories get exactly the modes asked for */
 	if (rootfs_setup(s, userns_fd, err) < 0)
@@ -71,11 +89,14 @@ static void run_init(const struct spec *s, int sync_fd, const struct stdio_fds *
 	struct err err = { 0 };
 	char buf[8];
 	reset_signals();
-	if (prepare(s, sync_fd, io, &err) < 0 || sync_send(sync_fd, SYNC_READY, NULL, &err) < 0)
+	/* As runc: identity, capabilities, no_new_privs and seccomp are final before the wait for
+	   START, so a container sharing the pid namespace never sees this init hold more. */
+	if (prepare(s, sync_fd, io, &err) < 0 || drop_privileges(s, 0, &err) < 0 ||
+	    sync_send(sync_fd, SYNC_READY, NULL, &err) < 0)
 		sync_die(sync_fd, &err);
 	if (sync_expect(sync_fd, SYNC_START, buf, sizeof buf, &err) < 0)
 		_exit(127);   /* the monitor went away: never run the command */
-	if (drop_privileges(s, 0, &err) < 0 || exec_process(s, &err) < 0)
+	if (exec_process(s, &err) < 0)
 		sync_die(sync_fd, &err);
 	_exit(127);
 }

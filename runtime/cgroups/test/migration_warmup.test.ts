@@ -18,6 +18,7 @@ function fakeHost(mountPoint: string, ownPath: string): HostCgroups {
     mode: 'hybrid',
     v1: new Map([['pids', { mountPoint, controllers: ['pids'], ownPath }]]),
     unifiedOwnPath: '/',
+    v1Mounts: [],
   };
 }
 

@@ -28,7 +28,14 @@ test('a hybrid host: v1 hierarchies, co-mounted controllers, own memory cgroup',
   assert.deepEqual(host.v1.get('cpu')!.controllers, ['cpu', 'cpuacct']);
   assert.equal(host.v1.get('memory')!.ownPath, '/process_api/abc');
   assert.equal(host.v1.has('systemd'), false);
+  assert.equal(host.v1.get('name=systemd')!.mountPoint, '/sys/fs/cgroup/systemd', 'containers join it (as runc)');
   assert.equal(host.unifiedMount, '/sys/fs/cgroup/unified');
+  // What a container's /sys/fs/cgroup shows: the host's names, systemd's named hierarchy, no unified.
+  assert.deepEqual(host.v1Mounts, [
+    { dir: 'cpu,cpuacct', data: 'cpu,cpuacct' },
+    { dir: 'memory', data: 'memory' },
+    { dir: 'systemd', data: 'name=systemd' },
+  ]);
 });
 
 test('a pure v2 host and a pure v1 host', () => {
@@ -38,6 +45,7 @@ test('a pure v2 host and a pure v1 host', () => {
   );
   assert.equal(v2.mode, 'v2');
   assert.equal(v2.unifiedOwnPath, '/system.slice/corrald.service');
+  assert.deepEqual(v2.v1Mounts, []);
   const v1 = layoutFrom('35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory', '4:memory:/');
   assert.equal(v1.mode, 'v1');
 });
@@ -95,10 +103,13 @@ test('cpu shares convert to weight as runc and the kubelet do', () => {
 });
 
 test('usage_nano_cores is the rate between two samples', () => {
-  const a = { timestampNs: 1_000_000_000n, cpu: { usageNs: 0n, periods: 0, throttledPeriods: 0, throttledNs: 0n } };
+  const a = {
+    timestampNs: 1_000_000_000n,
+    cpu: { usageNs: 0n, userNs: 0n, systemNs: 0n, periods: 0, throttledPeriods: 0, throttledNs: 0n },
+  };
   const b = {
     timestampNs: 3_000_000_000n,
-    cpu: { usageNs: 1_000_000_000n, periods: 0, throttledPeriods: 0, throttledNs: 0n },
+    cpu: { usageNs: 1_000_000_000n, userNs: 0n, systemNs: 0n, periods: 0, throttledPeriods: 0, throttledNs: 0n },
   };
   assert.equal(usageNanoCores(a, b), 500_000_000);
   assert.equal(usageNanoCores(b, a), 0);
@@ -106,11 +117,21 @@ test('usage_nano_cores is the rate between two samples', () => {
 });
 
 test('memory working set and available bytes', () => {
-  const m = memoryStatsFrom({ usage: 100, limit: 150, inactiveFile: 30, rss: 50, pageFaults: 1, majorPageFaults: 0 });
+  const m = memoryStatsFrom({
+    usage: 100,
+    limit: 150,
+    inactiveFile: 30,
+    rss: 50,
+    cache: 40,
+    limitHits: 0,
+    pageFaults: 1,
+    majorPageFaults: 0,
+  });
   assert.equal(m.workingSetBytes, 70);
   assert.equal(m.availableBytes, 80);
   assert.equal(
-    memoryStatsFrom({ usage: 10, inactiveFile: 30, rss: 0, pageFaults: 0, majorPageFaults: 0 }).workingSetBytes,
+    memoryStatsFrom({ usage: 10, inactiveFile: 30, rss: 0, cache: 0, limitHits: 0, pageFaults: 0, majorPageFaults: 0 })
+      .workingSetBytes,
     0,
   );
 });

@@ -13,12 +13,21 @@ export const cpusetV1: V1Controller = {
   },
 };
 
-/** Copies cpuset.cpus and cpuset.mems from the parent into a freshly made cgroup when empty. */
+/**
+ * Copies cpuset.cpus and cpuset.mems from the parent into a freshly made cgroup when empty. A
+ * parent another creator made a moment ago may still be empty itself: it is filled first, from
+ * its own parent, so concurrent creates below a new cgroup parent never inherit an empty set.
+ */
 export async function inheritCpusetV1(dir: string): Promise<void> {
-  for (const file of ['cpuset.cpus', 'cpuset.mems']) {
-    const own = (await readText(path.join(dir, file))).trim();
-    if (own !== '') continue;
-    const parent = (await readText(path.join(path.dirname(dir), file))).trim();
-    await writeValue(path.join(dir, file), parent);
-  }
+  for (const file of ['cpuset.cpus', 'cpuset.mems']) await inheritValue(dir, file);
+}
+
+async function inheritValue(dir: string, file: string): Promise<string> {
+  const own = (await readText(path.join(dir, file))).trim();
+  if (own !== '') return own;
+  const parentDir = path.dirname(dir);
+  if (parentDir === dir) return own;
+  const parent = await inheritValue(parentDir, file);
+  await writeValue(path.join(dir, file), parent);
+  return parent;
 }

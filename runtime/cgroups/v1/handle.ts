@@ -11,7 +11,7 @@ import type { CgroupResources } from '../resources';
 import { nowNs, type CgroupStats } from '../stats';
 import type { V1Controller } from './controller';
 import { cpuThrottlingV1, cpuV1 } from './cpu';
-import { cpuUsageNsV1 } from './cpuacct';
+import { cpuModesNsV1, cpuUsageNsV1 } from './cpuacct';
 import { cpusetV1 } from './cpuset';
 import { devicesV1 } from './devices';
 import { setFrozenV1 } from './freezer';
@@ -118,7 +118,11 @@ export class V1CgroupHandle implements CgroupHandle {
     const cpuacct = this.dirs.get('cpuacct');
     return {
       timestampNs,
-      cpu: { usageNs: cpuacct ? await cpuUsageNsV1(cpuacct) : 0n, ...throttling },
+      cpu: {
+        usageNs: cpuacct ? await cpuUsageNsV1(cpuacct) : 0n,
+        ...(cpuacct ? await cpuModesNsV1(cpuacct) : { userNs: 0n, systemNs: 0n }),
+        ...throttling,
+      },
       memory: await memoryStatsV1(this.requireDir('memory')),
       pids: this.dirs.has('pids')
         ? await readPidsStats(this.dirs.get('pids')!)

@@ -51,11 +51,15 @@ export async function memoryStatsV1(dir: string): Promise<CgroupStats['memory']>
   const stat = await readFlatKeyed(path.join(dir, 'memory.stat'));
   const usage = (await readNumber(path.join(dir, 'memory.usage_in_bytes'))) ?? 0;
   const limit = await readNumber(path.join(dir, 'memory.limit_in_bytes'));
+  const withSwap = await readNumber(path.join(dir, 'memory.memsw.usage_in_bytes'));
   return memoryStatsFrom({
     usage,
     limit: limit !== undefined && limit < UNLIMITED_FROM ? limit : undefined,
     inactiveFile: stat.get('total_inactive_file') ?? 0,
     rss: stat.get('total_rss') ?? 0,
+    cache: stat.get('total_cache') ?? 0,
+    swap: withSwap === undefined ? undefined : Math.max(0, withSwap - usage),
+    limitHits: (await readNumber(path.join(dir, 'memory.failcnt'))) ?? 0,
     pageFaults: stat.get('total_pgfault') ?? 0,
     majorPageFaults: stat.get('total_pgmajfault') ?? 0,
   });

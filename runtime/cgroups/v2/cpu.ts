@@ -28,6 +28,8 @@ export async function cpuStatsV2(dir: string): Promise<CgroupStats['cpu']> {
   const stat = await readFlatKeyed(path.join(dir, 'cpu.stat'));
   return {
     usageNs: BigInt(stat.get('usage_usec') ?? 0) * 1000n,
+    userNs: BigInt(stat.get('user_usec') ?? 0) * 1000n,
+    systemNs: BigInt(stat.get('system_usec') ?? 0) * 1000n,
     periods: stat.get('nr_periods') ?? 0,
     throttledPeriods: stat.get('nr_throttled') ?? 0,
     throttledNs: BigInt(stat.get('throttled_usec') ?? 0) * 1000n,

@@ -43,6 +43,9 @@ export async function memoryStatsV2(dir: string): Promise<CgroupStats['memory']>
     limit,
     inactiveFile: stat.get('inactive_file') ?? 0,
     rss: stat.get('anon') ?? 0,
+    cache: stat.get('file') ?? 0,
+    swap: await readNumber(path.join(dir, 'memory.swap.current')),
+    limitHits: (await readFlatKeyed(path.join(dir, 'memory.events'))).get('max') ?? 0,
     pageFaults: stat.get('pgfault') ?? 0,
     majorPageFaults: stat.get('pgmajfault') ?? 0,
   });

@@ -19,6 +19,12 @@ test('args follow the Kubernetes rules', () => {
   assert.throws(() => processArgs([], [], [], []), InvalidArgumentError);
 });
 
+test('env: a tty adds TERM=xterm (as containerd), which the image or CRI may replace', () => {
+  assert.deepEqual(processEnv('pod1', ['PATH=/bin'], [], true), ['PATH=/bin', 'HOSTNAME=pod1', 'TERM=xterm']);
+  assert.deepEqual(processEnv('pod1', ['TERM=vt100'], [], true).at(-1), 'TERM=vt100');
+  assert.ok(!processEnv('pod1', [], [], false).some((e) => e.startsWith('TERM=')));
+});
+
 test('env: default PATH and HOSTNAME, then image, then CRI values replacing in place', () => {
   const env = processEnv(
     'pod1',

@@ -23,6 +23,8 @@ export interface ContainerSpecInputs {
   pod: { config: PodConfig; hostname: string; pinned: PinnedNamespaces; files: PodMountSources };
   image: ImageRuntimeConfig;
   cgroupProcsFiles: string[];
+  /** What /sys/fs/cgroup shows inside (the host's layout). */
+  cgroupfs?: ContainerSpec['cgroupfs'];
   targetPidNs?: string;
 }
 
@@ -74,11 +76,12 @@ export async function buildContainerSpec(
     readonlyPaths: security.readonlyPaths,
     privileged: request.privileged,
     sysctls: {},
+    ...(inputs.cgroupfs ? { cgroupfs: inputs.cgroupfs } : {}),
     cgroupProcsFiles: inputs.cgroupProcsFiles,
     logPath: containerLogPath(pod.config.logDirectory, config.logPath),
     process: {
       args: processArgs(image.entrypoint, image.cmd, config.command, config.args),
-      env: withHome(processEnv(pod.hostname, image.env, config.envs), user.home),
+      env: withHome(processEnv(pod.hostname, image.env, config.envs, config.tty), user.home),
       cwd: config.workingDir || image.workingDir || '/',
       uid: user.uid,
       gid: user.gid,
@@ -89,6 +92,7 @@ export async function buildContainerSpec(
       noNewPrivileges: security.noNewPrivileges,
       capabilities: withinOwnBoundingSet(security.capabilities),
       rlimits: [],
+      ...(config.oomScoreAdj !== undefined ? { oomScoreAdj: config.oomScoreAdj } : {}),
       ...(security.seccompFilter ? { seccompFilter: security.seccompFilter } : {}),
     },
   };

@@ -16,13 +16,14 @@ export function processArgs(entrypoint: string[], cmd: string[], command: string
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /**
- * PATH default and HOSTNAME first (as containerd), then the image's env, then the CRI envs;
- * a later value for a key replaces the earlier one in place.
+ * PATH default and HOSTNAME first (as containerd), TERM=xterm for a tty (containerd's WithTTY),
+ * then the image's env, then the CRI envs; a later value for a key replaces the earlier one in place.
  */
 export function processEnv(
   hostname: string,
   imageEnv: string[],
   criEnvs: Array<{ key: string; value: string }>,
+  tty = false,
 ): string[] {
   const env = new Map<string, string>();
   const set = (entry: string) => {
@@ -32,6 +33,7 @@ export function processEnv(
   };
   set(DEFAULT_PATH);
   set(`HOSTNAME=${hostname}`);
+  if (tty) set('TERM=xterm');
   imageEnv.forEach(set);
   for (const { key, value } of criEnvs) set(`${key}=${value}`);
   return [...env.values()];

@@ -1,0 +1,169 @@
+// Runs every config on one runtime over CRI: one sandbox per pod group, the probe as each
+// container's command, its output read back from the CRI log once the container has exited.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { CriCallError, type CriClient } from '../../cli/cri_client';
+import { parseLogLine } from '../../cli/cri_log';
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { KUBELET_NAMESPACES, type ConfigContext, type DiffConfig, type PodGroup } from './configs';
+import type { Limiter } from './limiter';
+
+export interface RuntimeUnderTest {
+  name: string;
+  client: CriClient;
+  /** Pods' log directories go below this. */
+  logDir: string;
+  cgroupParent: string;
+  context: Omit<ConfigContext, 'targetId'>;
+}
+
+/** The probe's output, or how the runtime refused the config ("error CODE: details"). */
+export type ProbeRun = { output: string } | { error: string };
+
+const EXIT_TIMEOUT_MS = 60_000;
+
+export async function runAll(
+  rt: RuntimeUnderTest,
+  groups: PodGroup[],
+  configs: DiffConfig[],
+  limiter: Limiter,
+): Promise<Map<string, ProbeRun>> {
+  const results = new Map<string, ProbeRun>();
+  await Promise.all(
+    groups.map(async (group) => {
+      const members = configs.filter((config) => config.pod === group.name);
+      for (const [name, run] of await runGroup(rt, group, members, limiter)) results.set(name, run);
+    }),
+  );
+  return results;
+}
+
+async function runGroup(
+  rt: RuntimeUnderTest,
+  group: PodGroup,
+  configs: DiffConfig[],
+  limiter: Limiter,
+): Promise<Map<string, ProbeRun>> {
+  const results = new Map<string, ProbeRun>();
+  const pod = podConfig(rt, group);
+  await fs.mkdir(pod.log_directory, { recursive: true });
+  let podId: string;
+  try {
+    podId = (await limiter.run(() => rt.client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' })))
+      .pod_sandbox_id;
+  } catch (err) {
+    for (const config of configs) results.set(config.name, { error: `RunPodSandbox ${describe(err)}` });
+    return results;
+  }
+  try {
+    const context: ConfigContext = { ...rt.context };
+    if (group.needsTarget) context.targetId = await startTarget(rt, podId, pod);
+    await Promise.all(
+      configs.map(async (config) => {
+        results.set(config.name, await limiter.run(() => runOne(rt, podId, pod, config, context)));
+      }),
+    );
+  } finally {
+    await rt.client.runtime('StopPodSandbox', { pod_sandbox_id: podId });
+    await rt.client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
+  }
+  return results;
+}
+
+function podConfig(rt: RuntimeUnderTest, group: PodGroup): Record<string, any> {
+  const extra = group.pod ?? {};
+  return {
+    metadata: { name: `diff-${group.name}`, namespace: 'differential', uid: `uid-${group.name}`, attempt: 0 },
+    hostname: `diff-${group.name}`,
+    log_directory: path.join(rt.logDir, group.name),
+    labels: { suite: 'differential' },
+    ...extra,
+    linux: {
+      ...extra.linux,
+      cgroup_parent: rt.cgroupParent,
+      security_context: { namespace_options: KUBELET_NAMESPACES, ...group.podSecurity },
+    },
+  };
+}
+
+function containerConfig(config: DiffConfig, context: ConfigContext): Record<string, any> {
+  const extra = config.container(context);
+  const security = { namespace_options: KUBELET_NAMESPACES, ...extra.linux?.security_context };
+  return {
+    metadata: { name: config.name, attempt: 0 },
+    image: { image: context.images.probe },
+    log_path: `${config.name}.log`,
+    labels: { config: config.name },
+    ...extra,
+    linux: { ...extra.linux, security_context: security },
+  };
+}
+
+async function startTarget(rt: RuntimeUnderTest, podId: string, pod: Record<string, any>): Promise<string> {
+  const config: Record<string, any> = {
+    metadata: { name: 'target', attempt: 0 },
+    image: { image: rt.context.images.probe },
+    command: ['sleep', '3600'],
+    log_path: 'target.log',
+    linux: { security_context: { namespace_options: KUBELET_NAMESPACES } },
+  };
+  const { container_id: id } = await rt.client.runtime('CreateContainer', {
+    pod_sandbox_id: podId,
+    config,
+    sandbox_config: pod,
+  });
+  await rt.client.runtime('StartContainer', { container_id: id });
+  return id;
+}
+
+async function runOne(
+  rt: RuntimeUnderTest,
+  podId: string,
+  pod: Record<string, any>,
+  config: DiffConfig,
+  context: ConfigContext,
+): Promise<ProbeRun> {
+  let id = '';
+  try {
+    id = (
+      await rt.client.runtime('CreateContainer', {
+        pod_sandbox_id: podId,
+        config: containerConfig(config, context),
+        sandbox_config: pod,
+      })
+    ).container_id;
+    await rt.client.runtime('StartContainer', { container_id: id });
+    await untilExited(rt.client, id);
+    return { output: await readLog(path.join(pod.log_directory, `${config.name}.log`)) };
+  } catch (err) {
+    return { error: describe(err) };
+  } finally {
+    if (id) await rt.client.runtime('RemoveContainer', { container_id: id }).catch(() => undefined);
+  }
+}
+
+async function untilExited(client: CriClient, id: string): Promise<void> {
+  const deadline = Date.now() + EXIT_TIMEOUT_MS;
+  for (;;) {
+    const { status } = await client.runtime('ContainerStatus', { container_id: id, verbose: false });
+    if (status?.state === 'CONTAINER_EXITED') return;
+    if (Date.now() > deadline) throw new Error(`container ${id} still ${status?.state} after ${EXIT_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The container's stdout and stderr as one text, partial records joined. */
+async function readLog(file: string): Promise<string> {
+  const text = await fs.readFile(file, 'utf8');
+  let out = '';
+  for (const line of text.split('\n')) {
+    const record = parseLogLine(line);
+    if (record) out += record.text + (record.partial ? '' : '\n');
+  }
+  return out;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof CriCallError) return `error ${GrpcStatus[err.code]}: ${err.details}`;
+  return `error ${err instanceof Error ? err.message : String(err)}`;
+}
