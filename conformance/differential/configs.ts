@@ -1,6 +1,13 @@
 // The CRI configs the differential suite runs through both runtimes: pod groups (one sandbox
 // each, shared by its configs) and container configs, each built from the run's context so that
 // every runtime gets its own host paths and log directory but otherwise the same request.
+import type { ContainerConfig } from '../../proto/generated/runtime/v1/ContainerConfig';
+import type { LinuxContainerResources } from '../../proto/generated/runtime/v1/LinuxContainerResources';
+import type { LinuxContainerSecurityContext } from '../../proto/generated/runtime/v1/LinuxContainerSecurityContext';
+import type { LinuxSandboxSecurityContext } from '../../proto/generated/runtime/v1/LinuxSandboxSecurityContext';
+import type { Mount } from '../../proto/generated/runtime/v1/Mount';
+import type { NamespaceOption } from '../../proto/generated/runtime/v1/NamespaceOption';
+import type { PodSandboxConfig } from '../../proto/generated/runtime/v1/PodSandboxConfig';
 import { PROBE_PATH } from './probe_script';
 import type { ProbeImages } from './probe_image';
 
@@ -16,8 +23,8 @@ export interface ConfigContext {
 export interface PodGroup {
   name: string;
   /** Extra PodSandboxConfig fields; `linux.security_context` entries merge with the defaults. */
-  pod?: Record<string, any>;
-  podSecurity?: Record<string, any>;
+  pod?: PodSandboxConfig;
+  podSecurity?: LinuxSandboxSecurityContext;
   /** Start a long-running container first (its id becomes ctx.targetId). */
   needsTarget?: boolean;
 }
@@ -26,11 +33,11 @@ export interface DiffConfig {
   name: string;
   pod: string;
   /** ContainerConfig fields over the defaults; `linux.security_context` merges with the default. */
-  container: (ctx: ConfigContext) => Record<string, any>;
+  container: (ctx: ConfigContext) => ContainerConfig;
 }
 
 /** What kubelet sends for a pod without shareProcessNamespace or host namespaces. */
-export const KUBELET_NAMESPACES = { network: 'POD', pid: 'CONTAINER', ipc: 'POD' };
+export const KUBELET_NAMESPACES: NamespaceOption = { network: 'POD', pid: 'CONTAINER', ipc: 'POD' };
 
 /** The masked and read-only paths kubelet sends for procMount Default (its own copy of runc's). */
 const KUBELET_MASKED = [
@@ -94,9 +101,11 @@ export const POD_GROUPS: PodGroup[] = [
   },
 ];
 
-const sc = (securityContext: Record<string, any>) => ({ linux: { security_context: securityContext } });
-const resources = (r: Record<string, any>) => ({ linux: { resources: r } });
-const mounts = (list: Array<Record<string, any>>) => ({ mounts: list });
+const sc = (securityContext: LinuxContainerSecurityContext): ContainerConfig => ({
+  linux: { security_context: securityContext },
+});
+const resources = (r: LinuxContainerResources): ContainerConfig => ({ linux: { resources: r } });
+const mounts = (list: Mount[]): ContainerConfig => ({ mounts: list });
 
 export const CONFIGS: DiffConfig[] = [
   { name: 'default', pod: 'default', container: () => ({}) },
@@ -342,7 +351,7 @@ export const CONFIGS: DiffConfig[] = [
         ['PROBE_NEW', 'new value with spaces'],
         ['PATH', '/usr/sbin:/usr/bin:/sbin:/bin:/probe-extra'],
         ['HOSTNAME', 'env-hostname'],
-      ].map(([key, value]) => ({ key, value: Buffer.from(value!) })),
+      ].map(([key, value]) => ({ key, value: Buffer.from(value) })),
     }),
   },
   { name: 'userns-pod', pod: 'userns', container: () => ({}) },

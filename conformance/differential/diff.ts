@@ -38,10 +38,10 @@ export function parseAllowed(markdown: string): AllowedEntry[] {
   const entries: AllowedEntry[] = [];
   for (const line of markdown.split('\n')) {
     const cells = line.split('|').map((cell) => cell.trim());
-    if (cells.length < 5 || !cells[1]!.startsWith('`') || !cells[2]!.startsWith('`')) continue;
-    const configCell = [...cells[1]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+    if (cells.length < 5 || !cells[1].startsWith('`') || !cells[2].startsWith('`')) continue;
+    const configCell = [...cells[1].matchAll(/`([^`]+)`/g)].map((m) => m[1]);
     const except = configCell.filter((name) => name.startsWith('!')).map((name) => name.slice(1));
-    const keys = [...cells[2]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+    const keys = [...cells[2].matchAll(/`([^`]+)`/g)].map((m) => m[1]);
     const reason = cells.slice(3, -1).join('|').trim();
     if (reason === '') throw new Error(`allowed.md: a row without a reason: ${line}`);
     entries.push({

@@ -50,7 +50,7 @@ test(`corral and containerd+runc show a container the same view (${CONFIGS.lengt
     report(
       found,
       unexplained,
-      unused.map((e) => `${e.configs} ${e.keys.join(' ')}`),
+      unused.map((e) => `${e.configs === '*' ? '*' : e.configs.join(',')} ${e.keys.join(' ')}`),
       ours,
       theirs,
     ),

@@ -46,7 +46,7 @@ function splitSections(text: string): Map<string, string[]> {
   let current: string[] | undefined;
   for (const line of text.split('\n')) {
     const header = /^== (\S+)$/.exec(line);
-    if (header) sections.set(header[1]!, (current = []));
+    if (header) sections.set(header[1], (current = []));
     else if (current && line !== '') current.push(line);
   }
   return sections;
@@ -75,7 +75,7 @@ function add(facts: Facts, key: string, value: string): void {
 
 const firstWord = (line: string): [string, string] => {
   const [key, ...rest] = line.split(' ');
-  return [key!, rest.join(' ')];
+  return [key, rest.join(' ')];
 };
 
 /** ls -lan lines without link count, dates and the "total" line: "name → mode uid gid size". */
@@ -85,8 +85,8 @@ const lsLine = (line: string): [string, string] | undefined => {
   );
   if (!m) return undefined;
   const [, mode, uid, gid, size, name] = m;
-  const isDevice = /^[cb]/.test(mode!);
-  return [name!, `${mode} ${uid}:${gid}${isDevice ? ` ${size!.replace(/\s+/g, '')}` : ''}`];
+  const isDevice = /^[cb]/.test(mode);
+  return [name, `${mode} ${uid}:${gid}${isDevice ? ` ${size.replace(/\s+/g, '')}` : ''}`];
 };
 
 const HANDLERS: Record<string, Handler> = {
@@ -96,7 +96,7 @@ const HANDLERS: Record<string, Handler> = {
   }),
   status: keyed((line) => {
     const m = /^(\w+):\s*(.*)$/.exec(line);
-    return m && STATUS_KEYS.test(m[1]!) ? [m[1]!, m[2]!.trim().replace(/\s+/g, ' ')] : undefined;
+    return m && STATUS_KEYS.test(m[1]) ? [m[1], m[2].trim().replace(/\s+/g, ' ')] : undefined;
   }),
   limits: keyed((line) => {
     if (line.startsWith('Limit')) return undefined;
@@ -110,7 +110,7 @@ const HANDLERS: Record<string, Handler> = {
   },
   cgroup: keyed((line) => {
     const m = /^\d+:([^:]*):(.*)$/.exec(line);
-    return m ? [m[1] === '' ? 'unified' : m[1]!, cgroupShape(m[2]!)] : undefined;
+    return m ? [m[1] === '' ? 'unified' : m[1], cgroupShape(m[2])] : undefined;
   }),
   fds: keyed((line) => {
     const [fd, target] = firstWord(line);
@@ -139,7 +139,7 @@ const HANDLERS: Record<string, Handler> = {
       const header = /^-- (\S+) (.*)$/.exec(line);
       if (header) {
         file = header[1]!;
-        facts.set(`etc ${file} mode`, header[2]!);
+        facts.set(`etc ${file} mode`, header[2]);
       } else add(facts, `etc ${file}`, line.trim().replace(/\s+/g, ' '));
     }
   },
@@ -160,7 +160,7 @@ function mountFact(line: string): [string, string] | undefined {
   const [left, right] = line.split(' - ');
   if (!left || !right) return undefined;
   const fields = left.split(' ');
-  const [root, point, opts] = [fields[3]!, fields[4]!, fields[5]!];
+  const [root, point, opts] = [fields[3], fields[4], fields[5]];
   const propagation = fields
     .slice(6)
     .map((tag) => tag.replace(/:\d+$/, ''))

@@ -7,6 +7,8 @@ import { parseLogLine } from '../../cli/cri_log';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { KUBELET_NAMESPACES, type ConfigContext, type DiffConfig, type PodGroup } from './configs';
 import type { Limiter } from './limiter';
+import type { ContainerConfig } from '../../proto/generated/runtime/v1/ContainerConfig';
+import type { PodSandboxConfig } from '../../proto/generated/runtime/v1/PodSandboxConfig';
 
 export interface RuntimeUnderTest {
   name: string;
@@ -70,7 +72,7 @@ async function runGroup(
   return results;
 }
 
-function podConfig(rt: RuntimeUnderTest, group: PodGroup): Record<string, any> {
+function podConfig(rt: RuntimeUnderTest, group: PodGroup): PodSandboxConfig & { log_directory: string } {
   const extra = group.pod ?? {};
   return {
     metadata: { name: `diff-${group.name}`, namespace: 'differential', uid: `uid-${group.name}`, attempt: 0 },
@@ -86,7 +88,7 @@ function podConfig(rt: RuntimeUnderTest, group: PodGroup): Record<string, any> {
   };
 }
 
-function containerConfig(config: DiffConfig, context: ConfigContext): Record<string, any> {
+function containerConfig(config: DiffConfig, context: ConfigContext): ContainerConfig {
   const extra = config.container(context);
   const security = { namespace_options: KUBELET_NAMESPACES, ...extra.linux?.security_context };
   return {
@@ -99,8 +101,8 @@ function containerConfig(config: DiffConfig, context: ConfigContext): Record<str
   };
 }
 
-async function startTarget(rt: RuntimeUnderTest, podId: string, pod: Record<string, any>): Promise<string> {
-  const config: Record<string, any> = {
+async function startTarget(rt: RuntimeUnderTest, podId: string, pod: PodSandboxConfig): Promise<string> {
+  const config: ContainerConfig = {
     metadata: { name: 'target', attempt: 0 },
     image: { image: rt.context.images.probe },
     command: ['sleep', '3600'],
@@ -119,7 +121,7 @@ async function startTarget(rt: RuntimeUnderTest, podId: string, pod: Record<stri
 async function runOne(
   rt: RuntimeUnderTest,
   podId: string,
-  pod: Record<string, any>,
+  pod: PodSandboxConfig & { log_directory: string },
   config: DiffConfig,
   context: ConfigContext,
 ): Promise<ProbeRun> {

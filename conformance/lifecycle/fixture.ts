@@ -1,5 +1,7 @@
 // Shared pieces of the lifecycle conformance tests: a corrald with the busybox test image
 // pulled, CRI configs like crictl's, and the checks that nothing was left behind.
+import type { LinuxContainerConfig } from '../../proto/generated/runtime/v1/LinuxContainerConfig';
+import type { NamespaceOption } from '../../proto/generated/runtime/v1/NamespaceOption';
 import type { ContainerConfig } from '../../proto/generated/runtime/v1/ContainerConfig';
 import type { PodSandboxConfig } from '../../proto/generated/runtime/v1/PodSandboxConfig';
 import { promises as fs, existsSync, readFileSync } from 'node:fs';
@@ -77,10 +79,10 @@ export function containerConfig(
 
 /** kubelet always sends namespace options: a container of a pod that does not share its process
  *  namespace gets its own pid namespace (unset options would mean the pod's). */
-function withKubeletNamespaces(linux: Record<string, any>): Record<string, any> {
+function withKubeletNamespaces(linux: LinuxContainerConfig): LinuxContainerConfig {
   const security = linux.security_context ?? {};
   if (security.namespace_options) return linux;
-  const namespace_options = { network: 'POD', pid: 'CONTAINER', ipc: 'POD' };
+  const namespace_options: NamespaceOption = { network: 'POD', pid: 'CONTAINER', ipc: 'POD' };
   return { ...linux, security_context: { ...security, namespace_options } };
 }
 
