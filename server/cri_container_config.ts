@@ -93,6 +93,11 @@ export function containerConfigFromCri(config: ContainerConfig__Output | null): 
     // KeyValue.value is bytes on the wire (it arrives as a Buffer).
     envs: config.envs.map((kv) => ({ key: kv.key, value: Buffer.from(kv.value).toString('utf8') })),
     mounts: config.mounts.map(mountFromCri),
+    devices: config.devices.map((d) => ({
+      containerPath: d.container_path,
+      hostPath: d.host_path,
+      permissions: d.permissions,
+    })),
     labels: { ...config.labels },
     annotations: { ...config.annotations },
     logPath: config.log_path,

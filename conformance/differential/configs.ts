@@ -22,8 +22,9 @@ export interface ConfigContext {
 
 export interface PodGroup {
   name: string;
-  /** Extra PodSandboxConfig fields; `linux.security_context` entries merge with the defaults. */
+  /** Extra PodSandboxConfig fields (linux.security_context comes from podSecurity). */
   pod?: PodSandboxConfig;
+  /** Over the default pod security context (kubelet's namespace options). */
   podSecurity?: LinuxSandboxSecurityContext;
   /** Start a long-running container first (its id becomes ctx.targetId). */
   needsTarget?: boolean;
@@ -297,7 +298,8 @@ export const CONFIGS: DiffConfig[] = [
     container: () => ({
       devices: [
         { container_path: '/dev/probe-null', host_path: '/dev/null', permissions: 'rwm' },
-        { container_path: '/dev/probe-zero', host_path: '/dev/zero', permissions: 'r' },
+        // Not among the default rules, so the cgroup's "r" is what keeps it from being opened for writing.
+        { container_path: '/dev/probe-loop', host_path: '/dev/loop-control', permissions: 'r' },
       ],
     }),
   },

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { CONFIGS, POD_GROUPS } from './configs';
+import { CONFIGS as ALL_CONFIGS, POD_GROUPS } from './configs';
 import { allowedBy, differences, formatDifference, parseAllowed, type Difference } from './diff';
 import { Limiter } from './limiter';
 import { normalise } from './normalise';
@@ -18,6 +18,10 @@ const ALLOWED_FILE = path.resolve(__dirname, '..', '..', '..', 'conformance', 'd
 const REPORT_FILE = process.env.CORRAL_DIFF_REPORT ?? path.join(os.tmpdir(), 'corral-differential-report.txt');
 /** Containers in flight at once, over both runtimes. */
 const CONCURRENCY = Number(process.env.CORRAL_DIFF_CONCURRENCY ?? 6);
+
+/** CORRAL_DIFF_ONLY=name,name runs only those configs (while working on one difference). */
+const ONLY = process.env.CORRAL_DIFF_ONLY?.split(',');
+const CONFIGS = ONLY ? ALL_CONFIGS.filter((config) => ONLY.includes(config.name)) : ALL_CONFIGS;
 
 let world: DiffWorld | undefined;
 
@@ -50,7 +54,7 @@ test(`corral and containerd+runc show a container the same view (${CONFIGS.lengt
     report(
       found,
       unexplained,
-      unused.map((e) => `${e.configs === '*' ? '*' : e.configs.join(',')} ${e.keys.join(' ')}`),
+      unused.map((e) => `${e.configs === '*' ? '*' : e.configs.join(' ')} ${e.keys.join(' ')}`),
       ours,
       theirs,
     ),

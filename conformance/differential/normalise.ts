@@ -148,6 +148,7 @@ const HANDLERS: Record<string, Handler> = {
     return [line.slice(0, at), line.slice(at + 1).replace(/\s+/g, ' ')];
   }),
   masked: keyed(firstWord),
+  devaccess: keyed(firstWord),
   writable: keyed(firstWord),
   cgroup_files: keyed(firstWord),
   cgroupfs: (name, lines, facts) => {

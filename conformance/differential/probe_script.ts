@@ -76,6 +76,7 @@ s dev; ls -lan /dev
 s dev_pts; ls -lan /dev/pts
 s dev_mqueue; ls -lan /dev/mqueue
 s etc; for f in /etc/hosts /etc/hostname /etc/resolv.conf; do echo "-- $f $(stat -c '%a %u:%g' $f 2>&1)"; cat $f 2>&1; done
+s devaccess; for d in /dev/probe-null /dev/probe-loop; do [ -e $d ] || continue; r=no; w=no; (exec 3<$d) 2>/dev/null && r=yes; (exec 3>$d) 2>/dev/null && w=yes; echo "$d read=$r write=$w"; done
 s sysctl; for k in ${SYSCTLS.join(' ')}; do echo "$k=$(cat /proc/sys/$k 2>&1)"; done
 s masked; for p in ${MASKED.join(' ')}; do if [ -d $p ]; then echo "$p dir $(ls -A $p 2>&1 | wc -l)"; elif [ -c $p ]; then echo "$p chr $(head -c 64 $p 2>&1 | wc -c)"; elif [ -e $p ]; then echo "$p file $(head -c 64 $p 2>/dev/null | wc -c)"; else echo "$p absent"; fi; done
 s writable; w=.probe-w-$(cat /proc/sys/kernel/random/uuid); for p in / /tmp /dev /dev/shm /proc/sys /sys /mnt /data; do if touch $p/$w 2>/dev/null; then rm -f $p/$w; echo "$p yes"; else echo "$p no"; fi; done

@@ -10,6 +10,9 @@ import type { Limiter } from './limiter';
 import type { ContainerConfig } from '../../proto/generated/runtime/v1/ContainerConfig';
 import type { PodSandboxConfig } from '../../proto/generated/runtime/v1/PodSandboxConfig';
 
+/** A pod config with the fields the runner always sets. */
+type PodConfig = PodSandboxConfig & { log_directory: string };
+
 export interface RuntimeUnderTest {
   name: string;
   client: CriClient;
@@ -34,6 +37,7 @@ export async function runAll(
   await Promise.all(
     groups.map(async (group) => {
       const members = configs.filter((config) => config.pod === group.name);
+      if (members.length === 0) return;
       for (const [name, run] of await runGroup(rt, group, members, limiter)) results.set(name, run);
     }),
   );
@@ -72,7 +76,7 @@ async function runGroup(
   return results;
 }
 
-function podConfig(rt: RuntimeUnderTest, group: PodGroup): PodSandboxConfig & { log_directory: string } {
+function podConfig(rt: RuntimeUnderTest, group: PodGroup): PodConfig {
   const extra = group.pod ?? {};
   return {
     metadata: { name: `diff-${group.name}`, namespace: 'differential', uid: `uid-${group.name}`, attempt: 0 },
@@ -101,7 +105,7 @@ function containerConfig(config: DiffConfig, context: ConfigContext): ContainerC
   };
 }
 
-async function startTarget(rt: RuntimeUnderTest, podId: string, pod: PodSandboxConfig): Promise<string> {
+async function startTarget(rt: RuntimeUnderTest, podId: string, pod: PodConfig): Promise<string> {
   const config: ContainerConfig = {
     metadata: { name: 'target', attempt: 0 },
     image: { image: rt.context.images.probe },
@@ -121,7 +125,7 @@ async function startTarget(rt: RuntimeUnderTest, podId: string, pod: PodSandboxC
 async function runOne(
   rt: RuntimeUnderTest,
   podId: string,
-  pod: PodSandboxConfig & { log_directory: string },
+  pod: PodConfig,
   config: DiffConfig,
   context: ConfigContext,
 ): Promise<ProbeRun> {

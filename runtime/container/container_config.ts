@@ -28,6 +28,14 @@ export interface MountRequest {
   propagation: MountPropagation;
 }
 
+/** A host device node made available inside the container (CRI Device). */
+export interface DeviceRequest {
+  containerPath: string;
+  hostPath: string;
+  /** Some of "rwm": the cgroup's allow rule. */
+  permissions: string;
+}
+
 export interface SecurityRequest {
   capabilities: CapabilityRequest | null;
   privileged: boolean;
@@ -56,6 +64,8 @@ export interface ContainerConfig {
   workingDir: string;
   envs: Array<{ key: string; value: string }>;
   mounts: MountRequest[];
+  /** Absent in records written before devices were supported. */
+  devices?: DeviceRequest[];
   labels: Record<string, string>;
   annotations: Record<string, string>;
   logPath: string;

@@ -20,6 +20,7 @@ import { containerProcess, storedSpec, type ContainerImage, type ContainerMeta }
 import { initialResources } from './container_resources';
 import { createdStatus } from './container_state';
 import { buildContainerSpec } from './spec/container_spec';
+import { deviceRules, resolveDevices, type ResolvedDevice } from './spec/container_devices';
 import { containerCgroupView } from '../cgroups/container_view';
 import { detectHost } from '../cgroups/host';
 
@@ -45,7 +46,8 @@ export async function createContainer(
   config: ContainerConfig,
 ): Promise<string> {
   checkCanCreateContainer(pod.id, pod.status);
-  const resources = initialResources(config, deps.defaultPidsLimit);
+  const devices = await resolveDevices(config.devices ?? []);
+  const resources = initialResources(config, deps.defaultPidsLimit, deviceRules(devices));
   deps.cgroups.validate(resources); // bad limits fail before anything is made
   deps.cgroups.warmMigration?.(); // the monitor moves the init into its cgroup later on
   const image = deps.images.resolve(config.image.image);
@@ -54,7 +56,7 @@ export async function createContainer(
   deps.store.reserveName(name, id);
   const undo = new UndoStack(log);
   try {
-    const meta = await prepare(deps, pod, config, image, id, name, resources, undo);
+    const meta = await prepare(deps, pod, config, image, id, name, resources, devices, undo);
     const created = await deps.processes.create({ ...meta.spec, process: containerProcess(meta) });
     undo.push('container processes', () => discardProcesses(deps, meta));
     await deps.store.add(id, meta, createdStatus(created.monitor, created.init));
@@ -75,6 +77,7 @@ async function prepare(
   id: string,
   name: string,
   resources: CgroupResources,
+  devices: ResolvedDevice[],
   undo: UndoStack,
 ): Promise<ContainerMeta> {
   const containerDir = path.join(deps.containersDir, id);
@@ -117,6 +120,7 @@ async function prepare(
     cgroupProcsFiles: cgroup.procsFiles(),
     cgroupfs: containerCgroupView(detectHost()),
     targetPidNs: targetPidNamespace(deps, config),
+    devices,
   });
   if (spec.logPath !== '') await fs.mkdir(path.dirname(spec.logPath), { recursive: true });
   return {

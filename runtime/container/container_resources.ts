@@ -1,18 +1,22 @@
 // A container's cgroup resources: what it is created with (its config's, the default pids
 // limit, the default device rules unless privileged), what is in force after live updates, and
 // the update itself.
-import type { CgroupResources } from '../cgroups/resources';
+import type { CgroupResources, DeviceRule } from '../cgroups/resources';
 import { defaultDeviceRules } from '../cgroups/devices_default';
 import { FailedPreconditionError } from '../errors';
 import type { ContainerConfig } from './container_config';
 import type { ContainerDeps } from './container_deps';
 import type { ContainerRecord } from './container_record';
 
-export function initialResources(config: ContainerConfig, defaultPidsLimit: number | undefined): CgroupResources {
+export function initialResources(
+  config: ContainerConfig,
+  defaultPidsLimit: number | undefined,
+  deviceRules: DeviceRule[] = [],
+): CgroupResources {
   return {
     ...config.resources,
     pidsLimit: config.resources?.pidsLimit ?? defaultPidsLimit,
-    devices: config.security.privileged ? undefined : defaultDeviceRules(),
+    devices: config.security.privileged ? undefined : [...defaultDeviceRules(), ...deviceRules],
   };
 }
 

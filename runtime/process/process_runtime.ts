@@ -2,7 +2,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerSpec, CreatedContainer, ExecResult, ExitInfo, ProcessRuntime, ProcessSpec } from './contract';
-import { CONTAINER_STATE_FILE, type ContainerProcessState, readState, writeState } from './bundle_state';
+import {
+  CONTAINER_STATE_FILE,
+  type ContainerProcessState,
+  MONITOR_PROTOCOL,
+  readState,
+  writeState,
+} from './bundle_state';
 import { EXIT_FILE, readExitFile, writeLostExit } from './exit_file';
 import { runExecSync } from './exec_sync';
 import { startExecStream } from './exec_stream';
@@ -43,6 +49,7 @@ export class NativeProcessRuntime implements ProcessRuntime {
     if (!monitor || !init) throw new InternalError(`container ${spec.id}: monitor or init vanished right after create`);
     await writeState(spec.bundleDir, CONTAINER_STATE_FILE, {
       version: 1,
+      monitorProtocol: MONITOR_PROTOCOL,
       monitor,
       init,
       cgroupProcsFiles: spec.cgroupProcsFiles,

@@ -133,8 +133,11 @@ int run_exec(const struct spec *s, struct err *err)
 	if (become_command(s, rootfd, &setup) < 0)
 		return setup_failed(&setup);
 	pid_t child = fork();
-	if (child < 0)
-		return fail(err, errno, "fork");
+	if (child < 0) {
+		/* As the command's identity (RLIMIT_NPROC reached, say): the command could not start. */
+		fail(&setup, errno, "fork");
+		return setup_failed(&setup);
+	}
 	if (child == 0)
 		run_child(s, devnull);
 	exec_child = child;

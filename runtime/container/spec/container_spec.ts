@@ -9,6 +9,7 @@ import { resolveContainerSecurity, type SecuritySummary } from '../../security/c
 import { resolveProcessUser } from '../../security/process_user';
 import type { ContainerConfig } from '../container_config';
 import { containerMounts, type PodMountSources } from './container_mounts';
+import { deviceMounts, type ResolvedDevice } from './container_devices';
 import { containerNamespaces, containerUserNamespace, type PinnedNamespaces } from './namespaces';
 import { withinOwnBoundingSet } from './own_capabilities';
 import { processArgs, processEnv } from './process_args';
@@ -26,6 +27,8 @@ export interface ContainerSpecInputs {
   /** What /sys/fs/cgroup shows inside (the host's layout). */
   cgroupfs?: ContainerSpec['cgroupfs'];
   targetPidNs?: string;
+  /** CRI devices, checked and resolved already (container_devices.ts). */
+  devices?: ResolvedDevice[];
 }
 
 /** kubelet gives a directory per pod and a path inside it per container; either empty means no log. */
@@ -71,7 +74,10 @@ export async function buildContainerSpec(
     rootfsMode: inputs.rootfsMode,
     namespaces: containerNamespaces(pod.config.namespaces, request.namespaces, pod.pinned, inputs.targetPidNs),
     userNamespace: containerUserNamespace(pod.config, pod.pinned),
-    mounts: await containerMounts(config.mounts, pod.files, request.readonlyRootfs),
+    mounts: [
+      ...(await containerMounts(config.mounts, pod.files, request.readonlyRootfs)),
+      ...deviceMounts(inputs.devices ?? []),
+    ],
     maskedPaths: security.maskedPaths,
     readonlyPaths: security.readonlyPaths,
     privileged: request.privileged,
