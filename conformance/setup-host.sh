@@ -14,6 +14,7 @@ PACKAGES=(
   qemu-system-x86 busybox-static cpio xz-utils file kmod  # conformance/vm/cgroup2-vm.sh (cgroup v2 guest)
   debootstrap            # conformance/install: a fresh Debian root for the set-up test
   systemd dbus           # conformance/vm/systemd-vm.sh boots the host's own systemd as the guest's pid 1; systemd-analyze verify
+  openjdk-17-jre-headless python3-minimal  # conformance/fidelity/programs: real programs' images (testimages/program_images.ts)
 )
 
 missing=()
@@ -33,6 +34,13 @@ if ! ls "$TESTIMAGES_CACHE"/busybox_*_amd64.deb >/dev/null 2>&1; then
   (cd "$TESTIMAGES_CACHE" && apt-get -o DPkg::Lock::Timeout=600 download -q busybox >/dev/null 2>&1) || {
     apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null
     (cd "$TESTIMAGES_CACHE" && apt-get download -q busybox >/dev/null)
+  }
+fi
+# nginx for the same images: downloaded, never installed (its package would start a server on the host).
+if ! ls "$TESTIMAGES_CACHE"/nginx_*_amd64.deb >/dev/null 2>&1; then
+  (cd "$TESTIMAGES_CACHE" && apt-get -o DPkg::Lock::Timeout=600 download -q nginx >/dev/null 2>&1) || {
+    apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null
+    (cd "$TESTIMAGES_CACHE" && apt-get download -q nginx >/dev/null)
   }
 fi
 # --- differential suite (conformance/differential): containerd + runc as the reference runtime ---

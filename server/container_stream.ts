@@ -2,7 +2,8 @@
 import type { StreamContainersRequest__Output } from '../proto/generated/runtime/v1/StreamContainersRequest';
 import type { StreamContainersResponse } from '../proto/generated/runtime/v1/StreamContainersResponse';
 import type { ServerContext } from './context';
-import { containerList } from './container_list';
+import { containersMatching } from './container_list';
+import { containerToCri } from './cri_container_status';
 import { sendInPages } from './stream_pages';
 
 export async function containerStream(
@@ -11,6 +12,6 @@ export async function containerStream(
   send: (message: StreamContainersResponse) => void,
   signal: AbortSignal,
 ): Promise<void> {
-  const { containers = [] } = await containerList(ctx, { filter: request.filter });
+  const containers = containersMatching(ctx, request.filter).map(containerToCri);
   sendInPages(containers, (page) => send({ containers: page }), signal);
 }

@@ -23,6 +23,7 @@ import { StatsService } from '../runtime/stats/stats_service';
 import { lifecycleDrivers } from './lifecycle_drivers';
 import type { ServerContext } from './context';
 import { ImageService } from '../runtime/image/image_service';
+import { imageServiceOptions } from './image_options';
 import { addMirrorFlag } from '../runtime/image/registry/hosts';
 import { StreamingService } from './streaming/service';
 import { connectionCap } from './streaming/connection_limit';
@@ -39,7 +40,8 @@ export async function effectiveConfig(flags: DaemonFlags): Promise<CorralConfig>
   const base = flags.configFile ? await loadConfigFile(flags.configFile) : defaultConfig();
   const config = applyOverrides(base, flags.overrides);
   // Applied last-to-first so the first flag ends up first in the mirror list.
-  for (const mirror of [...flags.registryMirrors].reverse()) config.registry = addMirrorFlag(config.registry, mirror);
+  for (const mirror of [...flags.registryMirrors].reverse())
+    config.registry = { ...config.registry, ...addMirrorFlag(config.registry, mirror) };
   if (flags.metricsAddress !== undefined) {
     const problem = hostPortOrEmpty(flags.metricsAddress);
     if (problem) throw new InvalidArgumentError(`--metrics-address ${problem}`);
@@ -61,7 +63,7 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
   let streaming: StreamingService | undefined;
   let exporter: { metrics: DaemonMetrics; endpoint: MetricsEndpoint } | undefined;
   try {
-    const images = new ImageService({ root: config.root, registry: config.registry, pinned: [config.sandbox_image] });
+    const images = new ImageService(imageServiceOptions(config));
     await images.load();
     const nodeSettings = await NodeRuntimeSettings.load(config.root);
     const network = await podNetworkFromConfig(config, () => nodeSettings.podCidr);

@@ -14,6 +14,10 @@ import { containerCreate } from './container_create';
 import { containerEvents } from './container_events';
 import { containerExecSync } from './container_exec_sync';
 import { containerList } from './container_list';
+import { loadCriServices } from '../proto/load';
+import type { EncodedResponse } from './encoded_response';
+import type { ListContainersResponse__Output } from '../proto/generated/runtime/v1/ListContainersResponse';
+import type { ListPodSandboxResponse__Output } from '../proto/generated/runtime/v1/ListPodSandboxResponse';
 import { containerRemove } from './container_remove';
 import { containerStart } from './container_start';
 import { containerStatus } from './container_status';
@@ -186,38 +190,27 @@ test('list filters: state, pod, labels, id prefix', async () => {
   await create(db, 'b');
   await containerStart(ctx, { container_id: a });
   await sandboxStop(ctx, { pod_sandbox_id: db });
-  const ids = (r: { containers?: Array<{ id?: string }> }) => r.containers!.map((c) => c.id);
-  assert.deepEqual(
-    ids(
-      await containerList(ctx, {
-        filter: { id: '', state: { state: 'CONTAINER_RUNNING' }, pod_sandbox_id: '', label_selector: {} },
-      }),
-    ),
-    [a],
-  );
-  assert.deepEqual(
-    ids(
-      await containerList(ctx, {
-        filter: { id: '', state: null, pod_sandbox_id: web.slice(0, 5), label_selector: {} },
-      }),
-    ),
-    [a],
-  );
-  assert.equal(
-    (await containerList(ctx, { filter: { id: '', state: null, pod_sandbox_id: '', label_selector: { role: 'b' } } }))
-      .containers!.length,
-    1,
-  );
-  assert.equal((await containerList(ctx, { filter: null })).containers!.length, 2);
-  const ready = await sandboxList(ctx, { filter: { id: '', state: { state: 'SANDBOX_READY' }, label_selector: {} } });
-  assert.deepEqual(
-    ready.items!.map((p) => p.id),
-    [web],
-  );
-  assert.equal(
-    (await sandboxList(ctx, { filter: { id: db.slice(0, 12), state: null, label_selector: {} } })).items!.length,
-    1,
-  );
+  const methods = loadCriServices().RuntimeService.service;
+  const containers = async (r: Promise<EncodedResponse>) =>
+    (methods.ListContainers.responseDeserialize((await r).bytes) as ListContainersResponse__Output).containers;
+  const pods = async (r: Promise<EncodedResponse>) =>
+    (methods.ListPodSandbox.responseDeserialize((await r).bytes) as ListPodSandboxResponse__Output).items;
+  const ids = (list: Array<{ id: string }>) => list.map((c) => c.id);
+  const running = { id: '', state: { state: 'CONTAINER_RUNNING' as const }, pod_sandbox_id: '', label_selector: {} };
+  assert.deepEqual(ids(await containers(containerList(ctx, { filter: running }))), [a]);
+  const inWeb = { id: '', state: null, pod_sandbox_id: web.slice(0, 5), label_selector: {} };
+  assert.deepEqual(ids(await containers(containerList(ctx, { filter: inWeb }))), [a]);
+  const roleB = { id: '', state: null, pod_sandbox_id: '', label_selector: { role: 'b' } };
+  assert.equal((await containers(containerList(ctx, { filter: roleB }))).length, 1);
+  assert.equal((await containers(containerList(ctx, { filter: null }))).length, 2);
+  const ready = { id: '', state: { state: 'SANDBOX_READY' as const }, label_selector: {} };
+  assert.deepEqual(ids(await pods(sandboxList(ctx, { filter: ready }))), [web]);
+  const dbPrefix = { id: db.slice(0, 12), state: null, label_selector: {} };
+  assert.equal((await pods(sandboxList(ctx, { filter: dbPrefix }))).length, 1);
+  // A status change replaces the record, so the list shows the new state, not a cached one.
+  await containerStop(ctx, { container_id: a, timeout: '0' });
+  const exited = (await containers(containerList(ctx, { filter: null }))).find((c) => c.id === a);
+  assert.equal(exited?.state, 'CONTAINER_EXITED');
 });
 
 test('exec returns output and exit code', async () => {

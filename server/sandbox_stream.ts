@@ -2,7 +2,8 @@
 import type { StreamPodSandboxesRequest__Output } from '../proto/generated/runtime/v1/StreamPodSandboxesRequest';
 import type { StreamPodSandboxesResponse } from '../proto/generated/runtime/v1/StreamPodSandboxesResponse';
 import type { ServerContext } from './context';
-import { sandboxList } from './sandbox_list';
+import { sandboxesMatching } from './sandbox_list';
+import { podSandboxToCri } from './cri_pod_status';
 import { sendInPages } from './stream_pages';
 
 export async function sandboxStream(
@@ -11,6 +12,6 @@ export async function sandboxStream(
   send: (message: StreamPodSandboxesResponse) => void,
   signal: AbortSignal,
 ): Promise<void> {
-  const { items = [] } = await sandboxList(ctx, { filter: request.filter });
+  const items = sandboxesMatching(ctx, request.filter).map(podSandboxToCri);
   sendInPages(items, (page) => send({ pod_sandboxes: page }), signal);
 }

@@ -35,6 +35,8 @@ export interface DiffConfig {
   pod: string;
   /** ContainerConfig fields over the defaults; `linux.security_context` merges with the default. */
   container: (ctx: ConfigContext) => ContainerConfig;
+  /** exec: the container sleeps and the probe runs through ExecSync (what an exec'd process sees). */
+  via?: 'exec';
 }
 
 /** What kubelet sends for a pod without shareProcessNamespace or host namespaces. */
@@ -357,5 +359,35 @@ export const CONFIGS: DiffConfig[] = [
     }),
   },
   { name: 'userns-pod', pod: 'userns', container: () => ({}) },
+  { name: 'exec-default', pod: 'default', via: 'exec', container: () => ({}) },
+  { name: 'exec-privileged', pod: 'privileged', via: 'exec', container: () => sc({ privileged: true }) },
+  {
+    name: 'exec-run-as-user-caps',
+    pod: 'default',
+    via: 'exec',
+    container: () =>
+      sc({
+        run_as_user: { value: 1000 },
+        supplemental_groups: [1234],
+        capabilities: { drop_capabilities: ['ALL'], add_capabilities: ['CHOWN'] },
+        no_new_privs: true,
+      }),
+  },
+  { name: 'exec-readonly-rootfs', pod: 'default', via: 'exec', container: () => sc({ readonly_rootfs: true }) },
+  {
+    name: 'exec-seccomp-resources',
+    pod: 'default',
+    via: 'exec',
+    container: () => ({
+      ...sc({ seccomp: { profile_type: 'RuntimeDefault' } }),
+      ...resources({ memory_limit_in_bytes: 64 * 1024 * 1024, cpu_quota: 50000, cpu_period: 100000 }),
+    }),
+  },
+  {
+    name: 'exec-env-workdir',
+    pod: 'default',
+    via: 'exec',
+    container: () => ({ working_dir: '/data', envs: [{ key: 'PROBE_NEW', value: Buffer.from('set for init') }] }),
+  },
   { name: 'dns-config', pod: 'dns', container: () => ({}) },
 ];

@@ -10,7 +10,7 @@ export interface Difference {
 }
 
 export interface AllowedEntry {
-  /** The configs named, or every config but those in `except` (`*` `!name`). */
+  /** The configs named (`exec-*` globs allowed), or every config but those in `except` (`*` `!name`). */
   configs: string[] | '*';
   except: string[];
   /** Probe keys; `*` matches any characters. */
@@ -58,13 +58,19 @@ export function parseAllowed(markdown: string): AllowedEntry[] {
 export function allowedBy(difference: Difference, entries: AllowedEntry[]): AllowedEntry | undefined {
   return entries.find(
     (entry) =>
-      (entry.configs === '*' ? !entry.except.includes(difference.config) : entry.configs.includes(difference.config)) &&
+      (entry.configs === '*'
+        ? !entry.except.includes(difference.config)
+        : entry.configs.some((name) => globMatch(name, difference.config))) &&
       entry.matchers.some((matcher) => matcher.test(difference.key)),
   );
 }
 
 export function formatDifference(d: Difference): string {
   return `${d.config}: ${d.key}\n    corral:     ${d.corral}\n    containerd: ${d.reference}`;
+}
+
+function globMatch(pattern: string, text: string): boolean {
+  return new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`).test(text);
 }
 
 function escapeRegExp(text: string): string {

@@ -17,6 +17,7 @@ export interface RuntimePlaces {
 const PROBE_PROGRAMS = new Set(['probe', 'sh', 'sort', 'ls', 'cat', 'head', 'wc', 'readlink', 'stat', 'tr']);
 /** More distinct programs than a pod runs: the host's pid namespace. */
 const HOST_PROCESSES = 8;
+export const DEVICE_BINDS = 'device nodes bound from the host devtmpfs';
 const STATUS_KEYS = /^(Cap\w+|NoNewPrivs|Seccomp|Seccomp_filters|Uid|Gid|Groups)$/;
 
 export function normalise(run: ProbeRun, places: RuntimePlaces): Facts {
@@ -105,7 +106,10 @@ const HANDLERS: Record<string, Handler> = {
   mountinfo: (_name, lines, facts) => {
     for (const line of lines) {
       const mount = mountFact(line);
-      if (mount) add(facts, `mount ${mount[0]}`, mount[1]);
+      if (!mount) continue;
+      // A device bound from the host's devtmpfs (corral's way to give a container a device).
+      if (mount[0].startsWith('/dev/') && / devtmpfs devtmpfs /.test(mount[1])) add(facts, DEVICE_BINDS, mount[0]);
+      else add(facts, `mount ${mount[0]}`, mount[1]);
     }
   },
   cgroup: keyed((line) => {

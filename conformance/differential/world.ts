@@ -82,6 +82,7 @@ async function startReference(world: DiffWorld): Promise<void> {
   world.reference = {
     name: 'containerd',
     client: world.containerd.client,
+    retryUnknown: true,
     logDir: path.join(world.containerd.base, 'logs'),
     cgroupParent,
     context: { images: world.images, hostDir, seccompProfile: world.host.seccompProfile },

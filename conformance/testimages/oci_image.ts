@@ -50,13 +50,34 @@ export async function buildImage(
   style: 'oci' | 'docker' = 'oci',
   architecture = 'amd64',
 ): Promise<BuiltImage> {
+  const built: LayerBlob[] = [];
+  for (const layer of layers) built.push(await treeLayer(layer));
+  return assembleImage(built, fields, style, architecture);
+}
+
+/** One layer from a tree: its gzip blob and the digest of its tar. */
+export async function treeLayer(layer: TreeEntry[]): Promise<LayerBlob> {
+  const tarBytes = await treeToTar(layer);
+  return { diffId: sha256(tarBytes), gz: gzipSync(tarBytes, { level: 6 }) };
+}
+
+/** A gzip layer made elsewhere (e.g. by tar(1) for big trees) and the digest of its tar. */
+export interface LayerBlob {
+  diffId: string;
+  gz: Buffer;
+}
+
+export function assembleImage(
+  layers: LayerBlob[],
+  fields: ImageConfigFields,
+  style: 'oci' | 'docker' = 'oci',
+  architecture = 'amd64',
+): BuiltImage {
   const blobs = new Map<string, Buffer>();
   const diffIds: string[] = [];
   const layerDescs: Descriptor[] = [];
-  for (const layer of layers) {
-    const tarBytes = await treeToTar(layer);
-    const gz = gzipSync(tarBytes, { level: 6 });
-    diffIds.push(sha256(tarBytes));
+  for (const { diffId, gz } of layers) {
+    diffIds.push(diffId);
     blobs.set(sha256(gz), gz);
     layerDescs.push({
       mediaType: style === 'oci' ? MEDIA.ociLayerGzip : MEDIA.dockerLayerGzip,

@@ -20,7 +20,7 @@ import { containerProcess, storedSpec, type ContainerImage, type ContainerMeta }
 import { initialResources } from './container_resources';
 import { createdStatus } from './container_state';
 import { buildContainerSpec } from './spec/container_spec';
-import { deviceRules, resolveDevices, type ResolvedDevice } from './spec/container_devices';
+import { containerDevices, deviceRules, type ResolvedDevice } from './spec/container_devices';
 import { containerCgroupView } from '../cgroups/container_view';
 import { detectHost } from '../cgroups/host';
 
@@ -46,7 +46,7 @@ export async function createContainer(
   config: ContainerConfig,
 ): Promise<string> {
   checkCanCreateContainer(pod.id, pod.status);
-  const devices = await resolveDevices(config.devices ?? []);
+  const devices = await containerDevices(config.security.privileged, config.devices ?? []);
   const resources = initialResources(config, deps.defaultPidsLimit, deviceRules(devices));
   deps.cgroups.validate(resources); // bad limits fail before anything is made
   deps.cgroups.warmMigration?.(); // the monitor moves the init into its cgroup later on

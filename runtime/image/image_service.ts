@@ -15,6 +15,9 @@ import { pullImage, type PullContext } from './puller';
 import { formatReference, parseReference } from './reference';
 import type { RegistryCredentials } from './registry/auth';
 import type { RegistryHostsConfig } from './registry/hosts';
+import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './registry/bounded_http';
+import { DeadlineExceededError } from '../errors';
+import { DEFAULT_UNPACK_LIMITS, type UnpackLimits } from './unpack/unpack_budget';
 import { OverlaySnapshotter } from './snapshotter';
 import { importOciLayout } from './oci_layout_import';
 
@@ -29,7 +32,14 @@ export interface ImageServiceOptions {
   pinned?: string[];
   /** A blob download that delivers nothing for this long fails; default 2 minutes. */
   stallTimeoutMs?: number;
+  /** Connect + response headers, and body idle, for every registry request. */
+  httpTimeouts?: HttpTimeouts;
+  /** A pull (resolve, download, unpack) that takes longer fails with DEADLINE_EXCEEDED. */
+  pullTimeoutMs?: number;
+  unpackLimits?: UnpackLimits;
 }
+
+export const DEFAULT_PULL_TIMEOUT_MS = 60 * 60 * 1000;
 
 export interface FsUsage {
   mountpoint: string;
@@ -47,6 +57,7 @@ export class ImageService {
   private readonly pulls = new Map<string, Promise<StoredImage>>();
   private readonly pullContext: PullContext;
   private readonly pinnedRefs: Set<string>;
+  private readonly pullTimeoutMs: number;
   readonly imageDir: string;
 
   constructor(opts: ImageServiceOptions) {
@@ -68,7 +79,10 @@ export class ImageService {
       hosts: opts.registry,
       platform: opts.platform ?? hostPlatform(),
       parallelLayers: opts.parallelLayers ?? 3,
+      httpTimeouts: opts.httpTimeouts ?? DEFAULT_HTTP_TIMEOUTS,
+      unpackLimits: opts.unpackLimits ?? DEFAULT_UNPACK_LIMITS,
     };
+    this.pullTimeoutMs = opts.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS;
   }
 
   /** What container lifecycle code resolves images with. */
@@ -101,7 +115,17 @@ export class ImageService {
     credentials: RegistryCredentials,
     onBytes?: (n: number) => void,
   ): Promise<StoredImage> {
-    return this.leased((lease) => pullImage(this.pullContext, { ref, credentials, lease, onBytes }));
+    const signal = AbortSignal.timeout(this.pullTimeoutMs);
+    try {
+      return await this.leased((lease) => pullImage(this.pullContext, { ref, credentials, lease, onBytes, signal }));
+    } catch (err) {
+      if (!signal.aborted) throw err;
+      throw new DeadlineExceededError(
+        `pulling ${formatReference(ref)}: not done within its deadline of ${this.pullTimeoutMs / 1000}s ` +
+          `(image.pull_timeout_seconds)`,
+        { cause: err },
+      );
+    }
   }
 
   /** Imports every image of an OCI image layout (directory or tar). */

@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { readJsonIfExists, writeJsonAtomic, fsyncDir } from '../store/atomic_file';
 import { unpackLayer } from './unpack/layer_unpack';
+import type { ImageUnpackBudget } from './unpack/unpack_budget';
 import { diskUsage } from './disk_usage';
 import { PRIVATE_DIR_MODE, ensurePrivateDir } from '../store/private_dir';
 
@@ -40,22 +41,27 @@ export class LayerStore {
   }
 
   /** Unpacks `blobPath` as layer `chainId` unless present; concurrent calls share one unpack. */
-  ensure(chainId: string, diffId: string, blobPath: string): Promise<LayerInfo> {
+  ensure(chainId: string, diffId: string, blobPath: string, budget?: ImageUnpackBudget): Promise<LayerInfo> {
     const running = this.inflight.get(chainId);
     if (running) return running;
-    const job = this.unpackOnce(chainId, diffId, blobPath).finally(() => this.inflight.delete(chainId));
+    const job = this.unpackOnce(chainId, diffId, blobPath, budget).finally(() => this.inflight.delete(chainId));
     this.inflight.set(chainId, job);
     return job;
   }
 
-  private async unpackOnce(chainId: string, diffId: string, blobPath: string): Promise<LayerInfo> {
+  private async unpackOnce(
+    chainId: string,
+    diffId: string,
+    blobPath: string,
+    budget?: ImageUnpackBudget,
+  ): Promise<LayerInfo> {
     const existing = await this.info(chainId);
     if (existing) return existing;
     const staging = path.join(this.root, `.tmp-${randomBytes(8).toString('hex')}`);
     try {
       await fs.mkdir(staging, { mode: PRIVATE_DIR_MODE });
       await fs.mkdir(path.join(staging, 'fs'), { mode: 0o755 });
-      await unpackLayer(blobPath, path.join(staging, 'fs'), diffId);
+      await unpackLayer(blobPath, path.join(staging, 'fs'), diffId, budget?.forLayer(staging));
       const usage = await diskUsage(path.join(staging, 'fs'));
       const info: LayerInfo = { chainId, diffId, ...usage };
       await writeJsonAtomic(path.join(staging, 'layer.json'), info);

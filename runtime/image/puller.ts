@@ -17,6 +17,8 @@ import { RegistryClient, type FetchedManifest } from './registry/client';
 import type { Readable } from 'node:stream';
 import type { RegistryCredentials } from './registry/auth';
 import { endpointsFor, type RegistryHostsConfig } from './registry/hosts';
+import type { HttpTimeouts } from './registry/bounded_http';
+import { ImageUnpackBudget, type UnpackLimits } from './unpack/unpack_budget';
 import type { StoredImage } from './image_store';
 
 const log = moduleLogger('image-pull');
@@ -27,7 +29,12 @@ export interface PullContext {
   hosts: RegistryHostsConfig;
   platform: Platform;
   parallelLayers: number;
+  httpTimeouts: HttpTimeouts;
+  unpackLimits: UnpackLimits;
 }
+
+/** An image config is JSON the pull parses whole: larger ones are refused before download. */
+export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 
 /** Where an image's manifests and blobs come from: a registry, or an OCI layout on disk. */
 export interface ImageSource {
@@ -49,7 +56,8 @@ export interface PullRequest {
 /** Pulls from the registry; returns the record to store (not yet stored). */
 export async function pullImage(ctx: PullContext, req: PullRequest): Promise<StoredImage> {
   const display = formatReference(req.ref);
-  const client = new RegistryClient(endpointsFor(req.ref.domain, ctx.hosts), req.ref.path, req.credentials, display);
+  const endpoints = endpointsFor(req.ref.domain, ctx.hosts);
+  const client = new RegistryClient(endpoints, req.ref.path, req.credentials, display, ctx.httpTimeouts);
   const source: ImageSource = {
     display,
     top: () => client.getManifest(req.ref.digest ?? req.ref.tag ?? 'latest', req.signal),
@@ -85,6 +93,11 @@ export async function fetchImage(
     }
   }
   const parsed = parseManifest(parseJsonObject(manifest.bytes, display), display);
+  if (parsed.config.size > MAX_CONFIG_BYTES) {
+    throw new InvalidArgumentError(
+      `${display}: image config is too large (${parsed.config.size} bytes > ${MAX_CONFIG_BYTES})`,
+    );
+  }
   const fetchBlob = (d: Descriptor, progress?: (n: number) => void) => {
     lease.blobs.add(d.digest);
     return ctx.content.ingest(d.digest, d.size, () => source.blob(d.digest), progress);
@@ -97,9 +110,10 @@ export async function fetchImage(
   );
   const chains = chainIds(config.diffIds);
   chains.forEach((c) => lease.chains.add(c));
+  const budget = new ImageUnpackBudget(ctx.unpackLimits, display);
   await mapLimited(parsed.layers, ctx.parallelLayers, async (layer, i) => {
     await fetchBlob(layer, onBytes);
-    await ctx.layers.ensure(chains[i], config.diffIds[i], ctx.content.path(layer.digest));
+    await ctx.layers.ensure(chains[i], config.diffIds[i], ctx.content.path(layer.digest), budget);
   });
   for (const m of indexDigest ? [manifest, top] : [manifest]) {
     lease.blobs.add(m.digest);

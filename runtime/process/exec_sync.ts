@@ -1,15 +1,25 @@
 // ExecSync through `corral-helper exec`: output captured up to a cap per stream, and a timeout:
 // SIGTERM makes the helper kill the command's process group; SIGKILL follows if it does not exit
 // (the command then dies with it through PR_SET_PDEATHSIG).
-import { spawn } from 'node:child_process';
+//
+// The result is the exec process's own exit, reported by the helper. A descendant that left the
+// process group (`setsid sleep 600 &`) may still hold the output pipes: once the helper exited,
+// output is drained for DRAIN_MS at most, then the pipes are closed and the call returns. So
+// ExecSync always returns by timeout + KILL_GRACE_MS + DRAIN_MS, and holds no fd afterwards.
+// Escaped descendants are left to the container, as runc leaves them (docs/limits.md).
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import type { ExecResult, ProcessSpec } from './contract';
 import type { SealedProgram } from '../../native/sealed_program';
+import type { ExecResult, ProcessSpec } from './contract';
 import { execMessage, type ExecTarget } from './messages';
 import { InternalError } from '../errors';
 
 export const EXEC_OUTPUT_CAP = 16 * 1024 * 1024;
-const KILL_GRACE_MS = 2000;
+/** The helper kills the group as soon as it gets SIGTERM; this is for a helper that cannot. */
+const KILL_GRACE_MS = 500;
+/** After the exec process exited: how long output still in flight is read (containerd's
+ *  drain_exec_sync_io_timeout, bounded here). */
+export const DRAIN_MS = 500;
 
 /** Collects a stream, keeping at most `cap` bytes (the rest is read and dropped). */
 function capture(stream: Readable, cap: number): () => Buffer {
@@ -31,6 +41,11 @@ function parseStatus(report: string, timedOut: boolean): number {
   throw new InternalError(`exec: ${line.replace(/^error /, '') || 'helper died without a report'}`);
 }
 
+/** Closes every pipe to the helper (ours ends; whoever else holds theirs gets EPIPE/EOF). */
+function closePipes(child: ChildProcess): void {
+  for (const stream of child.stdio) stream?.destroy();
+}
+
 export function runExecSync(
   helper: SealedProgram,
   target: ExecTarget,
@@ -47,26 +62,37 @@ export function runExecSync(
     const stderr = capture(child.stderr, EXEC_OUTPUT_CAP);
     const status = capture(child.stdio[3] as Readable, 4096);
     let timedOut = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            child.kill('SIGTERM');
-            killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-          }, timeoutMs)
-        : undefined;
-    child.on('error', (err) => reject(new InternalError(`exec helper: ${err.message}`, { cause: err })));
-    child.on('close', () => {
-      clearTimeout(timer);
-      clearTimeout(killTimer);
+    let settled = false;
+    const timers: NodeJS.Timeout[] = [];
+    const later = (ms: number, fn: () => void) => timers.push(setTimeout(fn, ms));
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      timers.forEach(clearTimeout);
+      closePipes(child);
       try {
         const exitCode = parseStatus(status().toString('utf8'), timedOut);
         resolve({ exitCode, stdout: stdout(), stderr: stderr(), timedOut });
       } catch (err) {
         reject(err);
       }
+    };
+    if (timeoutMs > 0) {
+      later(timeoutMs, () => {
+        timedOut = true;
+        child.kill('SIGTERM');
+        later(KILL_GRACE_MS, () => child.kill('SIGKILL'));
+      });
+    }
+    child.on('error', (err) => {
+      settled = true;
+      timers.forEach(clearTimeout);
+      closePipes(child);
+      reject(new InternalError(`exec helper: ${err.message}`, { cause: err }));
     });
+    // 'close' when every pipe reached EOF; 'exit' alone when an escaped process still holds one.
+    child.on('exit', () => later(DRAIN_MS, finish));
+    child.on('close', finish);
     child.stdin.on('error', () => {
       /* reported through 'close' */
     });

@@ -12,7 +12,15 @@ export interface CorralConfig {
   listen: string;
   log_level: LogLevel;
   cgroup_driver: 'cgroupfs';
-  registry: RegistryHostsConfig;
+  registry: RegistryHostsConfig & { response_timeout_seconds: number; body_idle_timeout_seconds: number };
+  image: {
+    pull_timeout_seconds: number;
+    max_layer_unpacked_bytes: number;
+    max_layer_entries: number;
+    max_image_unpacked_bytes: number;
+    max_image_entries: number;
+    unpack_reserve_bytes: number;
+  };
   cni: { enabled: boolean; conf_dir: string; bin_dirs: string[] };
   cgroups: { default_pids_limit: number; v1_nest_under_own: string[] };
   sandbox_image: string;

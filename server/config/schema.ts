@@ -47,6 +47,46 @@ export const CONFIG_SCHEMA: SectionSpec = {
       default: [],
       doc: 'registry hosts (host[:port]) reached over plain http; loopback needs no entry',
     },
+    response_timeout_seconds: {
+      kind: 'int',
+      default: 30,
+      min: 1,
+      doc: 'a registry request whose response headers have not arrived within this fails',
+    },
+    body_idle_timeout_seconds: {
+      kind: 'int',
+      default: 30,
+      min: 1,
+      doc: 'a registry response body (token, manifest, error) that delivers nothing for this long fails',
+    },
+  },
+  image: {
+    pull_timeout_seconds: {
+      kind: 'int',
+      default: 3600,
+      min: 1,
+      doc: 'a PullImage not done within this fails with DEADLINE_EXCEEDED',
+    },
+    max_layer_unpacked_bytes: {
+      kind: 'int',
+      default: 32 * 1024 ** 3,
+      min: 1,
+      doc: 'bytes one layer may unpack to; more fails the pull with RESOURCE_EXHAUSTED',
+    },
+    max_layer_entries: { kind: 'int', default: 1_000_000, min: 1, doc: 'files, dirs and links in one layer' },
+    max_image_unpacked_bytes: {
+      kind: 'int',
+      default: 64 * 1024 ** 3,
+      min: 1,
+      doc: 'bytes all layers of one pull may unpack to',
+    },
+    max_image_entries: { kind: 'int', default: 2_000_000, min: 1, doc: 'entries in all layers of one pull' },
+    unpack_reserve_bytes: {
+      kind: 'int',
+      default: 512 * 1024 ** 2,
+      min: 0,
+      doc: 'free space unpacking always leaves on the filesystem holding the layers',
+    },
   },
   cni: {
     enabled: { kind: 'bool', default: true, doc: 'false: no CNI; pods get an isolated netns with only loopback' },

@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 static const struct { const char *name; unsigned major, minor; } devices[] = {
 	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
@@ -64,9 +65,13 @@ int mount_dev(int rootfd, struct err *err)
 	for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
 		if (make_device(devfd, devices[i].name, devices[i].major, devices[i].minor, err) < 0)
 			return -1;
-	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+		/* runc's rule: /dev/core only where the host has /proc/kcore (the host's /proc, not yet replaced). */
+		if (strcmp(links[i].name, "core") == 0 && access("/proc/kcore", F_OK) < 0)
+			continue;
 		if (symlinkat(links[i].target, devfd, links[i].name) < 0)
 			return fail(err, errno, "symlink /dev/%s", links[i].name);
+	}
 	const unsigned long secure = MS_NOSUID | MS_NOEXEC;
 	if (mount_under(devfd, "pts", "devpts", secure, "newinstance,ptmxmode=0666,mode=0620,gid=5", err) < 0 &&
 	    mount_under(devfd, "pts", "devpts", secure, "newinstance,ptmxmode=0666,mode=0620", err) < 0)

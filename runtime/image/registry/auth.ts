@@ -1,6 +1,7 @@
 // Registry authentication: WWW-Authenticate challenges, bearer tokens (anonymous, basic
 // credentials, OAuth2 refresh token) and basic auth, from the CRI AuthConfig.
-import { FailedPreconditionError, UnavailableError } from '../../errors';
+import { CorralError, FailedPreconditionError, UnavailableError } from '../../errors';
+import { MAX_TOKEN_BYTES, causeText, discardBody, fetchWithin, readBody, type HttpTimeouts } from './bounded_http';
 
 export interface RegistryCredentials {
   username?: string;
@@ -43,12 +44,19 @@ export function basicCredentials(creds: RegistryCredentials): string | undefined
   return undefined;
 }
 
+/** How a token request is bounded: the registry's timeouts and the pull's deadline. */
+export interface TokenRequestLimits {
+  timeouts: HttpTimeouts;
+  signal?: AbortSignal;
+}
+
 /** The Authorization header value that answers `challenge` for `scope`. */
 export async function answerChallenge(
   challenge: Challenge,
   creds: RegistryCredentials,
   scope: string,
   host: string,
+  limits: TokenRequestLimits,
 ): Promise<string> {
   if (challenge.scheme === 'basic') {
     const basic = basicCredentials(creds);
@@ -59,7 +67,7 @@ export async function answerChallenge(
   if (challenge.scheme !== 'bearer')
     throw new FailedPreconditionError(`registry ${host}: unsupported auth scheme ${challenge.scheme}`);
   if (creds.registryToken) return `Bearer ${creds.registryToken}`;
-  return `Bearer ${await fetchToken(challenge.params, creds, scope, host)}`;
+  return `Bearer ${await fetchToken(challenge.params, creds, scope, host, limits)}`;
 }
 
 async function fetchToken(
@@ -67,28 +75,55 @@ async function fetchToken(
   creds: RegistryCredentials,
   scope: string,
   host: string,
+  limits: TokenRequestLimits,
 ): Promise<string> {
   if (!params.realm) throw new FailedPreconditionError(`registry ${host}: bearer challenge without realm`);
   const realm = new URL(params.realm);
   const wanted = params.scope ?? scope;
+  const what = `registry ${host}: token server ${realm.origin}`;
+  const request = creds.identityToken
+    ? refreshTokenGrant(realm, params, wanted, creds.identityToken)
+    : basicTokenGet(realm, params, wanted, creds);
   let res: Response;
   try {
-    res = creds.identityToken
-      ? await refreshTokenGrant(realm, params, wanted, creds.identityToken)
-      : await basicTokenGet(realm, params, wanted, creds);
+    res = await fetchWithin(request.url, { ...request.init, signal: limits.signal }, limits.timeouts, what);
   } catch (err) {
-    throw new UnavailableError(`registry ${host}: token server ${realm.origin} unreachable: ${causeText(err)}`);
+    if (err instanceof CorralError || limits.signal?.aborted) throw err;
+    throw new UnavailableError(`${what} unreachable: ${causeText(err)}`);
   }
   if (res.status === 401 || res.status === 403) {
+    discardBody(res);
     throw new FailedPreconditionError(
       `registry ${host}: authentication failed at token server (HTTP ${res.status}): bad credentials?`,
     );
   }
-  if (!res.ok) throw new UnavailableError(`registry ${host}: token server answered HTTP ${res.status}`);
-  const body = (await res.json().catch(() => ({}))) as { token?: string; access_token?: string };
+  if (!res.ok) {
+    discardBody(res);
+    throw new UnavailableError(`${what} answered HTTP ${res.status}`);
+  }
+  const text = await readBody(res, {
+    cap: MAX_TOKEN_BYTES,
+    idleMs: limits.timeouts.bodyIdleMs,
+    what: `${what}: token`,
+  });
+  const body = parseTokenBody(text);
   const token = body.token ?? body.access_token;
   if (!token) throw new FailedPreconditionError(`registry ${host}: token server returned no token`);
   return token;
+}
+
+function parseTokenBody(text: Buffer): { token?: string; access_token?: string } {
+  try {
+    const body: unknown = JSON.parse(text.toString('utf8'));
+    return typeof body === 'object' && body !== null ? body : {};
+  } catch {
+    return {};
+  }
+}
+
+interface TokenRequest {
+  url: URL;
+  init: RequestInit;
 }
 
 function basicTokenGet(
@@ -96,12 +131,12 @@ function basicTokenGet(
   params: Record<string, string>,
   scope: string,
   creds: RegistryCredentials,
-): Promise<Response> {
+): TokenRequest {
   const url = new URL(realm);
   if (params.service) url.searchParams.set('service', params.service);
   if (scope) url.searchParams.set('scope', scope);
   const basic = basicCredentials(creds);
-  return fetch(url, { headers: basic ? { Authorization: `Basic ${basic}` } : {} });
+  return { url, init: { headers: basic ? { Authorization: `Basic ${basic}` } : {} } };
 }
 
 function refreshTokenGrant(
@@ -109,14 +144,9 @@ function refreshTokenGrant(
   params: Record<string, string>,
   scope: string,
   refreshToken: string,
-): Promise<Response> {
+): TokenRequest {
   const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'corral' });
   if (params.service) form.set('service', params.service);
   if (scope) form.set('scope', scope);
-  return fetch(realm, { method: 'POST', body: form });
-}
-
-export function causeText(err: unknown): string {
-  const e = err as { cause?: { code?: string; message?: string }; message?: string };
-  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+  return { url: realm, init: { method: 'POST', body: form } };
 }

@@ -8,9 +8,19 @@ import {
   InternalError,
   InvalidArgumentError,
   NotFoundError,
+  ResourceExhaustedError,
   UnavailableError,
 } from '../../errors';
-import { answerChallenge, causeText, parseChallenges, type RegistryCredentials } from './auth';
+import { answerChallenge, parseChallenges, type RegistryCredentials } from './auth';
+import {
+  DEFAULT_HTTP_TIMEOUTS,
+  MAX_ERROR_TEXT_BYTES,
+  causeText,
+  discardBody,
+  fetchWithin,
+  readBody,
+  type HttpTimeouts,
+} from './bounded_http';
 import type { RegistryEndpoint } from './hosts';
 import { MANIFEST_ACCEPT } from '../media_types';
 
@@ -36,6 +46,7 @@ export class RegistryClient {
     private readonly repository: string, // "library/busybox"
     private readonly credentials: RegistryCredentials,
     private readonly display: string, // the reference, for errors
+    private readonly timeouts: HttpTimeouts = DEFAULT_HTTP_TIMEOUTS,
   ) {
     this.scope = `repository:${repository}:pull`;
   }
@@ -44,8 +55,17 @@ export class RegistryClient {
   async getManifest(reference: string, signal?: AbortSignal): Promise<FetchedManifest> {
     return this.onEachEndpoint(`manifests/${reference}`, { Accept: MANIFEST_ACCEPT }, signal, async (res, endpoint) => {
       const length = Number(res.headers.get('content-length') ?? NaN);
-      if (length > MAX_MANIFEST_BYTES) throw tooLarge(this.display, length);
-      const bytes = await readLimited(res, MAX_MANIFEST_BYTES, this.display);
+      if (length > MAX_MANIFEST_BYTES) {
+        discardBody(res);
+        throw tooLarge(this.display, length);
+      }
+      const bytes = await readBody(res, {
+        cap: MAX_MANIFEST_BYTES,
+        idleMs: this.timeouts.bodyIdleMs,
+        what: `manifest of ${this.display} from ${endpoint.base}`,
+      }).catch((err: Error) => {
+        throw err instanceof ResourceExhaustedError ? tooLarge(this.display) : err;
+      });
       const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
       if (reference.startsWith('sha256:') && digest !== reference) {
         throw new InternalError(
@@ -97,27 +117,37 @@ export class RegistryClient {
     let res = await this.get(endpoint, url, headers, signal);
     if (res.status === 401) {
       const challenge = parseChallenges(res.headers.get('www-authenticate') ?? '')[0];
-      await res.arrayBuffer().catch(() => undefined);
+      discardBody(res);
       if (!challenge)
         throw new FailedPreconditionError(`${endpoint.base}: unauthorized without a challenge (${this.display})`);
       this.authHeaders.set(
         endpoint.base,
-        await answerChallenge(challenge, this.credentials, this.scope, endpoint.base),
+        await answerChallenge(challenge, this.credentials, this.scope, endpoint.base, {
+          timeouts: this.timeouts,
+          signal,
+        }),
       );
       res = await this.get(endpoint, url, headers, signal);
       if (res.status === 401 || res.status === 403) {
-        await res.arrayBuffer().catch(() => undefined);
+        discardBody(res);
         throw new FailedPreconditionError(
           `pulling ${this.display} from ${endpoint.base}: unauthorized (HTTP ${res.status}): bad or missing credentials`,
         );
       }
     }
     if (res.status === 404) {
-      await res.arrayBuffer().catch(() => undefined);
+      discardBody(res);
       throw new NotFoundError(`${this.display}: not found at ${endpoint.base}`);
     }
     if (!res.ok) {
-      const text = (await res.text().catch(() => '')).slice(0, 300);
+      const text = await readBody(res, {
+        cap: MAX_ERROR_TEXT_BYTES,
+        idleMs: this.timeouts.bodyIdleMs,
+        what: `error from ${endpoint.base}`,
+        overflow: 'truncate',
+      })
+        .then((b) => b.toString('utf8').slice(0, 300))
+        .catch(() => '');
       throw new UnavailableError(`${this.display}: ${endpoint.base} answered HTTP ${res.status} ${text}`.trim());
     }
     return res;
@@ -131,31 +161,22 @@ export class RegistryClient {
   ): Promise<Response> {
     const auth = this.authHeaders.get(endpoint.base);
     try {
-      return await fetch(url, {
+      const init = {
         headers: auth ? { ...headers, Authorization: auth } : headers,
         signal,
-        redirect: 'follow',
-      });
+        redirect: 'follow' as const,
+      };
+      return await fetchWithin(url, init, this.timeouts, `registry ${endpoint.base}`);
     } catch (err) {
-      if (signal?.aborted) throw err;
+      if (signal?.aborted || err instanceof CorralError) throw err;
       throw new UnavailableError(`registry ${endpoint.base} unreachable: ${causeText(err)}`);
     }
   }
 }
 
-function tooLarge(what: string, size: number): InvalidArgumentError {
-  return new InvalidArgumentError(`manifest of ${what} is too large (${size} bytes > ${MAX_MANIFEST_BYTES})`);
-}
-
-async function readLimited(res: Response, limit: number, what: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of Readable.fromWeb(res.body as never)) {
-    total += (chunk as Buffer).length;
-    if (total > limit) throw tooLarge(what, total);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+function tooLarge(what: string, size?: number): InvalidArgumentError {
+  const got = size === undefined ? 'more than' : `${size} bytes >`;
+  return new InvalidArgumentError(`manifest of ${what} is too large (${got} ${MAX_MANIFEST_BYTES})`);
 }
 
 /** One error from several endpoint failures: not found only when every endpoint said so. */

@@ -18,6 +18,23 @@ test('upstream endpoints: Docker Hub API host, https by default, http for loopba
   assert.equal(plainHttpAllowed('example.com', none), false);
 });
 
+test('loopback means a literal 127.0.0.0/8 or ::1 address, or localhost: look-alike names get TLS', () => {
+  for (const host of ['127.0.0.1:5000', '127.1.2.3', 'localhost:5000', '[::1]:5000', '[0:0:0:0:0:0:0:1]:5000']) {
+    assert.equal(plainHttpAllowed(host, none), true, host);
+  }
+  for (const host of [
+    '127.attacker.example',
+    '127.0.0.1.nip.io:5000',
+    'localhost.example',
+    '[::2]:5000',
+    '1270.0.0.1',
+  ]) {
+    assert.equal(plainHttpAllowed(host, none), false, host);
+    assert.match(endpointsFor(host, none)[0].base, /^https:/, host);
+  }
+  assert.equal(plainHttpAllowed('127.attacker.example', { mirrors: {}, insecure: ['127.attacker.example'] }), true);
+});
+
 test('mirrors come first, in order; "*" covers hosts without their own entry', () => {
   const config = {
     mirrors: {

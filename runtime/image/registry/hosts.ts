@@ -1,5 +1,6 @@
 // Which endpoints serve a registry host: configured mirrors first (containerd hosts.toml's idea),
 // then the host itself, over https unless it is loopback or listed as insecure.
+import { isIP } from 'node:net';
 import { InvalidArgumentError } from '../../errors';
 
 export interface RegistryHostsConfig {
@@ -41,8 +42,16 @@ function normaliseEndpoint(url: string, config: RegistryHostsConfig): string {
 /** Loopback registries may use http without configuration, as Docker allows. */
 export function plainHttpAllowed(host: string, config: RegistryHostsConfig): boolean {
   const hostname = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-  if (hostname === 'localhost' || hostname === '::1' || /^127\./.test(hostname)) return true;
+  if (isLoopbackLiteral(hostname)) return true;
   return config.insecure.includes(host) || config.insecure.includes(hostname);
+}
+
+/** Only the literal addresses 127.0.0.0/8 and ::1, and the name `localhost`: "127.evil.example"
+ *  is a name anyone can point anywhere, so it gets TLS like any other. */
+function isLoopbackLiteral(hostname: string): boolean {
+  if (hostname.toLowerCase() === 'localhost') return true;
+  if (isIP(hostname) === 4) return hostname.startsWith('127.');
+  return isIP(hostname) === 6 && new URL(`http://[${hostname}]/`).hostname === '[::1]';
 }
 
 /**

@@ -10,6 +10,7 @@ import { InternalError, InvalidArgumentError, wrapError } from '../../errors';
 import { createZstdDecompress } from './zstd_stream';
 import { LayerRoot } from './layer_root';
 import { finishDirectories, writeEntry, type DeferredDir } from './entry_writer';
+import type { LayerUnpackBudget } from './unpack_budget';
 
 /** Big chunks: each one becomes a write on libuv's pool, and 16 KiB writes cost more than the data. */
 const CHUNK = 256 * 1024;
@@ -19,8 +20,14 @@ export interface UnpackResult {
   entries: number;
 }
 
-/** Unpacks `blobPath` into `dir` (existing, empty). `expectedDiffId` undefined skips the check. */
-export async function unpackLayer(blobPath: string, dir: string, expectedDiffId?: string): Promise<UnpackResult> {
+/** Unpacks `blobPath` into `dir` (existing, empty). `expectedDiffId` undefined skips the check;
+ *  `budget` (when given) is charged every entry before it is written. */
+export async function unpackLayer(
+  blobPath: string,
+  dir: string,
+  expectedDiffId?: string,
+  budget?: LayerUnpackBudget,
+): Promise<UnpackResult> {
   const tarStream = await decompressed(blobPath);
   const hash = createHash('sha256');
   const hasher = new Transform({
@@ -35,6 +42,12 @@ export async function unpackLayer(blobPath: string, dir: string, expectedDiffId?
   const extract = tar.extract();
   extract.on('entry', (header, body, next) => {
     entries++;
+    try {
+      budget?.charge(header.type === 'file' || header.type === 'contiguous-file' ? (header.size ?? 0) : 0, header.name);
+    } catch (err) {
+      next(err as Error);
+      return;
+    }
     writeEntry(root, header, body as unknown as Readable, deferred).then(
       () => next(),
       (err) => next(wrapError(err, `layer entry ${header.name}`)),
