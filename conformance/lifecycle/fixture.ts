@@ -48,7 +48,12 @@ export async function stopWorld(world: LifecycleWorld | undefined): Promise<void
 
 let counter = 0;
 
-export function podConfig(name: string, extra: PodSandboxConfig = {}): PodSandboxConfig {
+/** A pod config as the CRI types check it, still usable where a test keeps configs as plain records. */
+export type PodConfig = PodSandboxConfig & Record<string, unknown>;
+/** A container config as the CRI types check it, still usable where a test keeps configs as plain records. */
+export type CtrConfig = ContainerConfig & Record<string, unknown>;
+
+export function podConfig(name: string, extra: PodSandboxConfig = {}): PodConfig {
   const uid = `uid-${name}-${process.pid}-${counter++}`;
   return {
     metadata: { name, namespace: 'e2e', uid, attempt: 0 },
@@ -65,7 +70,7 @@ export function containerConfig(
   name: string,
   command: string[],
   extra: ContainerConfig = {},
-): ContainerConfig {
+): CtrConfig {
   return {
     metadata: { name, attempt: 0 },
     image: { image },
