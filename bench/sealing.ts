@@ -1,22 +1,52 @@
-// What sealing costs (issue 11): ExecSync and create+start latency of this build's process layer
-// against a reference build of corral (e.g. the commit before sealing, built in another worktree),
-// interleaved in one run on the same rootfs.
+// What sealing costs (issue 11): ExecSync, container create+start and pod infra start latency of
+// this build's process layer against a reference build of corral (e.g. the commit before sealing,
+// built in another worktree), interleaved in one run on the same rootfs.
 // usage: bash bench/setup-bench.sh; node dist/bench/sealing.js --reference <other checkout>/dist [--runs N]
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { NativeProcessRuntime } from '../runtime/process/process_runtime';
-import type { ProcessRuntime } from '../runtime/process/contract';
+import { NativeSandboxRuntime } from '../runtime/process/sandbox_runtime';
+import type { ProcessRuntime, SandboxInfraSpec, SandboxRuntime } from '../runtime/process/contract';
 import { corralSpec, measure, type OciConfig, report, type Runner, withBenchRoot } from './process_bench_setup';
 
-type RuntimeClass = new () => ProcessRuntime;
+interface Runtimes {
+  process: ProcessRuntime;
+  sandbox: SandboxRuntime;
+}
 
-function loadReference(dist: string): RuntimeClass {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a build chosen at run time
-  const module = require(path.resolve(dist, 'runtime/process/process_runtime.js')) as {
-    NativeProcessRuntime: RuntimeClass;
+function loadReference(dist: string): Runtimes {
+  /* eslint-disable @typescript-eslint/no-require-imports -- a build chosen at run time */
+  const processModule = require(path.resolve(dist, 'runtime/process/process_runtime.js')) as {
+    NativeProcessRuntime: new () => ProcessRuntime;
   };
-  return module.NativeProcessRuntime;
+  const sandboxModule = require(path.resolve(dist, 'runtime/process/sandbox_runtime.js')) as {
+    NativeSandboxRuntime: new () => SandboxRuntime;
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports -- end of the run-time loads */
+  return { process: new processModule.NativeProcessRuntime(), sandbox: new sandboxModule.NativeSandboxRuntime() };
+}
+
+/** Pod infra start (new net, ipc, uts and pid namespaces, pinned) until it reports, then stop. */
+function infraRunner(runtime: SandboxRuntime, base: string, tag: string): Runner {
+  return async (i) => {
+    const dir = path.join(base, `pod-${tag}-${i}`);
+    const spec: SandboxInfraSpec = {
+      id: `bench-${tag}-${i}`,
+      bundleDir: path.join(dir, 'bundle'),
+      pinDir: path.join(dir, 'ns'),
+      hostname: 'bench',
+      namespaces: { net: { mode: 'new' }, ipc: { mode: 'new' }, uts: { mode: 'new' }, pid: { mode: 'new' } },
+      sysctls: {},
+      cgroupProcsFiles: [],
+    };
+    const started = process.hrtime.bigint();
+    await runtime.startInfra(spec);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    await runtime.stopInfra(spec.bundleDir, spec.pinDir);
+    await fs.rm(dir, { recursive: true, force: true });
+    return ms;
+  };
 }
 
 function startRunner(runtime: ProcessRuntime, base: string, rootfs: string, oci: OciConfig, offset: number): Runner {
@@ -56,15 +86,20 @@ async function main(): Promise<void> {
   });
   if (!values.reference) throw new Error('--reference <dist of another corral build> is required');
   const runs = Number(values.runs);
-  const sealed = new NativeProcessRuntime();
-  const reference = new (loadReference(values.reference))();
+  const sealed: Runtimes = { process: new NativeProcessRuntime(), sandbox: new NativeSandboxRuntime() };
+  const reference = loadReference(values.reference);
   await withBenchRoot(['true'], async (base, rootfs, oci) => {
     const names = ['sealed', 'reference'];
-    const starts = [startRunner(sealed, base, rootfs, oci, 0), startRunner(reference, base, rootfs, oci, 10_000_000)];
+    const infras = [infraRunner(sealed.sandbox, base, 'sealed'), infraRunner(reference.sandbox, base, 'reference')];
+    report('pod infra start', names, await measure(infras, runs));
+    const starts = [
+      startRunner(sealed.process, base, rootfs, oci, 0),
+      startRunner(reference.process, base, rootfs, oci, 10_000_000),
+    ];
     report('create+start to exec', names, await measure(starts, runs));
     const execs = [
-      await execRunner(sealed, base, rootfs, oci, 20_000_000),
-      await execRunner(reference, base, rootfs, oci, 20_000_001),
+      await execRunner(sealed.process, base, rootfs, oci, 20_000_000),
+      await execRunner(reference.process, base, rootfs, oci, 20_000_001),
     ];
     try {
       report(

@@ -19,11 +19,18 @@ export interface GrpcFailure {
   details: string;
 }
 
+/** Details go out in an HTTP/2 trailer and into the log: a message that echoes input is cut. */
+export const MAX_DETAILS = 4096;
+
 export function toGrpcFailure(err: unknown): GrpcFailure {
   const domain = asDomainError(err);
-  if (domain) return { code: CODE_OF_KIND[domain.kind], details: domain.message };
+  if (domain) return { code: CODE_OF_KIND[domain.kind], details: bounded(domain.message) };
   const message = err instanceof Error ? err.message : String(err);
-  return { code: Status.INTERNAL, details: `internal error: ${message}` };
+  return { code: Status.INTERNAL, details: bounded(`internal error: ${message}`) };
+}
+
+function bounded(details: string): string {
+  return details.length > MAX_DETAILS ? `${details.slice(0, MAX_DETAILS)}… (cut)` : details;
 }
 
 /** Failures a client caused are logged at warn; the rest point at a corral bug or the host. */

@@ -8,6 +8,7 @@ import type { RpcEntry } from './rpc';
 import { acceptEncoded } from './encoded_response';
 import { OpenStreams, wrapEntry } from './rpc_wrapper';
 import { PENDING_CAPABILITY, RPC_TABLE } from './rpc_table';
+import { MAX_MESSAGE_BYTES } from './validation/limits';
 
 function pendingEntry(method: string, streaming: boolean): RpcEntry {
   const message = `${method} is not implemented yet in corral (arrives with ${PENDING_CAPABILITY[method] ?? 'a later release'})`;
@@ -28,7 +29,7 @@ function pendingEntry(method: string, streaming: boolean): RpcEntry {
 
 export function buildServer(ctx: ServerContext, log: Logger, streams: OpenStreams): grpc.Server {
   const server = new grpc.Server({
-    'grpc.max_receive_message_length': 16 * 1024 * 1024,
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': 16 * 1024 * 1024,
   });
   const services = loadCriServices();

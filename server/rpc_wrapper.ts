@@ -4,7 +4,7 @@ import type { Logger } from '../runtime/log';
 import type { ServerContext } from './context';
 import type { RpcEntry, StreamHandler, UnaryHandler } from './rpc';
 import { isClientFault, toGrpcFailure } from './error_mapper';
-import { checkRequestIds } from './request_checks';
+import { checkRequest } from './validation/request_checks';
 
 /** Aborts open server streams at shutdown so a graceful stop is not held open by watchers. */
 export class OpenStreams {
@@ -52,7 +52,7 @@ export function wrapUnary(
     const started = process.hrtime.bigint();
     // async: a synchronous throw (a bad id, a handler bug) becomes a rejection like any other failure.
     const run = async () => {
-      checkRequestIds(method, call.request);
+      checkRequest(method, call.request);
       return handler(ctx, call.request as never);
     };
     run().then(
@@ -88,7 +88,7 @@ export function wrapStream(
     call.sendMetadata(new grpc.Metadata());
     Promise.resolve()
       .then(() => {
-        checkRequestIds(method, call.request);
+        checkRequest(method, call.request);
         return handler(ctx, call.request as never, send, controller.signal);
       })
       .then(

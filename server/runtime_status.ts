@@ -11,6 +11,8 @@ import { readinessConditions } from '../runtime/readiness';
 const RUNTIME_HANDLERS: StatusResponse['runtime_handlers'] = [
   { name: '', features: { recursive_read_only_mounts: true, user_namespaces: true } },
 ];
+/** The runtime_handler values RunPodSandbox accepts: exactly those advertised. */
+export const RUNTIME_HANDLER_NAMES: readonly string[] = RUNTIME_HANDLERS.map((h) => h.name ?? '');
 const RUNTIME_FEATURES: StatusResponse['features'] = { supplemental_groups_policy: true };
 
 export async function runtimeStatus(ctx: ServerContext, request: StatusRequest__Output): Promise<StatusResponse> {

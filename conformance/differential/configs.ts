@@ -16,6 +16,8 @@ export interface ConfigContext {
   /** This runtime's own host directory for bind mounts (see host_fixture.ts). */
   hostDir: string;
   seccompProfile: string;
+  /** A host char device outside the default device rules (host_fixture.ts). */
+  spareDevice: string;
   /** A running container of the same pod, for TARGET namespace mode. */
   targetId?: string;
 }
@@ -297,11 +299,11 @@ export const CONFIGS: DiffConfig[] = [
   {
     name: 'devices',
     pod: 'default',
-    container: () => ({
+    container: (ctx) => ({
       devices: [
         { container_path: '/dev/probe-null', host_path: '/dev/null', permissions: 'rwm' },
         // Not among the default rules, so the cgroup's "r" is what keeps it from being opened for writing.
-        { container_path: '/dev/probe-loop', host_path: '/dev/loop-control', permissions: 'r' },
+        { container_path: '/dev/probe-loop', host_path: ctx.spareDevice, permissions: 'r' },
       ],
     }),
   },

@@ -2,7 +2,7 @@
 // writes: a volume, a file, a tree with a submount (for recursive read-only), a directory that is
 // a shared mount (rslave and rshared need one), a seccomp profile. Removed with every mount.
 import { execFile } from 'node:child_process';
-import { promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -22,6 +22,11 @@ export class HostFixture {
     const fixture = new HostFixture(await fs.mkdtemp(path.join(os.tmpdir(), 'corral-diff-host-')));
     await fs.writeFile(fixture.seccompProfile, SECCOMP_PROFILE);
     return fixture;
+  }
+
+  /** A char device no default device rule allows, so a CRI device's permissions decide; else /dev/zero. */
+  get spareDevice(): string {
+    return ['/dev/loop-control', '/dev/fuse', '/dev/vga_arbiter'].find((dev) => existsSync(dev)) ?? '/dev/zero';
   }
 
   get seccompProfile(): string {

@@ -66,7 +66,12 @@ async function startCorral(world: DiffWorld): Promise<void> {
     client: world.corrald.client,
     logDir: path.join(world.corrald.dirs.base, 'logs'),
     cgroupParent,
-    context: { images: world.images, hostDir, seccompProfile: world.host.seccompProfile },
+    context: {
+      images: world.images,
+      hostDir,
+      seccompProfile: world.host.seccompProfile,
+      spareDevice: world.host.spareDevice,
+    },
     places: { hostDir, roots: [world.corrald.dirs.base], cgroupParent },
   };
   await pullAll(world.corral, world.images, ['probe', 'probeUser', 'probeCmdOnly']);
@@ -85,7 +90,12 @@ async function startReference(world: DiffWorld): Promise<void> {
     retryUnknown: true,
     logDir: path.join(world.containerd.base, 'logs'),
     cgroupParent,
-    context: { images: world.images, hostDir, seccompProfile: world.host.seccompProfile },
+    context: {
+      images: world.images,
+      hostDir,
+      seccompProfile: world.host.seccompProfile,
+      spareDevice: world.host.spareDevice,
+    },
     places: { hostDir, roots: [world.containerd.base], cgroupParent },
   };
   await pullAll(world.reference, world.images, ['probe', 'probeUser', 'probeCmdOnly', 'pause']);

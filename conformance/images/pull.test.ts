@@ -103,14 +103,17 @@ test('docker.io is served by a mirror from --registry-mirror', async (t) => {
   assert.deepEqual(list.images[0].repo_tags, ['docker.io/library/busybox:latest']);
 });
 
-test('an unknown image is NOT_FOUND naming the reference; an unreachable registry is UNAVAILABLE', async (t) => {
+test('an unknown image is NOT_FOUND naming the reference; an unreachable registry FAILED_PRECONDITION', async (t) => {
   const daemon = await startCorrald(t);
   const missing = await failure(pull(daemon, `${registry.host}/corral-test/nope:1`));
   assert.equal(missing.code, 'NOT_FOUND');
   assert.match(missing.details, /corral-test\/nope:1/);
   const down = await failure(pull(daemon, '127.0.0.1:1/corral-test/busybox:latest'));
-  assert.equal(down.code, 'UNAVAILABLE');
+  // Not UNAVAILABLE: that is what a client sees when corrald itself is down.
+  assert.equal(down.code, 'FAILED_PRECONDITION');
   assert.match(down.details, /unreachable/);
+  const badPort = await failure(pull(daemon, '127.0.0.1:99999/corral-test/busybox:latest'));
+  assert.equal(badPort.code, 'INVALID_ARGUMENT');
   const bad = await failure(pull(daemon, 'Not/A/Valid:Ref:x'));
   assert.equal(bad.code, 'INVALID_ARGUMENT');
   assert.deepEqual(storedFiles(daemon), []);

@@ -42,6 +42,9 @@ export function parseReference(input: string): ImageReference {
   }
   const { domain, path } = splitDomain(rest);
   if (!DOMAIN.test(domain)) bad('invalid registry host');
+  const port = /:(\d+)$/.exec(domain)?.[1];
+  if (port !== undefined && (port.length > 5 || Number(port) < 1 || Number(port) > 65535))
+    bad('registry port outside 1-65535');
   if (!path || path.split('/').some((c) => !PATH_COMPONENT.test(c)))
     bad('repository must be lowercase [a-z0-9._-] components');
   if (digest) return { domain, path, digest };

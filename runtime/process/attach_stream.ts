@@ -17,6 +17,10 @@ enum Frame {
 const HEADER = 5;
 /** The monitor's per-client buffer is 8 KiB: stdin goes in pieces that fit. */
 const MAX_STDIN_PIECE = 4096;
+/** The monitor sends what it read in one go (far less); a longer frame is a broken stream. */
+const MAX_FRAME = 1 << 20;
+/** Output held for a slow client before the monitor socket is paused (per stream). */
+const OUTPUT_BUFFER = 64 * 1024;
 
 export async function attachToMonitor(
   bundleDir: string,
@@ -25,11 +29,11 @@ export async function attachToMonitor(
 ): Promise<StreamedAttach> {
   const socket = await connectMonitor(bundleDir);
   await expectOk(socket);
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
+  const stdout = new PassThrough({ highWaterMark: OUTPUT_BUFFER });
+  const stderr = new PassThrough({ highWaterMark: OUTPUT_BUFFER });
   readFrames(socket, (kind, payload) => {
-    if (kind === Frame.Stdout && options.stdout) stdout.write(payload);
-    if (kind === Frame.Stderr && options.stderr && !options.tty) stderr.write(payload);
+    if (kind === Frame.Stdout && options.stdout) holdWhileFull(socket, stdout, payload);
+    if (kind === Frame.Stderr && options.stderr && !options.tty) holdWhileFull(socket, stderr, payload);
   });
   const ended = new Promise<void>((resolve) =>
     socket.once('close', () => {
@@ -93,6 +97,19 @@ function expectOk(socket: Socket): Promise<void> {
   });
 }
 
+/**
+ * Hands output to the client's stream; while that stream is full, the monitor socket is paused,
+ * so corrald holds at most a buffer per stream and the monitor (which never blocks its container
+ * on a client) sees the client as slow.
+ */
+function holdWhileFull(socket: Socket, stream: PassThrough, payload: Buffer): void {
+  if (stream.write(payload)) return;
+  socket.pause();
+  stream.once('drain', () => {
+    if (!socket.destroyed) socket.resume();
+  });
+}
+
 /** Calls `onFrame` per frame; `kind` is the wire byte, which may be no Frame member at all. */
 function readFrames(socket: Socket, onFrame: (kind: Frame, payload: Buffer) => void): void {
   let pending: Buffer = Buffer.alloc(0);
@@ -100,6 +117,10 @@ function readFrames(socket: Socket, onFrame: (kind: Frame, payload: Buffer) => v
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     while (pending.length >= HEADER) {
       const length = pending.readUInt32BE(1);
+      if (length > MAX_FRAME) {
+        socket.destroy();
+        return;
+      }
       if (pending.length < HEADER + length) break;
       onFrame(pending[0], pending.subarray(HEADER, HEADER + length));
       pending = pending.subarray(HEADER + length);

@@ -88,7 +88,11 @@ export class NativeProcessRuntime implements ProcessRuntime {
 
   async reopenLog(bundleDir: string): Promise<void> {
     await this.state(bundleDir);
-    await monitorCommand(bundleDir, 'reopen');
+    await monitorCommand(bundleDir, 'reopen').catch((err: unknown) => {
+      // The monitor refuses what is no longer a regular file at the log path (a symlink, a FIFO).
+      if (err instanceof InternalError) throw new FailedPreconditionError(err.message, { cause: err });
+      throw err;
+    });
   }
 
   async execSync(bundleDir: string, process: ProcessSpec, timeoutMs: number): Promise<ExecResult> {

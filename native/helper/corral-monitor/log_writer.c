@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 
 static const char *const stream_names[STREAMS] = { "stdout", "stderr" };
@@ -25,9 +26,17 @@ int log_reopen(struct log_writer *log, struct err *err)
 	log->fd = -1;
 	if (!log->path[0])
 		return 0;
-	log->fd = open(log->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	/* Never through a symlink (someone may have replaced the file between reopens); a FIFO or
+	   device put in its place must not block the monitor either. */
+	log->fd = open(log->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0640);
 	if (log->fd < 0)
 		return fail(err, errno, "open log %s", log->path);
+	struct stat st;
+	if (fstat(log->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(log->fd);
+		log->fd = -1;
+		return fail(err, EINVAL, "log %s is not a regular file", log->path);
+	}
 	return 0;
 }
 

@@ -169,9 +169,18 @@ export class RegistryClient {
       return await fetchWithin(url, init, this.timeouts, `registry ${endpoint.base}`);
     } catch (err) {
       if (signal?.aborted || err instanceof CorralError) throw err;
-      throw new UnavailableError(`registry ${endpoint.base} unreachable: ${causeText(err)}`);
+      throw unreachable(endpoint.base, causeText(err));
     }
   }
+}
+
+/**
+ * A registry that cannot be reached: a host name that does not resolve is NOT_FOUND, any other
+ * failure FAILED_PRECONDITION; never UNAVAILABLE, which clients read as corrald itself being down.
+ */
+function unreachable(base: string, cause: string): CorralError {
+  const message = `registry ${base} unreachable: ${cause}`;
+  return cause === 'ENOTFOUND' ? new NotFoundError(message) : new FailedPreconditionError(message);
 }
 
 function tooLarge(what: string, size?: number): InvalidArgumentError {

@@ -2,8 +2,8 @@
 // validate their own required fields; this catches the malformed ones in one place.
 // Stop and Remove are exempt: the CRI wants them to succeed for any ID they cannot find
 // (critest's Idempotence specs use UUIDs), so a malformed ID is simply not found there.
-import { InvalidArgumentError } from '../runtime/errors';
-import { checkIdPrefix } from '../runtime/ids';
+import { InvalidArgumentError } from '../../runtime/errors';
+import { checkIdPrefix } from '../../runtime/ids';
 
 /** Top-level request fields that name a corral object by ID (or unique prefix). */
 const ID_FIELDS = ['container_id', 'pod_sandbox_id'] as const;
