@@ -33,9 +33,6 @@ export interface PullContext {
   unpackLimits: UnpackLimits;
 }
 
-/** An image config is JSON the pull parses whole: larger ones are refused before download. */
-export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
-
 /** Where an image's manifests and blobs come from: a registry, or an OCI layout on disk. */
 export interface ImageSource {
   display: string;
@@ -93,11 +90,6 @@ export async function fetchImage(
     }
   }
   const parsed = parseManifest(parseJsonObject(manifest.bytes, display), display);
-  if (parsed.config.size > MAX_CONFIG_BYTES) {
-    throw new InvalidArgumentError(
-      `${display}: image config is too large (${parsed.config.size} bytes > ${MAX_CONFIG_BYTES})`,
-    );
-  }
   const fetchBlob = (d: Descriptor, progress?: (n: number) => void) => {
     lease.blobs.add(d.digest);
     return ctx.content.ingest(d.digest, d.size, () => source.blob(d.digest), progress);

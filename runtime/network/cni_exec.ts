@@ -5,6 +5,9 @@ import { InternalError } from '../errors';
 import { CniPluginError } from './cni_errors';
 import { isObject, type Json, type JsonObject } from './cni_config';
 
+/** A CNI result is a few KiB; a plugin writing more than this on stdout or stderr is stopped. */
+export const MAX_PLUGIN_OUTPUT_BYTES = 1024 * 1024;
+
 export type CniCommand = 'ADD' | 'DEL' | 'CHECK' | 'VERSION';
 
 export interface PluginInvocation {
@@ -24,7 +27,15 @@ export interface PluginInvocation {
 
 /** Resolves with the parsed stdout (undefined when empty), or throws CniPluginError. */
 export async function invokePlugin(call: PluginInvocation): Promise<JsonObject | undefined> {
-  const { code, stdout, stderr, timedOut } = await run(call);
+  const { code, stdout, stderr, timedOut, overflowed } = await run(call);
+  if (overflowed)
+    throw new CniPluginError(
+      call.type,
+      call.command,
+      undefined,
+      `wrote more than ${MAX_PLUGIN_OUTPUT_BYTES} bytes of output and was stopped`,
+      '',
+    );
   if (timedOut)
     throw new CniPluginError(call.type, call.command, undefined, `timed out after ${call.timeoutMs} ms`, stderr.trim());
   if (code !== 0) throw pluginFailure(call, code, stdout, stderr);
@@ -71,6 +82,7 @@ interface Finished {
   stdout: string;
   stderr: string;
   timedOut: boolean;
+  overflowed: boolean;
 }
 
 function run(call: PluginInvocation): Promise<Finished> {
@@ -89,12 +101,24 @@ function run(call: PluginInvocation): Promise<Finished> {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
+    let overflowed = false;
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup(child.pid);
     }, call.timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    const collect = (into: Buffer[]) => {
+      let bytes = 0;
+      return (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes <= MAX_PLUGIN_OUTPUT_BYTES) into.push(chunk);
+        else if (!overflowed) {
+          overflowed = true;
+          killGroup(child.pid);
+        }
+      };
+    };
+    child.stdout.on('data', collect(out));
+    child.stderr.on('data', collect(err));
     child.stdin.on('error', () => {
       /* a plugin may exit without reading stdin; its status tells */
     });
@@ -109,6 +133,7 @@ function run(call: PluginInvocation): Promise<Finished> {
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
         timedOut,
+        overflowed,
       });
     });
     child.stdin.end(JSON.stringify(call.request));

@@ -21,15 +21,28 @@ export function connectMonitor(bundleDir: string): Promise<net.Socket> {
   });
 }
 
+/** A monitor's reply is one short line; more than this without a newline is not a monitor. */
+export const MAX_MONITOR_REPLY_BYTES = 4096;
+const MONITOR_REPLY_TIMEOUT_MS = 30_000;
+
 /** Sends one command and resolves with the words after "ok"; "error …" rejects. */
 export async function monitorCommand(bundleDir: string, command: string): Promise<string[]> {
   const socket = await connectMonitor(bundleDir);
   return new Promise((resolve, reject) => {
     let text = '';
     socket.setEncoding('utf8');
+    socket.setTimeout(MONITOR_REPLY_TIMEOUT_MS, () => {
+      reject(new UnavailableError(`monitor of ${bundleDir}: no reply to ${command} within 30s`));
+      socket.destroy();
+    });
     socket.on('data', (chunk: string) => {
       text += chunk;
       const nl = text.indexOf('\n');
+      if (nl < 0 && text.length > MAX_MONITOR_REPLY_BYTES) {
+        reject(new InternalError(`monitor ${command}: reply longer than ${MAX_MONITOR_REPLY_BYTES} bytes`));
+        socket.destroy();
+        return;
+      }
       if (nl < 0) return;
       socket.destroy();
       const line = text.slice(0, nl);

@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyOverrides, defaultConfig, parseConfig } from './config';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { applyOverrides, defaultConfig, loadConfigFile, parseConfig } from './config';
 
 describe('config', () => {
   it('has the documented defaults', () => {
@@ -23,5 +26,17 @@ describe('config', () => {
     assert.equal(config.log_level, 'debug');
     assert.equal(config.root, '/var/lib/corral');
     assert.throws(() => applyOverrides(config, { root: 'rel' }), /--root must be an absolute path/);
+  });
+
+  it('refuses a config file larger than 1 MiB, and an endless one, with a clear error', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'corral-config-'));
+    try {
+      const big = path.join(dir, 'big.toml');
+      writeFileSync(big, `# ${'x'.repeat(2 * 1024 * 1024)}\nlog_level = "debug"\n`);
+      await assert.rejects(loadConfigFile(big), /cannot read config file .*big\.toml: larger than 1048576 bytes/);
+      await assert.rejects(loadConfigFile('/dev/zero'), /larger than 1048576 bytes/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -58,14 +58,35 @@ export function parseConfig(text: string, source: string): CorralConfig {
   }
 }
 
+/** A config file is a few KiB of TOML; anything this large is a mistake (or /dev/zero). */
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+
 export async function loadConfigFile(file: string): Promise<CorralConfig> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = await readCapped(file, MAX_CONFIG_FILE_BYTES);
   } catch (err) {
     throw new InvalidArgumentError(`cannot read config file ${file}: ${(err as Error).message}`);
   }
   return parseConfig(text, file);
+}
+
+/** Reads at most `cap` bytes; a longer file (or an endless one, like a device) is refused. */
+async function readCapped(file: string, cap: number): Promise<string> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(cap + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > cap) throw new Error(`larger than ${cap} bytes`);
+    }
+    return buffer.subarray(0, length).toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Applies flag overrides (already typed) on top of a validated config, validating them too. */

@@ -86,6 +86,6 @@ export function checkOneOf(field: string, value: unknown, allowed: readonly stri
 export function checkRange(field: string, value: number | string, min: number, max: number): void {
   const text = String(value);
   const n = Number(text);
-  if (text.length > 20 || !Number.isSafeInteger(n) || n < min || n > max)
+  if (text.length > 20 || !/^-?\d+$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max)
     throw new InvalidArgumentError(`${field} ${excerpt(text)} is outside [${min}, ${max}]`);
 }

@@ -45,6 +45,8 @@ export async function unpackLayer(
     try {
       budget?.charge(header.type === 'file' || header.type === 'contiguous-file' ? (header.size ?? 0) : 0, header.name);
     } catch (err) {
+      // The extract destroys this entry's stream with the error too: nobody else listens to it.
+      (body as unknown as Readable).on('error', () => undefined);
       next(err as Error);
       return;
     }
