@@ -18,6 +18,8 @@ export interface CorraldOptions {
   configToml?: string;
   /** Reuse roots from an earlier instance (restart tests). */
   dirs?: CorraldDirs;
+  /** Another build's server/main.js (benches comparing two builds); this build's by default. */
+  program?: string;
 }
 
 export interface CorraldDirs {
@@ -111,6 +113,7 @@ export function corraldArgs(dirs: CorraldDirs, extra: string[] = []): string[] {
 
 function spawnCorrald(dirs: CorraldDirs, options: CorraldOptions): ChildProcess {
   const args = corraldArgs(dirs, options.args);
+  if (options.program) args[0] = options.program;
   if (options.configToml !== undefined) {
     const file = path.join(dirs.base, 'corral.toml');
     writeFileSync(file, options.configToml);

@@ -4,6 +4,7 @@ import { telemetry } from '../telemetry';
 import { moduleLogger } from '../log';
 import { NotFoundError, FailedPreconditionError } from '../errors';
 import { KeyedMutex } from '../store/keyed_mutex';
+import { allSteps } from '../undo_stack';
 import {
   AttachmentCache,
   UnreadableAttachmentRecord,
@@ -186,10 +187,13 @@ export class CniPodNetwork {
     const entry = await this.cache.read(podId).catch((err: unknown) => this.fallbackEntry(podId, netnsHint, err));
     if (!entry) return;
     const netns = (await isLiveNetns(entry.netns)) ? entry.netns : '';
-    for (const [i, attachment] of [...entry.attachments.entries()].reverse()) {
+    // The attachments are independent networks (loopback, the pod's), so their DELs run side by
+    // side; all settle before a failure is reported, and the record stays for a retry.
+    const dels = entry.attachments.map(async (attachment, i) => {
       const count = pluginsStarted?.[i] ?? attachment.network.plugins.length;
       if (count > 0) await delNetworkList(attachment, attachment.result ?? undefined, netns, this.env, count);
-    }
+    });
+    await allSteps(dels);
     await this.cache.remove(podId);
     log.info('pod network torn down', { pod: podId });
   }

@@ -168,4 +168,6 @@ export interface SandboxRuntime {
   startInfra(spec: SandboxInfraSpec): Promise<SandboxInfra>;
   /** Kills the infra and unmounts the pins; idempotent, tolerant of half-made state. */
   stopInfra(bundleDir: string, pinDir: string): Promise<void>;
+  /** Kills the infra and waits until it is gone; the pins stay (CNI DEL may still enter the netns). */
+  killInfra(bundleDir: string): Promise<void>;
 }

@@ -43,9 +43,13 @@ export class NativeSandboxRuntime implements SandboxRuntime {
     return { infra, namespacePaths: namespacePaths(spec) };
   }
 
-  async stopInfra(bundleDir: string, pinDir: string): Promise<void> {
+  async killInfra(bundleDir: string): Promise<void> {
     const state = await readState<InfraProcessState>(bundleDir, INFRA_STATE_FILE);
     if (state) await killAndWait(state.infra);
+  }
+
+  async stopInfra(bundleDir: string, pinDir: string): Promise<void> {
+    await this.killInfra(bundleDir);
     await unpin(pinDir);
     await fs.rm(path.join(bundleDir, INFRA_STATE_FILE), { force: true });
   }

@@ -6,6 +6,7 @@ import type { CgroupResources } from '../cgroups/resources';
 import { nowNs } from '../clock';
 import { moduleLogger } from '../log';
 import { removeDirWithMountPoints } from '../safe_remove';
+import { StepTimer } from '../step_timer';
 import { allSteps } from '../undo_stack';
 import type { ContainerConfig } from '../container/container_config';
 import { isHostNetwork } from './pod_files';
@@ -43,37 +44,69 @@ export class SandboxService {
   }
 
   private async stopLocked(id: string): Promise<void> {
+    const timer = new StepTimer(log, 'StopPodSandbox', { pod: id });
+    await timer.step('containers stopped', this.stopContainers(id));
+    await this.stopPod(id, timer);
+    timer.done();
+  }
+
+  private async stopContainers(id: string): Promise<void> {
     await allSteps(this.deps.containers.listInPod(id).map((container) => this.deps.containers.stop(container.id, 0)));
+  }
+
+  /**
+   * CNI DEL and the infra kill run side by side: the netns is held by its pin, not by the infra,
+   * so DEL still finds it; the pins go only after both. Tears down even when already NOTREADY: a
+   * stop interrupted half-way is finished here.
+   */
+  private async stopPod(id: string, timer: StepTimer): Promise<void> {
     const record = this.deps.store.get(id);
     if (!record) return;
-    // Tear down even when already NOTREADY: a stop interrupted half-way is finished here.
     const netns = record.status.namespacePaths.net;
-    if (!isHostNetwork(record.meta.config) && netns) {
-      await this.deps.network.tearDown({ id, config: record.meta.config }, netns);
-    }
-    await this.deps.infra.stopInfra(infraBundleDir(record.meta), pinDir(record.meta));
-    await this.deps.store.update(id, (status) => toNotReady(status, nowNs()));
+    const tearDown =
+      !isHostNetwork(record.meta.config) && netns
+        ? this.deps.network.tearDown({ id, config: record.meta.config }, netns)
+        : Promise.resolve();
+    const bundle = infraBundleDir(record.meta);
+    await allSteps([
+      timer.step('network torn down', tearDown),
+      timer.step('infra killed', this.deps.infra.killInfra(bundle)),
+    ]);
+    await timer.step('pins removed', this.deps.infra.stopInfra(bundle, pinDir(record.meta)));
+    await timer.step(
+      'record NOTREADY',
+      this.deps.store.update(id, (status) => toNotReady(status, nowNs())),
+    );
   }
 
   async remove(idOrPrefix: string): Promise<void> {
     const found = this.deps.store.find(idOrPrefix);
     if (!found) return;
-    await this.deps.store.locked(found.id, async () => {
-      if (!this.deps.store.get(found.id)) return;
-      await this.stopLocked(found.id);
-      await allSteps(
-        this.deps.containers.listInPod(found.id).map((container) => this.deps.containers.remove(container.id)),
-      );
-      await this.removeLeftovers(this.deps.store.get(found.id)!);
-      await this.deps.store.remove(found.id);
-    });
+    await this.deps.store.locked(found.id, () => this.removeLocked(found.id));
+  }
+
+  /** The pod's stop and its containers' removal (rootfs, cgroups, records) run side by side. */
+  private async removeLocked(id: string): Promise<void> {
+    if (!this.deps.store.get(id)) return;
+    const timer = new StepTimer(log, 'RemovePodSandbox', { pod: id });
+    await timer.step('containers stopped', this.stopContainers(id));
+    const removeContainers = allSteps(
+      this.deps.containers.listInPod(id).map((container) => this.deps.containers.remove(container.id)),
+    );
+    await allSteps([this.stopPod(id, timer), timer.step('containers removed', removeContainers)]);
+    await timer.step('leftovers removed', this.removeLeftovers(this.deps.store.get(id)!));
+    await timer.step('record removed', this.deps.store.remove(id));
+    timer.done();
   }
 
   private async removeLeftovers(record: SandboxRecord): Promise<void> {
     const { meta } = record;
-    if (ownsShm(meta)) await this.deps.mounts.unmount(meta.shmPath);
-    await this.deps.cgroups.open(meta.infraCgroupPath).remove({ killRemaining: true });
-    await this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true });
+    // The infra cgroup sits in the pod's, so it goes first; the shm tmpfs is independent of both.
+    const removeCgroups = async (): Promise<void> => {
+      await this.deps.cgroups.open(meta.infraCgroupPath).remove({ killRemaining: true });
+      await this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true });
+    };
+    await allSteps([ownsShm(meta) ? this.deps.mounts.unmount(meta.shmPath) : Promise.resolve(), removeCgroups()]);
     await removeDirWithMountPoints(meta.sandboxDir, ownsShm(meta) ? [meta.shmPath] : []);
   }
 

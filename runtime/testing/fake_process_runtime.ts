@@ -125,4 +125,8 @@ export class FakeSandboxRuntime implements SandboxRuntime {
   async stopInfra(bundleDir: string): Promise<void> {
     this.running.delete(bundleDir);
   }
+
+  async killInfra(bundleDir: string): Promise<void> {
+    this.running.delete(bundleDir);
+  }
 }
