@@ -52,8 +52,10 @@ let counter = 0;
 export type PodConfig = PodSandboxConfig & Record<string, unknown>;
 /** A container config as the CRI types check it, still usable where a test keeps configs as plain records. */
 export type CtrConfig = ContainerConfig & Record<string, unknown>;
+/** Fields over the defaults: typed, or a plain record a test builds freely (the daemon checks it). */
+type Extra<T> = T | Record<string, unknown>;
 
-export function podConfig(name: string, extra: PodSandboxConfig = {}): PodConfig {
+export function podConfig(name: string, extra: Extra<PodSandboxConfig> = {}): PodConfig {
   const uid = `uid-${name}-${process.pid}-${counter++}`;
   return {
     metadata: { name, namespace: 'e2e', uid, attempt: 0 },
@@ -61,7 +63,7 @@ export function podConfig(name: string, extra: PodSandboxConfig = {}): PodConfig
     log_directory: '',
     labels: { suite: 'lifecycle', pod: name },
     linux: { security_context: { namespace_options: { network: 'POD', pid: 'CONTAINER', ipc: 'POD' } } },
-    ...extra,
+    ...(extra as PodSandboxConfig),
   };
 }
 
@@ -69,16 +71,17 @@ export function containerConfig(
   image: string,
   name: string,
   command: string[],
-  extra: ContainerConfig = {},
+  extra: Extra<ContainerConfig> = {},
 ): CtrConfig {
+  const fields = extra as ContainerConfig;
   return {
     metadata: { name, attempt: 0 },
     image: { image },
     command,
     log_path: `${name}.log`,
     labels: { container: name },
-    ...extra,
-    linux: withKubeletNamespaces(extra.linux ?? {}),
+    ...fields,
+    linux: withKubeletNamespaces(fields.linux ?? {}),
   };
 }
 
