@@ -68,9 +68,7 @@ export async function waitMonitorClose(bundleDir: string, signal?: AbortSignal):
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       socket.destroy();
-      // An abort without a reason carries an AbortError (an Error); any other reason is wrapped.
-      const reason: unknown = signal?.reason;
-      reject(reason instanceof Error ? reason : new Error(`aborted: ${String(reason)}`));
+      reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     socket.on('close', () => {
