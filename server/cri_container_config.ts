@@ -27,10 +27,11 @@ function int64(value: string, field: string): number {
 
 function mountFromCri(mount: Mount__Output): MountRequest {
   if (mount.image) throw new InvalidArgumentError('image volume mounts are not supported by corral yet');
-  if (mount.uidMappings.length > 0 || mount.gidMappings.length > 0) {
-    throw new InvalidArgumentError('id-mapped mounts are not supported by corral yet');
-  }
+  const idMapped = mount.uidMappings.length > 0 || mount.gidMappings.length > 0;
+  const mappings = (list: Mount__Output['uidMappings']) =>
+    list.map((m) => ({ hostId: m.host_id, containerId: m.container_id, length: m.length }));
   return {
+    ...(idMapped ? { idMappings: { uids: mappings(mount.uidMappings), gids: mappings(mount.gidMappings) } } : {}),
     containerPath: mount.container_path,
     hostPath: mount.host_path,
     readonly: mount.readonly,

@@ -6,7 +6,7 @@ export interface DaemonFlags {
   configFile?: string;
   help: boolean;
   version: boolean;
-  overrides: { root?: string; state?: string; listen?: string; log_level?: string };
+  overrides: { root?: string; state?: string; listen?: string; log_level?: string; cgroup_driver?: string };
   /** `--registry-mirror HOST=URL`, repeatable; put before the config file's mirrors. */
   registryMirrors: string[];
   /** `--metrics-address HOST:PORT` (empty turns the endpoint off). */
@@ -19,6 +19,7 @@ export const USAGE = `usage: corrald [flags]
   --state DIR         volatile state root (default /run/corral)
   --listen PATH       CRI unix socket (default /run/corral/corral.sock)
   --log-level LEVEL   error, warn, info or debug (default info)
+  --cgroup-driver D   cgroupfs or systemd (default cgroupfs; must match kubelet's cgroupDriver)
   --registry-mirror HOST=URL  serve HOST's images from URL first (repeatable)
   --metrics-address HOST:PORT  serve Prometheus metrics at http://HOST:PORT/metrics
   --version           print the version and exit
@@ -37,6 +38,7 @@ export function parseDaemonFlags(argv: string[]): DaemonFlags {
         state: { type: 'string' },
         listen: { type: 'string' },
         'log-level': { type: 'string' },
+        'cgroup-driver': { type: 'string' },
         'registry-mirror': { type: 'string', multiple: true },
         'metrics-address': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -51,7 +53,13 @@ export function parseDaemonFlags(argv: string[]): DaemonFlags {
     configFile: v.config,
     help: v.help ?? false,
     version: v.version ?? false,
-    overrides: { root: v.root, state: v.state, listen: v.listen, log_level: v['log-level'] },
+    overrides: {
+      root: v.root,
+      state: v.state,
+      listen: v.listen,
+      log_level: v['log-level'],
+      cgroup_driver: v['cgroup-driver'],
+    },
     registryMirrors: v['registry-mirror'] ?? [],
     metricsAddress: v['metrics-address'],
   };

@@ -33,4 +33,4 @@ die() { echo "cgroup2-vm: $*" >&2; exit 125; }
 prepare_kernel "$(dirname "$0")/guest-init.sh"
 write_run_dir "$@"
 trap 'rm -rf "$RUN"' EXIT
-boot_and_report "console=ttyS0 panic=-1 quiet loglevel=3 cgroup_no_v1=all rdinit=/init"
+boot_and_report "console=ttyS0 panic=-1 no_timer_check quiet loglevel=3 cgroup_no_v1=all rdinit=/init"

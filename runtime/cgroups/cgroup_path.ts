@@ -16,6 +16,21 @@ export function normalizeCgroupPath(input: string): string {
   return `/${parts.join('/')}`;
 }
 
+/** The cgroupfs driver's pod cgroup: "<parent>/<pod id>", the parent an absolute path. */
+export function cgroupfsPodPath(parent: string, podId: string, defaultParent: string): string {
+  const chosen = parent || defaultParent;
+  if (!chosen.includes('/') && chosen.endsWith('.slice'))
+    throw new InvalidArgumentError(
+      `cgroup_parent ${JSON.stringify(chosen)} is a systemd slice but corrald runs with cgroup_driver "cgroupfs": ` +
+        'set cgroup_driver = "systemd" in corrald (and kubelet) or send a cgroupfs path',
+    );
+  if (!chosen.startsWith('/') || chosen.split('/').includes('..'))
+    throw new InvalidArgumentError(
+      `cgroup_parent ${JSON.stringify(chosen)} must be an absolute cgroup path without ".."`,
+    );
+  return `${chosen.replace(/\/+$/, '')}/${podId}`;
+}
+
 /** Joins a hierarchy mount, a base inside it and a normalised cgroup path. */
 export function cgroupDir(mountPoint: string, base: string, cgroupPath: string): string {
   return path.join(mountPoint, base, cgroupPath);

@@ -40,6 +40,11 @@ export interface CgroupHandle {
   oomKillCount(): Promise<number>;
   /** Whether the OOM killer has killed anything in it; read before remove(). */
   oomKilled(): Promise<boolean>;
+  /**
+   * Tells the manager the process that joined the cgroup through procsFiles() (a container's
+   * init, a pod's infra): the systemd driver makes its transient scope around it then.
+   */
+  attach?(pid: number): Promise<void>;
 }
 
 export interface ControllerInfo {
@@ -50,7 +55,11 @@ export interface ControllerInfo {
   where?: string;
 }
 
+/** How cgroups are managed: corral writes the tree, or systemd owns it (transient scopes). */
+export type CgroupDriverName = 'cgroupfs' | 'systemd';
+
 export interface CgroupManager {
+  readonly cgroupDriver: CgroupDriverName;
   readonly mode: CgroupMode;
   /** The driver in use: "v1" drives per-controller hierarchies (v1 and hybrid hosts), "v2" the unified one. */
   readonly driver: 'v1' | 'v2';
@@ -62,6 +71,13 @@ export interface CgroupManager {
   validate(resources: CgroupResources): void;
   /** The controllers this host offers corral (for checkconfig and RuntimeConfig). */
   controllers(): ControllerInfo[];
+  /**
+   * The pod's cgroup for kubelet's cgroup_parent in this driver's form ("" takes
+   * `defaultParent`); InvalidArgumentError when it is in the other driver's form.
+   */
+  podCgroupPath(parent: string, podId: string, defaultParent: string): string;
+  containerCgroupPath(podPath: string, containerId: string): string;
+  infraCgroupPath(podPath: string, podId: string): string;
   /** Hint that a process is about to be moved into a cgroup: lets the kernel lock it takes warm up
    *  meanwhile (see migration_warmup.ts). Never fails, never waits. */
   warmMigration?(): void;

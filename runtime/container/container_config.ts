@@ -1,5 +1,6 @@
 // What a container is asked to be, in corral's own terms (server/ converts the CRI
 // ContainerConfig into this).
+import type { IdMappingRequest } from '../security/user_namespace';
 import type { CgroupResources } from '../cgroups/resources';
 import type { NamespaceOptions } from '../sandbox/pod_config';
 import type { CapabilityRequest } from '../security/capabilities';
@@ -26,6 +27,8 @@ export interface MountRequest {
   recursiveReadOnly: boolean;
   selinuxRelabel: boolean;
   propagation: MountPropagation;
+  /** kubelet's uid/gid mappings for a user-namespaced pod's volume: an idmapped bind (KEP-127). */
+  idMappings?: { uids: IdMappingRequest[]; gids: IdMappingRequest[] };
 }
 
 /** A host device node made available inside the container (CRI Device). */

@@ -59,6 +59,7 @@ export async function createContainer(
     const meta = await prepare(deps, pod, config, image, id, name, resources, devices, undo);
     const created = await deps.processes.create({ ...meta.spec, process: containerProcess(meta) });
     undo.push('container processes', () => discardProcesses(deps, meta));
+    await deps.cgroups.open(meta.cgroupPath).attach?.(created.init.pid);
     await deps.store.add(id, meta, createdStatus(created.monitor, created.init));
     deps.events.publish({ containerId: id, podId: pod.id, kind: 'created', at: meta.createdAt });
     return id;
@@ -82,7 +83,7 @@ async function prepare(
 ): Promise<ContainerMeta> {
   const containerDir = path.join(deps.containersDir, id);
   const rootfs = path.join(containerDir, 'rootfs');
-  const cgroupPath = `${pod.meta.cgroupPath}/${id}`;
+  const cgroupPath = deps.cgroups.containerCgroupPath(pod.meta.cgroupPath, id);
   // The directory, the snapshot and the cgroup do not depend on one another: made side by side
   // (each settled before a failure unwinds); only the mount needs both the first two.
   const [, cgroup] = await allSteps([

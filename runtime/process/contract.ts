@@ -16,6 +16,8 @@ export interface MountSpec {
   readonly: boolean;
   recursiveReadonly: boolean; // mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)
   propagation: 'private' | 'rslave' | 'rshared';
+  /** A bind seen through the container's user namespace (MOUNT_ATTR_IDMAP); binds only. */
+  idmap?: boolean;
 }
 
 export interface Capabilities {

@@ -41,6 +41,10 @@ function parseStatus(report: string, timedOut: boolean): number {
   throw new InternalError(`exec: ${line.replace(/^error /, '') || 'helper died without a report'}`);
 }
 
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new InternalError(String(err));
+}
+
 /** Closes every pipe to the helper (ours ends; whoever else holds theirs gets EPIPE/EOF). */
 function closePipes(child: ChildProcess): void {
   for (const stream of child.stdio) stream?.destroy();
@@ -74,7 +78,7 @@ export function runExecSync(
         const exitCode = parseStatus(status().toString('utf8'), timedOut);
         resolve({ exitCode, stdout: stdout(), stderr: stderr(), timedOut });
       } catch (err) {
-        reject(err);
+        reject(asError(err));
       }
     };
     if (timeoutMs > 0) {
@@ -101,7 +105,7 @@ export function runExecSync(
       child.stdin.end(execMessage(target, { ...process, stdin: false, tty: false }));
     } catch (err) {
       child.kill('SIGKILL');
-      reject(err);
+      reject(asError(err));
     }
   });
 }

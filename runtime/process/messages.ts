@@ -79,6 +79,7 @@ function mountRecord(mount: ContainerSpec['mounts'][number]): WireRecord {
     String(flags),
     String(propagation),
     flag(mount.recursiveReadonly),
+    flag(mount.idmap ?? false),
   ];
   return ['mount', fields.join('\0')];
 }

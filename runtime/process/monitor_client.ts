@@ -68,7 +68,7 @@ export async function waitMonitorClose(bundleDir: string, signal?: AbortSignal):
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       socket.destroy();
-      reject(signal?.reason ?? new Error('aborted'));
+      reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     socket.on('close', () => {

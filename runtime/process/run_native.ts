@@ -1,7 +1,10 @@
 // Runs a native program with a message on its stdin and collects its one-line report on stdout.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { InternalError } from '../errors';
+import { FailedPreconditionError, InternalError } from '../errors';
 import type { SealedProgram } from '../../native/sealed_program';
+
+/** The helper's mark (native/helper/common/mounts.h) for a volume whose filesystem cannot be idmapped. */
+const IDMAP_PRECONDITION = 'filesystem cannot be idmapped:';
 
 /**
  * Resolves with the report line ("ok …"), once stdout closes. The helper's detached children
@@ -32,6 +35,8 @@ export function runNative(
       const words = report.split(' ');
       if (words[0] === 'ok') return resolve(words.slice(1));
       const detail = report.startsWith('error ') ? report.slice(6) : `${report} ${Buffer.concat(err)}`.trim();
+      if (detail.includes(IDMAP_PRECONDITION))
+        return reject(new FailedPreconditionError(detail.slice(detail.indexOf(IDMAP_PRECONDITION))));
       reject(new InternalError(`${program.name} ${args.join(' ')} failed (exit ${code}): ${detail}`));
     });
     stdin.on('error', () => {

@@ -32,16 +32,6 @@ function checkConfig(config: PodConfig): void {
   }
 }
 
-function cgroupParentOf(deps: SandboxDeps, config: PodConfig): string {
-  const parent = config.cgroupParent || deps.defaultCgroupParent;
-  if (!parent.startsWith('/') || parent.split('/').includes('..')) {
-    throw new InvalidArgumentError(
-      `cgroup_parent ${JSON.stringify(parent)} must be an absolute cgroup path without ".."`,
-    );
-  }
-  return parent.replace(/\/+$/, '');
-}
-
 /** The pod's security context checked before anything is made (bad sysctls, profiles or id maps fail here). */
 async function podSecurity(config: PodConfig) {
   return resolveSandboxSecurity({
@@ -61,13 +51,13 @@ export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<
   checkConfig(config);
   const { sysctls, userNamespace } = await podSecurity(config);
   if (config.resources) deps.cgroups.validate(config.resources);
-  const cgroupParent = cgroupParentOf(deps, config);
   const id = newId();
+  const cgroupPath = deps.cgroups.podCgroupPath(config.cgroupParent, id, deps.defaultCgroupParent);
   const name = sandboxName(config.metadata);
   deps.store.reserveName(name, id);
   const undo = new UndoStack(log);
   try {
-    const meta = await prepare(deps, config, id, name, cgroupParent, undo);
+    const meta = await prepare(deps, config, id, name, cgroupPath, undo);
     const infra = await startInfra(deps, meta, { sysctls, userNamespace }, undo);
     const ips = await setUpNetwork(deps, meta, infra, undo);
     await writePodFiles(meta.sandboxDir, config, ips, userNamespace && containerRootIds(userNamespace));
@@ -93,7 +83,7 @@ async function prepare(
   config: PodConfig,
   id: string,
   name: string,
-  cgroupParent: string,
+  cgroupPath: string,
   undo: UndoStack,
 ): Promise<SandboxMeta> {
   const sandboxDir = path.join(deps.sandboxesDir, id);
@@ -101,12 +91,12 @@ async function prepare(
   const shmPath = config.namespaces.ipc === 'NODE' ? '/dev/shm' : ownShm;
   await fs.mkdir(sandboxDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   undo.push('sandbox directory', () => removeDirWithMountPoints(sandboxDir, [ownShm]));
-  const cgroupPath = `${cgroupParent}/${id}`;
+  const infraCgroupPath = deps.cgroups.infraCgroupPath(cgroupPath, id);
   const makeCgroups = async () => {
     const cgroup = await deps.cgroups.create(cgroupPath);
     undo.push('pod cgroup', () => cgroup.remove({ killRemaining: true }));
     if (config.resources) await cgroup.apply(config.resources);
-    const infra = await deps.cgroups.create(`${cgroupPath}/infra`);
+    const infra = await deps.cgroups.create(infraCgroupPath);
     // A failed start may leave its half-made process in the cgroup: killed, not waited for.
     undo.push('infra cgroup', () => infra.remove({ killRemaining: true }));
   };
@@ -123,7 +113,7 @@ async function prepare(
     createdAt: nowNs(),
     sandboxDir,
     cgroupPath,
-    infraCgroupPath: `${cgroupPath}/infra`,
+    infraCgroupPath,
     shmPath,
     hostname: podHostname(config),
   };
@@ -147,6 +137,7 @@ async function startInfra(
     pinDir: pinDir(meta),
   });
   undo.push('infra', () => deps.infra.stopInfra(infraBundleDir(meta), pinDir(meta)));
+  await deps.cgroups.open(meta.infraCgroupPath).attach?.(infra.infra.pid);
   return infra;
 }
 

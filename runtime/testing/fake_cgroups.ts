@@ -1,6 +1,7 @@
 // An in-memory CgroupManager that remembers which cgroups exist and which were killed.
 import type { CgroupHandle, CgroupManager, CgroupMode, ControllerInfo } from '../cgroups/contract';
 import type { CgroupStats } from '../cgroups/stats';
+import { cgroupfsPaths } from '../cgroups/cgroupfs_paths';
 
 const EMPTY_STATS: CgroupStats = {
   timestampNs: 0n,
@@ -20,6 +21,10 @@ const EMPTY_STATS: CgroupStats = {
 export class FakeCgroupManager implements CgroupManager {
   readonly mode: CgroupMode = 'v1';
   readonly driver = 'v1' as const;
+  readonly cgroupDriver = cgroupfsPaths.cgroupDriver;
+  readonly podCgroupPath = cgroupfsPaths.podCgroupPath;
+  readonly containerCgroupPath = cgroupfsPaths.containerCgroupPath;
+  readonly infraCgroupPath = cgroupfsPaths.infraCgroupPath;
   readonly existing = new Set<string>();
   readonly killed: string[] = [];
 

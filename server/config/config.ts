@@ -11,7 +11,7 @@ export interface CorralConfig {
   state: string;
   listen: string;
   log_level: LogLevel;
-  cgroup_driver: 'cgroupfs';
+  cgroup_driver: 'cgroupfs' | 'systemd';
   registry: RegistryHostsConfig & { response_timeout_seconds: number; body_idle_timeout_seconds: number };
   image: {
     pull_timeout_seconds: number;

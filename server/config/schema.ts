@@ -34,7 +34,12 @@ export const CONFIG_SCHEMA: SectionSpec = {
   },
   listen: { kind: 'string', default: '/run/corral/corral.sock', check: absolutePath, doc: 'CRI unix socket path' },
   log_level: { kind: 'enum', default: 'info', values: LOG_LEVELS, doc: 'error, warn, info or debug' },
-  cgroup_driver: { kind: 'enum', default: 'cgroupfs', values: ['cgroupfs'], doc: 'cgroup driver reported to kubelet' },
+  cgroup_driver: {
+    kind: 'enum',
+    default: 'cgroupfs',
+    values: ['cgroupfs', 'systemd'],
+    doc: 'who owns the cgroup tree: corral (cgroupfs) or systemd (transient scopes over D-Bus); reported to kubelet',
+  },
   registry: {
     mirrors: {
       kind: 'table',

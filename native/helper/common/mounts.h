@@ -3,13 +3,18 @@
 #define CORRAL_MOUNTS_H
 #include "spec.h"
 
+/* Starts the error of a mount whose filesystem refuses MOUNT_ATTR_IDMAP (corrald reports it as
+   a failed precondition naming the path). */
+#define IDMAP_PRECONDITION "filesystem cannot be idmapped:"
+
 /* Remounts an existing bind mount with extra flags, keeping the flags it must keep (nosuid…). */
 int remount_bind(const char *target, unsigned long flags, struct err *err);
 int mount_proc_and_sys(int rootfd, const struct spec *s, struct err *err);
 int mount_dev(int rootfd, struct err *err);
 /* The container's cgroups at /sys/fs/cgroup (spec cgroup2 / cgroup_v1), after /sys. */
 int mount_cgroups(int rootfd, const struct spec *s, struct err *err);
-int mount_spec_mounts(int rootfd, const struct spec *s, struct err *err);
+/* userns_fd: the pod's user namespace, for idmapped binds (-1 without one). */
+int mount_spec_mounts(int rootfd, const struct spec *s, int userns_fd, struct err *err);
 int mask_paths(int rootfd, const struct spec *s, struct err *err);
 int readonly_paths(int rootfd, const struct spec *s, struct err *err);
 int write_sysctls(int rootfd, const struct spec *s, struct err *err);

@@ -33,7 +33,24 @@ static int finish_mount(int rootfd, const struct mount_entry *m, int is_bind, st
 	return 0;
 }
 
-static int mount_one(int rootfd, const struct mount_entry *m, struct err *err)
+/* A detached recursive clone of the source whose ids read through the pod's user namespace,
+   moved onto target. A filesystem that cannot be idmapped is the caller's precondition to meet. */
+static int bind_idmapped(const struct mount_entry *m, int target, int userns_fd, struct err *err)
+{
+	if (userns_fd < 0)
+		return fail(err, 0, "idmapped mount %s needs the pod's user namespace", m->dest);
+	cleanup_fd int tree = open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		return fail(err, errno, "bind source %s", m->source);
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (__u64)userns_fd };
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+		return fail(err, errno, IDMAP_PRECONDITION " %s (for %s)", m->source, m->dest);
+	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return fail(err, errno, "mount %s on %s", m->source, m->dest);
+	return 0;
+}
+
+static int mount_one(int rootfd, const struct mount_entry *m, int userns_fd, struct err *err)
 {
 	char buf[32];
 	int is_bind = strcmp(m->type, "bind") == 0;
@@ -47,6 +64,11 @@ static int mount_one(int rootfd, const struct mount_entry *m, struct err *err)
 	cleanup_fd int target = make_in_root(rootfd, m->dest, as_file, err);
 	if (target < 0)
 		return -1;
+	if (is_bind && m->idmap) {
+		if (bind_idmapped(m, target, userns_fd, err) < 0)
+			return -1;
+		return finish_mount(rootfd, m, is_bind, err);
+	}
 	int rc = is_bind ? mount(m->source, fd_path(target, buf), NULL, MS_BIND | MS_REC, NULL)
 			 : mount(m->source, fd_path(target, buf), m->type, m->flags, m->data[0] ? m->data : NULL);
 	if (rc < 0)
@@ -54,10 +76,10 @@ static int mount_one(int rootfd, const struct mount_entry *m, struct err *err)
 	return finish_mount(rootfd, m, is_bind, err);
 }
 
-int mount_spec_mounts(int rootfd, const struct spec *s, struct err *err)
+int mount_spec_mounts(int rootfd, const struct spec *s, int userns_fd, struct err *err)
 {
 	for (size_t i = 0; i < s->n_mounts; i++)
-		if (mount_one(rootfd, &s->mounts[i], err) < 0)
+		if (mount_one(rootfd, &s->mounts[i], userns_fd, err) < 0)
 			return -1;
 	return 0;
 }

@@ -47,10 +47,10 @@ static int enter_chroot(const struct spec *s, int userns_fd, struct err *err)
 	return chdir("/") < 0 ? fail(err, errno, "chdir /") : 0;
 }
 
-static int build_tree(int rootfd, const struct spec *s, struct err *err)
+static int build_tree(int rootfd, const struct spec *s, int userns_fd, struct err *err)
 {
 	if (mount_proc_and_sys(rootfd, s, err) < 0 || mount_cgroups(rootfd, s, err) < 0 || write_sysctls(rootfd, s, err) < 0 ||
-	    mount_dev(rootfd, err) < 0 || mount_spec_mounts(rootfd, s, err) < 0)
+	    mount_dev(rootfd, err) < 0 || mount_spec_mounts(rootfd, s, userns_fd, err) < 0)
 		return -1;
 	cleanup_fd int cwd = make_in_root(rootfd, s->cwd, 0, err);
 	if (cwd < 0)
@@ -98,7 +98,7 @@ static int setup_and_enter(const struct spec *s, int userns_fd, struct err *err)
 	cleanup_fd int rootfd = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return fail(err, errno, "open rootfs %s", s->rootfs);
-	if (build_tree(rootfd, s, err) < 0)
+	if (build_tree(rootfd, s, userns_fd, err) < 0)
 		return -1;
 	if (s->readonly_rootfs && remount_bind(s->rootfs, MS_RDONLY, err) < 0)
 		return wrap(err, "read-only rootfs");

@@ -81,7 +81,8 @@ static int parse_ns(const char *value, struct ns_setting *ns, struct err *err)
 	return 0;
 }
 
-/* A mount record's value is NUL-separated: source, dest, type, data, flags, propagation, rro. */
+/* A mount record's value is NUL-separated: source, dest, type, data, flags, propagation, rro,
+   and optionally idmap (records of older corralds have seven fields). */
 static int parse_mount(const struct record *r, struct mount_entry *m, struct err *err)
 {
 	const char *fields[7];
@@ -99,6 +100,7 @@ static int parse_mount(const struct record *r, struct mount_entry *m, struct err
 	m->flags = strtoul(fields[4], NULL, 10);
 	m->propagation = strtoul(fields[5], NULL, 10);
 	m->recursive_readonly = strcmp(fields[6], "1") == 0;
+	m->idmap = p < end && strcmp(p, "1") == 0;
 	if (m->dest[0] != '/')
 		return fail(err, 0, "mount destination '%s' is not absolute", m->dest);
 	return 0;

@@ -25,6 +25,7 @@ struct mount_entry {
 	unsigned long flags;          /* MS_* from the options, MS_RDONLY when readonly */
 	unsigned long propagation;    /* MS_PRIVATE, MS_SLAVE or MS_SHARED (| MS_REC) */
 	int recursive_readonly;
+	int idmap;                    /* bind through the pod's user namespace (MOUNT_ATTR_IDMAP) */
 };
 
 struct rlimit_entry { int resource; unsigned long long soft, hard; };

@@ -5,6 +5,7 @@
 import type { CgroupHandle, CgroupManager, ControllerInfo } from '../contract';
 import { cgroupDir, mkdirLevels, normalizeCgroupPath } from '../cgroup_path';
 import type { HostCgroups } from '../host';
+import { cgroupfsPaths } from '../cgroupfs_paths';
 import { MigrationWarmup } from '../migration_warmup';
 import { nodeFacts } from '../host_facts';
 import type { CgroupResources } from '../resources';
@@ -21,6 +22,10 @@ const REPORTED = ['cpu', 'cpuacct', 'cpuset', 'memory', 'pids', 'hugetlb', 'devi
 
 export class V1CgroupManager implements CgroupManager {
   readonly driver = 'v1' as const;
+  readonly cgroupDriver = cgroupfsPaths.cgroupDriver;
+  readonly podCgroupPath = cgroupfsPaths.podCgroupPath;
+  readonly containerCgroupPath = cgroupfsPaths.containerCgroupPath;
+  readonly infraCgroupPath = cgroupfsPaths.infraCgroupPath;
   private readonly nestUnder: Set<string>;
   private readonly warmup: MigrationWarmup;
 

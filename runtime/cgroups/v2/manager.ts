@@ -7,6 +7,7 @@ import type { CgroupHandle, CgroupManager, ControllerInfo } from '../contract';
 import { cgroupDir, mkdirLevels, normalizeCgroupPath } from '../cgroup_path';
 import { readText, writeValue } from '../fs_util';
 import type { HostCgroups } from '../host';
+import { cgroupfsPaths } from '../cgroupfs_paths';
 import { MigrationWarmup } from '../migration_warmup';
 import { nodeFacts } from '../host_facts';
 import type { CgroupResources } from '../resources';
@@ -23,6 +24,10 @@ const BUILT_IN = new Set(['devices', 'freezer']);
 
 export class V2CgroupManager implements CgroupManager {
   readonly driver = 'v2' as const;
+  readonly cgroupDriver = cgroupfsPaths.cgroupDriver;
+  readonly podCgroupPath = cgroupfsPaths.podCgroupPath;
+  readonly containerCgroupPath = cgroupfsPaths.containerCgroupPath;
+  readonly infraCgroupPath = cgroupfsPaths.infraCgroupPath;
   readonly mode = 'v2' as const;
   private readonly mount: string;
   private readonly base: string;

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { InvalidArgumentError } from '../../errors';
 import type { MountSpec } from '../../process/contract';
 import type { MountRequest } from '../container_config';
+import type { IdMappingRequest, UserNamespaceRequest } from '../../security/user_namespace';
 
 /** Host files and directories one pod shares with its containers. */
 export interface PodMountSources {
@@ -34,6 +35,25 @@ function checkRequest(mount: MountRequest): void {
   }
 }
 
+const mapText = (list: IdMappingRequest[] | undefined) =>
+  JSON.stringify((list ?? []).map((m) => [m.containerId, m.hostId, m.length]));
+
+/**
+ * An idmapped volume is seen through the pod's own user namespace, so its mappings must be
+ * exactly the pod's (kubelet sends the pod's); anything else is refused.
+ */
+function checkIdMappings(mount: MountRequest, podUserns: UserNamespaceRequest | null): void {
+  if (!mount.idMappings) return;
+  const where = `mount ${JSON.stringify(mount.containerPath)}`;
+  if (!podUserns || podUserns.mode !== 'POD')
+    throw new InvalidArgumentError(`${where} has uid/gid mappings but the pod has no user namespace of its own`);
+  if (
+    mapText(mount.idMappings.uids) !== mapText(podUserns.uids) ||
+    mapText(mount.idMappings.gids) !== mapText(podUserns.gids)
+  )
+    throw new InvalidArgumentError(`${where}: its uid/gid mappings differ from the pod's user namespace`);
+}
+
 /** kubelet expects a missing host path to be created as a directory. */
 async function ensureHostPath(hostPath: string): Promise<void> {
   try {
@@ -50,8 +70,18 @@ function bind(
   readonly: boolean,
   propagation: MountSpec['propagation'] = 'private',
   recursiveReadonly = false,
+  idmap = false,
 ): MountSpec {
-  return { source, destination, type: 'bind', options: [], readonly, recursiveReadonly, propagation };
+  return {
+    source,
+    destination,
+    type: 'bind',
+    options: [],
+    readonly,
+    recursiveReadonly,
+    propagation,
+    ...(idmap ? { idmap } : {}),
+  };
 }
 
 function depth(destination: string): number {
@@ -65,8 +95,10 @@ export async function containerMounts(
   requests: MountRequest[],
   pod: PodMountSources,
   readonlyRootfs: boolean,
+  podUserns: UserNamespaceRequest | null = null,
 ): Promise<MountSpec[]> {
   requests.forEach(checkRequest);
+  for (const request of requests) checkIdMappings(request, podUserns);
   const requested = new Set(requests.map((m) => path.normalize(m.containerPath)));
   const defaults = [
     bind(pod.hosts, '/etc/hosts', readonlyRootfs),
@@ -84,6 +116,7 @@ export async function containerMounts(
         mount.readonly || mount.recursiveReadOnly,
         mount.propagation,
         mount.recursiveReadOnly,
+        mount.idMappings !== undefined,
       ),
     );
   }

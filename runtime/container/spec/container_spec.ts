@@ -75,7 +75,7 @@ export async function buildContainerSpec(
     namespaces: containerNamespaces(pod.config.namespaces, request.namespaces, pod.pinned, inputs.targetPidNs),
     userNamespace: containerUserNamespace(pod.config, pod.pinned),
     mounts: [
-      ...(await containerMounts(config.mounts, pod.files, request.readonlyRootfs)),
+      ...(await containerMounts(config.mounts, pod.files, request.readonlyRootfs, pod.config.userNamespace)),
       ...deviceMounts(inputs.devices ?? []),
     ],
     maskedPaths: security.maskedPaths,
