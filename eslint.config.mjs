@@ -34,6 +34,8 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      // Passing on a caught value (unknown) unchanged is fine; rejecting with a literal is not.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
       // Off: corral's Promise-returning interfaces (RPC handlers, streaming backends, fakes) are
       // implemented as async functions on purpose even without an await, so that a synchronous
       // throw becomes a rejection the caller handles; dropping `async` would change error flow.
@@ -47,6 +49,9 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', console: 'readonly' },
+    },
   },
 );

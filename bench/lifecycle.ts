@@ -45,7 +45,7 @@ async function memory(client: CriClient, endpoint: string, image: string, n: num
     for (const pod of pods) {
       const info = (await client.runtime('ContainerStatus', { container_id: pod.containerId, verbose: true })).info
         .info;
-      const pid = info ? (JSON.parse(info).pid as number) : 0;
+      const pid = info ? (JSON.parse(info) as { pid: number }).pid : 0;
       const parent = pid > 0 ? await parentPid(pid) : undefined;
       if (parent) parents.add(parent);
     }

@@ -1,4 +1,6 @@
 // One pod's life, timed call by call, against any CRI endpoint.
+import type { ContainerConfig } from '../proto/generated/runtime/v1/ContainerConfig';
+import type { PodSandboxConfig } from '../proto/generated/runtime/v1/PodSandboxConfig';
 import type { CriClient } from '../cli/cri_client';
 
 export const OPS = [
@@ -19,7 +21,7 @@ export function emptyTimings(): Timings {
 
 let serial = 0;
 
-export function benchPodConfig(tag: string): Record<string, any> {
+export function benchPodConfig(tag: string): PodSandboxConfig {
   const n = serial++;
   return {
     metadata: { name: `bench-${tag}-${n}`, namespace: 'bench', uid: `bench-${process.pid}-${tag}-${n}`, attempt: 0 },
@@ -30,7 +32,7 @@ export function benchPodConfig(tag: string): Record<string, any> {
 }
 
 /** A shell that exits on SIGTERM at once: StopContainer measures a graceful stop. */
-export function benchContainerConfig(image: string): Record<string, any> {
+export function benchContainerConfig(image: string): ContainerConfig {
   return {
     metadata: { name: 'work', attempt: 0 },
     image: { image },

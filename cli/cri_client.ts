@@ -6,8 +6,16 @@ import { loadCriServices } from '../proto/load';
 import type { RuntimeServiceDefinition } from '../proto/generated/runtime/v1/RuntimeService';
 import type { ImageServiceDefinition } from '../proto/generated/runtime/v1/ImageService';
 
-type RequestOf<D> = D extends MethodDefinition<infer Req, any, any, any> ? Req : never;
-type ResponseOf<D> = D extends MethodDefinition<any, any, any, infer ResOut> ? ResOut : never;
+type RequestOf<D> = D extends MethodDefinition<infer Req, infer _Res, infer _ReqOut, infer _ResOut> ? Req : never;
+type ResponseOf<D> = D extends MethodDefinition<infer _Req, infer _Res, infer _ReqOut, infer ResOut> ? ResOut : never;
+
+/** How grpc-js's generated client exposes each method (looked up by name: the CRI types above check the name). */
+type UnaryMethod = (
+  request: unknown,
+  options: grpc.CallOptions,
+  callback: (err: grpc.ServiceError | null, response: unknown) => void,
+) => grpc.ClientUnaryCall;
+type StreamMethod = (request: unknown) => grpc.ClientReadableStream<unknown>;
 
 export const DEFAULT_ENDPOINT = 'unix:///run/corral/corral.sock';
 
@@ -62,14 +70,16 @@ export class CriClient {
     method: K,
     request: RequestOf<RuntimeServiceDefinition[K]>,
   ): grpc.ClientReadableStream<ResponseOf<RuntimeServiceDefinition[K]>> {
-    return (this.runtimeClient as any)[method](request);
+    const methods = this.runtimeClient as unknown as Record<string, StreamMethod>;
+    return methods[method](request) as grpc.ClientReadableStream<ResponseOf<RuntimeServiceDefinition[K]>>;
   }
 
   imageStream<K extends keyof ImageServiceDefinition & string>(
     method: K,
     request: RequestOf<ImageServiceDefinition[K]>,
   ): grpc.ClientReadableStream<ResponseOf<ImageServiceDefinition[K]>> {
-    return (this.imageClient as any)[method](request);
+    const methods = this.imageClient as unknown as Record<string, StreamMethod>;
+    return methods[method](request) as grpc.ClientReadableStream<ResponseOf<ImageServiceDefinition[K]>>;
   }
 
   close(): void {
@@ -80,9 +90,10 @@ export class CriClient {
   private unary<Res>(client: grpc.Client, method: string, request: unknown): Promise<Res> {
     const deadline = new Date(Date.now() + this.timeoutMs);
     return new Promise((resolve, reject) => {
-      (client as any)[method](request, { deadline }, (err: grpc.ServiceError | null, response: Res) => {
+      const methods = client as unknown as Record<string, UnaryMethod>;
+      methods[method](request, { deadline }, (err, response) => {
         if (err) reject(new CriCallError(method, err.code, err.details));
-        else resolve(response);
+        else resolve(response as Res);
       });
     });
   }

@@ -1,10 +1,12 @@
 // The two bpf(2) commands corral needs to enforce device rules on cgroup v2: load a
 // BPF_PROG_TYPE_CGROUP_DEVICE program and attach it to a cgroup directory's fd.
-import koffi from 'koffi';
+import koffi, { type KoffiFunc } from 'koffi';
 import { SyscallError } from './errors';
 
 const libc = koffi.load('libc.so.6');
-const syscall = libc.func('long syscall(long number, ...)');
+const syscall = libc.func('long syscall(long number, ...)') as KoffiFunc<
+  (number: number, ...typedArgs: unknown[]) => number | bigint
+>;
 
 const SYS_bpf = 321; // x86_64
 const BPF_PROG_LOAD = 5;
@@ -44,8 +46,8 @@ const LOG_SIZE = 64 * 1024;
  * error carries the verifier's log.
  */
 export function bpfProgLoad(progType: number, expectedAttachType: number, insns: Buffer, name: string): number {
-  const code = koffi.alloc('uint8', insns.length);
-  const log = koffi.alloc('uint8', LOG_SIZE);
+  const code: unknown = koffi.alloc('uint8', insns.length);
+  const log: unknown = koffi.alloc('uint8', LOG_SIZE);
   try {
     koffi.encode(code, 'uint8', [...insns], insns.length);
     koffi.encode(log, 'uint8', [0], 1);

@@ -1,6 +1,6 @@
 // Thin, typed koffi bindings to libc. Every call checks its result at once and turns errno
 // into a typed SyscallError, so callers never see a bare -1.
-import koffi from 'koffi';
+import koffi, { type KoffiFunc } from 'koffi';
 import { SyscallError } from './errors';
 import { constants as osConstants } from 'node:os';
 
@@ -14,7 +14,7 @@ function check(result: number, syscall: string, context: string): number {
   return result;
 }
 
-const flockRaw = libc.func('int flock(int fd, int operation)');
+const flockRaw = libc.func('int flock(int fd, int operation)') as KoffiFunc<(fd: number, operation: number) => number>;
 
 export const LOCK_EX = 2;
 export const LOCK_NB = 4;
@@ -26,7 +26,9 @@ export function flock(fd: number, operation: number, context = `fd ${fd}`): void
 
 // ---- filesystem calls Node lacks: openat2 (safe path resolution), mknod, xattrs, mount ----
 
-const syscallRaw = libc.func('long syscall(long number, ...)');
+const syscallRaw = libc.func('long syscall(long number, ...)') as KoffiFunc<
+  (number: number, ...typedArgs: unknown[]) => number | bigint
+>;
 const OpenHow = koffi.struct('corral_open_how', { flags: 'uint64', mode: 'uint64', resolve: 'uint64' });
 const SYS_openat2 = 437; // x86_64
 
@@ -50,7 +52,9 @@ export function openat2(dirfd: number, path: string, flags: number, resolve: num
   return check(fd, 'openat2', path);
 }
 
-const readlinkatRaw = libc.func('long readlinkat(int dirfd, const char *path, _Out_ uint8_t *buf, size_t size)');
+const readlinkatRaw = libc.func(
+  'long readlinkat(int dirfd, const char *path, _Out_ uint8_t *buf, size_t size)',
+) as KoffiFunc<(dirfd: number, path: string, buf: Buffer, size: number) => number | bigint>;
 const PATH_MAX = 4096;
 
 /** readlinkat(2); with path "" it reads the symlink an O_PATH|O_NOFOLLOW fd stands for. */
@@ -60,7 +64,9 @@ export function readlinkat(dirfd: number, path: string): string {
   return buf.subarray(0, n).toString();
 }
 
-const mknodRaw = libc.func('int mknod(const char *path, uint32_t mode, uint64_t dev)');
+const mknodRaw = libc.func('int mknod(const char *path, uint32_t mode, uint64_t dev)') as KoffiFunc<
+  (path: string, mode: number, dev: bigint) => number
+>;
 export const S_IFCHR = 0o020000;
 export const S_IFBLK = 0o060000;
 export const S_IFIFO = 0o010000;
@@ -77,8 +83,10 @@ export function mknod(path: string, mode: number, dev: bigint): void {
 
 const lsetxattrRaw = libc.func(
   'int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)',
-);
-const lgetxattrRaw = libc.func('long lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)');
+) as KoffiFunc<(path: string, name: string, value: Buffer, size: number, flags: number) => number>;
+const lgetxattrRaw = libc.func(
+  'long lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)',
+) as KoffiFunc<(path: string, name: string, value: Buffer, size: number) => number | bigint>;
 
 /** Sets an xattr on `path` itself (never through a final symlink). */
 export function lsetxattr(path: string, name: string, value: Buffer): void {
@@ -99,8 +107,10 @@ export function lgetxattr(path: string, name: string): Buffer | null {
 
 const mountRaw = libc.func(
   'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)',
-);
-const umount2Raw = libc.func('int umount2(const char *target, int flags)');
+) as KoffiFunc<(source: string, target: string, fstype: string | null, flags: number, data: string | null) => number>;
+const umount2Raw = libc.func('int umount2(const char *target, int flags)') as KoffiFunc<
+  (target: string, flags: number) => number
+>;
 export const MNT_DETACH = 2;
 
 export function mount(source: string, target: string, fstype: string | null, flags: number, data: string | null): void {
@@ -112,7 +122,7 @@ export function umount2(target: string, flags = 0): void {
 }
 
 // Process handles (process layer). pidfd calls go through syscall(2): glibc 2.36 has no wrappers.
-const closeRaw = libc.func('int close(int fd)');
+const closeRaw = libc.func('int close(int fd)') as KoffiFunc<(fd: number) => number>;
 const SYS_PIDFD_SEND_SIGNAL = 424;
 const SYS_PIDFD_OPEN = 434;
 

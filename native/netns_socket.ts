@@ -2,12 +2,14 @@
 // of a network namespace moves only the calling thread, so the main thread steps in, creates
 // the socket, and steps back at once: the socket stays in the pod's namespace for its life.
 import * as fs from 'node:fs';
-import koffi from 'koffi';
+import koffi, { type KoffiFunc } from 'koffi';
 import { NativeError, SyscallError } from './errors';
 
 const libc = koffi.load('libc.so.6');
-const setnsRaw = libc.func('int setns(int fd, int nstype)');
-const socketRaw = libc.func('int socket(int domain, int type, int protocol)');
+const setnsRaw = libc.func('int setns(int fd, int nstype)') as KoffiFunc<(fd: number, nstype: number) => number>;
+const socketRaw = libc.func('int socket(int domain, int type, int protocol)') as KoffiFunc<
+  (domain: number, type: number, protocol: number) => number
+>;
 
 const CLONE_NEWNET = 0x40000000;
 const AF_INET = 2;

@@ -1,6 +1,7 @@
 // RLIMIT_NOFILE: corrald runs with its soft limit raised to the hard one (Node raises it too at
 // start; doing it here makes the figure corrald budgets its sockets by explicit and logged).
 import koffi from 'koffi';
+import { SyscallError } from './errors';
 
 const libc = koffi.load('libc.so.6');
 const RLIMIT_NOFILE = 7;
@@ -15,7 +16,7 @@ export interface OpenFileLimit {
 
 function read(): OpenFileLimit {
   const out = { cur: 0, max: 0 };
-  if (getrlimitRaw(RLIMIT_NOFILE, out) !== 0) throw new Error(`getrlimit(RLIMIT_NOFILE): errno ${koffi.errno()}`);
+  if (getrlimitRaw(RLIMIT_NOFILE, out) !== 0) throw new SyscallError('getrlimit', koffi.errno(), 'RLIMIT_NOFILE');
   return { soft: Number(out.cur), hard: Number(out.max) };
 }
 

@@ -2,18 +2,26 @@
 // (the host-process streaming backend), a pair from a container's own devpts for exec with a tty
 // (so its slave is /dev/pts/<n> inside the container, as under runc); the window size.
 import * as fs from 'node:fs';
-import koffi from 'koffi';
+import koffi, { type KoffiFunc } from 'koffi';
 import { NativeError, SyscallError } from './errors';
 import { O_CLOEXEC as O_CLOEXEC_FLAG, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, openat2 } from './libc';
 
 const libc = koffi.load('libc.so.6');
-const posixOpenpt = libc.func('int posix_openpt(int flags)');
-const grantpt = libc.func('int grantpt(int fd)');
-const unlockpt = libc.func('int unlockpt(int fd)');
-const ptsnameR = libc.func('int ptsname_r(int fd, _Out_ uint8_t *buf, size_t buflen)');
-const ioctlPtr = libc.func('int ioctl(int fd, unsigned long request, uint8_t *arg)');
-const ioctlInt = libc.func('int ioctl(int fd, unsigned long request, long arg)');
-const fstatfsRaw = libc.func('int fstatfs(int fd, _Out_ uint8_t *buf)');
+const posixOpenpt = libc.func('int posix_openpt(int flags)') as KoffiFunc<(flags: number) => number>;
+const grantpt = libc.func('int grantpt(int fd)') as KoffiFunc<(fd: number) => number>;
+const unlockpt = libc.func('int unlockpt(int fd)') as KoffiFunc<(fd: number) => number>;
+const ptsnameR = libc.func('int ptsname_r(int fd, _Out_ uint8_t *buf, size_t buflen)') as KoffiFunc<
+  (fd: number, buf: Buffer, buflen: number) => number
+>;
+const ioctlPtr = libc.func('int ioctl(int fd, unsigned long request, uint8_t *arg)') as KoffiFunc<
+  (fd: number, request: number, arg: Buffer) => number
+>;
+const ioctlInt = libc.func('int ioctl(int fd, unsigned long request, long arg)') as KoffiFunc<
+  (fd: number, request: number, arg: number) => number
+>;
+const fstatfsRaw = libc.func('int fstatfs(int fd, _Out_ uint8_t *buf)') as KoffiFunc<
+  (fd: number, buf: Buffer) => number
+>;
 
 const O_RDWR = 2;
 const O_NOCTTY = 0o400;

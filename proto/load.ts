@@ -24,7 +24,8 @@ let cached: CriServices | undefined;
 export function loadCriServices(): CriServices {
   if (!cached) {
     const definition = protoLoader.loadSync(CRI_PROTO_FILE, LOADER_OPTIONS);
-    const pkg = grpc.loadPackageDefinition(definition) as any;
+    // The package tree is built at run time from api.proto; its shape is the proto's package path.
+    const pkg = grpc.loadPackageDefinition(definition) as unknown as { runtime: { v1: CriServices } };
     cached = { RuntimeService: pkg.runtime.v1.RuntimeService, ImageService: pkg.runtime.v1.ImageService };
   }
   return cached;

@@ -27,7 +27,7 @@ import { imageServiceOptions } from './image_options';
 import { addMirrorFlag } from '../runtime/image/registry/hosts';
 import { StreamingService } from './streaming/service';
 import { connectionCap } from './streaming/connection_limit';
-import { raiseOpenFileLimit } from '../native/open_file_limit';
+import { raiseOpenFileLimit } from '../runtime/open_file_limit';
 import { preparePrivateRoots } from '../runtime/store/private_dir';
 import { LifecycleStreamingBackend } from '../runtime/streaming/lifecycle_backend';
 

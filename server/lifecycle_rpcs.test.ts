@@ -154,7 +154,10 @@ test('a pod and a container through their RPCs, with CRI-shaped statuses', async
   assert.equal(status!.image_id, 'sha256:' + 'b'.repeat(64));
   assert.equal(status!.stop_signal, 'SIGNAL_SIGQUIT');
   assert.deepEqual(status!.user!.linux, { uid: 33, gid: 33, supplemental_groups: [33, 50, 1000] });
-  const verbose = JSON.parse(info!.info);
+  const verbose = JSON.parse(info!.info) as {
+    pid: number;
+    runtimeSpec: { process: { env: string[]; noNewPrivileges: boolean; cwd: string } };
+  };
   assert.ok(verbose.pid > 0);
   assert.ok(verbose.runtimeSpec.process.env.includes('GREETING=hello'));
   assert.equal(verbose.runtimeSpec.process.noNewPrivileges, true);

@@ -2,10 +2,12 @@
 // context. Handlers throw typed errors from runtime/errors.ts and never touch gRPC statuses.
 import type { ServerContext } from './context';
 
-export type UnaryHandler<Req = any, Res = any> = (ctx: ServerContext, request: Req) => Promise<Res>;
+// The defaults make one table hold handlers of every method: any handler is a
+// UnaryHandler<never, unknown>, and the wrapper passes grpc-js's decoded request for that method.
+export type UnaryHandler<Req = never, Res = unknown> = (ctx: ServerContext, request: Req) => Promise<Res>;
 
 /** A server-streaming handler writes messages with `send` until `signal` aborts or it returns. */
-export type StreamHandler<Req = any, Res = any> = (
+export type StreamHandler<Req = never, Res = unknown> = (
   ctx: ServerContext,
   request: Req,
   send: (message: Res) => void,

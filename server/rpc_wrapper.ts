@@ -47,17 +47,15 @@ export function wrapUnary(
   log: Logger,
   method: string,
   handler: UnaryHandler,
-): grpc.handleUnaryCall<any, any> {
+): grpc.handleUnaryCall<unknown, unknown> {
   return (call, callback) => {
     const started = process.hrtime.bigint();
-    let result: Promise<unknown>;
-    try {
+    // async: a synchronous throw (a bad id, a handler bug) becomes a rejection like any other failure.
+    const run = async () => {
       checkRequest(method, call.request);
-      result = handler(ctx, call.request);
-    } catch (err) {
-      result = Promise.reject(err);
-    }
-    result.then(
+      return handler(ctx, call.request as never);
+    };
+    run().then(
       (response) => {
         log.debug('rpc', { method, ms: elapsedMs(started) });
         observe(ctx, method, started, grpc.status.OK);
@@ -78,7 +76,7 @@ export function wrapStream(
   method: string,
   handler: StreamHandler,
   streams: OpenStreams,
-): grpc.handleServerStreamingCall<any, any> {
+): grpc.handleServerStreamingCall<unknown, unknown> {
   return (call) => {
     const started = process.hrtime.bigint();
     const controller = streams.open();
@@ -91,7 +89,7 @@ export function wrapStream(
     Promise.resolve()
       .then(() => {
         checkRequest(method, call.request);
-        return handler(ctx, call.request, send, controller.signal);
+        return handler(ctx, call.request as never, send, controller.signal);
       })
       .then(
         () => {

@@ -9,7 +9,7 @@ export const infoCommand: Command = {
   async run(ctx) {
     const response = await ctx.client().runtime('Status', { verbose: true });
     const conditions = response.status?.conditions ?? [];
-    const config = response.info.config ? JSON.parse(response.info.config) : undefined;
+    const config: unknown = response.info.config ? JSON.parse(response.info.config) : undefined;
     if (ctx.output === 'json') {
       printJson({ status: response.status, config });
       return 0;

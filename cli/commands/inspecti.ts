@@ -14,7 +14,8 @@ export const inspectiCommand: Command = {
       process.stderr.write(`no such image ${ref}\n`);
       return 1;
     }
-    printJson({ status: res.image, info: res.info.info ? JSON.parse(res.info.info) : {} });
+    const info: unknown = res.info.info ? JSON.parse(res.info.info) : {};
+    printJson({ status: res.image, info });
     return 0;
   },
 };

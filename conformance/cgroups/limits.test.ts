@@ -56,7 +56,7 @@ async function run(
   });
   await client.runtime('StartContainer', { container_id: id });
   const status = await client.runtime('ContainerStatus', { container_id: id, verbose: true });
-  return { id, pid: JSON.parse(status.info.info).pid as number };
+  return { id, pid: (JSON.parse(status.info.info) as { pid: number }).pid };
 }
 
 /** A cgroup file of the process, from the hierarchy that has it (v1) or the unified one (v2). */
@@ -177,7 +177,7 @@ test('stats move; corralctl stats shows containers and pods', async () => {
         '0.2',
       ])
     ).stdout,
-  );
+  ) as { stats: { attributes: { id: string } }[] };
   assert.equal(json.stats[0].attributes.id, podId);
   await client.runtime('RemoveContainer', { container_id: id });
 });

@@ -95,7 +95,10 @@ describe('corrald process', () => {
       configToml: `root = "/nonexistent-should-be-overridden"\nlog_level = "warn"\n`,
     });
     try {
-      const config = JSON.parse((await daemon.client.runtime('Status', { verbose: true })).info.config);
+      const config = JSON.parse((await daemon.client.runtime('Status', { verbose: true })).info.config) as {
+        root: string;
+        log_level: string;
+      };
       assert.equal(config.root, dirs.root);
       assert.equal(config.log_level, 'warn');
     } finally {

@@ -61,7 +61,7 @@ async function cgroupMounts(id: string, self = true): Promise<Map<string, [strin
   for (const line of out.split('\n')) {
     const [left, right] = line.split(' - ');
     const fields = left?.split(' ') ?? [];
-    if (fields[4]?.startsWith('/sys/fs/cgroup')) mounts.set(fields[4], [fields[5]!, right!.split(' ')[0]!]);
+    if (fields[4]?.startsWith('/sys/fs/cgroup')) mounts.set(fields[4], [fields[5], right.split(' ')[0]]);
   }
   return mounts;
 }
@@ -112,7 +112,7 @@ test("the directory names are the host's, with a link per co-mounted controller"
   const hostDirs = readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
     .filter((l) => / - cgroup /.test(l))
-    .map((l) => l.split(' ')[4]!.replace('/sys/fs/cgroup/', ''));
+    .map((l) => l.split(' ')[4].replace('/sys/fs/cgroup/', ''));
   const links = hostDirs.filter((d) => d.includes(',')).flatMap((d) => d.split(','));
   assert.deepEqual(inside, [...new Set([...hostDirs, ...links])].sort());
 });

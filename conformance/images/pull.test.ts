@@ -1,6 +1,7 @@
 // ImageService end to end: a real corrald over its socket, pulling from a real local registry.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ListImagesResponse__Output } from '../../proto/generated/runtime/v1/ListImagesResponse';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildTestImages, pushImage, suiteRegistry, type PushedTestImages, type TestRegistry } from '../testimages';
@@ -53,7 +54,7 @@ test('an absent image has a nil status; filters match tag, digest and ID', async
   assert.equal(user.image?.username, 'tester');
   const streamed: string[] = [];
   for await (const page of daemon.client.imageStream('StreamImages', { filter: null }))
-    streamed.push(...page.images.map((i: { id: string }) => i.id));
+    streamed.push(...(page as ListImagesResponse__Output).images.map((i) => i.id));
   assert.equal(streamed.length, 2);
   assert.ok(streamed.includes(id));
 });

@@ -56,10 +56,10 @@ test('runp, create, start, ps, exec, logs, inspect, stop, rm, pods, inspectp, st
   assert.equal(ok('exec', id.slice(0, 12), 'sh', '-c', 'echo $GREETING from exec').trim(), 'hello from exec');
   assert.equal(ctl('exec', id, 'sh', '-c', 'exit 4').code, 4, "exec exits with the command's code");
   assert.equal(ok('logs', id).trim(), 'hello, log');
-  const inspect = JSON.parse(ok('inspect', id));
+  const inspect = JSON.parse(ok('inspect', id)) as { status: { state: string }; info: { info: { pid: number } } };
   assert.equal(inspect.status.state, 'CONTAINER_RUNNING');
   assert.ok(inspect.info.info.pid > 0);
-  assert.equal(JSON.parse(ok('inspectp', podId)).status.state, 'SANDBOX_READY');
+  assert.equal((JSON.parse(ok('inspectp', podId)) as { status: { state: string } }).status.state, 'SANDBOX_READY');
   assert.match(ok('pods'), /ctl\s+e2e/);
 
   assert.equal(ctl('rm', id).code, 1, 'rm refuses a running container without -f');

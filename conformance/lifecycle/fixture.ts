@@ -1,5 +1,9 @@
 // Shared pieces of the lifecycle conformance tests: a corrald with the busybox test image
 // pulled, CRI configs like crictl's, and the checks that nothing was left behind.
+import type { LinuxContainerConfig } from '../../proto/generated/runtime/v1/LinuxContainerConfig';
+import type { NamespaceOption } from '../../proto/generated/runtime/v1/NamespaceOption';
+import type { ContainerConfig } from '../../proto/generated/runtime/v1/ContainerConfig';
+import type { PodSandboxConfig } from '../../proto/generated/runtime/v1/PodSandboxConfig';
 import { promises as fs, existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CriCallError } from '../../cli/cri_client';
@@ -44,7 +48,14 @@ export async function stopWorld(world: LifecycleWorld | undefined): Promise<void
 
 let counter = 0;
 
-export function podConfig(name: string, extra: Record<string, any> = {}): Record<string, any> {
+/** A pod config as the CRI types check it, still usable where a test keeps configs as plain records. */
+export type PodConfig = PodSandboxConfig & Record<string, unknown>;
+/** A container config as the CRI types check it, still usable where a test keeps configs as plain records. */
+export type CtrConfig = ContainerConfig & Record<string, unknown>;
+/** Fields over the defaults: typed, or a plain record a test builds freely (the daemon checks it). */
+type Extra<T> = T | Record<string, unknown>;
+
+export function podConfig(name: string, extra: Extra<PodSandboxConfig> = {}): PodConfig {
   const uid = `uid-${name}-${process.pid}-${counter++}`;
   return {
     metadata: { name, namespace: 'e2e', uid, attempt: 0 },
@@ -52,7 +63,7 @@ export function podConfig(name: string, extra: Record<string, any> = {}): Record
     log_directory: '',
     labels: { suite: 'lifecycle', pod: name },
     linux: { security_context: { namespace_options: { network: 'POD', pid: 'CONTAINER', ipc: 'POD' } } },
-    ...extra,
+    ...(extra as PodSandboxConfig),
   };
 }
 
@@ -60,25 +71,26 @@ export function containerConfig(
   image: string,
   name: string,
   command: string[],
-  extra: Record<string, any> = {},
-): Record<string, any> {
+  extra: Extra<ContainerConfig> = {},
+): CtrConfig {
+  const fields = extra as ContainerConfig;
   return {
     metadata: { name, attempt: 0 },
     image: { image },
     command,
     log_path: `${name}.log`,
     labels: { container: name },
-    ...extra,
-    linux: withKubeletNamespaces(extra.linux ?? {}),
+    ...fields,
+    linux: withKubeletNamespaces(fields.linux ?? {}),
   };
 }
 
 /** kubelet always sends namespace options: a container of a pod that does not share its process
  *  namespace gets its own pid namespace (unset options would mean the pod's). */
-function withKubeletNamespaces(linux: Record<string, any>): Record<string, any> {
+function withKubeletNamespaces(linux: LinuxContainerConfig): LinuxContainerConfig {
   const security = linux.security_context ?? {};
   if (security.namespace_options) return linux;
-  const namespace_options = { network: 'POD', pid: 'CONTAINER', ipc: 'POD' };
+  const namespace_options: NamespaceOption = { network: 'POD', pid: 'CONTAINER', ipc: 'POD' };
   return { ...linux, security_context: { ...security, namespace_options } };
 }
 

@@ -1,5 +1,6 @@
 // The crictl flow over the real socket: runp, create, start, exec, logs, ps, inspect, stop, rm,
 // stopp, rmp on the busybox test image, and what a user sees inside the container.
+import type { NamespaceMode } from '../../proto/generated/runtime/v1/NamespaceMode';
 import assert from 'node:assert/strict';
 import { promises as fs, readlinkSync } from 'node:fs';
 import * as os from 'node:os';
@@ -46,7 +47,7 @@ test('runp, create, start, exec, logs, ps, inspect, stop, rm, stopp, rmp', async
   const { pod_sandbox_id: podId } = await client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' });
   const podStatus = await client.runtime('PodSandboxStatus', { pod_sandbox_id: podId, verbose: true });
   assert.equal(podStatus.status!.state, 'SANDBOX_READY');
-  const infraPid = JSON.parse(podStatus.info.info).pid as number;
+  const infraPid = (JSON.parse(podStatus.info.info) as { pid: number }).pid;
   const podCgroups = podCgroupDirs(world, infraPid);
   assert.ok(podCgroups.length > 0, "the infra is in the pod's cgroups");
 
@@ -73,7 +74,7 @@ test('runp, create, start, exec, logs, ps, inspect, stop, rm, stopp, rmp', async
   assert.equal(status.status!.log_path, path.join(logDir, 'app.log'));
   assert.equal(status.status!.image!.image, world.images.busybox);
   assert.match(status.status!.image_id, /^sha256:/);
-  const pid = JSON.parse(status.info.info).pid as number;
+  const pid = (JSON.parse(status.info.info) as { pid: number }).pid;
   assert.ok(isAlive(pid));
 
   // pid 1 is the command, the hostname is the pod's, env reaches the process.
@@ -139,7 +140,7 @@ test("namespaces differ from the host's and are shared within the pod as asked",
     linux: { security_context: { namespace_options: { network: 'POD', pid: 'POD', ipc: 'POD' } } },
   });
   const { pod_sandbox_id: podId } = await client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' });
-  const run = async (name: string, pidMode: string) => {
+  const run = async (name: string, pidMode: NamespaceMode) => {
     const config = containerConfig(world.images.busybox, name, ['sleep', '1000'], {
       linux: { security_context: { namespace_options: { network: 'POD', pid: pidMode, ipc: 'POD' } } },
     });
@@ -200,7 +201,9 @@ test('the security context reaches the process and its execs: user, groups, caps
   assert.match(status, /^CapBnd:\s+0000000000000400$/m, 'only CAP_NET_BIND_SERVICE is left');
   assert.match((await exec(id, ['cat', '/proc/self/status'])).out, /^Seccomp:\s+2$/m, 'execs get the filter too');
   assert.match((await exec(id, ['id'])).out, /uid=1000/);
-  const info = JSON.parse((await client.runtime('ContainerStatus', { container_id: id, verbose: true })).info.info);
+  const info = JSON.parse((await client.runtime('ContainerStatus', { container_id: id, verbose: true })).info.info) as {
+    security: { seccomp: string };
+  };
   assert.equal(info.security.seccomp, 'runtime-default');
   const privileged = containerConfig(world.images.busybox, 'root', ['true'], {
     linux: { security_context: { privileged: true } },

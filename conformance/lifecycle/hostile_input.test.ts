@@ -6,12 +6,20 @@ import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CriClient } from '../../cli/cri_client';
-import { containerConfig, grpcCode, podConfig, startWorld, stopWorld, type LifecycleWorld } from './fixture';
+import {
+  containerConfig,
+  grpcCode,
+  podConfig,
+  startWorld,
+  stopWorld,
+  type LifecycleWorld,
+  type PodConfig,
+} from './fixture';
 
 let world: LifecycleWorld;
 let hostile: CriClient;
 let podId = '';
-let pod: Record<string, any>;
+let pod: PodConfig;
 let containerId = '';
 
 const MiB = 1 << 20;
@@ -47,7 +55,8 @@ after(async () => {
   await stopWorld(world);
 });
 
-type Patch = Record<string, any>;
+/** Hostile payloads: CRI-shaped, but with values the CRI types would never allow. */
+type Patch = Record<string, unknown>;
 
 function runPod(patch: Patch, runtimeHandler = ''): Promise<unknown> {
   const config = podConfig('hostile', patch);
@@ -56,7 +65,7 @@ function runPod(patch: Patch, runtimeHandler = ''): Promise<unknown> {
 
 function podWithSecurity(security: Patch): Promise<unknown> {
   const base = podConfig('hostile');
-  return runPod({ linux: { security_context: { ...base.linux.security_context, ...security } } });
+  return runPod({ linux: { security_context: { ...base.linux?.security_context, ...security } } });
 }
 
 let created = 0;
@@ -413,7 +422,7 @@ describe('valid input in the shapes kubelet and critest send is accepted', () =>
       try {
         const container = containerConfig(world.images.busybox, 'c', ['sh', '-c', 'exit 0'], {
           ...containerPatch,
-          log_path: `${containerPatch.metadata.name}/0.log`,
+          log_path: `${(containerPatch.metadata as { name: string }).name}/0.log`,
           args: [''],
           working_dir: '/tmp',
           linux: { resources: { oom_score_adj: '-997' }, security_context: { run_as_user: { value: '0' } } },

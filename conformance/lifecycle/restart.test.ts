@@ -28,7 +28,7 @@ after(async () => {
 
 async function pidOf(id: string): Promise<number> {
   const status = await world.daemon.client.runtime('ContainerStatus', { container_id: id, verbose: true });
-  return JSON.parse(status.info.info).pid as number;
+  return (JSON.parse(status.info.info) as { pid: number }).pid;
 }
 
 test('containers survive a corrald crash; exits while it was down keep their real codes', async () => {
@@ -37,9 +37,11 @@ test('containers survive a corrald crash; exits while it was down keep their rea
   await fs.mkdir(hostDir);
   const pod = podConfig('survivor', { log_directory: path.join(world.daemon.dirs.base, 'logs') });
   const { pod_sandbox_id: podId } = await client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' });
-  const infraPid = JSON.parse(
-    (await client.runtime('PodSandboxStatus', { pod_sandbox_id: podId, verbose: true })).info.info,
-  ).pid as number;
+  const infraPid = (
+    JSON.parse((await client.runtime('PodSandboxStatus', { pod_sandbox_id: podId, verbose: true })).info.info) as {
+      pid: number;
+    }
+  ).pid;
   const start = async (name: string, command: string[], extra = {}) => {
     const config = containerConfig(world.images.busybox, name, command, extra);
     const { container_id: id } = await client.runtime('CreateContainer', {

@@ -2,6 +2,7 @@
 // cgroups_v2_vm.test.ts) in the pure-v2 guest: ListMetricDescriptors announces cAdvisor's container
 // metrics; CPU time rises under a busy loop and the working set grows when a container fills
 // memory; limits and process counts describe the container.
+import type { PodSandboxConfig } from '../../proto/generated/runtime/v1/PodSandboxConfig';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
@@ -16,7 +17,7 @@ import { PodMetricsReader } from './pod_metrics_reader';
 
 const MiB = 1024 * 1024;
 let world: LifecycleWorld;
-let pod: { id: string; config: Record<string, unknown> };
+let pod: { id: string; config: PodSandboxConfig };
 let reader: PodMetricsReader;
 
 const REQUIRED = [

@@ -2,6 +2,7 @@
 // ListPodSandboxMetrics (and its stream) rise after traffic, the Prometheus
 // endpoint parses as the text format and counts RPCs, pods, containers and CNI work, and
 // `corralctl events` follows created, started, stopped and deleted.
+import type { PodSandboxConfig } from '../../proto/generated/runtime/v1/PodSandboxConfig';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as http from 'node:http';
@@ -16,7 +17,7 @@ import { httpGet, startNetworkWorld, stopNetworkWorld, type NetworkWorld } from 
 const CORRALCTL = path.resolve(__dirname, '..', '..', 'cli', 'main.js');
 let world: NetworkWorld;
 let metricsPort: number;
-let pod: { id: string; config: Record<string, unknown> };
+let pod: { id: string; config: PodSandboxConfig };
 let reader: PodMetricsReader;
 
 function freePort(): Promise<number> {

@@ -58,7 +58,7 @@ describe('volume mount propagation', () => {
       });
       await client.runtime('StartContainer', { container_id: id });
       const { info } = await client.runtime('ContainerStatus', { container_id: id, verbose: true });
-      const rootfs = JSON.parse(info.info).runtimeSpec.rootfs as string;
+      const rootfs = (JSON.parse(info.info) as { runtimeSpec: { rootfs: string } }).runtimeSpec.rootfs;
       assert.deepEqual(
         hostMountPoints().filter((p) => p.startsWith(`${rootfs}/`)),
         [],

@@ -2,6 +2,7 @@
 // bridge and reach each other, a port mapping reaches a pod from 127.0.0.1, a host-network pod
 // sees the host's interfaces, StopPodSandbox (also after a restart) removes addresses and rules,
 // and a broken network fails RunPodSandbox with the plugin's words, leaving nothing.
+import type { PodSandboxConfig } from '../../proto/generated/runtime/v1/PodSandboxConfig';
 import assert from 'node:assert/strict';
 import { promises as fs, readlinkSync } from 'node:fs';
 import * as net from 'node:net';
@@ -26,7 +27,7 @@ async function runPod(name: string, extra: Record<string, unknown> = {}) {
 }
 
 async function startContainer(
-  pod: { id: string; config: Record<string, unknown> },
+  pod: { id: string; config: PodSandboxConfig },
   name: string,
   command: string[],
 ): Promise<string> {

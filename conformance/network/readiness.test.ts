@@ -41,7 +41,7 @@ describe('NetworkReady follows the CNI conf dir', () => {
     const ready = await networkCondition(daemon);
     assert.deepEqual([ready.status, ready.reason], [true, '']);
     const verbose = await daemon.client.runtime('Status', { verbose: true });
-    assert.deepEqual(JSON.parse(verbose.info.cniconfig).network, {
+    assert.deepEqual((JSON.parse(verbose.info.cniconfig) as { network: unknown }).network, {
       name: 'ready-test',
       cniVersion: '1.0.0',
       source: path.join(confDir, '10-x.conflist'),

@@ -1,5 +1,7 @@
 // Runtime info over a real socket: Version, Status, RuntimeConfig, UpdateRuntimeConfig, and
 // that every CRI method answers (never hangs, never fails as an internal error on empty input).
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { status as GrpcStatus } from '@grpc/grpc-js';
@@ -31,7 +33,9 @@ describe('runtime info', () => {
     const version = await daemon.client.runtime('Version', {});
     assert.equal(version.runtime_name, 'corral');
     assert.equal(version.runtime_api_version, 'v1');
-    assert.equal(version.runtime_version, require('../../../package.json').version);
+    const packageFile = path.resolve(__dirname, '..', '..', '..', 'package.json');
+    const { version: packageVersion } = JSON.parse(readFileSync(packageFile, 'utf8')) as { version: string };
+    assert.equal(version.runtime_version, packageVersion);
   });
 
   it('Status reports RuntimeReady true and NetworkReady with a reason', async () => {
@@ -46,7 +50,7 @@ describe('runtime info', () => {
 
   it('Status verbose returns the effective config', async () => {
     const response = await daemon.client.runtime('Status', { verbose: true });
-    const config = JSON.parse(response.info.config);
+    const config = JSON.parse(response.info.config) as { root: string; listen: string };
     assert.equal(config.root, daemon.dirs.root);
     assert.equal(config.listen, daemon.dirs.socket);
   });
@@ -62,7 +66,7 @@ describe('runtime info', () => {
     });
     await daemon.client.runtime('UpdateRuntimeConfig', { runtime_config: { network_config: { pod_cidr: '' } } });
     const response = await daemon.client.runtime('Status', { verbose: true });
-    assert.equal(JSON.parse(response.info.config).pod_cidr, '10.244.1.0/24');
+    assert.equal((JSON.parse(response.info.config) as { pod_cidr: string }).pod_cidr, '10.244.1.0/24');
   });
 
   it('UpdateRuntimeConfig rejects a malformed CIDR', async () => {
@@ -106,14 +110,13 @@ describe('runtime info', () => {
     const services = loadCriServices();
     const client = new CriClient(`unix://${daemon.dirs.socket}`, 10_000);
     try {
-      for (const [service, ctor] of Object.entries(services)) {
+      for (const service of ['RuntimeService', 'ImageService'] as const) {
+        const ctor = services[service];
         for (const [method, spec] of Object.entries(ctor.service as Record<string, { responseStream: boolean }>)) {
           const code = spec.responseStream
             ? await streamCode(client, service, method)
             : await grpcCode(
-                service === 'RuntimeService'
-                  ? client.runtime(method as any, {} as never)
-                  : client.image(method as any, {} as never),
+                service === 'RuntimeService' ? client.runtime(method, {} as never) : client.image(method, {} as never),
               );
           assert.notEqual(code, GrpcStatus.DEADLINE_EXCEEDED, `${service}.${method} hung`);
           assert.notEqual(code, GrpcStatus.INTERNAL, `${service}.${method} failed internally`);
@@ -131,8 +134,8 @@ function streamCode(client: CriClient, service: string, method: string): Promise
   return new Promise((resolve) => {
     const stream =
       service === 'RuntimeService'
-        ? client.runtimeStream(method as any, {} as never)
-        : client.imageStream(method as any, {} as never);
+        ? client.runtimeStream(method, {} as never)
+        : client.imageStream(method, {} as never);
     const timer = setTimeout(() => {
       stream.cancel();
       resolve('ok');

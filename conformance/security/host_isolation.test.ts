@@ -3,6 +3,8 @@
 // sibling's init waiting for StartContainer, not through the process an ExecSync forks into the
 // container. proc_prober (prober/proc_prober.c, built here) plays the attacker. corrald runs with
 // a marker variable in its environment that must never show up in a container.
+import type { NamespaceOption } from '../../proto/generated/runtime/v1/NamespaceOption';
+import type { PodSandboxConfig } from '../../proto/generated/runtime/v1/PodSandboxConfig';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -14,7 +16,7 @@ import { containerConfig, podConfig, startWorld, stopWorld, type LifecycleWorld 
 
 const HOST_ENV = 'CORRAL_HOST_ENV';
 const PROBER_SOURCE = path.resolve(__dirname, '../../../conformance/security/prober/proc_prober.c');
-const SHARED_PID = { network: 'POD', pid: 'POD', ipc: 'POD' };
+const SHARED_PID: NamespaceOption = { network: 'POD', pid: 'POD', ipc: 'POD' };
 
 let world: LifecycleWorld;
 let proberDir: string;
@@ -38,11 +40,11 @@ after(async () => {
 
 interface Pod {
   id: string;
-  config: Record<string, unknown>;
+  config: PodSandboxConfig;
 }
 
 async function sharedPidPod(name: string): Promise<Pod> {
-  const config: Record<string, unknown> = podConfig(name, {
+  const config = podConfig(name, {
     linux: { security_context: { namespace_options: SHARED_PID } },
   });
   const { pod_sandbox_id: id } = await world.daemon.client.runtime('RunPodSandbox', { config, runtime_handler: '' });

@@ -67,11 +67,11 @@ test('a FIFO or a device at /etc/passwd or /etc/group fails CreateContainer at o
     const rssBefore = rssMiB(world.daemon.pid);
     // More hostile creates at once than libuv has threads, while a plain RPC is asked too.
     const creates = [
-      create(refs['passwd-fifo']!, 'fifo-1'),
-      create(refs['passwd-fifo']!, 'fifo-2'),
-      create(refs['passwd-fifo']!, 'fifo-3'),
-      create(refs['group-fifo']!, 'fifo-4'),
-      create(refs['passwd-zero']!, 'zero'),
+      create(refs['passwd-fifo'], 'fifo-1'),
+      create(refs['passwd-fifo'], 'fifo-2'),
+      create(refs['passwd-fifo'], 'fifo-3'),
+      create(refs['group-fifo'], 'fifo-4'),
+      create(refs['passwd-zero'], 'zero'),
     ];
     const others = [timed(hostile.runtime('Version', {})), timed(hostile.image('ImageFsInfo', {}))];
     const results = await Promise.all(creates);

@@ -97,7 +97,7 @@ function assertPrivate(): void {
   const paths = pathsUnderRoots();
   const uppers = upperDirsInMountinfo();
   assert.ok(uppers.length > 0, 'the container rootfs is an overlay under the root');
-  const probe = path.join(uppers[0]!, PROBE);
+  const probe = path.join(uppers[0], PROBE);
   assert.ok(paths.includes(probe), `the setuid file is at ${probe}`);
   // The CRI socket is 0660 root: the state directory may be searchable so that its group reaches it.
   const allowed = new Set([dirs.state]);

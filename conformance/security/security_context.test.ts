@@ -2,6 +2,8 @@
 // capabilities, users and groups, read-only root, masked and read-only paths, no_new_privs,
 // seccomp (RuntimeDefault, Localhost, Unconfined), sysctls, user namespaces, and bad input that
 // must fail with INVALID_ARGUMENT and leave nothing behind.
+import type { PodSandboxConfig } from '../../proto/generated/runtime/v1/PodSandboxConfig';
+import type { UserNamespace } from '../../proto/generated/runtime/v1/UserNamespace';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -38,17 +40,17 @@ type Sc = Record<string, unknown>;
 interface Running {
   podId: string;
   id: string;
-  pod: Record<string, any>;
+  pod: PodSandboxConfig;
 }
 
 /** A pod (with `podSc` as its security context) and a started `sleep` container with `sc`. */
-async function run(name: string, sc: Sc, podSc: Sc = {}, podExtra: Record<string, any> = {}): Promise<Running> {
+async function run(name: string, sc: Sc, podSc: Sc = {}, podExtra: PodSandboxConfig = {}): Promise<Running> {
   const client = world.daemon.client;
   const pod = podConfig(name, podExtra);
   pod.linux = {
     ...(pod.linux ?? {}),
     ...(podExtra.linux ?? {}),
-    security_context: { ...pod.linux.security_context, ...podSc },
+    security_context: { ...pod.linux?.security_context, ...podSc },
   };
   const { pod_sandbox_id: podId } = await client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' });
   try {
@@ -82,7 +84,7 @@ async function within(
   sc: Sc,
   check: (r: Running) => Promise<void>,
   podSc: Sc = {},
-  podExtra: Record<string, any> = {},
+  podExtra: PodSandboxConfig = {},
 ) {
   const running = await run(name, sc, podSc, podExtra);
   try {
@@ -197,7 +199,9 @@ describe('security context', () => {
       assert.notEqual((await exec(id, ['unshare', '-u', 'true'])).code, 0);
       // Verbose status (what `corralctl inspect` prints) carries the effective settings.
       const verbose = await world.daemon.client.runtime('ContainerStatus', { container_id: id, verbose: true });
-      const security = JSON.parse(verbose.info.info).security;
+      const { security } = JSON.parse(verbose.info.info) as {
+        security: { seccomp: string; capabilities: { boundingMask: string }; noNewPrivileges: boolean };
+      };
       assert.equal(security.seccomp, 'runtime-default');
       assert.equal(security.capabilities.boundingMask, '00000000a80425fb');
       assert.equal(security.noNewPrivileges, false);
@@ -264,8 +268,8 @@ describe('security context', () => {
     try {
       for (const mount of [
         { readonly: false },
-        { readonly: true, propagation: 'PROPAGATION_HOST_TO_CONTAINER' },
-        { readonly: true, propagation: 'PROPAGATION_BIDIRECTIONAL' },
+        { readonly: true, propagation: 'PROPAGATION_HOST_TO_CONTAINER' as const },
+        { readonly: true, propagation: 'PROPAGATION_BIDIRECTIONAL' as const },
       ]) {
         const config = containerConfig(world.images.busybox, 'rro', ['sleep', '1000'], {
           mounts: [{ host_path: profiles, container_path: '/mnt', recursive_read_only: true, ...mount }],
@@ -295,9 +299,9 @@ describe('security context', () => {
       { linux: { sysctls } },
     );
     const client = world.daemon.client;
-    for (const bad of [{ 'kernel.panic': '1' }, { 'vm.swappiness': '1' }]) {
+    for (const bad of [{ 'kernel.panic': '1' }, { 'vm.swappiness': '1' }] as Record<string, string>[]) {
       const pod = podConfig('bad-sysctl');
-      pod.linux.sysctls = bad;
+      pod.linux!.sysctls = bad;
       assert.equal(
         await grpcCode(client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' })),
         'INVALID_ARGUMENT',
@@ -329,16 +333,17 @@ describe('security context', () => {
       node,
     );
     const mapping = [{ container_id: 0, host_id: 200000, length: 65536 }];
-    for (const options of [
+    const invalid: UserNamespace[] = [
       { mode: 'POD', uids: [{ container_id: 1, host_id: 1000, length: 10 }], gids: mapping },
       { mode: 'POD', uids: [...mapping, { container_id: 0, host_id: 300000, length: 1 }], gids: mapping },
       { mode: 'POD', uids: mapping, gids: [] },
       { mode: 'NODE', uids: mapping, gids: mapping },
       { mode: 'CONTAINER' },
       { mode: 'TARGET' },
-    ]) {
+    ];
+    for (const options of invalid) {
       const pod = podConfig('bad-userns');
-      pod.linux.security_context.namespace_options.userns_options = options;
+      pod.linux!.security_context!.namespace_options!.userns_options = options;
       assert.equal(
         await grpcCode(client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' })),
         'INVALID_ARGUMENT',
@@ -403,7 +408,7 @@ describe('security context', () => {
           '/proc and /sys are mounted',
         );
         const verbose = await world.daemon.client.runtime('ContainerStatus', { container_id: id, verbose: true });
-        const pid = JSON.parse(verbose.info.info).pid as number;
+        const pid = (JSON.parse(verbose.info.info) as { pid: number }).pid;
         const uids = (await fs.readFile(`/proc/${pid}/status`, 'utf8')).match(/^Uid:\s+(.*)$/m)?.[1].split(/\s+/);
         assert.deepEqual(uids, ['200000', '200000', '200000', '200000'], 'the host sees the mapped id');
       },

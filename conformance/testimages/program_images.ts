@@ -135,7 +135,7 @@ function libraries(file: string): string[] {
   } catch {
     return []; // "not a dynamic executable"
   }
-  return [...out.matchAll(/(\/\S+)\s+\(0x/g)].map((m) => m[1]!);
+  return [...out.matchAll(/(\/\S+)\s+\(0x/g)].map((m) => m[1]);
 }
 
 /** Paths under one root (the host's "/" or an unpacked .deb) to put in the layer. */

@@ -21,7 +21,7 @@ export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 
 export function parseJsonObject(bytes: Buffer, what: string): Record<string, unknown> {
   try {
-    const value = JSON.parse(bytes.toString('utf8'));
+    const value: unknown = JSON.parse(bytes.toString('utf8'));
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
   } catch {
     /* reported below */

@@ -45,7 +45,7 @@ test('bandwidth annotations shape the pod through the bandwidth plugin; DEL remo
 /** The veth the bridge plugin attached to the test bridge (the one port of the pod). */
 async function hostSideVeth(fx: NetworkFixture): Promise<string> {
   const links = JSON.parse(await sh('ip', ['-j', 'link', 'show', 'master', fx.bridge])) as unknown[];
-  const names = links.filter(isObject).map((l) => String(l.ifname));
+  const names = links.filter(isObject).map((l) => (typeof l.ifname === 'string' ? l.ifname : ''));
   assert.equal(names.length, 1, `one port on ${fx.bridge}: ${names.join(', ')}`);
   return names[0];
 }

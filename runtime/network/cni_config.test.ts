@@ -147,6 +147,11 @@ test('pod IPs come from sandbox interfaces, IPv4 first, in every result version'
   assert.deepEqual(podIpsFromResult(null, '1.0.0'), []);
 });
 
+test('a plugin result whose address is not a string yields no pod IP (never "[object Object]" or a number)', () => {
+  const result = { ips: [{ address: { ip: '10.9.0.1' } }, { address: 7 }, { address: '10.4.0.4/24' }] };
+  assert.deepEqual(podIpsFromResult(result, '1.0.0'), ['10.4.0.4']);
+});
+
 test(
   'the watched conf dir: a config written later is picked up by ADD without a Status call',
   { timeout: 60_000 },

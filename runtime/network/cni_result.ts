@@ -21,7 +21,7 @@ function sandboxAddresses(result: JsonObject): string[] {
   return ips
     .filter(isObject)
     .filter((ip) => inSandbox(ip.interface, interfaces))
-    .map((ip) => String(ip.address ?? ''));
+    .flatMap((ip) => (typeof ip.address === 'string' ? [ip.address] : []));
 }
 
 function inSandbox(index: Json | undefined, interfaces: Json[]): boolean {

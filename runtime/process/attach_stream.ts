@@ -110,7 +110,8 @@ function holdWhileFull(socket: Socket, stream: PassThrough, payload: Buffer): vo
   });
 }
 
-function readFrames(socket: Socket, onFrame: (kind: number, payload: Buffer) => void): void {
+/** Calls `onFrame` per frame; `kind` is the wire byte, which may be no Frame member at all. */
+function readFrames(socket: Socket, onFrame: (kind: Frame, payload: Buffer) => void): void {
   let pending: Buffer = Buffer.alloc(0);
   socket.on('data', (chunk: Buffer) => {
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);

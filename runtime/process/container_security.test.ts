@@ -31,7 +31,7 @@ describe('container security and mounts', () => {
     assert.equal(
       exit.exitCode,
       0,
-      `exit ${exit.exitCode}: ${lines.join(' | ')} ${logLines(await readLog(spec.logPath), 'stderr')}`,
+      `exit ${exit.exitCode}: ${lines.join(' | ')} ${logLines(await readLog(spec.logPath), 'stderr').join(' | ')}`,
     );
     return lines;
   }

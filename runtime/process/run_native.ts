@@ -34,7 +34,9 @@ export function runNative(
       const report = Buffer.concat(out).toString('utf8').trim();
       const words = report.split(' ');
       if (words[0] === 'ok') return resolve(words.slice(1));
-      const detail = report.startsWith('error ') ? report.slice(6) : `${report} ${Buffer.concat(err)}`.trim();
+      const detail = report.startsWith('error ')
+        ? report.slice(6)
+        : `${report} ${Buffer.concat(err).toString('utf8')}`.trim();
       if (detail.includes(IDMAP_PRECONDITION))
         return reject(new FailedPreconditionError(detail.slice(detail.indexOf(IDMAP_PRECONDITION))));
       reject(new InternalError(`${program.name} ${args.join(' ')} failed (exit ${code}): ${detail}`));

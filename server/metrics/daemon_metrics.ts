@@ -4,7 +4,13 @@
 // [metrics] address is set.
 import * as prom from 'prom-client';
 import { telemetry } from '../../runtime/telemetry';
-import type { ServerContext } from '../context';
+import type { Lifecycle } from '../../runtime/lifecycle';
+
+/** What the state gauges read from the running daemon (its ServerContext; named here, not imported, so context.ts and this file form no cycle). */
+export interface GaugeSources {
+  readonly lifecycle: Lifecycle;
+  readonly streaming?: { readonly sessionCount: number };
+}
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const PULL_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
@@ -18,7 +24,7 @@ export class DaemonMetrics {
   private readonly pullLatency: prom.Histogram;
   private readonly unsubscribe: Array<() => void> = [];
 
-  constructor(ctx: () => ServerContext | undefined) {
+  constructor(ctx: () => GaugeSources | undefined) {
     const registers = [this.registry];
     prom.collectDefaultMetrics({ register: this.registry });
     this.rpcRequests = new prom.Counter({
@@ -94,7 +100,7 @@ export class DaemonMetrics {
   }
 
   /** Gauges read when scraped, from the in-memory stores (no disk or cgroup work). */
-  private registerStateGauges(ctx: () => ServerContext | undefined, registers: prom.Registry[]): void {
+  private registerStateGauges(ctx: () => GaugeSources | undefined, registers: prom.Registry[]): void {
     new prom.Gauge({
       name: 'corral_pods',
       help: 'Pod sandboxes, by state.',

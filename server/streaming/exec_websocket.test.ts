@@ -48,14 +48,14 @@ test('v5: stdin, half-closed with the close signal, comes back on stdout; succes
   const out = await runWs(await url(['cat'], true), ['v5.channel.k8s.io', 'v4.channel.k8s.io'], 'over websocket');
   assert.equal(out.protocol, 'v5.channel.k8s.io');
   assert.equal(out.stdout, 'over websocket');
-  assert.equal(JSON.parse(out.status).status, 'Success');
+  assert.equal((JSON.parse(out.status) as { status: string }).status, 'Success');
 });
 
 test('v4: a non-zero exit code arrives as NonZeroExitCode with the code as its cause', async () => {
   const out = await runWs(await url(['sh', '-c', 'echo before; exit 7'], false), ['v4.channel.k8s.io']);
   assert.equal(out.protocol, 'v4.channel.k8s.io');
   assert.equal(out.stdout, 'before\n');
-  const status = JSON.parse(out.status);
+  const status = JSON.parse(out.status) as { reason: string; details: { causes: unknown[] } };
   assert.equal(status.reason, 'NonZeroExitCode');
   assert.deepEqual(status.details.causes, [{ reason: 'ExitCode', message: '7' }]);
 });

@@ -114,7 +114,8 @@ class WebSocketChannels implements RemoteCommandChannels {
     }
     if (data.length === 0) return;
     const payload = data.subarray(1);
-    switch (data[0]) {
+    // The wire byte may be no Channel member at all: those fall to default.
+    switch (data[0] as Channel) {
       case Channel.Stdin:
         if (this.stdin && !this.stdin.readableEnded && !this.stdin.push(payload)) this.socket()?.pause();
         return;
@@ -128,8 +129,11 @@ class WebSocketChannels implements RemoteCommandChannels {
         return;
       }
       case Channel.Close:
-        if (this.protocol === REMOTE_COMMAND_V5 && payload[0] === Channel.Stdin) this.stdin?.push(null);
+        if (this.protocol === REMOTE_COMMAND_V5 && (payload[0] as Channel) === Channel.Stdin) this.stdin?.push(null);
         return;
+      case Channel.Stdout:
+      case Channel.Stderr:
+      case Channel.Error:
       default:
         return; // kubelet ignores messages for channels it does not read
     }

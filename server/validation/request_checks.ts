@@ -1,5 +1,8 @@
 // Every request passes here before its handler: the generic caps first (lengths, NULs, counts),
 // then object IDs, then the checks of its message family. Nothing is made before they pass.
+import type { CreateContainerRequest__Output } from '../../proto/generated/runtime/v1/CreateContainerRequest';
+import type { RunPodSandboxRequest__Output } from '../../proto/generated/runtime/v1/RunPodSandboxRequest';
+import type { UpdateContainerResourcesRequest__Output } from '../../proto/generated/runtime/v1/UpdateContainerResourcesRequest';
 import { checkRequestIds } from './id_checks';
 import { RUNTIME_HANDLER_NAMES } from '../runtime_status';
 import { checkContainerConfig } from './container_checks';
@@ -11,25 +14,32 @@ import { checkResources } from './resources_checks';
 import { checkRuntimeConfig } from './runtime_config_checks';
 import { checkCleanAbsolutePath } from './text';
 
-type Check = (request: any) => void;
+type Check = (request: unknown) => void;
 
-const imageRequest: Check = (r) => checkImageName('image.image', r.image?.image ?? '');
-const execRequest: Check = (r) => checkProcess('cmd', { command: r.cmd ?? [] });
+/** A check of one method's request: grpc-js has decoded it to that method's message type. */
+const typed = <Req>(check: (request: Req) => void): Check => check as Check;
+
+const imageRequest = typed<{ image?: { image?: string } | null }>((r) =>
+  checkImageName('image.image', r.image?.image ?? ''),
+);
+const execRequest = typed<{ cmd?: string[] }>((r) => checkProcess('cmd', { command: r.cmd ?? [] }));
 
 const FAMILY_CHECKS: Record<string, Check> = {
-  'RuntimeService.RunPodSandbox': (r) => {
+  'RuntimeService.RunPodSandbox': typed<RunPodSandboxRequest__Output>((r) => {
     checkRuntimeHandler(r.runtime_handler, RUNTIME_HANDLER_NAMES);
     checkPodSandboxConfig(r.config);
-  },
-  'RuntimeService.CreateContainer': (r) => {
+  }),
+  'RuntimeService.CreateContainer': typed<CreateContainerRequest__Output>((r) => {
     const logDirectory: string = r.sandbox_config?.log_directory ?? '';
     if (logDirectory !== '') checkCleanAbsolutePath('sandbox_config.log_directory', logDirectory);
     checkContainerConfig(r.config, logDirectory);
-  },
-  'RuntimeService.UpdateContainerResources': (r) => checkResources('linux', r.linux),
+  }),
+  'RuntimeService.UpdateContainerResources': typed<UpdateContainerResourcesRequest__Output>((r) =>
+    checkResources('linux', r.linux),
+  ),
   'RuntimeService.ExecSync': execRequest,
   'RuntimeService.Exec': execRequest,
-  'RuntimeService.UpdateRuntimeConfig': checkRuntimeConfig,
+  'RuntimeService.UpdateRuntimeConfig': typed(checkRuntimeConfig),
   'ImageService.PullImage': imageRequest,
   'ImageService.ImageStatus': imageRequest,
   'ImageService.RemoveImage': imageRequest,

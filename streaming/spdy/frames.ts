@@ -96,7 +96,8 @@ function parseControl(type: number, flags: number, body: Buffer): SpdyFrame {
     if (body.length < n) throw new SpdyProtocolError(`control frame type ${type} too short`);
   };
   const fin = (flags & FLAG_FIN) !== 0;
-  switch (type) {
+  // The wire value may be no ControlType member at all: those fall to default.
+  switch (type as ControlType) {
     case ControlType.SynStream:
       need(10);
       return {
@@ -121,6 +122,8 @@ function parseControl(type: number, flags: number, body: Buffer): SpdyFrame {
     case ControlType.GoAway:
       need(8);
       return { kind: 'goaway', lastGoodStreamId: body.readUInt32BE(0) & STREAM_ID_MASK, status: body.readUInt32BE(4) };
+    case ControlType.Settings:
+    case ControlType.WindowUpdate:
     default:
       // SETTINGS, WINDOW_UPDATE and unknown types: nothing here depends on them.
       return { kind: 'ignored', type };

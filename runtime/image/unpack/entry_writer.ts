@@ -71,7 +71,7 @@ export async function writeEntry(
       case 'fifo':
         return device(target.full, header);
       default:
-        throw new InvalidArgumentError(`tar entry ${header.name}: unsupported type ${header.type}`);
+        throw new InvalidArgumentError(`tar entry ${header.name}: unsupported type ${JSON.stringify(header.type)}`);
     }
   } finally {
     target.release();

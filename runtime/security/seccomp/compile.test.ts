@@ -9,7 +9,7 @@ import {
   SECCOMP_RET_TRAP,
 } from './actions';
 import { BPF_JA, decodeProgram } from './bpf';
-import { runFilter } from './bpf_interpreter';
+import { runFilter } from './testing/bpf_interpreter';
 import { AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, compileSeccompProfile } from './compile';
 import { ArgOp, parseSeccompProfileJson, SeccompProfile } from './profile';
 import { X86_64_SYSCALLS } from './syscall_table_x86_64';

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO } from './actions';
 import { decodeProgram } from './bpf';
-import { runFilter } from './bpf_interpreter';
+import { runFilter } from './testing/bpf_interpreter';
 import { AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, compileSeccompProfile, X32_SYSCALL_BIT } from './compile';
 import { I386_SYSCALLS } from './syscall_table_i386';
 import { X32_SYSCALLS } from './syscall_table_x32';

@@ -1,5 +1,5 @@
 // Real kernel tests of compiled filters: each runs in its own short-lived node process
-// (kernel_probe_child.js) that installs the filter and makes the probed system calls.
+// (testing/kernel_probe_child.js) that installs the filter and makes the probed system calls.
 import { describe, it, after } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -33,7 +33,12 @@ function runUnder(profile: SeccompProfile, probes: Probe[]) {
   writeFileSync(filterPath, compiled.filter);
   const child = spawnSync(
     process.execPath,
-    [path.join(__dirname, 'kernel_probe_child.js'), filterPath, String(compiled.flags), JSON.stringify(probes)],
+    [
+      path.join(__dirname, 'testing', 'kernel_probe_child.js'),
+      filterPath,
+      String(compiled.flags),
+      JSON.stringify(probes),
+    ],
     { encoding: 'utf8' },
   );
   const results = child.status === 0 ? (JSON.parse(child.stdout) as Results) : undefined;

@@ -1,7 +1,7 @@
 // A streaming service on loopback over the host-process backend, plus small client helpers, for
 // tests that go through the real protocols.
 import { Readable, Writable, PassThrough } from 'node:stream';
-import { HostProcessBackend } from '../../../runtime/streaming/host_process_backend';
+import { HostProcessBackend } from '../../../runtime/streaming/testing/host_process_backend';
 import type { ServerContext } from '../../context';
 import { defaultConfig } from '../../config/config';
 import { NodeRuntimeSettings } from '../../../runtime/node_settings';

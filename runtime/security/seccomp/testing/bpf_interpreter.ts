@@ -11,7 +11,7 @@ import {
   BPF_LD_W_ABS,
   BPF_RET_K,
   SockFilter,
-} from './bpf';
+} from '../bpf';
 
 export interface SeccompData {
   nr: number;

@@ -6,11 +6,11 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { PassThrough, Writable, type Duplex } from 'node:stream';
-import { NotFoundError } from '../errors';
-import { openPty } from '../../native/pty';
-import type { ExecOptions, StdioOptions, StreamedAttach, StreamedExec, StreamingBackend } from './contract';
-import { dialInNetns } from './netns_dial';
-import { ptyIo } from './pty_io';
+import { NotFoundError } from '../../errors';
+import { openPty } from '../../../native/pty';
+import type { ExecOptions, StdioOptions, StreamedAttach, StreamedExec, StreamingBackend } from '../contract';
+import { dialInNetns } from '../netns_dial';
+import { ptyIo } from '../pty_io';
 
 export class HostProcessBackend implements StreamingBackend {
   private readonly containers = new Map<string, ChildProcess | undefined>();
@@ -93,7 +93,7 @@ function execWithPty(options: ExecOptions): StreamedExec {
   return {
     stdin: options.stdin ? pty.stdin : undefined,
     stdout: pty.stdout,
-    resize: pty.resize,
+    resize: (size) => pty.resize(size),
     exited: exitCodeOf(child),
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
