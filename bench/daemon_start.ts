@@ -1,6 +1,7 @@
 // corrald start-to-socket-ready time and idle RSS, beside the floor: a bare Node process that
 // loads grpc-js and listens on a unix socket (what any Node CRI server must pay).
-// usage: node dist/bench/daemon_start.js [--runs N]
+// usage: node dist/bench/daemon_start.js [--runs N] [--reference <other checkout>/dist]
+// (--reference: that build's corrald too, interleaved run by run, e.g. the commit before a change)
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -9,10 +10,12 @@ import { canConnect, Corrald, corraldArgs } from '../conformance/harness/corrald
 import { CriClient } from '../cli/cri_client';
 import { percentile, rssKiB } from './stats';
 
-async function timeCorraldReady(): Promise<{ ms: number; rssKiB: number }> {
+async function timeCorraldReady(program?: string): Promise<{ ms: number; rssKiB: number }> {
   const dirs = Corrald.makeDirs();
+  const args = corraldArgs(dirs);
+  if (program) args[0] = program;
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, corraldArgs(dirs), { stdio: 'ignore' });
+  const child = spawn(process.execPath, args, { stdio: 'ignore' });
   // Poll with plain connects: a grpc client that fails once backs off for a second.
   while (!(await canConnect(dirs.socket))) await new Promise((resolve) => setTimeout(resolve, 2));
   const client = new CriClient(`unix://${dirs.socket}`, 5000);
@@ -52,12 +55,15 @@ async function timeFloorReady(): Promise<{ ms: number; rssKiB: number }> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, reference: { type: 'string' } } });
   const runs = Number(values.runs);
+  const reference = values.reference && path.resolve(values.reference, 'server', 'main.js');
   const corral: Array<{ ms: number; rssKiB: number }> = [];
+  const referenceCorral: Array<{ ms: number; rssKiB: number }> = [];
   const floor: Array<{ ms: number; rssKiB: number }> = [];
   for (let i = 0; i < runs; i++) {
     corral.push(await timeCorraldReady());
+    if (reference) referenceCorral.push(await timeCorraldReady(reference));
     floor.push(await timeFloorReady());
   }
   const row = (name: string, xs: Array<{ ms: number; rssKiB: number }>) => ({
@@ -78,7 +84,13 @@ async function main(): Promise<void> {
   });
   const a = row('corrald', corral);
   const b = row('node+grpc floor', floor);
-  console.table([a, b]);
+  const r = reference ? row('reference corrald', referenceCorral) : undefined;
+  console.table(r ? [a, r, b] : [a, b]);
+  if (r) {
+    console.log(
+      `ratio corrald/reference: ready p50 ${(a.readyP50Ms / r.readyP50Ms).toFixed(2)}x, idle RSS ${(a.idleRssMiB / r.idleRssMiB).toFixed(2)}x`,
+    );
+  }
   console.log(
     `ratio corrald/floor: ready p50 ${(a.readyP50Ms / b.readyP50Ms).toFixed(2)}x, idle RSS ${(a.idleRssMiB / b.idleRssMiB).toFixed(2)}x (runs=${runs})`,
   );

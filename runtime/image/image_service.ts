@@ -19,7 +19,6 @@ import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './registry/bounded_htt
 import { DeadlineExceededError } from '../errors';
 import { DEFAULT_UNPACK_LIMITS, type UnpackLimits } from './unpack/unpack_budget';
 import { OverlaySnapshotter } from './snapshotter';
-import { importOciLayout } from './oci_layout_import';
 
 const log = moduleLogger('images');
 
@@ -130,6 +129,7 @@ export class ImageService {
 
   /** Imports every image of an OCI image layout (directory or tar). */
   async importLayout(source: string, name?: string): Promise<StoredImage[]> {
+    const { importOciLayout } = await import('./oci_layout_import');
     return importOciLayout(source, name, (fetch) => this.leased(fetch), this.pullContext);
   }
 

@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { readJsonIfExists, writeJsonAtomic, fsyncDir } from '../store/atomic_file';
-import { unpackLayer } from './unpack/layer_unpack';
 import type { ImageUnpackBudget } from './unpack/unpack_budget';
 import { diskUsage } from './disk_usage';
 import { PRIVATE_DIR_MODE, ensurePrivateDir } from '../store/private_dir';
@@ -61,6 +60,8 @@ export class LayerStore {
     try {
       await fs.mkdir(staging, { mode: PRIVATE_DIR_MODE });
       await fs.mkdir(path.join(staging, 'fs'), { mode: 0o755 });
+      // The unpacker (tar-stream, zstd) loads on the first pull, not at start.
+      const { unpackLayer } = await import('./unpack/layer_unpack');
       await unpackLayer(blobPath, path.join(staging, 'fs'), diffId, budget?.forLayer(staging));
       const usage = await diskUsage(path.join(staging, 'fs'));
       const info: LayerInfo = { chainId, diffId, ...usage };

@@ -14,8 +14,6 @@ import type { RequestCache, StreamingRequest } from './request_cache';
 import { openSpdyChannels, type ChannelTimeouts } from './spdy_channels';
 import { isWebSocketUpgrade, type UpgradeRequest } from './spdy_upgrade';
 import { rejectUpgrade } from './upgrade_response';
-import { openWebSocketChannels } from './websocket_channels';
-import { openSpdyTunnel } from './websocket_tunnel';
 
 const log = moduleLogger('streaming');
 
@@ -117,6 +115,7 @@ export class StreamingServer {
         await runPortForward(up, this.backend, request.podSandboxId, this.settings, log);
         return;
       }
+      const { openSpdyTunnel } = await import('./websocket_tunnel');
       const session = await openSpdyTunnel(up, this.settings.idleTimeoutMs);
       if (session) await servePortForward(session, this.backend, request.podSandboxId, this.settings, log);
       return;
@@ -130,13 +129,14 @@ export class StreamingServer {
     else await runAttach(channels, this.backend, request.containerId, request.options, log);
   }
 
-  private openChannels(
+  /** ws (~10 MiB) loads on the first WebSocket session, not at start: many nodes never stream. */
+  private async openChannels(
     up: UpgradeRequest,
     options: Extract<StreamingRequest, { options: unknown }>['options'],
   ): Promise<RemoteCommandChannels | undefined> {
-    return isWebSocketUpgrade(up.req)
-      ? openWebSocketChannels(up, options, this.settings.idleTimeoutMs)
-      : openSpdyChannels(up, options, this.settings);
+    if (!isWebSocketUpgrade(up.req)) return openSpdyChannels(up, options, this.settings);
+    const { openWebSocketChannels } = await import('./websocket_channels');
+    return openWebSocketChannels(up, options, this.settings.idleTimeoutMs);
   }
 
   private takeRequest(url: string): StreamingRequest | undefined {
