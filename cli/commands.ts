@@ -10,6 +10,7 @@ import { inspectiCommand } from './commands/inspecti';
 import { imagefsinfoCommand } from './commands/imagefsinfo';
 import { imageCommand } from './commands/image';
 import { runpCommand } from './commands/runp';
+import { runCommand } from './commands/run';
 import { podsCommand } from './commands/pods';
 import { createCommand } from './commands/create';
 import { startCommand } from './commands/start';
@@ -37,6 +38,7 @@ export const COMMANDS: Command[] = [
   inspectiCommand,
   imagefsinfoCommand,
   imageCommand,
+  runCommand,
   runpCommand,
   podsCommand,
   createCommand,

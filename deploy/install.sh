@@ -4,10 +4,17 @@
 # /usr/local/bin, /etc/corral/corral.toml, /etc/crictl.yaml and the default CNI network when
 # absent, then the systemd unit (or, without systemd, a detached corrald logging to
 # /var/log/corrald.log). Run again after `git pull` to upgrade in place: running containers are
-# kept. deploy/uninstall.sh undoes it.
+# kept. deploy/uninstall.sh undoes it. --prebuilt installs a checkout that is already built
+# (npm ci && npm run build), skipping the build: for images and read-only trees.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "install.sh: run as root" >&2; exit 1; }
+prebuilt=false
+case "${1:-}" in
+  --prebuilt) prebuilt=true ;;
+  "") ;;
+  *) echo "usage: install.sh [--prebuilt]" >&2; exit 2 ;;
+esac
 state=/usr/local/lib/corral
 mkdir -p "$state"
 
@@ -18,13 +25,17 @@ comm -13 <(echo "$before") <(dpkg-query -W -f='${Package}\n' | sort) >>"$state/a
 export PATH="$bindir:$PATH" npm_config_update_notifier=false
 node=$(command -v node)
 
-echo "install.sh: building with node $(node --version) (this takes a minute)"
-(
-  cd "$here"
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null
-  npm run build >/dev/null
-  npm prune --omit=dev --no-audit --no-fund --loglevel=error >/dev/null
-)
+if $prebuilt; then
+  [ -x "$here/dist/server/main.js" ] || { echo "install.sh: --prebuilt, but $here is not built" >&2; exit 1; }
+else
+  echo "install.sh: building with node $(node --version) (this takes a minute)"
+  (
+    cd "$here"
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null
+    npm run build >/dev/null
+    npm prune --omit=dev --no-audit --no-fund --loglevel=error >/dev/null
+  )
+fi
 
 # Launchers name the node binary, so corrald does not depend on PATH (systemd's differs).
 for pair in corrald:server corralctl:cli; do

@@ -34,6 +34,27 @@ async function isRunning(ctx: CommandContext, id: string): Promise<boolean> {
   return status?.state === 'CONTAINER_RUNNING' || status?.state === 'CONTAINER_CREATED';
 }
 
+/** Prints the log at `logPath`; with follow, until the container is neither created nor running. */
+export async function printLog(
+  ctx: CommandContext,
+  id: string,
+  logPath: string,
+  options: { follow: boolean; timestamps: boolean; tail?: number },
+): Promise<void> {
+  let { text, offset } = await readFrom(logPath, 0);
+  let { lines, rest } = splitLines('', text);
+  if (options.tail !== undefined) lines = lines.slice(-options.tail);
+  print(lines, options.timestamps);
+  while (options.follow) {
+    const running = await isRunning(ctx, id);
+    ({ text, offset } = await readFrom(logPath, offset));
+    ({ lines, rest } = splitLines(rest, text));
+    print(lines, options.timestamps);
+    if (!running) break;
+    await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+  }
+}
+
 export const logsCommand: Command = {
   name: 'logs',
   summary: "Print a container's log (-f to follow)",
@@ -52,19 +73,11 @@ export const logsCommand: Command = {
     const id = positionals[0];
     const { status } = await ctx.client().runtime('ContainerStatus', { container_id: id, verbose: false });
     if (!status?.log_path) throw new Error(`container ${id} has no log file`);
-    const timestamps = values.timestamps ?? false;
-    let { text, offset } = await readFrom(status.log_path, 0);
-    let { lines, rest } = splitLines('', text);
-    if (values.tail !== undefined) lines = lines.slice(-Number(values.tail));
-    print(lines, timestamps);
-    while (values.follow) {
-      const running = await isRunning(ctx, id);
-      ({ text, offset } = await readFrom(status.log_path, offset));
-      ({ lines, rest } = splitLines(rest, text));
-      print(lines, timestamps);
-      if (!running) break;
-      await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
-    }
+    await printLog(ctx, id, status.log_path, {
+      follow: values.follow ?? false,
+      timestamps: values.timestamps ?? false,
+      tail: values.tail === undefined ? undefined : Number(values.tail),
+    });
     return 0;
   },
 };

@@ -6,7 +6,7 @@ import { probeCniPlugins } from './cni_probe';
 import type { FeatureCheck } from './report';
 
 export type { FeatureCheck } from './report';
-export { nodeIsUsable } from './report';
+export { missingRequired, nodeIsUsable, unseenRequired } from './report';
 
 export async function checkNode(): Promise<FeatureCheck[]> {
   const [kernel, cgroups, cni, userns] = await Promise.all([

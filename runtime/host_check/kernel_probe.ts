@@ -29,18 +29,27 @@ const GROUP_OF: Record<string, string> = {
 
 export async function probeKernel(): Promise<FeatureCheck[]> {
   const { stdout } = await run(nativeProgram('corral-probe'), [], { timeout: 10_000 });
-  return stdout.trim().split('\n').map(parseProbeLine);
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => parseProbeLine(line));
 }
 
-/** "namespace.user ok" or "pidfd missing Function not implemented". */
-export function parseProbeLine(line: string): FeatureCheck {
+/**
+ * "namespace.user ok" or "pidfd missing Function not implemented". A refusal to a user other than
+ * root says nothing about the kernel: that check is unseen, not missing.
+ */
+export function parseProbeLine(line: string, asRoot = process.geteuid?.() === 0): FeatureCheck {
   const [feature = '', status = '', ...why] = line.split(' ');
   const isNamespace = feature.startsWith('namespace.');
+  const detail = status === 'ok' ? '' : why.join(' ');
+  const unseen = status !== 'ok' && !asRoot && detail === 'Operation not permitted';
   return {
     group: isNamespace ? 'namespaces' : (GROUP_OF[feature] ?? 'other'),
     name: isNamespace ? feature.slice('namespace.'.length) : feature,
     ok: status === 'ok',
     required: REQUIRED.has(feature),
-    detail: status === 'ok' ? '' : why.join(' '),
+    detail: unseen ? 'needs root to check' : detail,
+    ...(unseen ? { unseen } : {}),
   };
 }

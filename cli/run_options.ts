@@ -1,0 +1,207 @@
+// `corralctl run` flags (docker/podman run's) and the CRI pod and container configs they make.
+// Flags end at the image: everything after it is the command, dashes included.
+import { randomBytes } from 'node:crypto';
+import { UsageError } from './command_args';
+
+export const RUN_USAGE =
+  'corralctl run [--rm] [-d] [--name N] [--net host|pod] [-p HOST:CTR] [-e K=V] [-v HOST:CTR[:ro]] ' +
+  '[-w DIR] [--user U] [--memory BYTES[k|m|g]] [--cpus C] [--privileged] IMAGE [CMD...]';
+
+export interface RunOptions {
+  rm: boolean;
+  detach: boolean;
+  name: string;
+  net: 'host' | 'pod';
+  ports: { host: number; container: number }[];
+  env: { key: string; value: string }[];
+  volumes: { host: string; container: string; readonly: boolean }[];
+  workdir?: string;
+  user?: string;
+  memoryBytes?: number;
+  cpus?: number;
+  privileged: boolean;
+  image: string;
+  command: string[];
+}
+
+const FLAGS = new Set(['--rm', '-d', '--detach', '--privileged']);
+const VALUED = new Set([
+  '--name',
+  '--net',
+  '--network',
+  '-p',
+  '--publish',
+  '-e',
+  '--env',
+  '-v',
+  '--volume',
+  '-w',
+  '--workdir',
+  '-u',
+  '--user',
+  '--memory',
+  '-m',
+  '--cpus',
+]);
+
+export function parseRunArgs(args: string[]): RunOptions {
+  const o: RunOptions = {
+    rm: false,
+    detach: false,
+    name: '',
+    net: 'pod',
+    ports: [],
+    env: [],
+    volumes: [],
+    privileged: false,
+    image: '',
+    command: [],
+  };
+  let i = 0;
+  for (; i < args.length && args[i].startsWith('-'); i++) {
+    const eq = args[i].indexOf('=');
+    const flag = eq > 0 ? args[i].slice(0, eq) : args[i];
+    if (FLAGS.has(flag)) {
+      setFlag(o, flag);
+      continue;
+    }
+    if (!VALUED.has(flag)) throw new UsageError(`unknown flag ${flag}\nusage: ${RUN_USAGE}`);
+    const value = eq > 0 ? args[i].slice(eq + 1) : args[++i];
+    if (value === undefined) throw new UsageError(`${flag} needs a value\nusage: ${RUN_USAGE}`);
+    setValue(o, flag, value);
+  }
+  if (i >= args.length) throw new UsageError(`missing IMAGE\nusage: ${RUN_USAGE}`);
+  o.image = args[i];
+  o.command = args.slice(i + 1);
+  o.name ||= `run-${randomBytes(4).toString('hex')}`;
+  return o;
+}
+
+function setFlag(o: RunOptions, flag: string): void {
+  if (flag === '--rm') o.rm = true;
+  else if (flag === '--privileged') o.privileged = true;
+  else o.detach = true;
+}
+
+function setValue(o: RunOptions, flag: string, value: string): void {
+  switch (flag) {
+    case '--name':
+      o.name = value;
+      return;
+    case '--net':
+    case '--network':
+      if (value !== 'host' && value !== 'pod') throw new UsageError(`--net is host or pod, not ${value}`);
+      o.net = value;
+      return;
+    case '-p':
+    case '--publish':
+      o.ports.push(parsePort(value));
+      return;
+    case '-e':
+    case '--env':
+      o.env.push(parseEnv(value));
+      return;
+    case '-v':
+    case '--volume':
+      o.volumes.push(parseVolume(value));
+      return;
+    case '-w':
+    case '--workdir':
+      o.workdir = value;
+      return;
+    case '-u':
+    case '--user':
+      o.user = value;
+      return;
+    case '-m':
+    case '--memory':
+      o.memoryBytes = parseBytes(value);
+      return;
+    default:
+      o.cpus = Number(value);
+      if (!(o.cpus > 0)) throw new UsageError(`--cpus takes a positive number, not ${value}`);
+  }
+}
+
+function parsePort(value: string): { host: number; container: number } {
+  const m = /^(\d{1,5}):(\d{1,5})$/.exec(value);
+  if (!m) throw new UsageError(`-p takes HOST:CONTAINER ports, not ${value}`);
+  return { host: Number(m[1]), container: Number(m[2]) };
+}
+
+function parseEnv(value: string): { key: string; value: string } {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new UsageError(`-e takes KEY=VALUE, not ${value}`);
+  return { key: value.slice(0, eq), value: value.slice(eq + 1) };
+}
+
+function parseVolume(value: string): { host: string; container: string; readonly: boolean } {
+  const [host = '', container = '', mode, ...extra] = value.split(':');
+  if (
+    !host.startsWith('/') ||
+    !container.startsWith('/') ||
+    extra.length > 0 ||
+    (mode !== undefined && mode !== 'ro' && mode !== 'rw')
+  ) {
+    throw new UsageError(`-v takes /HOST:/CONTAINER[:ro], not ${value}`);
+  }
+  return { host, container, readonly: mode === 'ro' };
+}
+
+function parseBytes(value: string): number {
+  const m = /^(\d+)([kmg]?)b?$/i.exec(value);
+  if (!m) throw new UsageError(`--memory takes BYTES with an optional k, m or g, not ${value}`);
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Number(m[1]) * unit;
+}
+
+/** The CRI PodSandboxConfig for a run: its own pod, named like the container. */
+export function podConfigFor(o: RunOptions): Record<string, unknown> {
+  const uid = randomBytes(8).toString('hex');
+  return {
+    metadata: { name: o.name, namespace: 'corralctl', uid, attempt: 0 },
+    hostname: o.net === 'host' ? '' : o.name,
+    log_directory: `/var/log/pods/corralctl_${o.name}_${uid}`,
+    labels: { 'io.corral.run': 'true' },
+    port_mappings: o.ports.map((p) => ({
+      protocol: 'TCP',
+      container_port: p.container,
+      host_port: p.host,
+      host_ip: '',
+    })),
+    linux: {
+      security_context: {
+        namespace_options: { network: o.net === 'host' ? 'NODE' : 'POD', pid: 'CONTAINER', ipc: 'POD' },
+        privileged: o.privileged,
+      },
+    },
+  };
+}
+
+/** The CRI ContainerConfig: CMD... replaces the image's command (its args), as docker run does. */
+export function containerConfigFor(o: RunOptions): Record<string, unknown> {
+  const numericUser = o.user !== undefined && /^\d+$/.test(o.user);
+  const cpuPeriod = 100_000;
+  return {
+    metadata: { name: o.name, attempt: 0 },
+    image: { image: o.image },
+    args: o.command,
+    envs: o.env,
+    working_dir: o.workdir ?? '',
+    mounts: o.volumes.map((v) => ({ host_path: v.host, container_path: v.container, readonly: v.readonly })),
+    log_path: `${o.name}.log`,
+    labels: { 'io.corral.run': 'true' },
+    linux: {
+      resources: {
+        memory_limit_in_bytes: String(o.memoryBytes ?? 0),
+        cpu_period: String(o.cpus ? cpuPeriod : 0),
+        cpu_quota: String(o.cpus ? Math.round(o.cpus * cpuPeriod) : 0),
+      },
+      security_context: {
+        privileged: o.privileged,
+        ...(numericUser ? { run_as_user: { value: o.user } } : {}),
+        ...(o.user !== undefined && !numericUser ? { run_as_username: o.user } : {}),
+      },
+    },
+  };
+}
