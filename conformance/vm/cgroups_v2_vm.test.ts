@@ -41,12 +41,12 @@ if (detectHost().mode === 'v2') {
   );
 } else {
   const skip = whyNoVm();
-  test('cgroup v2 driver, RPC and corrald suites inside a pure-v2 QEMU guest', { skip, timeout: 20 * 60_000 }, (t) => {
+  test('cgroup v2 driver, RPC and corrald suites inside a pure-v2 QEMU guest', { skip, timeout: 30 * 60_000 }, (t) => {
     const run = spawnSync(
       vmScript,
       [
         '--timeout',
-        '1100',
+        '1700',
         '--',
         process.execPath,
         '--test',
