@@ -21,7 +21,7 @@ for d in proc sys dev; do mount --move "/$d" "/newroot/$d"; done
 cg=/newroot/sys/fs/cgroup
 mount -t cgroup2 -o nsdelegate cgroup2 "$cg"
 for c in $(cat "$cg/cgroup.controllers"); do echo "+$c" > "$cg/cgroup.subtree_control"; done
-mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp
+mount -t tmpfs -o mode=1777,size=2g tmpfs /newroot/tmp
 mount -t tmpfs -o mode=755 tmpfs /newroot/run
 mkdir -p /newroot/dev/pts /newroot/dev/shm
 mount -t devpts -o newinstance,ptmxmode=0666 devpts /newroot/dev/pts

@@ -16,7 +16,7 @@ mkdir -p /upper/data /upper/work
 mount -t overlay -o lowerdir=/lower,upperdir=/upper/data,workdir=/upper/work overlay /newroot \
   || { echo "guest: overlay over 9p failed"; echo 125 > /share/rc; poweroff -f; }
 R=/newroot
-mount -t tmpfs -o mode=1777 tmpfs $R/tmp
+mount -t tmpfs -o mode=1777,size=2g tmpfs $R/tmp
 mount -t tmpfs -o mode=755,nosuid,nodev tmpfs $R/run
 # The fresh /tmp hides whatever the host keeps there, the checkout included: show it again.
 if [ -n "$PROJECT_DIR" ] && [ -d "/lower$PROJECT_DIR" ]; then
