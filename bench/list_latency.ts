@@ -6,26 +6,13 @@
 import * as grpc from '@grpc/grpc-js';
 import { parseArgs } from 'node:util';
 import { CriClient, normaliseEndpoint } from '../cli/cri_client';
-import { loadCriServices } from '../proto/load';
 import { emptyTimings, startPod, type RunningPod } from './lifecycle_ops';
+import { rawCall } from './raw_call';
 import { percentile } from './stats';
 
 const DEFAULT_IMAGE = 'registry.k8s.io/e2e-test-images/busybox:1.29-2';
 const CALLS = ['ListContainers', 'ListPodSandbox', 'ContainerStatus', 'PodSandboxStatus'] as const;
 type Call = (typeof CALLS)[number];
-
-function rawCall(client: grpc.Client, method: Call, request: object): Promise<void> {
-  const serialize = loadCriServices().RuntimeService.service[method].requestSerialize;
-  return new Promise((resolve, reject) =>
-    client.makeUnaryRequest(
-      `/runtime.v1.RuntimeService/${method}`,
-      (r: object) => serialize(r),
-      (b: Buffer) => b,
-      request,
-      (err) => (err ? reject(err) : resolve()),
-    ),
-  );
-}
 
 async function measure(endpoint: string, image: string, containers: number, runs: number) {
   const client = new CriClient(endpoint, 120_000);

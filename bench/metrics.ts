@@ -9,6 +9,7 @@ import * as http from 'node:http';
 import { parseArgs } from 'node:util';
 import { CriClient, normaliseEndpoint } from '../cli/cri_client';
 import { emptyTimings, startPod, type RunningPod } from './lifecycle_ops';
+import { rawCall } from './raw_call';
 import { percentile } from './stats';
 
 const DEFAULT_IMAGE = 'registry.k8s.io/e2e-test-images/busybox:1.29-2';
@@ -35,17 +36,6 @@ function scrape(url: string): Promise<number> {
       })
       .on('error', reject);
   });
-}
-
-/** A unary call whose answer is left as bytes: what the server and the wire cost, not the
- *  client's decoding (kubelet's Go decoder is far faster than protobufjs). */
-function rawCall(client: grpc.Client, method: string): Promise<number> {
-  const pass = (b: Buffer) => b;
-  return new Promise((resolve, reject) =>
-    client.makeUnaryRequest(`/runtime.v1.RuntimeService/${method}`, pass, pass, Buffer.alloc(0), (err, bytes) =>
-      err ? reject(err) : resolve(bytes!.length),
-    ),
-  );
 }
 
 async function createStart(client: CriClient, image: string, runs: number): Promise<number[]> {
