@@ -57,10 +57,11 @@ export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<
   deps.store.reserveName(name, id);
   const undo = new UndoStack(log);
   try {
-    const meta = await prepare(deps, config, id, name, cgroupPath, undo);
+    const rootIds = userNamespace && containerRootIds(userNamespace);
+    const meta = await prepare(deps, config, { id, name, cgroupPath, rootIds }, undo);
     const infra = await startInfra(deps, meta, { sysctls, userNamespace }, undo);
     const ips = await setUpNetwork(deps, meta, infra, undo);
-    await writePodFiles(meta.sandboxDir, config, ips, userNamespace && containerRootIds(userNamespace));
+    await writePodFiles(meta.sandboxDir, config, ips, rootIds);
     await deps.store.add(
       id,
       meta,
@@ -78,14 +79,16 @@ export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<
   }
 }
 
-async function prepare(
-  deps: SandboxDeps,
-  config: PodConfig,
-  id: string,
-  name: string,
-  cgroupPath: string,
-  undo: UndoStack,
-): Promise<SandboxMeta> {
+interface PodIds {
+  id: string;
+  name: string;
+  cgroupPath: string;
+  /** The host ids of the container's root in a user-namespaced pod: the owner of its shm. */
+  rootIds?: { uid: number; gid: number };
+}
+
+async function prepare(deps: SandboxDeps, config: PodConfig, ids: PodIds, undo: UndoStack): Promise<SandboxMeta> {
+  const { id, name, cgroupPath, rootIds } = ids;
   const sandboxDir = path.join(deps.sandboxesDir, id);
   const ownShm = path.join(sandboxDir, 'shm');
   const shmPath = config.namespaces.ipc === 'NODE' ? '/dev/shm' : ownShm;
@@ -102,7 +105,9 @@ async function prepare(
   };
   const makeShm = async () => {
     if (shmPath !== ownShm) return;
-    await deps.mounts.mountTmpfs(ownShm, SHM_OPTIONS);
+    // Owned by the container's root in a user namespace (else the unmapped host root, "nobody").
+    const owner = rootIds ? `,uid=${rootIds.uid},gid=${rootIds.gid}` : '';
+    await deps.mounts.mountTmpfs(ownShm, `${SHM_OPTIONS}${owner}`);
     undo.push('pod shm', () => deps.mounts.unmount(ownShm));
   };
   await allSteps([makeCgroups(), makeShm()] as const);
