@@ -2,13 +2,12 @@
 // the process that joined its directory, limits set as unit properties first (so daemon-reload
 // keeps them) and then written to cgroupfs for what systemd has no property for; reads, kills
 // and freezes go to cgroupfs (SystemdUnitHandle).
-import { Variant } from 'dbus-next';
 import type { RemoveOptions } from '../contract';
 import { isEmptyResources, type CgroupResources } from '../resources';
 import { deviceProperties } from './device_properties';
 import { sliceOfPath } from './slice';
 import { SystemdUnitHandle } from './unit_handle';
-import { INFINITY, resourceProperties, type UnitProperty } from './unit_properties';
+import { INFINITY, resourceProperties, type UnitProperty, Variant } from './unit_properties';
 
 export class SystemdScopeHandle extends SystemdUnitHandle {
   /** The live counter, or what the tracker saw before systemd removed the scope's cgroup. */
