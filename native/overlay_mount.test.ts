@@ -12,7 +12,7 @@ const LAYERS = 125;
 const skip = process.getuid?.() !== 0 ? 'mounting an overlay needs root' : undefined;
 
 /** Layer i holds /layer-<i> and /top saying i; top-most first, as overlayfs lists them. */
-function makeLayers(root: string): OverlayLayers {
+function makeLayers(root: string): Required<OverlayLayers> {
   const lowerDirs: string[] = [];
   for (let i = 0; i < LAYERS; i++) {
     const dir = path.join(root, `layer-${String(i).padStart(3, '0')}-${'x'.repeat(60)}`, 'fs');

@@ -27,8 +27,16 @@ const PAGE = 4096;
 export interface OverlayLayers {
   /** Top first, as overlayfs lists them. */
   lowerDirs: string[];
-  upperDir: string;
-  workDir: string;
+  /** Both absent: a read-only overlay (it then needs at least two lower directories). */
+  upperDir?: string;
+  workDir?: string;
+}
+
+const MS_RDONLY = 1;
+const MOUNT_ATTR_RDONLY = 1;
+
+function writable(layers: OverlayLayers): layers is Required<OverlayLayers> {
+  return layers.upperDir !== undefined && layers.workDir !== undefined;
 }
 
 function call(name: string, context: string, result: number): number {
@@ -43,12 +51,15 @@ function fsconfigString(fsfd: number, key: string, value: string): void {
   call('fsconfig', `${key}=${value}`, r);
 }
 
-function mountNewApi(target: string, layers: OverlayLayers): void {
+/** The new mount API: one "lowerdir+" per layer (any path the kernel resolves, /proc/self/fd/N too). */
+export function mountOverlayNewApi(target: string, layers: OverlayLayers): void {
   const fsfd = call('fsopen', 'overlay', Number(syscallRaw(SYS_fsopen, 'str', 'overlay', 'uint', FSOPEN_CLOEXEC)));
   try {
     for (const dir of layers.lowerDirs) fsconfigString(fsfd, 'lowerdir+', dir);
-    fsconfigString(fsfd, 'upperdir', layers.upperDir);
-    fsconfigString(fsfd, 'workdir', layers.workDir);
+    if (writable(layers)) {
+      fsconfigString(fsfd, 'upperdir', layers.upperDir);
+      fsconfigString(fsfd, 'workdir', layers.workDir);
+    }
     const create = Number(
       syscallRaw(SYS_fsconfig, 'int', fsfd, 'uint', FSCONFIG_CMD_CREATE, 'void *', null, 'void *', null, 'int', 0),
     );
@@ -56,7 +67,9 @@ function mountNewApi(target: string, layers: OverlayLayers): void {
     const mfd = call(
       'fsmount',
       'overlay',
-      Number(syscallRaw(SYS_fsmount, 'int', fsfd, 'uint', FSMOUNT_CLOEXEC, 'uint', 0)),
+      Number(
+        syscallRaw(SYS_fsmount, 'int', fsfd, 'uint', FSMOUNT_CLOEXEC, 'uint', writable(layers) ? 0 : MOUNT_ATTR_RDONLY),
+      ),
     );
     try {
       const moved = Number(
@@ -93,7 +106,8 @@ function unsupported(err: unknown): boolean {
 export class OverlayTooLongError extends NativeError {}
 
 function optionString(layers: OverlayLayers): string {
-  return `lowerdir=${layers.lowerDirs.join(':')},upperdir=${layers.upperDir},workdir=${layers.workDir}`;
+  const lower = `lowerdir=${layers.lowerDirs.join(':')}`;
+  return writable(layers) ? `${lower},upperdir=${layers.upperDir},workdir=${layers.workDir}` : lower;
 }
 
 /** mount(2) with each lower layer named by an fd path (overlayfs resolves them at mount time). */
@@ -104,19 +118,19 @@ export function mountByFdPaths(target: string, layers: OverlayLayers): void {
     const data = optionString({ ...layers, lowerDirs: fds.map((fd) => `/proc/self/fd/${fd}`) });
     if (data.length >= PAGE)
       throw new OverlayTooLongError(`overlay options exceed a page even by fd (${layers.lowerDirs.length} layers)`);
-    mount('overlay', target, 'overlay', 0, data);
+    mount('overlay', target, 'overlay', writable(layers) ? 0 : MS_RDONLY, data);
   } finally {
     for (const fd of fds) closeFd(fd);
   }
 }
 
 /** Mounts the overlay at target: one mount(2) when its options fit a page, else layer by layer,
- *  else (before Linux 6.8) by fd paths. */
+ *  else (before Linux 6.8) by fd paths. Without an upper directory the mount is read-only. */
 export function mountOverlay(target: string, layers: OverlayLayers): void {
   const data = optionString(layers);
-  if (data.length < PAGE) return mount('overlay', target, 'overlay', 0, data);
+  if (data.length < PAGE) return mount('overlay', target, 'overlay', writable(layers) ? 0 : MS_RDONLY, data);
   try {
-    mountNewApi(target, layers);
+    mountOverlayNewApi(target, layers);
   } catch (err) {
     if (!unsupported(err)) throw err;
     mountByFdPaths(target, layers);
