@@ -1,10 +1,14 @@
-// Loads the CRI v1 definition at run time, with the options the generated types assume.
+// Loads the CRI v1 definition (and corral's own read-only ProgressService) at run time, with the
+// options the generated types assume.
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
 // dist/proto/load.js → <package>/proto/runtime/v1/api.proto
 export const CRI_PROTO_FILE = path.resolve(__dirname, '..', '..', 'proto', 'runtime', 'v1', 'api.proto');
+
+/** corral's own service beside CRI on the same socket (proto/corral/v1/progress.proto). */
+export const CORRAL_PROTO_FILE = path.resolve(__dirname, '..', '..', 'proto', 'corral', 'v1', 'progress.proto');
 
 export const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: true,
@@ -29,4 +33,17 @@ export function loadCriServices(): CriServices {
     cached = { RuntimeService: pkg.runtime.v1.RuntimeService, ImageService: pkg.runtime.v1.ImageService };
   }
   return cached;
+}
+
+let progressService: grpc.ServiceClientConstructor | undefined;
+
+export function loadProgressService(): grpc.ServiceClientConstructor {
+  if (!progressService) {
+    const definition = protoLoader.loadSync(CORRAL_PROTO_FILE, LOADER_OPTIONS);
+    const pkg = grpc.loadPackageDefinition(definition) as unknown as {
+      corral: { v1: { ProgressService: grpc.ServiceClientConstructor } };
+    };
+    progressService = pkg.corral.v1.ProgressService;
+  }
+  return progressService;
 }
