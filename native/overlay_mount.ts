@@ -49,7 +49,8 @@ function fsconfigString(fsfd: number, key: string, value: string): void {
   call('fsconfig', `${key}=${value}`, r);
 }
 
-function mountNewApi(target: string, layers: OverlayLayers): void {
+/** The new mount API: one "lowerdir+" per layer (any path the kernel resolves, /proc/self/fd/N too). */
+export function mountOverlayNewApi(target: string, layers: OverlayLayers): void {
   const fsfd = call('fsopen', 'overlay', Number(syscallRaw(SYS_fsopen, 'str', 'overlay', 'uint', FSOPEN_CLOEXEC)));
   try {
     for (const dir of layers.lowerDirs) fsconfigString(fsfd, 'lowerdir+', dir);
@@ -109,7 +110,7 @@ export function mountOverlay(target: string, layers: OverlayLayers): void {
   const data = writable(layers) ? `${lower},upperdir=${layers.upperDir},workdir=${layers.workDir}` : lower;
   if (data.length < PAGE) return mount('overlay', target, 'overlay', writable(layers) ? 0 : MS_RDONLY, data);
   try {
-    mountNewApi(target, layers);
+    mountOverlayNewApi(target, layers);
   } catch (err) {
     if (!unsupported(err)) throw err;
     throw new OverlayTooLongError(

@@ -3,8 +3,8 @@
 // layer wins, writes fail with EROFS, its programs run); image_sub_path picks a directory inside
 // it, and neither ".." nor a symlink gets out of the image; an absent image is NOT_FOUND naming
 // it. RemoveImage while a container uses the volume succeeds and the container still reads it;
-// removing the container frees the layers. ImageFsInfo counts the layers once, and nothing stays
-// mounted.
+// removing the container frees the layers. ImageFsInfo counts the layers once; a user-namespaced
+// pod's volume is idmapped with the pod's mappings; and nothing stays mounted.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
@@ -156,6 +156,48 @@ describe('image volumes', () => {
     assert.equal((await exec(id, 'ls /absolute')).out, 'absolute\ndata\nescape\n');
     assert.equal((await exec(id, 'cat /linked/file')).out, 'in sub\n');
     await remove(id);
+  });
+
+  it("a user-namespaced pod's volume is idmapped with the pod's mappings (kubelet sends them)", async () => {
+    const mapping = [{ container_id: 0, host_id: 200000, length: 65536 }];
+    const usernsPod = podConfig('imgvol-userns', {
+      linux: {
+        security_context: {
+          namespace_options: {
+            network: 'POD',
+            pid: 'CONTAINER',
+            ipc: 'POD',
+            userns_options: { mode: 'POD', uids: mapping, gids: mapping },
+          },
+        },
+      },
+    });
+    const usernsPodId = (await world.daemon.client.runtime('RunPodSandbox', { config: usernsPod, runtime_handler: '' }))
+      .pod_sandbox_id;
+    try {
+      const mounts = [
+        { ...volume('/vol', imageRef), uidMappings: mapping, gidMappings: mapping },
+        { ...volume('/sub', imageRef, 'data/sub'), uidMappings: mapping, gidMappings: mapping },
+      ];
+      const config = containerConfig(world.images.busybox, 'userns', ['sleep', '1000'], {
+        mounts,
+        linux: { security_context: { namespace_options: usernsPod.linux!.security_context!.namespace_options } },
+      });
+      const id = (
+        await world.daemon.client.runtime('CreateContainer', {
+          pod_sandbox_id: usernsPodId,
+          config,
+          sandbox_config: usernsPod,
+        })
+      ).container_id;
+      await world.daemon.client.runtime('StartContainer', { container_id: id });
+      // Host uid 0 on disk; through the mapping the pod's root owns it (unmapped it would be 65534).
+      assert.equal((await exec(id, 'stat -c %u:%g /vol/data/top /sub/file; cat /sub/file')).out, '0:0\n0:0\nin sub\n');
+      assert.notEqual((await exec(id, 'touch /vol/x')).code, 0);
+    } finally {
+      await world.daemon.client.runtime('StopPodSandbox', { pod_sandbox_id: usernsPodId });
+      await world.daemon.client.runtime('RemovePodSandbox', { pod_sandbox_id: usernsPodId });
+    }
   });
 
   it('a bad image_sub_path is refused and leaves nothing behind', async () => {

@@ -112,7 +112,8 @@ async function prepare(
       return handle;
     }),
   ] as const);
-  const mounts = await mountImageVolumes(deps, id, containerDir, config.mounts, volumeImages, undo);
+  const userns = { request: pod.meta.config.userNamespace, path: pod.status.namespacePaths.user };
+  const mounts = await mountImageVolumes(deps, id, containerDir, config.mounts, volumeImages, userns, undo);
   // The container's directory is its bundle: the monitor's socket path must stay under 108 bytes.
   const bundleDir = containerDir;
   const { spec, security } = await buildContainerSpec({

@@ -15,6 +15,8 @@ import type { ImageLookup, ImageRecord, Snapshotter } from '../image/contract';
 import { PRIVATE_DIR_MODE } from '../store/private_dir';
 import type { UndoStack } from '../undo_stack';
 import type { MountRequest } from './container_config';
+import type { UserNamespaceRequest } from '../security/user_namespace';
+import { checkIdMappings } from './spec/container_mounts';
 
 const VOLUMES_DIR = 'image-volumes';
 const SUB_SUFFIX = '.sub';
@@ -43,13 +45,24 @@ export function resolveImageVolumes(images: ImageLookup, mounts: MountRequest[])
   return resolved;
 }
 
-/** Mounts the image volumes on the host; returns the mounts with each volume's host path filled in. */
+/** The pod's user namespace: its request (mappings kubelet must repeat) and its pinned path. */
+export interface PodUserns {
+  request: UserNamespaceRequest | null;
+  path?: string;
+}
+
+/**
+ * Mounts the image volumes on the host; returns the mounts with each volume's host path filled in.
+ * A user-namespaced pod's volume (kubelet sends the pod's mappings) is idmapped here, layer by
+ * layer, as containerd does: the bind into the container is then a plain one.
+ */
 export async function mountImageVolumes(
   deps: { snapshots: Snapshotter },
   containerId: string,
   containerDir: string,
   mounts: MountRequest[],
   images: Map<number, ImageRecord>,
+  userns: PodUserns,
   undo: UndoStack,
 ): Promise<MountRequest[]> {
   if (images.size === 0) return mounts;
@@ -62,15 +75,18 @@ export async function mountImageVolumes(
       result.push(mount);
       continue;
     }
+    checkIdMappings(mount, userns.request);
+    const idmap = mount.idMappings && userns.path ? { usernsPath: userns.path } : undefined;
     const key = viewKey(containerId, index);
     const target = path.join(dir, String(index));
     await fs.mkdir(target, { mode: PRIVATE_DIR_MODE });
     await deps.snapshots.view(key, image.id);
     undo.push('image volume snapshot', () => deps.snapshots.remove(key));
-    await deps.snapshots.mount(key, target);
+    await deps.snapshots.mount(key, target, idmap);
     undo.push('image volume mount', () => deps.snapshots.unmount(target));
     const hostPath = mount.image.subPath === '' ? target : await bindSubPath(deps, target, mount, undo);
-    result.push({ ...mount, hostPath, readonly: true });
+    const { idMappings: _applied, ...bind } = mount; // the mapping is on the layers now
+    result.push({ ...bind, hostPath, readonly: true });
   }
   return result;
 }

@@ -16,6 +16,7 @@ import { KeyedMutex } from '../store/keyed_mutex';
 import { fsyncDir, readJsonIfExists, writeJsonAtomic } from '../store/atomic_file';
 import { MNT_DETACH, SyscallError, umount2 } from '../../native/libc';
 import { OverlayTooLongError, mountOverlay } from '../../native/overlay_mount';
+import { mountIdmappedReadOnlyOverlay } from '../../native/idmapped_overlay';
 import type { SnapshotMount, Snapshotter } from './contract';
 import { diskUsage } from './disk_usage';
 import { PRIVATE_DIR_MODE, ensurePrivateDir, tighten } from '../store/private_dir';
@@ -124,10 +125,15 @@ export class OverlaySnapshotter implements Snapshotter {
     return { lowerDirs, upperDir: path.join(dir, 'upper'), workDir: path.join(dir, 'work') };
   }
 
-  async mount(key: string, target: string): Promise<void> {
+  async mount(key: string, target: string, idmap?: { usernsPath: string }): Promise<void> {
     const meta = this.metas.get(key);
     if (!meta) throw new NotFoundError(`snapshot ${key} not found`);
     const spec = this.mountSpec(meta);
+    if (idmap) {
+      // A writable rootfs is idmapped by the helper inside the container's mount namespace.
+      if (!meta.view) throw new InvalidArgumentError(`snapshot ${key}: only a view is idmapped here`);
+      return mountIdmappedReadOnlyOverlay(target, spec.lowerDirs, idmap.usernsPath);
+    }
     try {
       mountOverlay(target, meta.view ? { lowerDirs: spec.lowerDirs } : spec);
     } catch (err) {
