@@ -72,7 +72,7 @@ export class CriClient {
     method: K,
     request: RequestOf<ProgressServiceDefinition[K]>,
   ): Promise<ResponseOf<ProgressServiceDefinition[K]>> {
-    // Made on first use: only corralctl pull asks, and the loader reads another .proto file.
+    // Made on first use: only the pull display asks.
     this.progressClient ??= new (loadProgressService())(
       normaliseEndpoint(this.endpoint),
       grpc.credentials.createInsecure(),

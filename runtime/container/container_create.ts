@@ -13,6 +13,7 @@ import { podFilePaths } from '../sandbox/pod_files';
 import type { SandboxRecord } from '../sandbox/sandbox_record';
 import { checkCanCreateContainer } from '../sandbox/sandbox_state';
 import { removeDirWithMountPoints } from '../safe_remove';
+import { StepTimer } from '../step_timer';
 import { allSteps, UndoStack } from '../undo_stack';
 import { containerName, type ContainerConfig } from './container_config';
 import type { ContainerDeps } from './container_deps';
@@ -23,6 +24,7 @@ import { buildContainerSpec } from './spec/container_spec';
 import { containerDevices, deviceRules, type ResolvedDevice } from './spec/container_devices';
 import { containerCgroupView } from '../cgroups/container_view';
 import { detectHost } from '../cgroups/host';
+import { mountImageVolumes, resolveImageVolumes } from './image_volumes';
 
 const log = moduleLogger('container');
 
@@ -51,17 +53,24 @@ export async function createContainer(
   deps.cgroups.validate(resources); // bad limits fail before anything is made
   deps.cgroups.warmMigration?.(); // the monitor moves the init into its cgroup later on
   const image = deps.images.resolve(config.image.image);
+  const volumeImages = resolveImageVolumes(deps.images, config.mounts);
   const id = newId();
   const name = containerName(pod.id, config.metadata);
   deps.store.reserveName(name, id);
   const undo = new UndoStack(log);
+  const timer = new StepTimer(log, 'CreateContainer', { container: id });
   try {
-    const meta = await prepare(deps, pod, config, image, id, name, resources, devices, undo);
-    const created = await deps.processes.create({ ...meta.spec, process: containerProcess(meta) });
+    const images = { image, volumeImages };
+    const meta = await timer.step('prepared', prepare(deps, pod, config, images, id, name, resources, devices, undo));
+    const created = await timer.step(
+      'processes created',
+      deps.processes.create({ ...meta.spec, process: containerProcess(meta) }),
+    );
     undo.push('container processes', () => discardProcesses(deps, meta));
-    await deps.cgroups.open(meta.cgroupPath).attach?.(created.init.pid);
-    await deps.store.add(id, meta, createdStatus(created.monitor, created.init));
+    await timer.step('attached', Promise.resolve(deps.cgroups.open(meta.cgroupPath).attach?.(created.init.pid)));
+    await timer.step('stored', deps.store.add(id, meta, createdStatus(created.monitor, created.init)));
     deps.events.publish({ containerId: id, podId: pod.id, kind: 'created', at: meta.createdAt });
+    timer.done();
     return id;
   } catch (err) {
     await undo.unwind();
@@ -74,7 +83,7 @@ async function prepare(
   deps: ContainerDeps,
   pod: SandboxRecord,
   config: ContainerConfig,
-  image: ImageRecord,
+  { image, volumeImages }: { image: ImageRecord; volumeImages: Map<number, ImageRecord> },
   id: string,
   name: string,
   resources: CgroupResources,
@@ -103,6 +112,8 @@ async function prepare(
       return handle;
     }),
   ] as const);
+  const userns = { request: pod.meta.config.userNamespace, path: pod.status.namespacePaths.user };
+  const mounts = await mountImageVolumes(deps, id, containerDir, config.mounts, volumeImages, userns, undo);
   // The container's directory is its bundle: the monitor's socket path must stay under 108 bytes.
   const bundleDir = containerDir;
   const { spec, security } = await buildContainerSpec({
@@ -110,7 +121,7 @@ async function prepare(
     bundleDir,
     rootfs,
     rootfsMode: deps.rootfsMode,
-    config,
+    config: { ...config, mounts },
     pod: {
       config: pod.meta.config,
       hostname: pod.meta.hostname,
