@@ -1,18 +1,21 @@
 // corrald start-to-socket-ready time and idle RSS, beside the floor: a bare Node process that
 // loads grpc-js and listens on a unix socket (what any Node CRI server must pay).
-// usage: node dist/bench/daemon_start.js [--runs N] [--reference <other checkout>/dist]
-// (--reference: that build's corrald too, interleaved run by run, e.g. the commit before a change)
+// usage: node dist/bench/daemon_start.js [--runs N] [--reference <other checkout>/dist] [--pods N]
+// (--reference: that build's corrald too, interleaved run by run, e.g. the commit before a change;
+//  --pods: every corrald starts on one state holding N pods with a running container each, made
+//  once before the runs, so recovery is part of the time)
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { canConnect, Corrald, corraldArgs } from '../conformance/harness/corrald';
 import { CriClient } from '../cli/cri_client';
+import { makePodsOnDisk, type PodsOnDisk } from './pods_on_disk';
 import { percentile, rssKiB } from './stats';
 
-async function timeCorraldReady(program?: string): Promise<{ ms: number; rssKiB: number }> {
-  const dirs = Corrald.makeDirs();
-  const args = corraldArgs(dirs);
+async function timeCorraldReady(program?: string, state?: PodsOnDisk): Promise<{ ms: number; rssKiB: number }> {
+  const dirs = state?.dirs ?? Corrald.makeDirs();
+  const args = corraldArgs(dirs, state ? ['--config', state.configFile] : []);
   if (program) args[0] = program;
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, args, { stdio: 'ignore' });
@@ -28,7 +31,7 @@ async function timeCorraldReady(program?: string): Promise<{ ms: number; rssKiB:
     client.close();
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
-    await fs.rm(dirs.base, { recursive: true, force: true });
+    if (!state) await fs.rm(dirs.base, { recursive: true, force: true });
   }
 }
 
@@ -55,15 +58,31 @@ async function timeFloorReady(): Promise<{ ms: number; rssKiB: number }> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, reference: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '10' },
+      reference: { type: 'string' },
+      pods: { type: 'string', default: '0' },
+    },
+  });
   const runs = Number(values.runs);
-  const reference = values.reference && path.resolve(values.reference, 'server', 'main.js');
+  const pods = Number(values.pods);
+  const state = pods > 0 ? await makePodsOnDisk(pods) : undefined;
+  try {
+    await compare(runs, values.reference, state);
+  } finally {
+    await state?.remove();
+  }
+}
+
+async function compare(runs: number, referenceDist: string | undefined, state?: PodsOnDisk): Promise<void> {
+  const reference = referenceDist && path.resolve(referenceDist, 'server', 'main.js');
   const corral: Array<{ ms: number; rssKiB: number }> = [];
   const referenceCorral: Array<{ ms: number; rssKiB: number }> = [];
   const floor: Array<{ ms: number; rssKiB: number }> = [];
   for (let i = 0; i < runs; i++) {
-    corral.push(await timeCorraldReady());
-    if (reference) referenceCorral.push(await timeCorraldReady(reference));
+    corral.push(await timeCorraldReady(undefined, state));
+    if (reference) referenceCorral.push(await timeCorraldReady(reference, state));
     floor.push(await timeFloorReady());
   }
   const row = (name: string, xs: Array<{ ms: number; rssKiB: number }>) => ({
@@ -92,7 +111,7 @@ async function main(): Promise<void> {
     );
   }
   console.log(
-    `ratio corrald/floor: ready p50 ${(a.readyP50Ms / b.readyP50Ms).toFixed(2)}x, idle RSS ${(a.idleRssMiB / b.idleRssMiB).toFixed(2)}x (runs=${runs})`,
+    `ratio corrald/floor: ready p50 ${(a.readyP50Ms / b.readyP50Ms).toFixed(2)}x, idle RSS ${(a.idleRssMiB / b.idleRssMiB).toFixed(2)}x (runs=${runs}, pods on disk=${state ? 'yes' : 0})`,
   );
 }
 

@@ -21,13 +21,23 @@ export function emptyTimings(): Timings {
 
 let serial = 0;
 
-export function benchPodConfig(tag: string): PodSandboxConfig {
+/** What kubelet would set for the pod: its cgroup parent; host network (no CNI) for many-pod runs. */
+export interface BenchPodOptions {
+  cgroupParent?: string;
+  hostNetwork?: boolean;
+}
+
+export function benchPodConfig(tag: string, options: BenchPodOptions = {}): PodSandboxConfig {
   const n = serial++;
+  const network = options.hostNetwork ? 'NODE' : 'POD';
   return {
     metadata: { name: `bench-${tag}-${n}`, namespace: 'bench', uid: `bench-${process.pid}-${tag}-${n}`, attempt: 0 },
-    hostname: `bench-${n}`,
+    hostname: options.hostNetwork ? '' : `bench-${n}`,
     log_directory: '',
-    linux: { security_context: { namespace_options: { network: 'POD', pid: 'CONTAINER', ipc: 'POD' } } },
+    linux: {
+      cgroup_parent: options.cgroupParent ?? '',
+      security_context: { namespace_options: { network, pid: 'CONTAINER', ipc: 'POD' } },
+    },
   };
 }
 
@@ -53,8 +63,14 @@ export interface RunningPod {
   containerId: string;
 }
 
-export async function startPod(client: CriClient, image: string, tag: string, timings: Timings): Promise<RunningPod> {
-  const config = benchPodConfig(tag);
+export async function startPod(
+  client: CriClient,
+  image: string,
+  tag: string,
+  timings: Timings,
+  options: BenchPodOptions = {},
+): Promise<RunningPod> {
+  const config = benchPodConfig(tag, options);
   const { pod_sandbox_id: podId } = await timed(timings, 'RunPodSandbox', () =>
     client.runtime('RunPodSandbox', { config, runtime_handler: '' }),
   );

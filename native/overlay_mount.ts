@@ -25,8 +25,16 @@ const PAGE = 4096;
 export interface OverlayLayers {
   /** Top first, as overlayfs lists them. */
   lowerDirs: string[];
-  upperDir: string;
-  workDir: string;
+  /** Both absent: a read-only overlay (it then needs at least two lower directories). */
+  upperDir?: string;
+  workDir?: string;
+}
+
+const MS_RDONLY = 1;
+const MOUNT_ATTR_RDONLY = 1;
+
+function writable(layers: OverlayLayers): layers is Required<OverlayLayers> {
+  return layers.upperDir !== undefined && layers.workDir !== undefined;
 }
 
 function call(name: string, context: string, result: number): number {
@@ -41,12 +49,15 @@ function fsconfigString(fsfd: number, key: string, value: string): void {
   call('fsconfig', `${key}=${value}`, r);
 }
 
-function mountNewApi(target: string, layers: OverlayLayers): void {
+/** The new mount API: one "lowerdir+" per layer (any path the kernel resolves, /proc/self/fd/N too). */
+export function mountOverlayNewApi(target: string, layers: OverlayLayers): void {
   const fsfd = call('fsopen', 'overlay', Number(syscallRaw(SYS_fsopen, 'str', 'overlay', 'uint', FSOPEN_CLOEXEC)));
   try {
     for (const dir of layers.lowerDirs) fsconfigString(fsfd, 'lowerdir+', dir);
-    fsconfigString(fsfd, 'upperdir', layers.upperDir);
-    fsconfigString(fsfd, 'workdir', layers.workDir);
+    if (writable(layers)) {
+      fsconfigString(fsfd, 'upperdir', layers.upperDir);
+      fsconfigString(fsfd, 'workdir', layers.workDir);
+    }
     const create = Number(
       syscallRaw(SYS_fsconfig, 'int', fsfd, 'uint', FSCONFIG_CMD_CREATE, 'void *', null, 'void *', null, 'int', 0),
     );
@@ -54,7 +65,9 @@ function mountNewApi(target: string, layers: OverlayLayers): void {
     const mfd = call(
       'fsmount',
       'overlay',
-      Number(syscallRaw(SYS_fsmount, 'int', fsfd, 'uint', FSMOUNT_CLOEXEC, 'uint', 0)),
+      Number(
+        syscallRaw(SYS_fsmount, 'int', fsfd, 'uint', FSMOUNT_CLOEXEC, 'uint', writable(layers) ? 0 : MOUNT_ATTR_RDONLY),
+      ),
     );
     try {
       const moved = Number(
@@ -90,12 +103,14 @@ function unsupported(err: unknown): boolean {
 /** Thrown when the layers fit neither mount(2)'s page nor this kernel's new mount API. */
 export class OverlayTooLongError extends NativeError {}
 
-/** Mounts the overlay at target: one mount(2) when its options fit a page, else layer by layer. */
+/** Mounts the overlay at target: one mount(2) when its options fit a page, else layer by layer.
+ *  Without an upper directory the mount is read-only. */
 export function mountOverlay(target: string, layers: OverlayLayers): void {
-  const data = `lowerdir=${layers.lowerDirs.join(':')},upperdir=${layers.upperDir},workdir=${layers.workDir}`;
-  if (data.length < PAGE) return mount('overlay', target, 'overlay', 0, data);
+  const lower = `lowerdir=${layers.lowerDirs.join(':')}`;
+  const data = writable(layers) ? `${lower},upperdir=${layers.upperDir},workdir=${layers.workDir}` : lower;
+  if (data.length < PAGE) return mount('overlay', target, 'overlay', writable(layers) ? 0 : MS_RDONLY, data);
   try {
-    mountNewApi(target, layers);
+    mountOverlayNewApi(target, layers);
   } catch (err) {
     if (!unsupported(err)) throw err;
     throw new OverlayTooLongError(

@@ -1,18 +1,20 @@
-// Loads the CRI v1 definition at run time, with the options the generated types assume.
+// Loads the CRI v1 services at run time from the descriptor parsed at build time
+// (tools/proto_descriptor.js), with the conversions the generated types assume: field names as
+// written, 64-bit integers and enums as strings, defaults filled in, the set oneof named.
+// Only what grpc-js needs is built (paths and (de)serializers): proto-loader's reflection
+// descriptors of every message, which nothing here reads, cost start-up time and heap.
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import * as protobuf from 'protobufjs/light';
 
-// dist/proto/load.js → <package>/proto/runtime/v1/api.proto
-export const CRI_PROTO_FILE = path.resolve(__dirname, '..', '..', 'proto', 'runtime', 'v1', 'api.proto');
+// dist/proto/load.js → <package>/proto/generated/cri_descriptor.json
+export const CRI_DESCRIPTOR_FILE = path.resolve(__dirname, '..', '..', 'proto', 'generated', 'cri_descriptor.json');
 
-export const LOADER_OPTIONS: protoLoader.Options = {
-  keepCase: true,
-  longs: String,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-};
+const PACKAGE = 'runtime.v1';
+
+/** What proto-loader's keepCase, longs: String, enums: String, defaults, oneofs give. */
+const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: String, defaults: true, oneofs: true };
 
 export interface CriServices {
   RuntimeService: grpc.ServiceClientConstructor;
@@ -21,12 +23,46 @@ export interface CriServices {
 
 let cached: CriServices | undefined;
 
+function serializer(type: protobuf.Type): (value: object) => Buffer {
+  return (value) => {
+    if (Array.isArray(value)) throw new Error(`cannot serialize an array as ${type.name}`);
+    return type.encode(type.fromObject(value)).finish() as Buffer;
+  };
+}
+
+function deserializer(type: protobuf.Type): (bytes: Buffer) => object {
+  return (bytes) => type.toObject(type.decode(bytes), TO_OBJECT);
+}
+
+function methodDefinition(service: string, method: protobuf.Method): grpc.MethodDefinition<object, object> {
+  const request = method.resolvedRequestType!;
+  const response = method.resolvedResponseType!;
+  return {
+    path: `/${PACKAGE}.${service}/${method.name}`,
+    requestStream: method.requestStream === true,
+    responseStream: method.responseStream === true,
+    requestSerialize: serializer(request),
+    requestDeserialize: deserializer(request),
+    responseSerialize: serializer(response),
+    responseDeserialize: deserializer(response),
+    originalName: method.name[0].toLowerCase() + method.name.slice(1),
+  };
+}
+
+function serviceConstructor(root: protobuf.Root, name: keyof CriServices): grpc.ServiceClientConstructor {
+  const service = root.lookupService(`${PACKAGE}.${name}`);
+  const methods = Object.fromEntries(service.methodsArray.map((m) => [m.name, methodDefinition(name, m)]));
+  return grpc.makeClientConstructor(methods, name);
+}
+
 export function loadCriServices(): CriServices {
   if (!cached) {
-    const definition = protoLoader.loadSync(CRI_PROTO_FILE, LOADER_OPTIONS);
-    // The package tree is built at run time from api.proto; its shape is the proto's package path.
-    const pkg = grpc.loadPackageDefinition(definition) as unknown as { runtime: { v1: CriServices } };
-    cached = { RuntimeService: pkg.runtime.v1.RuntimeService, ImageService: pkg.runtime.v1.ImageService };
+    const root = protobuf.Root.fromJSON(JSON.parse(readFileSync(CRI_DESCRIPTOR_FILE, 'utf8')) as protobuf.INamespace);
+    root.resolveAll();
+    cached = {
+      RuntimeService: serviceConstructor(root, 'RuntimeService'),
+      ImageService: serviceConstructor(root, 'ImageService'),
+    };
   }
   return cached;
 }

@@ -25,13 +25,26 @@ function int64(value: string, field: string): number {
   return n;
 }
 
+/** KEP-4639: kubelet sends the image's ref, no host path, read-only (containerd refuses anything else). */
+function imageVolumeFromCri(mount: Mount__Output): MountRequest['image'] {
+  const where = `mount ${JSON.stringify(mount.container_path)}`;
+  if (!mount.image || mount.image.image === '') {
+    if (mount.image_sub_path !== '') throw new InvalidArgumentError(`${where}: image_sub_path needs an image`);
+    return undefined;
+  }
+  if (mount.host_path !== '') throw new InvalidArgumentError(`${where}: an image volume has no host_path`);
+  if (!mount.readonly) throw new InvalidArgumentError(`${where}: an image volume must be readonly`);
+  return { reference: mount.image.image, subPath: mount.image_sub_path };
+}
+
 function mountFromCri(mount: Mount__Output): MountRequest {
-  if (mount.image) throw new InvalidArgumentError('image volume mounts are not supported by corral yet');
+  const image = imageVolumeFromCri(mount);
   const idMapped = mount.uidMappings.length > 0 || mount.gidMappings.length > 0;
   const mappings = (list: Mount__Output['uidMappings']) =>
     list.map((m) => ({ hostId: m.host_id, containerId: m.container_id, length: m.length }));
   return {
     ...(idMapped ? { idMappings: { uids: mappings(mount.uidMappings), gids: mappings(mount.gidMappings) } } : {}),
+    ...(image ? { image } : {}),
     containerPath: mount.container_path,
     hostPath: mount.host_path,
     readonly: mount.readonly,

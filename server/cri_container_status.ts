@@ -36,6 +36,7 @@ function mountToCri(mount: MountRequest): Mount {
     selinux_relabel: mount.selinuxRelabel,
     propagation: PROPAGATION[mount.propagation],
     recursive_read_only: mount.recursiveReadOnly,
+    ...(mount.image ? { image: { image: mount.image.reference }, image_sub_path: mount.image.subPath } : {}),
   };
 }
 

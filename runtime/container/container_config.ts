@@ -27,6 +27,11 @@ export interface MountRequest {
   recursiveReadOnly: boolean;
   selinuxRelabel: boolean;
   propagation: MountPropagation;
+  /**
+   * An image volume (KEP-4639): the pulled image's layers, read-only; hostPath is "" in the request
+   * and the volume's host-side mount once made. subPath ("" for the image's root) must be a directory.
+   */
+  image?: { reference: string; subPath: string };
   /** kubelet's uid/gid mappings for a user-namespaced pod's volume: an idmapped bind (KEP-127). */
   idMappings?: { uids: IdMappingRequest[]; gids: IdMappingRequest[] };
 }

@@ -23,6 +23,7 @@ import { buildContainerSpec } from './spec/container_spec';
 import { containerDevices, deviceRules, type ResolvedDevice } from './spec/container_devices';
 import { containerCgroupView } from '../cgroups/container_view';
 import { detectHost } from '../cgroups/host';
+import { mountImageVolumes, resolveImageVolumes } from './image_volumes';
 
 const log = moduleLogger('container');
 
@@ -51,12 +52,13 @@ export async function createContainer(
   deps.cgroups.validate(resources); // bad limits fail before anything is made
   deps.cgroups.warmMigration?.(); // the monitor moves the init into its cgroup later on
   const image = deps.images.resolve(config.image.image);
+  const volumeImages = resolveImageVolumes(deps.images, config.mounts);
   const id = newId();
   const name = containerName(pod.id, config.metadata);
   deps.store.reserveName(name, id);
   const undo = new UndoStack(log);
   try {
-    const meta = await prepare(deps, pod, config, image, id, name, resources, devices, undo);
+    const meta = await prepare(deps, pod, config, { image, volumeImages }, id, name, resources, devices, undo);
     const created = await deps.processes.create({ ...meta.spec, process: containerProcess(meta) });
     undo.push('container processes', () => discardProcesses(deps, meta));
     await deps.cgroups.open(meta.cgroupPath).attach?.(created.init.pid);
@@ -74,7 +76,7 @@ async function prepare(
   deps: ContainerDeps,
   pod: SandboxRecord,
   config: ContainerConfig,
-  image: ImageRecord,
+  { image, volumeImages }: { image: ImageRecord; volumeImages: Map<number, ImageRecord> },
   id: string,
   name: string,
   resources: CgroupResources,
@@ -103,6 +105,8 @@ async function prepare(
       return handle;
     }),
   ] as const);
+  const userns = { request: pod.meta.config.userNamespace, path: pod.status.namespacePaths.user };
+  const mounts = await mountImageVolumes(deps, id, containerDir, config.mounts, volumeImages, userns, undo);
   // The container's directory is its bundle: the monitor's socket path must stay under 108 bytes.
   const bundleDir = containerDir;
   const { spec, security } = await buildContainerSpec({
@@ -110,7 +114,7 @@ async function prepare(
     bundleDir,
     rootfs,
     rootfsMode: deps.rootfsMode,
-    config,
+    config: { ...config, mounts },
     pod: {
       config: pod.meta.config,
       hostname: pod.meta.hostname,

@@ -8,6 +8,7 @@ import { moduleLogger } from '../log';
 import { removeDirWithMountPoints } from '../safe_remove';
 import type { ContainerDeps } from './container_deps';
 import { exitRecordOf, recordExit } from './container_exit';
+import { releaseImageVolumes } from './image_volumes';
 
 const log = moduleLogger('container');
 
@@ -58,6 +59,7 @@ export async function sweepOrphanContainers(deps: ContainerDeps): Promise<string
       await deps.processes.waitExit(dir);
     }
     await deps.processes.cleanup(dir);
+    await releaseImageVolumes(deps, id, dir);
     await deps.snapshots.unmount(rootfs);
     await deps.snapshots.remove(id);
     await removeDirWithMountPoints(dir, [rootfs]);

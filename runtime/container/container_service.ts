@@ -16,6 +16,7 @@ import { updateResources } from './container_resources';
 import { stopProcesses } from './container_kill';
 import { containerProcess, type ContainerRecord } from './container_record';
 import { canExec, canStop, toRunning, type ContainerState } from './container_state';
+import { releaseImageVolumes } from './image_volumes';
 
 const log = moduleLogger('container');
 
@@ -105,6 +106,7 @@ export class ContainerService {
     const { meta } = record;
     this.watchers.get(record.id)?.abort();
     await this.deps.processes.cleanup(meta.bundleDir);
+    await releaseImageVolumes(this.deps, record.id, meta.containerDir);
     await this.deps.snapshots.unmount(meta.rootfs);
     await this.deps.snapshots.remove(record.id);
     await this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true });

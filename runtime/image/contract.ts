@@ -36,8 +36,13 @@ export interface SnapshotMount {
 export interface Snapshotter {
   /** Creates (idempotently) the writable snapshot `key` over the image's layers; holds the layers in use. */
   prepare(key: string, imageId: string): Promise<SnapshotMount>;
-  /** Mounts the snapshot's overlay at `target` (a directory under corral's roots). */
-  mount(key: string, target: string): Promise<void>;
+  /** Creates (idempotently) the read-only view `key` of the image's layers; holds the layers in use. */
+  view(key: string, imageId: string): Promise<void>;
+  /**
+   * Mounts the snapshot's overlay at `target` (a directory under corral's roots); a view read-only,
+   * and with `idmap` through that user namespace's mapping (its layers idmapped).
+   */
+  mount(key: string, target: string, idmap?: { usernsPath: string }): Promise<void>;
   unmount(target: string): Promise<void>;
   /** Bytes and inodes used by the snapshot's own writable layer. */
   usage(key: string): Promise<{ bytes: number; inodes: number }>;

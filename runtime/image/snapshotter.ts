@@ -1,8 +1,9 @@
 // Overlay snapshots: a container's rootfs is its image's layer directories (lowerdirs) plus its
-// own upper and work directories, under <root>/<key>/. The snapshot records the chain IDs it
+// own upper and work directories, under <root>/<key>/. A view (an image volume) has neither: its
+// overlay is the layers alone, read-only, over an empty directory (overlayfs wants two lowers). The snapshot records the chain IDs it
 // stands on, so those layers outlive the image until the snapshot is removed.
-//   <root>/<key>/meta.json  { key, imageId, chainIds }   (the snapshot exists iff this exists)
-//   <root>/<key>/upper, work
+//   <root>/<key>/meta.json  { key, imageId, chainIds, view? }   (the snapshot exists iff this exists)
+//   <root>/<key>/upper, work   (views: empty)
 // Made in .tmp-*/ and renamed into place; removed by renaming to .trash-*/ first.
 // <root> and <root>/<key> are 0700: the overlay itself keeps setuid files and devices working
 // inside the container, as under runc, so local users are kept out by the directories above it
@@ -15,6 +16,7 @@ import { KeyedMutex } from '../store/keyed_mutex';
 import { fsyncDir, readJsonIfExists, writeJsonAtomic } from '../store/atomic_file';
 import { MNT_DETACH, SyscallError, umount2 } from '../../native/libc';
 import { OverlayTooLongError, mountOverlay } from '../../native/overlay_mount';
+import { mountIdmappedReadOnlyOverlay } from '../../native/idmapped_overlay';
 import type { SnapshotMount, Snapshotter } from './contract';
 import { diskUsage } from './disk_usage';
 import { PRIVATE_DIR_MODE, ensurePrivateDir, tighten } from '../store/private_dir';
@@ -25,6 +27,8 @@ interface SnapshotMeta {
   key: string;
   imageId: string;
   chainIds: string[];
+  /** A read-only view: no upper, no work. */
+  view?: true;
 }
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
@@ -65,21 +69,30 @@ export class OverlaySnapshotter implements Snapshotter {
   }
 
   async prepare(key: string, imageId: string): Promise<SnapshotMount> {
+    const meta = await this.ensure(key, imageId, false);
+    return this.mountSpec(meta);
+  }
+
+  async view(key: string, imageId: string): Promise<void> {
+    await this.ensure(key, imageId, true);
+  }
+
+  private ensure(key: string, imageId: string, view: boolean): Promise<SnapshotMeta> {
     checkKey(key);
     return this.locks.run(key, () =>
       this.guard(async () => {
         const existing = this.metas.get(key);
-        if (existing) return this.mountSpec(existing);
+        if (existing) return existing;
         const image = this.images.resolve(imageId);
         const chainIds = image.layers.map((l) => l.chainId);
         const infos = await Promise.all(chainIds.map((chainId) => this.layers.info(chainId)));
         const missing = chainIds.find((_, i) => !infos[i]);
         if (missing)
           throw new FailedPreconditionError(`image ${image.id}: layer ${missing} is missing; pull the image again`);
-        const meta: SnapshotMeta = { key, imageId: image.id, chainIds };
+        const meta: SnapshotMeta = { key, imageId: image.id, chainIds, ...(view ? { view } : {}) };
         await this.create(meta);
         this.metas.set(key, meta);
-        return this.mountSpec(meta);
+        return meta;
       }),
     );
   }
@@ -89,11 +102,12 @@ export class OverlaySnapshotter implements Snapshotter {
     try {
       // Private: the upper directory holds whatever the container writes, setuid files included.
       await fs.mkdir(staging, { mode: PRIVATE_DIR_MODE });
+      const needsEmpty = meta.view || meta.chainIds.length === 0;
       await Promise.all([
         // Its mode is the mode of the container's "/", as under runc.
-        fs.mkdir(path.join(staging, 'upper'), { mode: 0o755 }),
-        fs.mkdir(path.join(staging, 'work'), { mode: 0o700 }),
-        ...(meta.chainIds.length === 0 ? [fs.mkdir(path.join(staging, 'empty'), { mode: 0o755 })] : []),
+        ...(meta.view ? [] : [fs.mkdir(path.join(staging, 'upper'), { mode: 0o755 })]),
+        ...(meta.view ? [] : [fs.mkdir(path.join(staging, 'work'), { mode: 0o700 })]),
+        ...(needsEmpty ? [fs.mkdir(path.join(staging, 'empty'), { mode: 0o755 })] : []),
       ]);
       // Last, so the fsync of staging it ends with covers the directories above too.
       await writeJsonAtomic(path.join(staging, 'meta.json'), meta);
@@ -106,18 +120,22 @@ export class OverlaySnapshotter implements Snapshotter {
 
   private mountSpec(meta: SnapshotMeta): SnapshotMount {
     const dir = path.join(this.root, meta.key);
-    const lowerDirs =
-      meta.chainIds.length === 0
-        ? [path.join(dir, 'empty')]
-        : [...meta.chainIds].reverse().map((c) => this.layers.fsPath(c));
+    const layers = [...meta.chainIds].reverse().map((c) => this.layers.fsPath(c));
+    const lowerDirs = meta.view || layers.length === 0 ? [...layers, path.join(dir, 'empty')] : layers;
     return { lowerDirs, upperDir: path.join(dir, 'upper'), workDir: path.join(dir, 'work') };
   }
 
-  async mount(key: string, target: string): Promise<void> {
+  async mount(key: string, target: string, idmap?: { usernsPath: string }): Promise<void> {
     const meta = this.metas.get(key);
     if (!meta) throw new NotFoundError(`snapshot ${key} not found`);
+    const spec = this.mountSpec(meta);
+    if (idmap) {
+      // A writable rootfs is idmapped by the helper inside the container's mount namespace.
+      if (!meta.view) throw new InvalidArgumentError(`snapshot ${key}: only a view is idmapped here`);
+      return mountIdmappedReadOnlyOverlay(target, spec.lowerDirs, idmap.usernsPath);
+    }
     try {
-      mountOverlay(target, this.mountSpec(meta));
+      mountOverlay(target, meta.view ? { lowerDirs: spec.lowerDirs } : spec);
     } catch (err) {
       if (err instanceof OverlayTooLongError) throw new InvalidArgumentError(`snapshot ${key}: ${err.message}`);
       throw err;
@@ -136,7 +154,9 @@ export class OverlaySnapshotter implements Snapshotter {
   }
 
   async usage(key: string): Promise<{ bytes: number; inodes: number }> {
-    if (!this.metas.has(key)) throw new NotFoundError(`snapshot ${key} not found`);
+    const meta = this.metas.get(key);
+    if (!meta) throw new NotFoundError(`snapshot ${key} not found`);
+    if (meta.view) return { bytes: 0, inodes: 0 };
     return diskUsage(path.join(this.root, key, 'upper'));
   }
 
@@ -159,7 +179,8 @@ export class OverlaySnapshotter implements Snapshotter {
   /** Bytes and inodes of every snapshot's writable layer (ImageFsInfo's container filesystem). */
   async totalUsage(): Promise<{ bytes: number; inodes: number }> {
     const total = { bytes: 0, inodes: 0 };
-    for (const key of this.metas.keys()) {
+    for (const [key, meta] of this.metas) {
+      if (meta.view) continue; // a view writes nothing; its layers count once, as the image's
       const u = await diskUsage(path.join(this.root, key, 'upper'));
       total.bytes += u.bytes;
       total.inodes += u.inodes;

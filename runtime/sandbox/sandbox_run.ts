@@ -10,6 +10,7 @@ import { newId } from '../ids';
 import { moduleLogger } from '../log';
 import type { SandboxInfra, UserNamespaceSpec } from '../process/contract';
 import { removeDirWithMountPoints } from '../safe_remove';
+import { StepTimer } from '../step_timer';
 import { PRIVATE_DIR_MODE } from '../store/private_dir';
 import { allSteps, UndoStack } from '../undo_stack';
 import { sandboxName, type PodConfig } from './pod_config';
@@ -56,11 +57,13 @@ export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<
   const name = sandboxName(config.metadata);
   deps.store.reserveName(name, id);
   const undo = new UndoStack(log);
+  const timer = new StepTimer(log, 'RunPodSandbox', { pod: id });
   try {
-    const meta = await prepare(deps, config, id, name, cgroupPath, undo);
-    const infra = await startInfra(deps, meta, { sysctls, userNamespace }, undo);
-    const ips = await setUpNetwork(deps, meta, infra, undo);
-    await writePodFiles(meta.sandboxDir, config, ips, userNamespace && containerRootIds(userNamespace));
+    const meta = await timer.step('prepared', prepare(deps, config, id, name, cgroupPath, undo));
+    const infra = await timer.step('infra started', startInfra(deps, meta, { sysctls, userNamespace }, undo));
+    const ips = await timer.step('network set up', setUpNetwork(deps, meta, infra, undo));
+    const rootIds = userNamespace && containerRootIds(userNamespace);
+    await timer.step('files written', writePodFiles(meta.sandboxDir, config, ips, rootIds));
     await deps.store.add(
       id,
       meta,
@@ -70,6 +73,7 @@ export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<
         ips.map((ip) => ({ ip })),
       ),
     );
+    timer.done();
     return id;
   } catch (err) {
     await undo.unwind();

@@ -40,6 +40,10 @@ export class FakeSnapshotter implements Snapshotter {
     return { lowerDirs: [], upperDir: `/fake/${key}/upper`, workDir: `/fake/${key}/work` };
   }
 
+  async view(key: string): Promise<void> {
+    this.snapshots.add(key);
+  }
+
   async mount(_key: string, target: string): Promise<void> {
     await fs.mkdir(path.join(target, 'etc'), { recursive: true });
     await fs.writeFile(path.join(target, 'etc', 'passwd'), this.passwd);

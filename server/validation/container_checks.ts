@@ -68,6 +68,14 @@ function checkMount(field: string, mount: Mount__Output): void {
   // kubelet's hostPath volumes never hold "..", and an image volume has no host path.
   if (mount.host_path !== '') checkCleanAbsolutePath(`${field}.host_path`, mount.host_path);
   checkMaxLength(`${field}.container_path`, mount.container_path, PATH_MAX - 1);
+  if (mount.image && mount.image.image !== '') checkImageName(`${field}.image.image`, mount.image.image);
+  // Resolved inside the image later (openat2 RESOLVE_IN_ROOT); kubelet's own rule is relative, no "..".
+  if (mount.image_sub_path !== '') {
+    if (mount.image_sub_path.startsWith('/'))
+      throw invalid(`${field}.image_sub_path`, mount.image_sub_path, 'must be a relative path');
+    checkCleanPath(`${field}.image_sub_path`, mount.image_sub_path);
+    checkNoControl(`${field}.image_sub_path`, mount.image_sub_path);
+  }
 }
 
 function checkDevice(field: string, device: Device__Output): void {

@@ -3,9 +3,8 @@
 // the container's device list. Mapped as runc does: "/dev/char/M:N" for one device,
 // "char-<name>" (from /proc/devices) for a whole major, "char-*" for every one.
 import { readFileSync } from 'node:fs';
-import { Variant } from 'dbus-next';
 import type { DeviceRule } from '../resources';
-import type { UnitProperty } from './unit_properties';
+import { Variant, type UnitProperty } from './unit_properties';
 
 export function deviceProperties(rules: DeviceRule[] | undefined): UnitProperty[] {
   if (!rules) return [];

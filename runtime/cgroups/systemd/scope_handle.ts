@@ -1,80 +1,19 @@
 // A container's or pod infra's cgroup under the systemd driver: a transient scope made around
 // the process that joined its directory, limits set as unit properties first (so daemon-reload
 // keeps them) and then written to cgroupfs for what systemd has no property for; reads, kills
-// and freezes go straight to cgroupfs through the layout's own handle.
-import path from 'node:path';
-import { Variant } from 'dbus-next';
-import { exists } from '../fs_util';
-import type { CgroupHandle, RemoveOptions } from '../contract';
+// and freezes go to cgroupfs (SystemdUnitHandle).
+import type { RemoveOptions } from '../contract';
 import { isEmptyResources, type CgroupResources } from '../resources';
-import type { CgroupStats } from '../stats';
 import { deviceProperties } from './device_properties';
-import type { OomTracker } from './oom_tracker';
 import { sliceOfPath } from './slice';
-import type { SystemdBus } from './systemd_bus';
-import { INFINITY, resourceProperties, type UnitProperty } from './unit_properties';
+import { SystemdUnitHandle } from './unit_handle';
+import { INFINITY, resourceProperties, type UnitProperty, Variant } from './unit_properties';
 
-export interface ScopeContext {
-  bus: SystemdBus;
-  layout: 'v1' | 'v2';
-  oom: OomTracker;
-  /** Limits given before the scope existed, passed when it starts (by cgroup path). */
-  pending: Map<string, CgroupResources>;
-  /** The manager's check of resources, run before anything reaches systemd. */
-  validate(resources: CgroupResources): void;
-}
-
-/** systemd removes a unit's cgroup once it empties: a cgroup gone meanwhile has nothing left to kill. */
-export async function killAllIfPresent(inner: CgroupHandle): Promise<void> {
-  try {
-    await inner.killAll();
-  } catch (err) {
-    if (await exists(path.dirname(inner.procsFiles()[0]))) throw err;
-  }
-}
-
-export class SystemdScopeHandle implements CgroupHandle {
-  constructor(
-    private readonly inner: CgroupHandle,
-    private readonly unit: string,
-    private readonly ctx: ScopeContext,
-  ) {}
-
-  get path(): string {
-    return this.inner.path;
-  }
-
-  procsFiles(): string[] {
-    return this.inner.procsFiles();
-  }
-
-  pids(): Promise<number[]> {
-    return this.inner.pids();
-  }
-
-  killAll(): Promise<void> {
-    return killAllIfPresent(this.inner);
-  }
-
-  freeze(): Promise<void> {
-    return this.inner.freeze();
-  }
-
-  thaw(): Promise<void> {
-    return this.inner.thaw();
-  }
-
-  stats(): Promise<CgroupStats> {
-    return this.inner.stats();
-  }
-
-  async oomKillCount(): Promise<number> {
+export class SystemdScopeHandle extends SystemdUnitHandle {
+  /** The live counter, or what the tracker saw before systemd removed the scope's cgroup. */
+  override async oomKillCount(): Promise<number> {
     const live = await this.inner.oomKillCount().catch(() => 0);
     return Math.max(live, this.ctx.oom.count(this.path));
-  }
-
-  async oomKilled(): Promise<boolean> {
-    return (await this.oomKillCount()) > 0;
   }
 
   /** Before attach: written now (the process is held before exec) and kept for the scope's start. */

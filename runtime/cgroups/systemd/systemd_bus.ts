@@ -1,9 +1,11 @@
 // The few calls corral makes to systemd's manager on the system bus (org.freedesktop.systemd1),
 // through dbus-next: start a transient unit and wait for its job, set unit properties, stop a
-// unit. One connection per corrald, opened on first use; every call has a time cap.
-import { Message, systemBus, Variant, type MessageBus } from 'dbus-next';
+// unit. One connection per corrald, opened on first use (dbus-next loads then too); every call
+// has a time cap.
+import type * as DBus from 'dbus-next';
+import type { Message, MessageBus } from 'dbus-next';
 import { FailedPreconditionError, InternalError } from '../../errors';
-import type { UnitProperty } from './unit_properties';
+import { Variant, type UnitProperty } from './unit_properties';
 
 const SYSTEMD = 'org.freedesktop.systemd1';
 const MANAGER_PATH = '/org/freedesktop/systemd1';
@@ -16,6 +18,7 @@ type JobResult = string;
 export class SystemdBus {
   private bus?: MessageBus;
   private ready?: Promise<MessageBus>;
+  private dbus?: typeof DBus;
   /** Jobs that finished, by object path, kept until their caller looks (the signal may beat the reply). */
   private readonly finished = new Map<string, JobResult>();
   private readonly waiters = new Map<string, (result: JobResult) => void>();
@@ -87,7 +90,11 @@ export class SystemdBus {
     body: unknown[],
   ): Promise<unknown[]> {
     const bus = await this.connect();
-    const message = new Message({ destination: SYSTEMD, path, interface: iface, member, signature, body });
+    const dbus = this.dbus!;
+    const message = new dbus.Message({
+      ...{ destination: SYSTEMD, path, interface: iface, member, signature },
+      body: body.map((value) => toDbusValue(dbus, value)),
+    });
     try {
       const reply = await withTimeout(bus.call(message), `${iface}.${member}`);
       return (reply?.body ?? []) as unknown[];
@@ -102,6 +109,8 @@ export class SystemdBus {
 
   private connect(): Promise<MessageBus> {
     this.ready ??= (async () => {
+      this.dbus ??= await import('dbus-next');
+      const { Message, systemBus } = this.dbus;
       const bus = systemBus();
       this.bus = bus;
       bus.on('error', () => this.close());
@@ -180,4 +189,11 @@ async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Our variants as dbus-next's own class, which its marshaller insists on (arrays walked). */
+export function toDbusValue(dbus: typeof DBus, value: unknown): unknown {
+  if (value instanceof Variant) return new dbus.Variant(value.signature, toDbusValue(dbus, value.value));
+  if (Array.isArray(value)) return value.map((item) => toDbusValue(dbus, item));
+  return value;
 }

@@ -1,10 +1,20 @@
 // CgroupResources as systemd unit properties (the limits systemd itself knows and re-applies on
 // daemon-reload), per layout as runc's systemd driver maps them. Whatever has no property here
 // (hugetlb, unified keys, v1 swap, v1 cpuset) is written to cgroupfs after the unit is set.
-import { Variant } from 'dbus-next';
 import { cpuSharesToWeight } from '../cpu_weight';
 import { parseCpuList } from '../cpu_list';
 import type { CgroupResources } from '../resources';
+
+/**
+ * A D-Bus variant, made into dbus-next's own when sent (systemd_bus.ts), so building unit
+ * properties does not load dbus-next: a node on the cgroupfs driver never does.
+ */
+export class Variant<T = unknown> {
+  constructor(
+    readonly signature: string,
+    readonly value: T,
+  ) {}
+}
 
 export type UnitProperty = [string, Variant];
 

@@ -42,7 +42,7 @@ const mapText = (list: IdMappingRequest[] | undefined) =>
  * An idmapped volume is seen through the pod's own user namespace, so its mappings must be
  * exactly the pod's (kubelet sends the pod's); anything else is refused.
  */
-function checkIdMappings(mount: MountRequest, podUserns: UserNamespaceRequest | null): void {
+export function checkIdMappings(mount: MountRequest, podUserns: UserNamespaceRequest | null): void {
   if (!mount.idMappings) return;
   const where = `mount ${JSON.stringify(mount.containerPath)}`;
   if (!podUserns || podUserns.mode !== 'POD')

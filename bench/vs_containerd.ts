@@ -1,0 +1,181 @@
+// corral against containerd 1.6 + runc in one run on one machine (issue 15's table): start-up,
+// idle RSS, the pod lifecycle loop with a CNI bridge + portmap (runp, create, start, exec, stop,
+// stopp, rmp; the two runtimes interleaved pod by pod), then List/Status latencies and daemon RSS
+// at 0, 100 and N pods (host-network pods: a /24 test bridge holds too few addresses), and RSS
+// once they are all removed. Ratios are corral / containerd; lower is better.
+// usage: node dist/bench/vs_containerd.js [--vs-containerd] [--runs 20] [--pods 500] [--list-runs 30]
+//   [--steps: corrald at debug level, its per-step timings printed (slower; not for the ratios)]
+import * as grpc from '@grpc/grpc-js';
+import { parseArgs } from 'node:util';
+import { emptyTimings, finishPod, OPS, startPod, type RunningPod, type Timings } from './lifecycle_ops';
+import { rawCall } from './raw_call';
+import { startWorld, stopWorld, type Side, type World } from './side_by_side_world';
+import { percentile, rssKiB } from './stats';
+import { printStepP50s } from './step_log';
+
+const LIST_CALLS = ['ListContainers', 'ListPodSandbox', 'ContainerStatus', 'PodSandboxStatus'] as const;
+
+interface SideRun {
+  side: Side;
+  timings: Timings;
+  loopMs: number[];
+  pods: RunningPod[];
+  /** level label → call → p50/p99 ms */
+  lists: Map<number, Record<string, [number, number]>>;
+  /** label → RSS MiB */
+  rss: Map<string, number>;
+}
+
+const ms = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6;
+const sleep = (n: number) => new Promise((resolve) => setTimeout(resolve, n));
+
+async function sampleRss(run: SideRun, label: string): Promise<void> {
+  await sleep(1000); // let both settle (timers, GC) before reading
+  run.rss.set(label, (await rssKiB(run.side.pid)) / 1024);
+}
+
+/** Each run: one full pod life on each side, the order alternating so neither always goes first. */
+async function lifecycleLoop(runs: SideRun[], image: string, n: number): Promise<void> {
+  for (const r of runs)
+    await finishPod(r.side.client, await startPod(r.side.client, image, 'warm', emptyTimings()), emptyTimings());
+  for (let i = 0; i < n; i++) {
+    const order = i % 2 === 0 ? runs : [...runs].reverse();
+    for (const r of order) {
+      const started = process.hrtime.bigint();
+      const options = { cgroupParent: r.side.cgroupParent };
+      await finishPod(r.side.client, await startPod(r.side.client, image, 'loop', r.timings, options), r.timings);
+      r.loopMs.push(ms(started));
+    }
+  }
+}
+
+async function listLatencies(run: SideRun, level: number, calls: number): Promise<void> {
+  const raw = new grpc.Client(`unix://${run.side.socket}`, grpc.credentials.createInsecure());
+  const pick = () => run.pods[Math.floor(Math.random() * run.pods.length)];
+  const requests: Record<(typeof LIST_CALLS)[number], () => object | undefined> = {
+    ListContainers: () => ({}),
+    ListPodSandbox: () => ({}),
+    ContainerStatus: () => (run.pods.length ? { container_id: pick().containerId } : undefined),
+    PodSandboxStatus: () => (run.pods.length ? { pod_sandbox_id: pick().podId } : undefined),
+  };
+  const row: Record<string, [number, number]> = {};
+  try {
+    for (const call of LIST_CALLS) {
+      const times: number[] = [];
+      for (let i = 0; i < calls; i++) {
+        const request = requests[call]();
+        if (!request) break;
+        const started = process.hrtime.bigint();
+        await rawCall(raw, call, request);
+        times.push(ms(started));
+      }
+      row[call] = [percentile(times, 50), percentile(times, 99)];
+    }
+  } finally {
+    raw.close();
+  }
+  run.lists.set(level, row);
+}
+
+/** Grows both sides to each level (one host-network pod with one container at a time, interleaved). */
+async function scale(runs: SideRun[], image: string, levels: number[], calls: number): Promise<void> {
+  for (const level of levels) {
+    while (runs.some((r) => r.pods.length < level)) {
+      for (const r of runs) {
+        const options = { cgroupParent: r.side.cgroupParent, hostNetwork: true };
+        if (r.pods.length < level) r.pods.push(await startPod(r.side.client, image, 'many', emptyTimings(), options));
+      }
+    }
+    for (const r of runs) {
+      await listLatencies(r, level, calls);
+      await sampleRss(r, `${level} pods`);
+    }
+    console.error(`vs_containerd: ${level} pods each listed and measured`);
+  }
+  while (runs.some((r) => r.pods.length > 0)) {
+    for (const r of runs) {
+      const pod = r.pods.pop();
+      if (!pod) continue;
+      await r.side.client.runtime('StopPodSandbox', { pod_sandbox_id: pod.podId });
+      await r.side.client.runtime('RemovePodSandbox', { pod_sandbox_id: pod.podId });
+    }
+  }
+  for (const r of runs) await sampleRss(r, `after ${levels.at(-1)} removed`);
+}
+
+function line(cells: Array<string | number>, widths: number[]): string {
+  return cells
+    .map((c, i) => (typeof c === 'number' ? c.toFixed(c >= 100 ? 0 : 1) : c).padStart(widths[i] ?? 10))
+    .join(' ');
+}
+
+function report([a, b]: SideRun[], levels: number[], loadBefore: number[]): void {
+  const w = [22, 10, 10, 12, 12, 8];
+  const ratio = (x: number, y: number) => `${(x / y).toFixed(2)}x`;
+  console.log(`load average before: ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(line(['ms (ratio = corral/containerd)', 'corral p50', 'p99', 'containerd p50', 'p99', 'ratio'], w));
+  console.log(
+    line(['start to ready', a.side.startMs, '', b.side.startMs, '', ratio(a.side.startMs, b.side.startMs)], w),
+  );
+  for (const op of OPS) {
+    const [x, y] = [a.timings[op], b.timings[op]];
+    const row = [op, percentile(x, 50), percentile(x, 99), percentile(y, 50), percentile(y, 99)];
+    console.log(line([...row, ratio(percentile(x, 50), percentile(y, 50))], w));
+  }
+  const [la, lb] = [a.loopMs, b.loopMs];
+  const loop = ['whole loop', percentile(la, 50), percentile(la, 99), percentile(lb, 50), percentile(lb, 99)];
+  console.log(line([...loop, ratio(percentile(la, 50), percentile(lb, 50))], w));
+  for (const level of levels) {
+    for (const call of LIST_CALLS) {
+      const [x, y] = [a.lists.get(level)?.[call], b.lists.get(level)?.[call]];
+      if (!x || !y || Number.isNaN(x[0])) continue;
+      console.log(line([`${call} @${level}`, x[0], x[1], y[0], y[1], ratio(x[0], y[0])], w));
+    }
+  }
+  console.log(line(['daemon RSS MiB', 'corral', '', 'containerd', '', 'ratio'], w));
+  for (const label of a.rss.keys()) {
+    const [x, y] = [a.rss.get(label)!, b.rss.get(label)!];
+    console.log(line([label, x, '', y, '', ratio(x, y)], w));
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'vs-containerd': { type: 'boolean', default: true },
+      runs: { type: 'string', default: '20' },
+      pods: { type: 'string', default: '500' },
+      'list-runs': { type: 'string', default: '30' },
+      steps: { type: 'boolean', default: false },
+    },
+  });
+  const pods = Number(values.pods);
+  const levels = [...new Set([0, Math.min(100, pods), pods])];
+  const loadBefore = (await import('node:os')).loadavg();
+  const world: World = await startWorld(values.steps);
+  try {
+    const runs: SideRun[] = [];
+    for (const side of world.sides) {
+      runs.push({ side, timings: emptyTimings(), loopMs: [], pods: [], lists: new Map(), rss: new Map() });
+    }
+    for (const r of runs) await sampleRss(r, 'idle after pull');
+    await lifecycleLoop(runs, world.image, Number(values.runs));
+    for (const r of runs) await sampleRss(r, `after ${values.runs} lifecycles`);
+    await scale(runs, world.image, levels, Number(values['list-runs']));
+    report(runs, levels, loadBefore);
+    if (values.steps) printStepP50s(world.corrald!.logs);
+    console.log(
+      `load average after: ${(await import('node:os'))
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+  } finally {
+    await stopWorld(world);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
