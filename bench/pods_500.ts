@@ -1,14 +1,16 @@
 // Many pods on one node: make N pods (one running container each), list them, then stop and
 // remove them all, printing corrald's RSS and CPU seconds along the way. CNI is off (a /24 test
 // bridge holds too few addresses): each pod gets its own netns with loopback only.
-// usage: node dist/bench/pods_500.js [--pods 500] [--every 100]
+// --cycles N then runs N whole pod lifecycles one after another (run, create, start, exec, stop,
+// stopp, rmp), RSS sampled every --every, to show whether corrald keeps anything per pod.
+// usage: node dist/bench/pods_500.js [--pods 500] [--every 100] [--cycles 0]
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CriClient } from '../cli/cri_client';
 import { Corrald } from '../conformance/harness/corrald';
 import { cgroupParentDirs } from '../conformance/lifecycle/fixture';
 import { pushTestImages, startTestRegistry } from '../conformance/testimages';
-import { benchContainerConfig, benchPodConfig } from './lifecycle_ops';
+import { benchContainerConfig, benchPodConfig, emptyTimings, finishPod, startPod } from './lifecycle_ops';
 import { rssKiB } from './stats';
 
 const CLOCK_TICKS = 100;
@@ -48,7 +50,11 @@ async function makePod(client: CriClient, image: string): Promise<string> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { pods: { type: 'string', default: '500' }, every: { type: 'string', default: '100' } },
+    options: {
+      pods: { type: 'string', default: '500' },
+      every: { type: 'string', default: '100' },
+      cycles: { type: 'string', default: '0' },
+    },
   });
   const total = Number(values.pods);
   const every = Number(values.every);
@@ -76,6 +82,10 @@ async function main(): Promise<void> {
       await client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
       const left = total - i - 1;
       if (left % every === 0) await sample(daemon, 'removed', left);
+    }
+    for (let cycle = 1; cycle <= Number(values.cycles); cycle++) {
+      await finishPod(client, await startPod(client, images.busybox, 'cycle', emptyTimings()), emptyTimings());
+      if (cycle % every === 0) await sample(daemon, `cycles ${cycle}`, 0);
     }
   } finally {
     if (daemon) {

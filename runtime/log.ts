@@ -16,6 +16,12 @@ export function setLogLevel(level: LogLevel): void {
   root.level = level;
 }
 
+/**
+ * winston formats every entry (timestamp, JSON) before its transport drops one below the level,
+ * so a debug line on a hot path would cost that on every call: such entries stop here instead.
+ */
 export function moduleLogger(module: string): Logger {
-  return root.child({ module });
+  const child = root.child({ module });
+  const write = (info: winston.LogEntry): boolean => !root.isLevelEnabled(info.level) || child.write(info);
+  return Object.create(child, { write: { value: write } }) as Logger;
 }

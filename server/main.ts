@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // corrald entry point: parse flags, start the daemon, stop it on SIGTERM/SIGINT.
+import './heap_settings';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { moduleLogger } from '../runtime/log';

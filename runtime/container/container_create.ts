@@ -13,6 +13,7 @@ import { podFilePaths } from '../sandbox/pod_files';
 import type { SandboxRecord } from '../sandbox/sandbox_record';
 import { checkCanCreateContainer } from '../sandbox/sandbox_state';
 import { removeDirWithMountPoints } from '../safe_remove';
+import { StepTimer } from '../step_timer';
 import { allSteps, UndoStack } from '../undo_stack';
 import { containerName, type ContainerConfig } from './container_config';
 import type { ContainerDeps } from './container_deps';
@@ -57,13 +58,19 @@ export async function createContainer(
   const name = containerName(pod.id, config.metadata);
   deps.store.reserveName(name, id);
   const undo = new UndoStack(log);
+  const timer = new StepTimer(log, 'CreateContainer', { container: id });
   try {
-    const meta = await prepare(deps, pod, config, { image, volumeImages }, id, name, resources, devices, undo);
-    const created = await deps.processes.create({ ...meta.spec, process: containerProcess(meta) });
+    const images = { image, volumeImages };
+    const meta = await timer.step('prepared', prepare(deps, pod, config, images, id, name, resources, devices, undo));
+    const created = await timer.step(
+      'processes created',
+      deps.processes.create({ ...meta.spec, process: containerProcess(meta) }),
+    );
     undo.push('container processes', () => discardProcesses(deps, meta));
-    await deps.cgroups.open(meta.cgroupPath).attach?.(created.init.pid);
-    await deps.store.add(id, meta, createdStatus(created.monitor, created.init));
+    await timer.step('attached', Promise.resolve(deps.cgroups.open(meta.cgroupPath).attach?.(created.init.pid)));
+    await timer.step('stored', deps.store.add(id, meta, createdStatus(created.monitor, created.init)));
     deps.events.publish({ containerId: id, podId: pod.id, kind: 'created', at: meta.createdAt });
+    timer.done();
     return id;
   } catch (err) {
     await undo.unwind();

@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { nowNs } from '../clock';
+import { mapLimited } from '../image/limit';
 import { moduleLogger } from '../log';
 import { removeDirWithMountPoints } from '../safe_remove';
 import type { ContainerDeps } from './container_deps';
@@ -20,10 +21,13 @@ export interface ContainerRecovery {
   lost: string[];
 }
 
+/** Containers checked at once: each is two small reads, and a node may hold hundreds. */
+const RECOVER_CONCURRENCY = 32;
+
 export async function recoverContainers(deps: ContainerDeps): Promise<ContainerRecovery> {
   const result: ContainerRecovery = { live: [], exited: [], lost: [] };
-  for (const record of deps.store.list()) {
-    if (record.status.state === 'exited') continue;
+  const unfinished = deps.store.list().filter((record) => record.status.state !== 'exited');
+  await mapLimited(unfinished, RECOVER_CONCURRENCY, async (record) => {
     const exit = await deps.processes.readExit(record.meta.bundleDir);
     if (exit) {
       await recordExit(deps, record.id, exitRecordOf(exit));
@@ -39,7 +43,7 @@ export async function recoverContainers(deps: ContainerDeps): Promise<ContainerR
       });
       result.lost.push(record.id);
     }
-  }
+  });
   if (result.lost.length > 0) log.warn('containers lost their monitor', { ids: result.lost });
   return result;
 }

@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CgroupResources } from '../cgroups/resources';
 import { nowNs } from '../clock';
+import { mapLimited } from '../image/limit';
 import { moduleLogger } from '../log';
 import { removeDirWithMountPoints } from '../safe_remove';
 import { StepTimer } from '../step_timer';
@@ -17,6 +18,9 @@ import { runSandbox } from './sandbox_run';
 import { toNotReady, type SandboxState } from './sandbox_state';
 
 const log = moduleLogger('sandbox');
+
+/** Pods checked at once after a restart (each is one liveness check). */
+const RECOVER_CONCURRENCY = 32;
 
 export interface SandboxFilter {
   id?: string;
@@ -143,12 +147,12 @@ export class SandboxService {
   /** After a restart: a ready pod whose infra is gone is NOTREADY (its namespaces may be gone too). */
   async recover(): Promise<string[]> {
     const lost: string[] = [];
-    for (const record of this.deps.store.list()) {
-      if (record.status.state !== 'ready' || !record.status.infra) continue;
-      if (await this.deps.isAlive(record.status.infra)) continue;
+    const ready = this.deps.store.list().filter((record) => record.status.state === 'ready' && record.status.infra);
+    await mapLimited(ready, RECOVER_CONCURRENCY, async (record) => {
+      if (await this.deps.isAlive(record.status.infra!)) return;
       await this.deps.store.update(record.id, (status) => toNotReady(status, nowNs()));
       lost.push(record.id);
-    }
+    });
     if (lost.length > 0) log.warn('pod infra processes gone while corrald was down', { ids: lost });
     return lost;
   }

@@ -12,11 +12,11 @@
 // A status changes only through update(): copy, transform (which may refuse the transition by
 // throwing), write atomically, then swap in memory. Names are reserved before slow work so a
 // retried request finds the in-flight object instead of creating a second one (CRI-O's idea).
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from '../errors';
 import { isIdPrefix, resolveIdPrefix } from '../ids';
-import { fsyncDir, readJsonIfExists, removeStaleTemps, writeFilesAtomic, writeJsonAtomic } from './atomic_file';
+import { fsyncDir, readJsonIfExistsSync, removeStaleTempsSync, writeFilesAtomic, writeJsonAtomic } from './atomic_file';
 import { KeyedMutex } from './keyed_mutex';
 
 export interface StoredRecord<M, S> {
@@ -53,16 +53,25 @@ export class RecordStore<M, S> {
     private readonly nameOf: (meta: M) => string,
   ) {}
 
-  /** Rebuilds the in-memory view from disk. A directory without meta.json and status.json is a half-made add. */
+  /**
+   * Rebuilds the in-memory view from disk. It runs once, before corrald serves anything, so the
+   * small record files are read synchronously (see readJsonIfExistsSync). Everything is read, and
+   * a record from a newer corral refused, before any file is touched. A directory without
+   * meta.json and status.json is a half-made add and is removed.
+   */
   async load(): Promise<{ loaded: number; discarded: string[] }> {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const discarded: string[] = [];
-    for (const id of await fs.readdir(this.dir)) {
+    const intern = stringInterner();
+    const read = readdirSync(this.dir).map((id) => {
       const recordDir = path.join(this.dir, id);
-      const statusFile = await readJsonIfExists<StatusFile<S>>(path.join(recordDir, 'status.json'));
-      this.refuseNewer(id, statusFile);
-      await removeStaleTemps(recordDir);
-      const meta = await readJsonIfExists<M>(path.join(recordDir, 'meta.json'));
+      const statusFile = readJsonIfExistsSync<StatusFile<S>>(path.join(recordDir, 'status.json'), intern);
+      const meta = readJsonIfExistsSync<M>(path.join(recordDir, 'meta.json'), intern);
+      return { id, recordDir, statusFile, meta };
+    });
+    for (const { id, statusFile } of read) this.refuseNewer(id, statusFile);
+    const discarded: string[] = [];
+    for (const { id, recordDir, statusFile, meta } of read) {
+      removeStaleTempsSync(recordDir);
       if (!meta || !statusFile) {
         await fs.rm(recordDir, { recursive: true, force: true });
         discarded.push(id);
@@ -178,4 +187,20 @@ export class RecordStore<M, S> {
     this.records.delete(id);
     this.releaseName(this.nameOf(current.meta), id);
   }
+}
+
+/**
+ * A JSON.parse reviver that makes equal strings one string: records repeat the same capability
+ * names, masked paths, image names and commands, and parsed apart each record held its own
+ * copies (about 4 MiB at 500 pods).
+ */
+function stringInterner(): (key: string, value: unknown) => unknown {
+  const seen = new Map<string, string>();
+  return (_key, value) => {
+    if (typeof value !== 'string') return value;
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+    seen.set(value, value);
+    return value;
+  };
 }

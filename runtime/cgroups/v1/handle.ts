@@ -73,18 +73,21 @@ export class V1CgroupHandle implements CgroupHandle {
   async remove(options: RemoveOptions = {}): Promise<void> {
     if (options.killRemaining) await this.killAll();
     const timeoutMs = options.timeoutMs ?? DEFAULT_REMOVE_TIMEOUT_MS;
-    for (const dir of this.hierarchyDirs()) {
-      const gone = await pollUntil(
-        async () => {
-          for (const cgroup of await cgroupTreeDeepestFirst(dir)) if (!(await tryRmdir(cgroup))) return false;
-          return true;
-        },
-        timeoutMs,
-        20,
-      );
-      if (!gone)
-        throw new FailedPreconditionError(`cgroup ${this.path} still has processes after ${timeoutMs} ms (${dir})`);
-    }
+    // The hierarchies are independent trees: removed side by side, each settled before a failure.
+    await allSteps(
+      this.hierarchyDirs().map(async (dir) => {
+        const gone = await pollUntil(
+          async () => {
+            for (const cgroup of await cgroupTreeDeepestFirst(dir)) if (!(await tryRmdir(cgroup))) return false;
+            return true;
+          },
+          timeoutMs,
+          20,
+        );
+        if (!gone)
+          throw new FailedPreconditionError(`cgroup ${this.path} still has processes after ${timeoutMs} ms (${dir})`);
+      }),
+    );
   }
 
   async apply(resources: CgroupResources): Promise<void> {
