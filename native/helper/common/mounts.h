@@ -9,6 +9,9 @@
 
 /* Remounts an existing bind mount with extra flags, keeping the flags it must keep (nosuid…). */
 int remount_bind(const char *target, unsigned long flags, struct err *err);
+/* Before the fork into a joined pid namespace: makes the /proc that mount_proc_and_sys mounts
+   next show that namespace, though this process is not in it. -1 when the kernel cannot. */
+int proc_prepare_for_children(void);
 int mount_proc_and_sys(int rootfd, const struct spec *s, struct err *err);
 int mount_dev(int rootfd, struct err *err);
 /* The container's cgroups at /sys/fs/cgroup (spec cgroup2 / cgroup_v1), after /sys. */
