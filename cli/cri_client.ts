@@ -2,9 +2,10 @@
 // suite and the benchmarks. Types come from the generated proto definitions.
 import * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
-import { loadCriServices } from '../proto/load';
+import { loadCriServices, loadProgressService } from '../proto/load';
 import type { RuntimeServiceDefinition } from '../proto/generated/runtime/v1/RuntimeService';
 import type { ImageServiceDefinition } from '../proto/generated/runtime/v1/ImageService';
+import type { ProgressServiceDefinition } from '../proto/generated/corral/v1/ProgressService';
 
 type RequestOf<D> = D extends MethodDefinition<infer Req, infer _Res, infer _ReqOut, infer _ResOut> ? Req : never;
 type ResponseOf<D> = D extends MethodDefinition<infer _Req, infer _Res, infer _ReqOut, infer ResOut> ? ResOut : never;
@@ -39,6 +40,7 @@ export class CriCallError extends Error {
 export class CriClient {
   private readonly runtimeClient: grpc.Client;
   private readonly imageClient: grpc.Client;
+  private progressClient?: grpc.Client;
 
   constructor(
     readonly endpoint: string = DEFAULT_ENDPOINT,
@@ -65,6 +67,19 @@ export class CriClient {
     return this.unary(this.imageClient, method, request);
   }
 
+  /** corral's own read-only ProgressService (not CRI: other runtimes answer UNIMPLEMENTED). */
+  progress<K extends keyof ProgressServiceDefinition & string>(
+    method: K,
+    request: RequestOf<ProgressServiceDefinition[K]>,
+  ): Promise<ResponseOf<ProgressServiceDefinition[K]>> {
+    // Made on first use: only the pull display asks.
+    this.progressClient ??= new (loadProgressService())(
+      normaliseEndpoint(this.endpoint),
+      grpc.credentials.createInsecure(),
+    );
+    return this.unary(this.progressClient, method, request);
+  }
+
   /** Opens a server stream (e.g. GetContainerEvents); the caller reads and cancels it. */
   runtimeStream<K extends keyof RuntimeServiceDefinition & string>(
     method: K,
@@ -85,6 +100,7 @@ export class CriClient {
   close(): void {
     this.runtimeClient.close();
     this.imageClient.close();
+    this.progressClient?.close();
   }
 
   private unary<Res>(client: grpc.Client, method: string, request: unknown): Promise<Res> {

@@ -4,15 +4,19 @@ import { randomBytes } from 'node:crypto';
 import { UsageError } from './command_args';
 
 export const RUN_USAGE =
-  'corralctl run [--rm] [-d] [--name N] [--net host|pod] [-p HOST:CTR] [-e K=V] [-v HOST:CTR[:ro]] ' +
-  '[-w DIR] [--user U] [--memory BYTES[k|m|g]] [--cpus C] [--privileged] IMAGE [CMD...]';
+  'corralctl run [--rm] [-d] [-i] [-t] [--name N] [--net host|pod] [-p [IP:]HOST:CTR] [-e K=V] ' +
+  '[-v HOST:CTR[:ro]] [-w DIR] [--user U[:G]] [--memory BYTES[k|m|g]] [--cpus C] [--privileged] IMAGE [CMD...]';
 
 export interface RunOptions {
   rm: boolean;
   detach: boolean;
+  /** -i: the container's stdin is this process's stdin. */
+  interactive: boolean;
+  /** -t: the container gets a terminal. */
+  tty: boolean;
   name: string;
   net: 'host' | 'pod';
-  ports: { host: number; container: number }[];
+  ports: PortMapping[];
   env: { key: string; value: string }[];
   volumes: { host: string; container: string; readonly: boolean }[];
   workdir?: string;
@@ -24,7 +28,15 @@ export interface RunOptions {
   command: string[];
 }
 
-const FLAGS = new Set(['--rm', '-d', '--detach', '--privileged']);
+export interface PortMapping {
+  hostIp: string;
+  host: number;
+  container: number;
+}
+
+const FLAGS = new Set(['--rm', '-d', '--detach', '-i', '--interactive', '-t', '--tty', '--privileged']);
+/** Short boolean flags that may be bundled, as in -it or -dit. */
+const BUNDLED = /^-[dit]{2,3}$/;
 const VALUED = new Set([
   '--name',
   '--net',
@@ -48,6 +60,8 @@ export function parseRunArgs(args: string[]): RunOptions {
   const o: RunOptions = {
     rm: false,
     detach: false,
+    interactive: false,
+    tty: false,
     name: '',
     net: 'pod',
     ports: [],
@@ -59,6 +73,10 @@ export function parseRunArgs(args: string[]): RunOptions {
   };
   let i = 0;
   for (; i < args.length && args[i].startsWith('-'); i++) {
+    if (BUNDLED.test(args[i])) {
+      for (const letter of args[i].slice(1)) setFlag(o, `-${letter}`);
+      continue;
+    }
     const eq = args[i].indexOf('=');
     const flag = eq > 0 ? args[i].slice(0, eq) : args[i];
     if (FLAGS.has(flag)) {
@@ -80,6 +98,8 @@ export function parseRunArgs(args: string[]): RunOptions {
 function setFlag(o: RunOptions, flag: string): void {
   if (flag === '--rm') o.rm = true;
   else if (flag === '--privileged') o.privileged = true;
+  else if (flag === '-i' || flag === '--interactive') o.interactive = true;
+  else if (flag === '-t' || flag === '--tty') o.tty = true;
   else o.detach = true;
 }
 
@@ -123,10 +143,12 @@ function setValue(o: RunOptions, flag: string, value: string): void {
   }
 }
 
-function parsePort(value: string): { host: number; container: number } {
-  const m = /^(\d{1,5}):(\d{1,5})$/.exec(value);
-  if (!m) throw new UsageError(`-p takes HOST:CONTAINER ports, not ${value}`);
-  return { host: Number(m[1]), container: Number(m[2]) };
+function parsePort(value: string): PortMapping {
+  const m = /^(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(\d{1,5}):(\d{1,5})$/.exec(value);
+  const [host, container] = [Number(m?.[2]), Number(m?.[3])];
+  if (!m || host < 1 || host > 65535 || container < 1 || container > 65535)
+    throw new UsageError(`-p takes [IP:]HOST:CONTAINER ports, not ${value}`);
+  return { hostIp: m[1] ?? '', host, container };
 }
 
 function parseEnv(value: string): { key: string; value: string } {
@@ -167,7 +189,7 @@ export function podConfigFor(o: RunOptions): Record<string, unknown> {
       protocol: 'TCP',
       container_port: p.container,
       host_port: p.host,
-      host_ip: '',
+      host_ip: p.hostIp,
     })),
     linux: {
       security_context: {
@@ -180,7 +202,6 @@ export function podConfigFor(o: RunOptions): Record<string, unknown> {
 
 /** The CRI ContainerConfig: CMD... replaces the image's command (its args), as docker run does. */
 export function containerConfigFor(o: RunOptions): Record<string, unknown> {
-  const numericUser = o.user !== undefined && /^\d+$/.test(o.user);
   const cpuPeriod = 100_000;
   return {
     metadata: { name: o.name, attempt: 0 },
@@ -190,6 +211,9 @@ export function containerConfigFor(o: RunOptions): Record<string, unknown> {
     working_dir: o.workdir ?? '',
     mounts: o.volumes.map((v) => ({ host_path: v.host, container_path: v.container, readonly: v.readonly })),
     log_path: `${o.name}.log`,
+    stdin: o.interactive,
+    stdin_once: o.interactive,
+    tty: o.tty,
     labels: { 'io.corral.run': 'true' },
     linux: {
       resources: {
@@ -199,9 +223,16 @@ export function containerConfigFor(o: RunOptions): Record<string, unknown> {
       },
       security_context: {
         privileged: o.privileged,
-        ...(numericUser ? { run_as_user: { value: o.user } } : {}),
-        ...(o.user !== undefined && !numericUser ? { run_as_username: o.user } : {}),
+        ...userFields(o.user),
       },
     },
   };
+}
+
+/** --user: a uid, a uid:gid, or a name the image's /etc/passwd resolves. */
+function userFields(user: string | undefined): Record<string, unknown> {
+  if (user === undefined) return {};
+  const ids = /^(\d+)(?::(\d+))?$/.exec(user);
+  if (!ids) return { run_as_username: user };
+  return { run_as_user: { value: ids[1] }, ...(ids[2] !== undefined ? { run_as_group: { value: ids[2] } } : {}) };
 }

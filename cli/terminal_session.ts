@@ -6,6 +6,8 @@ import { runRemoteCommand } from '../streaming/client/remote_command_client';
 export interface SessionFlags {
   stdin: boolean;
   tty: boolean;
+  /** false: the remote output is read elsewhere (corralctl run -i follows the log instead). */
+  output?: boolean;
 }
 
 /** Runs the session at `url` against this process's stdio; returns the remote exit code. */
@@ -17,8 +19,8 @@ export async function runTerminalSession(url: string, flags: SessionFlags): Prom
   try {
     const result = await runRemoteCommand(url, {
       stdin: flags.stdin ? process.stdin : undefined,
-      stdout: process.stdout,
-      stderr: flags.tty ? undefined : process.stderr,
+      stdout: flags.output === false ? undefined : process.stdout,
+      stderr: flags.tty || flags.output === false ? undefined : process.stderr,
       tty: flags.tty,
       onResizer: (send) => {
         if (!process.stdout.isTTY) return;

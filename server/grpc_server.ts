@@ -1,6 +1,8 @@
-// Registers every method of both CRI services on a grpc-js server, through the one wrapper.
+// Registers every method of both CRI services, and corral's read-only ProgressService, on a
+// grpc-js server, through the one wrapper.
 import * as grpc from '@grpc/grpc-js';
-import { loadCriServices } from '../proto/load';
+import { loadCriServices, loadProgressService } from '../proto/load';
+import { pullProgress } from './pull_progress';
 import { UnimplementedError } from '../runtime/errors';
 import type { Logger } from '../runtime/log';
 import type { ServerContext } from './context';
@@ -44,5 +46,9 @@ export function buildServer(ctx: ServerContext, log: Logger, streams: OpenStream
     }
     server.addService(definition, implementation);
   }
+  const progress = { kind: 'unary', handler: pullProgress } as RpcEntry;
+  server.addService(loadProgressService().service, {
+    PullProgress: wrapEntry(ctx, log, 'ProgressService.PullProgress', progress, streams),
+  });
   return server;
 }

@@ -3,6 +3,7 @@
 // streaming Exec (SPDY), stdin forwarded, -t a terminal in raw mode that follows resizes.
 import type { Command } from '../command';
 import { commandArgs } from '../command_args';
+import { resolveId } from '../object_ref';
 import { runTerminalSession } from '../terminal_session';
 
 const OPTIONS = {
@@ -14,13 +15,14 @@ const OPTIONS = {
 export const execCommand: Command = {
   name: 'exec',
   summary: 'Run a command in a running container (-i: with stdin, -t: in a terminal)',
-  usage: 'corralctl exec [-i] [-t] [--timeout SECONDS] CONTAINER_ID COMMAND [ARG...]',
+  usage: 'corralctl exec [-i] [-t] [--timeout SECONDS] CONTAINER COMMAND [ARG...]',
   async run(ctx) {
     // Everything after the container ID belongs to the command, flags included.
     const idAt = ctx.args.findIndex((arg, i) => !arg.startsWith('-') && ctx.args[i - 1] !== '--timeout');
     const { values } = commandArgs(idAt < 0 ? ctx.args : ctx.args.slice(0, idAt), OPTIONS, this.usage);
-    const [id, ...cmd] = idAt < 0 ? [] : ctx.args.slice(idAt);
-    if (!id || cmd.length === 0) throw new Error(`missing arguments\nusage: ${this.usage}`);
+    const [ref, ...cmd] = idAt < 0 ? [] : ctx.args.slice(idAt);
+    if (!ref || cmd.length === 0) throw new Error(`missing arguments\nusage: ${this.usage}`);
+    const id = await resolveId(ctx, 'container', ref);
     if (values.interactive || values.tty) {
       const { url } = await ctx.client().runtime('Exec', {
         container_id: id,

@@ -17,7 +17,8 @@ export function parsedInfo(info: Record<string, string>): Record<string, unknown
 export const inspectCommand = eachIdCommand(
   'inspect',
   'Show the status of one or more containers (JSON)',
-  'corralctl inspect CONTAINER_ID...',
+  'corralctl inspect CONTAINER...',
+  'container',
   async (ctx, id) => {
     const response = await ctx.client().runtime('ContainerStatus', { container_id: id, verbose: true });
     return JSON.stringify({ status: response.status, info: parsedInfo(response.info) }, null, 2);

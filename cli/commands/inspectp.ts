@@ -5,7 +5,8 @@ import { parsedInfo } from './inspect';
 export const inspectpCommand = eachIdCommand(
   'inspectp',
   'Show the status of one or more pod sandboxes (JSON)',
-  'corralctl inspectp POD_ID...',
+  'corralctl inspectp POD...',
+  'pod',
   async (ctx, id) => {
     const response = await ctx.client().runtime('PodSandboxStatus', { pod_sandbox_id: id, verbose: true });
     return JSON.stringify({ status: response.status, info: parsedInfo(response.info) }, null, 2);

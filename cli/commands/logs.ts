@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import type { Command, CommandContext } from '../command';
 import { commandArgs } from '../command_args';
 import { parseLogLine, renderRecord, splitLines } from '../cri_log';
+import { resolveId } from '../object_ref';
 
 const FOLLOW_POLL_MS = 200;
 
@@ -58,7 +59,7 @@ export async function printLog(
 export const logsCommand: Command = {
   name: 'logs',
   summary: "Print a container's log (-f to follow)",
-  usage: 'corralctl logs [-f] [--tail N] [-t] CONTAINER_ID',
+  usage: 'corralctl logs [-f] [--tail N] [-t] CONTAINER',
   async run(ctx) {
     const { values, positionals } = commandArgs(
       ctx.args,
@@ -70,7 +71,7 @@ export const logsCommand: Command = {
       this.usage,
       1,
     );
-    const id = positionals[0];
+    const id = await resolveId(ctx, 'container', positionals[0]);
     const { status } = await ctx.client().runtime('ContainerStatus', { container_id: id, verbose: false });
     if (!status?.log_path) throw new Error(`container ${id} has no log file`);
     await printLog(ctx, id, status.log_path, {

@@ -3,6 +3,7 @@
 import * as net from 'node:net';
 import type { Command } from '../command';
 import { commandArgs, UsageError } from '../command_args';
+import { resolveId } from '../object_ref';
 import { forwardConnection, openPortForward } from '../../streaming/client/port_forward_client';
 
 function parsePair(spec: string, usage: string): { local: number; remote: number } {
@@ -18,11 +19,12 @@ function parsePair(spec: string, usage: string): { local: number; remote: number
 export const portForwardCommand: Command = {
   name: 'port-forward',
   summary: 'Forward local ports to ports on a pod',
-  usage: 'corralctl port-forward POD_ID [LOCAL_PORT:]REMOTE_PORT...',
+  usage: 'corralctl port-forward POD [LOCAL_PORT:]REMOTE_PORT...',
   async run(ctx) {
     const { positionals } = commandArgs(ctx.args, {}, this.usage, 2);
-    const [podId, ...specs] = positionals;
+    const [podRef, ...specs] = positionals;
     const pairs = specs.map((s) => parsePair(s, this.usage));
+    const podId = await resolveId(ctx, 'pod', podRef);
     const { url } = await ctx
       .client()
       .runtime('PortForward', { pod_sandbox_id: podId, port: pairs.map((p) => p.remote) });

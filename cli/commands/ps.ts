@@ -4,6 +4,7 @@ import { commandArgs } from '../command_args';
 import { printJson, printTable, shortId } from '../output';
 import { ago } from '../time_format';
 import { labelSelector } from '../label_selector';
+import { resolveId } from '../object_ref';
 
 const STATES: Record<string, 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN'> = {
   created: 'CONTAINER_CREATED',
@@ -15,7 +16,7 @@ const STATES: Record<string, 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAI
 export const psCommand: Command = {
   name: 'ps',
   summary: 'List containers',
-  usage: 'corralctl ps [-a] [--id PREFIX] [-p POD_ID] [--state STATE] [--label KEY=VALUE]... [-q]',
+  usage: 'corralctl ps [-a] [--id PREFIX] [-p POD] [--state STATE] [--label KEY=VALUE]... [-q]',
   async run(ctx) {
     const { values } = commandArgs(
       ctx.args,
@@ -35,7 +36,7 @@ export const psCommand: Command = {
     const { containers } = await ctx.client().runtime('ListContainers', {
       filter: {
         id: values.id ?? '',
-        pod_sandbox_id: values.pod ?? '',
+        pod_sandbox_id: values.pod ? await resolveId(ctx, 'pod', values.pod) : '',
         label_selector: labelSelector(values.label),
         state: stateName ? { state: STATES[stateName] } : null,
       },

@@ -3,6 +3,7 @@
 import type { Command, CommandContext } from '../command';
 import { commandArgs } from '../command_args';
 import { labelSelector } from '../label_selector';
+import { resolveId } from '../object_ref';
 import { printJson, printTable } from '../output';
 import { CONTAINER_HEADER, containerRow, POD_HEADER, podRow } from '../stats_format';
 
@@ -35,7 +36,7 @@ function show(ctx: CommandContext, q: Query, stats: Awaited<ReturnType<typeof sa
 export const statsCommand: Command = {
   name: 'stats',
   summary: 'Show CPU, memory and disk use of containers (or pods)',
-  usage: 'corralctl stats [--pods] [--id PREFIX] [-p POD_ID] [--label KEY=VALUE]... [-w] [-s SECONDS] [-o json]',
+  usage: 'corralctl stats [--pods] [--id ID|NAME] [-p POD] [--label KEY=VALUE]... [-w] [-s SECONDS] [-o json]',
   async run(ctx) {
     const { values } = commandArgs(
       ctx.args,
@@ -53,8 +54,8 @@ export const statsCommand: Command = {
     if (!(intervalMs > 0)) throw new Error(`-s ${values.seconds}: expected a positive number of seconds`);
     const q: Query = {
       pods: !!values.pods,
-      id: values.id ?? '',
-      pod: values.pod ?? '',
+      id: values.id ? await resolveId(ctx, values.pods ? 'pod' : 'container', values.id) : '',
+      pod: values.pod ? await resolveId(ctx, 'pod', values.pod) : '',
       labels: labelSelector(values.label),
     };
     await sample(ctx, q); // primes the CPU rate

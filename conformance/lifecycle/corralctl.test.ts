@@ -74,3 +74,57 @@ test('runp, create, start, ps, exec, logs, inspect, stop, rm, pods, inspectp, st
   assert.notEqual(ctl('inspect', id).code, 0);
   assert.deepEqual(mountsUnder(world.daemon.dirs.base), []);
 });
+
+test('names work wherever an ID does; a shared name is refused with a clear error; rm -a and rmp -a', async (t) => {
+  t.after(async () => {
+    const { items } = await world.daemon.client.runtime('ListPodSandbox', {});
+    for (const pod of items) await world.daemon.client.runtime('RemovePodSandbox', { pod_sandbox_id: pod.id });
+  });
+  const dir = path.join(world.daemon.dirs.base, 'names');
+  await fs.mkdir(dir);
+  const file = async (name: string, config: object) => {
+    const at = path.join(dir, name);
+    await fs.writeFile(at, JSON.stringify(config));
+    return at;
+  };
+  const sleeper = (name: string) =>
+    containerConfig(world.images.busybox, name, ['sh', '-c', 'echo hi; exec sleep 1000']);
+  const logs = path.join(dir, 'logs');
+  const alphaPod = await file('alpha.json', podConfig('alpha', { log_directory: logs }));
+  const betaPod = await file('beta.json', podConfig('beta', { log_directory: logs }));
+  const alphaId = ok('runp', alphaPod).trim();
+  ok('runp', betaPod);
+  const web = await file('web.json', sleeper('web'));
+  const side = await file('side.json', sleeper('side'));
+  const webId = ok('create', 'alpha', web, alphaPod).trim();
+  ok('create', 'beta', web, betaPod);
+  const sideId = ok('create', alphaId.slice(0, 10), side, alphaPod).trim();
+
+  assert.equal(ok('start', 'side').trim(), sideId, 'start by name');
+  assert.equal(ok('exec', 'side', 'echo', 'by name').trim(), 'by name');
+  for (let i = 0; i < 50 && ctl('logs', 'side').out === ''; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(ok('logs', 'side'), 'hi\n');
+  assert.equal((JSON.parse(ok('inspect', 'side')) as { status: { id: string } }).status.id, sideId);
+  assert.equal((JSON.parse(ok('inspectp', 'alpha')) as { status: { id: string } }).status.id, alphaId);
+  assert.equal(
+    ok('ps', '-a', '-q', '-p', 'alpha').split('\n').filter(Boolean).sort().join(),
+    [webId, sideId].sort().join(),
+  );
+  const shared = ctl('start', 'web');
+  assert.equal(shared.code, 1);
+  assert.match(shared.err, /^corralctl: 2 containers are named web \([0-9a-f]{13}, [0-9a-f]{13}\): use an ID\n$/);
+  assert.equal(ok('start', webId.slice(0, 12)).trim(), webId, 'an ID prefix still works');
+  assert.equal(ctl('inspect', 'nosuch').err, 'corralctl: no container is named nosuch\n');
+  assert.match(ctl('inspect', 'abcdef').err, /NOT_FOUND/);
+  assert.equal(ok('stop', '-t', '0', 'side').trim(), sideId);
+
+  assert.equal(ctl('rm', '-a').code, 1, 'rm -a refuses running containers without -f');
+  assert.equal(ok('ps', '-a', '-q').trim(), webId, 'only the running one is left');
+  assert.equal(ctl('rm', '-a', 'web').code, 1, '-a and names do not mix');
+  ok('rm', '-a', '-f');
+  assert.equal(ok('ps', '-a', '-q'), '');
+  assert.equal(ctl('rmp', '-a').code, 1, 'rmp -a refuses ready pods without -f');
+  ok('rmp', '-a', '-f');
+  assert.equal(ok('pods', '-q'), '');
+  assert.deepEqual(mountsUnder(world.daemon.dirs.base), []);
+});

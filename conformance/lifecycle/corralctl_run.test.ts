@@ -1,10 +1,14 @@
-// corralctl run, as docker run is used: pull when absent, output, exit code, --rm leaves nothing,
-// -d with a name, environment and working directory.
+// corralctl run, as docker run is used: pull when absent, output, exit code, --rm leaves nothing
+// (also after SIGINT/SIGTERM), -d with a name, environment and working directory, -i (stdin),
+// -t (a terminal, under a real pty), -v, --user, --memory, --cpus, --privileged, --net.
+// -p is in conformance/network/corralctl_run_ports.test.ts (it needs CNI).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { mountsUnder, startWorld, stopWorld, type LifecycleWorld } from './fixture';
+import { eventually, mountsUnder, startWorld, stopWorld, type LifecycleWorld } from './fixture';
+import { TEST_USER } from '../testimages';
 
 const CORRALCTL = path.resolve(__dirname, '..', '..', 'cli', 'main.js');
 
@@ -17,11 +21,43 @@ after(async () => {
   await stopWorld(world);
 });
 
+function ctlArgs(...args: string[]): string[] {
+  return [CORRALCTL, '--endpoint', `unix://${world.daemon.dirs.socket}`, ...args];
+}
+
 function ctl(...args: string[]): { out: string; err: string; code: number | null } {
-  const r = spawnSync(process.execPath, [CORRALCTL, '--endpoint', `unix://${world.daemon.dirs.socket}`, ...args], {
-    encoding: 'utf8',
-  });
+  return ctlWithInput(undefined, ...args);
+}
+
+function ctlWithInput(input: string | undefined, ...args: string[]): { out: string; err: string; code: number | null } {
+  const r = spawnSync(process.execPath, ctlArgs(...args), { encoding: 'utf8', input });
   return { out: r.stdout, err: r.stderr, code: r.status };
+}
+
+/** Runs corralctl on a real pty (util-linux script, -e: its exit code) with `input` typed after
+ *  `waitFor` shows up in the output; killed (failing the test) if still running after a minute. */
+function ctlOnPty(
+  args: string[],
+  session: { waitFor?: RegExp; input?: string } = {},
+): Promise<{ out: string; code: number | null }> {
+  const command = [process.execPath, ...ctlArgs(...args)].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  let typed = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+    if (!typed && session.input !== undefined && session.waitFor?.test(out)) {
+      typed = true;
+      child.stdin.write(session.input);
+    }
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ out, code });
+    }),
+  );
 }
 
 async function nothingLeft(): Promise<void> {
@@ -86,5 +122,181 @@ test('run refuses bad flags before making anything', async () => {
       /^corralctl: (unknown flag --bogus\nusage: corralctl run|-v takes|--net is host or pod|-e takes|missing IMAGE)/,
     );
   }
+  await nothingLeft();
+});
+
+test('-i feeds stdin to the container (cat echoes it, read gets it, the exit code comes back)', async () => {
+  const cat = ctlWithInput('one\ntwo\n', 'run', '--rm', '-i', world.images.busybox, 'cat');
+  assert.equal(cat.code, 0, cat.err);
+  assert.equal(cat.out, 'one\ntwo\n');
+  const read = ctlWithInput(
+    'hello\n',
+    'run',
+    '--rm',
+    '-i',
+    world.images.busybox,
+    'sh',
+    '-c',
+    'read x; echo "got $x"; exit 7',
+  );
+  assert.equal(read.code, 7, read.err);
+  assert.equal(read.out, 'got hello\n');
+  await nothingLeft();
+});
+
+test('-t gives the container a terminal (tty prints /dev/pts/N) and passes its exit code; -it takes typed input', async () => {
+  const t = await ctlOnPty(['run', '--rm', '-t', world.images.busybox, 'sh', '-c', 'sleep 1; tty; exit 5']);
+  assert.equal(t.code, 5, t.out);
+  assert.match(t.out, /^\/dev\/pts\/\d+\r?$/m);
+  const quick = await ctlOnPty(['run', '--rm', '-t', world.images.busybox, 'tty']);
+  assert.equal(quick.code, 0, quick.out);
+  assert.match(quick.out, /\/dev\/pts\/\d+/, 'output from before the attach comes from the log');
+  const it = await ctlOnPty(['run', '--rm', '-it', world.images.busybox, 'sh'], {
+    // The shell's first prompt may come before the attach (as with kubectl run -it): type on the hint.
+    waitFor: /If you don't see a prompt, press Enter/,
+    input: 'echo "typed $((6 * 7))"; exit 3\r',
+  });
+  assert.equal(it.code, 3, it.out);
+  assert.match(it.out, /typed 42/);
+  await nothingLeft();
+});
+
+test('Ctrl-C or SIGTERM stops the container, and --rm still removes everything', async () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const child = spawn(
+      process.execPath,
+      ctlArgs('run', '--rm', world.images.busybox, 'sh', '-c', 'trap "exit 42" TERM; sleep 1000 & wait'),
+      {
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await eventually('the container runs', async () => {
+      const { containers } = await world.daemon.client.runtime('ListContainers', {});
+      return containers.some((c) => c.state === 'CONTAINER_RUNNING');
+    });
+    child.kill(signal);
+    assert.equal(await exited, 42, `${signal}: the container's stop signal and exit code`);
+    await nothingLeft();
+  }
+});
+
+test('-v mounts a host directory read-write, or read-only with :ro', async () => {
+  const dir = path.join(world.daemon.dirs.base, 'volume');
+  await fs.mkdir(dir);
+  await fs.writeFile(path.join(dir, 'in'), 'from the host\n');
+  const rw = ctl(
+    'run',
+    '--rm',
+    '-v',
+    `${dir}:/data`,
+    world.images.busybox,
+    'sh',
+    '-c',
+    'cat /data/in; echo back > /data/out',
+  );
+  assert.equal(rw.code, 0, rw.err);
+  assert.equal(rw.out, 'from the host\n');
+  assert.equal(readFileSync(path.join(dir, 'out'), 'utf8'), 'back\n');
+  const ro = ctl(
+    'run',
+    '--rm',
+    '-v',
+    `${dir}:/data:ro`,
+    world.images.busybox,
+    'sh',
+    '-c',
+    'cat /data/in; echo x > /data/ro',
+  );
+  assert.notEqual(ro.code, 0);
+  assert.equal(ro.out, 'from the host\n');
+  assert.match(ro.err, /Read-only file system/);
+  await assert.rejects(fs.access(path.join(dir, 'ro')));
+  await fs.rm(dir, { recursive: true });
+  await nothingLeft();
+});
+
+test('--user takes a uid, uid:gid or a name from the image', async () => {
+  const image = world.images.busyboxUser;
+  assert.equal(ctl('run', '--rm', '--user', '4321', image, 'id', '-u').out, '4321\n');
+  assert.equal(ctl('run', '--rm', '--user', '4321:99', image, 'sh', '-c', 'echo $(id -u):$(id -g)').out, '4321:99\n');
+  const named = ctl('run', '--rm', '--user', TEST_USER.name, world.images.busybox, 'sh', '-c', 'id -un; id -u');
+  assert.equal(named.out, `${TEST_USER.name}\n${TEST_USER.uid}\n`, named.err);
+  await nothingLeft();
+});
+
+const CGROUP_LIMITS =
+  'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max; ' +
+  'cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.cfs_period_us 2>/dev/null || cat /sys/fs/cgroup/cpu.max';
+
+test('--memory and --cpus reach the container cgroup and its status', async () => {
+  const r = ctl(
+    'run',
+    '-d',
+    '--name',
+    'limits',
+    '--memory',
+    '64m',
+    '--cpus',
+    '0.5',
+    world.images.busybox,
+    'sleep',
+    '1000',
+  );
+  assert.equal(r.code, 0, r.err);
+  const id = r.out.trim();
+  const inside = ctl('exec', 'limits', 'sh', '-c', CGROUP_LIMITS);
+  assert.equal(inside.code, 0, inside.err);
+  assert.match(inside.out, /^67108864\n(50000\n100000|50000 100000)\n$/);
+  const { status } = await world.daemon.client.runtime('ContainerStatus', { container_id: id, verbose: false });
+  assert.equal(status?.resources?.linux?.memory_limit_in_bytes, String(64 * 1024 * 1024));
+  assert.equal(status?.resources?.linux?.cpu_quota, '50000');
+  assert.equal(status?.resources?.linux?.cpu_period, '100000');
+  assert.equal(ctl('rm', '-f', 'limits').code, 0);
+  assert.equal(ctl('rmp', '-f', 'limits').code, 0);
+  await nothingLeft();
+});
+
+/** Bit 21 of CapEff: CAP_SYS_ADMIN, which only a privileged container holds. */
+function hasSysAdmin(statusText: string): boolean {
+  const capEff = /^CapEff:\s*([0-9a-f]+)$/m.exec(statusText)?.[1] ?? '0';
+  return (BigInt(`0x${capEff}`) & (1n << 21n)) !== 0n;
+}
+
+test('--privileged gives the container every capability and the host devices', async () => {
+  const plain = ctl('run', '--rm', world.images.busybox, 'sh', '-c', 'cat /proc/self/status; ls /dev');
+  const privileged = ctl(
+    'run',
+    '--rm',
+    '--privileged',
+    world.images.busybox,
+    'sh',
+    '-c',
+    'cat /proc/self/status; ls /dev',
+  );
+  assert.equal(plain.code, 0, plain.err);
+  assert.equal(privileged.code, 0, privileged.err);
+  assert.equal(hasSysAdmin(plain.out), false);
+  assert.equal(hasSysAdmin(privileged.out), true);
+  assert.doesNotMatch(plain.out, /^loop-control$/m);
+  assert.match(privileged.out, /^loop-control$/m);
+  await nothingLeft();
+});
+
+function interfaces(procNetDev: string): string[] {
+  return procNetDev
+    .split('\n')
+    .slice(2)
+    .map((line) => line.split(':')[0].trim())
+    .filter(Boolean)
+    .sort();
+}
+
+test('--net host shares the host network; --net pod (the default) has its own', async () => {
+  const host = ctl('run', '--rm', '--net', 'host', world.images.busybox, 'cat', '/proc/net/dev');
+  assert.equal(host.code, 0, host.err);
+  assert.deepEqual(interfaces(host.out), interfaces(readFileSync('/proc/net/dev', 'utf8')));
+  const pod = ctl('run', '--rm', '--net', 'pod', world.images.busybox, 'cat', '/proc/net/dev');
+  assert.deepEqual(interfaces(pod.out), ['lo'], 'CNI is off in this world: the pod has only loopback');
   await nothingLeft();
 });

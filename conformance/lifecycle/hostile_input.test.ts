@@ -283,6 +283,36 @@ const CASES: Case[] = [
     code: 'INVALID_ARGUMENT',
   },
   {
+    name: 'exec with a negative timeout',
+    call: () => hostile.runtime('ExecSync', { container_id: containerId, cmd: ['true'], timeout: -1 }),
+    code: 'INVALID_ARGUMENT',
+  },
+  {
+    name: 'pod label key of 100 KiB',
+    call: () => runPod({ labels: { ['k'.repeat(100 * 1024)]: 'v' } }),
+    code: 'INVALID_ARGUMENT',
+  },
+  {
+    name: 'pod label value with a newline',
+    call: () => runPod({ labels: { app: 'a\nb' } }),
+    code: 'INVALID_ARGUMENT',
+  },
+  {
+    name: 'pod annotations of 1 MiB',
+    call: () => runPod({ annotations: { a: BIG.slice(0, 600 * 1024), b: BIG.slice(0, 600 * 1024) } }),
+    code: 'INVALID_ARGUMENT',
+  },
+  {
+    name: 'container annotation key with a newline',
+    call: () => createContainer({ annotations: { 'a\nb': 'v' } }),
+    code: 'INVALID_ARGUMENT',
+  },
+  {
+    name: 'container label key of 318 characters',
+    call: () => createContainer({ labels: { ['k'.repeat(318)]: 'v' } }),
+    code: 'INVALID_ARGUMENT',
+  },
+  {
     name: 'exec with a NUL',
     call: () => hostile.runtime('ExecSync', { container_id: containerId, cmd: ['a\0b'], timeout: 1 }),
     code: 'INVALID_ARGUMENT',
@@ -380,8 +410,25 @@ describe('valid input in the shapes kubelet and critest send is accepted', () =>
           uid: '0c8f0a4e-6f0e-4a8e-9d7b-3f3c2a1b0e9d',
         },
         hostname: 'web-7d9f8b6c5d-x2x9z',
+        labels: {
+          'io.kubernetes.pod.name': 'web-7d9f8b6c5d-x2x9z',
+          'io.kubernetes.pod.namespace': 'kube-system',
+          'io.kubernetes.pod.uid': '0c8f0a4e-6f0e-4a8e-9d7b-3f3c2a1b0e9d',
+          'app.kubernetes.io/name': 'web',
+        },
+        annotations: {
+          'kubernetes.io/config.source': 'api',
+          'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"v1",\n"kind":"Pod"}\n',
+        },
       },
-      { metadata: { name: 'nginx', attempt: 1 } },
+      {
+        metadata: { name: 'nginx', attempt: 1 },
+        labels: { 'io.kubernetes.container.name': 'nginx', 'io.kubernetes.pod.name': 'web-7d9f8b6c5d-x2x9z' },
+        annotations: {
+          'io.kubernetes.container.hash': '8d5f0a1b',
+          'io.kubernetes.container.ports': '[{"name":"http","containerPort":80,"protocol":"TCP"}]',
+        },
+      },
     ],
     [
       'critest',

@@ -1,7 +1,7 @@
 // A hostile container with CAP_SYS_PTRACE in a pod that shares its pid namespace reaches nothing
 // of the host through any /proc/<pid> it sees: not through the pod's pause (pid 1), not through a
-// sibling's init waiting for StartContainer, not through the process an ExecSync forks into the
-// container. proc_prober (prober/proc_prober.c, built here) plays the attacker. corrald runs with
+// sibling's init waiting for StartContainer or still being created, not through the process an
+// ExecSync forks into the container. proc_prober (prober/proc_prober.c, built here) plays the attacker. corrald runs with
 // a marker variable in its environment that must never show up in a container.
 import type { NamespaceOption } from '../../proto/generated/runtime/v1/NamespaceOption';
 import type { PodSandboxConfig } from '../../proto/generated/runtime/v1/PodSandboxConfig';
@@ -132,6 +132,32 @@ describe('host isolation from a CAP_SYS_PTRACE container in a shared pid namespa
       await world.daemon.client.runtime('StartContainer', { container_id: waiting });
       assertNoMoreThan(init, await capEff(waiting), 'the waiting init');
       assert.match(attach, /^denied/, 'the waiting init is non-dumpable');
+    } finally {
+      await removePod(pod);
+    }
+  });
+
+  it("an init being created is never visible holding more than the container's or the host's root", async () => {
+    const pod = await sharedPidPod('create-probe');
+    try {
+      const attacker = await container(pod, 'attacker', ['SYS_PTRACE']);
+      const allowed = await capEff(attacker);
+      const watch = sh(attacker, `/probe/proc_prober watch 120000 /tmp/stop ${proberDir}`, 150);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      for (let i = 0; i < 10; i++) {
+        const id = await container(pod, `created-${i}`, [], false);
+        await world.daemon.client.runtime('RemoveContainer', { container_id: id });
+      }
+      await sh(attacker, 'touch /tmp/stop');
+      const seen = observations((await watch).out);
+      assert.ok(
+        seen.some((s) => s.exe.includes('corral-monitor')),
+        `the prober saw inits: ${JSON.stringify(seen)}`,
+      );
+      for (const s of seen) {
+        assertNoMoreThan(s, allowed, `pid ${s.pid}`);
+        assert.equal(s.host_root, '0', `pid ${s.pid} has the host's root: ${JSON.stringify(s)}`);
+      }
     } finally {
       await removePod(pod);
     }

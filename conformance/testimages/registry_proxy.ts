@@ -5,8 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { RegistryCredentials, TestRegistry } from './registry_server';
 
-/** stall-large-blob: blobs over 512 KiB send half their bytes, then hang (for killed pulls). */
-export type Tamper = 'truncate-blob' | 'corrupt-blob' | 'huge-manifest' | 'schema1' | 'stall-large-blob';
+/** stall-large-blob: blobs over 512 KiB send half their bytes, then hang (for killed pulls).
+ *  slow-large-blob: blobs over 512 KiB arrive at about 2.5 MiB/s (for progress displays). */
+export type Tamper =
+  'truncate-blob' | 'corrupt-blob' | 'huge-manifest' | 'schema1' | 'stall-large-blob' | 'slow-large-blob';
 
 export interface RegistryProxyOptions {
   upstream: TestRegistry;
@@ -63,6 +65,9 @@ export async function startRegistryProxy(opts: RegistryProxyOptions): Promise<Re
     if (opts.tamper === 'stall-large-blob' && url.pathname.includes('/blobs/') && tampered.length > 512 * 1024) {
       return void res.write(tampered.subarray(0, tampered.length >> 1)); // never ends
     }
+    if (opts.tamper === 'slow-large-blob' && req.method === 'GET' && tampered.length > 512 * 1024) {
+      return sendSlowly(res, tampered);
+    }
     res.end(req.method === 'HEAD' ? undefined : tampered);
   };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -118,6 +123,16 @@ function tamperBlob(body: Buffer, tamper?: Tamper): Buffer {
     return copy;
   }
   return body;
+}
+
+/** 128 KiB every 50 ms; stops when the client goes away. */
+async function sendSlowly(res: ServerResponse, body: Buffer): Promise<void> {
+  const piece = 128 * 1024;
+  for (let at = 0; at < body.length && !res.destroyed; at += piece) {
+    res.write(body.subarray(at, at + piece));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  res.end();
 }
 
 function hugeManifest(res: ServerResponse): void {

@@ -1,6 +1,7 @@
 // Ending a container's processes: the stop signal, then SIGKILL to the whole tree after the
 // grace period (killAll on its cgroup, so nothing forked escapes), then the exit is recorded.
 import { moduleLogger } from '../log';
+import { timerMs } from '../timer_ms';
 import type { ExitInfo } from '../process/contract';
 import type { ContainerDeps } from './container_deps';
 import { exitRecordOf, recordExit } from './container_exit';
@@ -45,7 +46,7 @@ export async function stopProcesses(
   let exit: ExitInfo | undefined;
   if (timeoutSeconds > 0 && record.status.state === 'running') {
     await sendSignal(deps, record, record.meta.stopSignal);
-    exit = await waitExitWithin(deps, record.meta.bundleDir, timeoutSeconds * 1000);
+    exit = await waitExitWithin(deps, record.meta.bundleDir, timerMs(timeoutSeconds));
   }
   if (!exit) {
     await killTree(deps, record);

@@ -6,6 +6,7 @@ import { DeadlineExceededError, FailedPreconditionError, InvalidArgumentError } 
 import { moduleLogger } from '../log';
 import type { ExecResult } from '../process/contract';
 import { removeDirWithMountPoints } from '../safe_remove';
+import { timerMs } from '../timer_ms';
 import type { SandboxRecord } from '../sandbox/sandbox_record';
 import type { ContainerConfig } from './container_config';
 import { createContainer } from './container_create';
@@ -140,11 +141,7 @@ export class ContainerService {
     if (cmd.length === 0) throw new InvalidArgumentError('exec needs a command');
     // Exec'd processes get the container's user, capabilities and seccomp filter, as runc does.
     const process = { ...containerProcess(record.meta), args: cmd, tty: false, stdin: false, stdinOnce: false };
-    const result = await this.deps.processes.execSync(
-      record.meta.bundleDir,
-      process,
-      Math.max(0, timeoutSeconds) * 1000,
-    );
+    const result = await this.deps.processes.execSync(record.meta.bundleDir, process, timerMs(timeoutSeconds));
     if (result.timedOut)
       throw new DeadlineExceededError(`command ${JSON.stringify(cmd)} timed out after ${timeoutSeconds}s`);
     return result;

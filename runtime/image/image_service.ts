@@ -12,6 +12,7 @@ import { LayerStore } from './layer_store';
 import { Leases, type Lease } from './leases';
 import { hostPlatform, type Platform } from './platform';
 import { pullImage, type PullContext } from './puller';
+import { PullTracker, type PullSnapshot } from './pull_progress';
 import { formatReference, parseReference } from './reference';
 import type { RegistryCredentials } from './registry/auth';
 import type { RegistryHostsConfig } from './registry/hosts';
@@ -54,6 +55,7 @@ export class ImageService {
   private readonly leases = new Leases();
   private readonly gcLock = new KeyedMutex();
   private readonly pulls = new Map<string, Promise<StoredImage>>();
+  private readonly trackers = new Map<string, PullTracker>();
   private readonly pullContext: PullContext;
   private readonly pinnedRefs: Set<string>;
   private readonly pullTimeoutMs: number;
@@ -104,19 +106,32 @@ export class ImageService {
     const key = formatReference(ref);
     const running = this.pulls.get(key);
     if (running) return running;
-    const job = this.pullOnce(ref, credentials, onBytes).finally(() => this.pulls.delete(key));
+    const tracker = new PullTracker(key);
+    const job = this.pullOnce(ref, credentials, tracker, onBytes).finally(() => {
+      this.pulls.delete(key);
+      this.trackers.delete(key);
+    });
     this.pulls.set(key, job);
+    this.trackers.set(key, tracker);
     return job;
+  }
+
+  /** What the pull of `reference` in flight has fetched so far, per layer; undefined when none is. */
+  pullProgress(reference: string): PullSnapshot | undefined {
+    return this.trackers.get(formatReference(parseReference(reference)))?.snapshot();
   }
 
   private async pullOnce(
     ref: ReturnType<typeof parseReference>,
     credentials: RegistryCredentials,
+    tracker: PullTracker,
     onBytes?: (n: number) => void,
   ): Promise<StoredImage> {
     const signal = AbortSignal.timeout(this.pullTimeoutMs);
     try {
-      return await this.leased((lease) => pullImage(this.pullContext, { ref, credentials, lease, onBytes, signal }));
+      return await this.leased((lease) =>
+        pullImage(this.pullContext, { ref, credentials, lease, onBytes, tracker, signal }),
+      );
     } catch (err) {
       if (!signal.aborted) throw err;
       throw new DeadlineExceededError(

@@ -20,6 +20,7 @@ import { endpointsFor, type RegistryHostsConfig } from './registry/hosts';
 import type { HttpTimeouts } from './registry/bounded_http';
 import { ImageUnpackBudget, type UnpackLimits } from './unpack/unpack_budget';
 import type { StoredImage } from './image_store';
+import type { PullTracker } from './pull_progress';
 
 const log = moduleLogger('image-pull');
 
@@ -48,6 +49,8 @@ export interface PullRequest {
   signal?: AbortSignal;
   /** Called with bytes as layer data arrives (for progress displays). */
   onBytes?: (bytes: number) => void;
+  /** Per-layer progress for PullProgress. */
+  tracker?: PullTracker;
 }
 
 /** Pulls from the registry; returns the record to store (not yet stored). */
@@ -61,7 +64,7 @@ export async function pullImage(ctx: PullContext, req: PullRequest): Promise<Sto
     manifest: (digest) => client.getManifest(digest, req.signal),
     blob: async (digest) => (await client.openBlob(digest, req.signal)).stream,
   };
-  const image = await fetchImage(ctx, source, req.lease, req.onBytes);
+  const image = await fetchImage(ctx, source, req.lease, req.onBytes, req.tracker);
   return {
     ...image,
     repoTags: req.ref.tag ? [display] : [],
@@ -75,6 +78,7 @@ export async function fetchImage(
   source: ImageSource,
   lease: Lease,
   onBytes?: (n: number) => void,
+  tracker?: PullTracker,
 ): Promise<StoredImage> {
   const display = source.display;
   const started = Date.now();
@@ -103,8 +107,13 @@ export async function fetchImage(
   const chains = chainIds(config.diffIds);
   chains.forEach((c) => lease.chains.add(c));
   const budget = new ImageUnpackBudget(ctx.unpackLimits, display);
+  tracker?.plan(parsed.layers);
   await mapLimited(parsed.layers, ctx.parallelLayers, async (layer, i) => {
-    await fetchBlob(layer, onBytes);
+    await fetchBlob(layer, (n) => {
+      onBytes?.(n);
+      tracker?.add(layer.digest, n);
+    });
+    tracker?.complete(layer.digest);
     await ctx.layers.ensure(chains[i], config.diffIds[i], ctx.content.path(layer.digest), budget);
   });
   for (const m of indexDigest ? [manifest, top] : [manifest]) {

@@ -6,6 +6,7 @@ import type { Mount__Output } from '../../proto/generated/runtime/v1/Mount';
 import { Signal } from '../../proto/generated/runtime/v1/Signal';
 import { InvalidArgumentError } from '../../runtime/errors';
 import { checkImageName } from './image_checks';
+import { checkAnnotations, checkLabels } from './metadata_checks';
 import { checkNamespaceOptions } from './namespace_checks';
 import { checkProcess } from './process_checks';
 import { checkResources } from './resources_checks';
@@ -30,6 +31,8 @@ export function checkContainerConfig(config: ContainerConfig__Output | null, log
   if (!config) return; // the conversion reports the missing config
   if (config.metadata) checkObjectName('metadata.name', config.metadata.name, true);
   if (config.image) checkImageName('image.image', config.image.image);
+  checkLabels('labels', config.labels);
+  checkAnnotations('annotations', config.annotations);
   checkProcess('command', { command: config.command, args: config.args, env: config.envs });
   if (config.working_dir !== '') checkCleanAbsolutePath('working_dir', config.working_dir);
   checkLogPath(config.log_path, logDirectory);

@@ -5,6 +5,7 @@ import type { DNSConfig__Output } from '../../proto/generated/runtime/v1/DNSConf
 import type { PodSandboxConfig__Output } from '../../proto/generated/runtime/v1/PodSandboxConfig';
 import type { PortMapping__Output } from '../../proto/generated/runtime/v1/PortMapping';
 import { InvalidArgumentError } from '../../runtime/errors';
+import { checkAnnotations, checkLabels } from './metadata_checks';
 import { checkNamespaceOptions } from './namespace_checks';
 import {
   PATH_MAX,
@@ -35,6 +36,8 @@ export function checkPodSandboxConfig(config: PodSandboxConfig__Output | null): 
     checkObjectName('metadata.uid', metadata.uid, false);
   }
   checkHostname('hostname', config.hostname);
+  checkLabels('labels', config.labels);
+  checkAnnotations('annotations', config.annotations);
   if (config.log_directory !== '') checkCleanAbsolutePath('log_directory', config.log_directory);
   if (config.dns_config) checkDns(config.dns_config);
   if (config.port_mappings.length > MAX_PORT_MAPPINGS)

@@ -3,8 +3,11 @@
                               runs, else "sealed" (memfd with F_SEAL_WRITE) or "readonly" (ro mount)
      proc_prober attach <pid>  "attached" or "denied <errno name>" (PTRACE_SEIZE)
      proc_prober scan 0        one line about every other process it sees (no ptrace)
-     proc_prober watch <ms>    for <ms>, every process that appears (exec helpers, inits): seizes it,
-                              stops it and prints one line about it, then lets it go
+     proc_prober watch <ms> [<stop file> [<host path>]]
+                              for <ms> or until <stop file> exists, every process that appears
+                              (exec helpers, inits): seizes it, stops it and prints one line about
+                              it, then lets it go; host_root=1 when <host path> (a path that exists
+                              only on the host) is reachable through its /proc/<pid>/root
    Built statically by the security tests and bind-mounted into their containers. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -69,6 +72,18 @@ static void status_field(const char *status, const char *field, char *out, size_
 }
 
 /* One line: pid, whether we hold it stopped, its capabilities and what /proc shows of it. */
+static const char *host_path;
+
+/* 1 when the process's root is the host's: a path only the host has is reachable through it. */
+static int sees_host_root(pid_t pid)
+{
+	char path[1024];
+	if (!host_path)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%d/root%s", (int)pid, host_path);
+	return access(path, F_OK) == 0;
+}
+
 static void describe(pid_t pid, int attached)
 {
 	char status[8192], environ[65536], capeff[64], nnp[64], seccomp[64], exe[512] = "", root[512] = "", path[64];
@@ -90,8 +105,8 @@ static void describe(pid_t pid, int attached)
 	for (ssize_t i = 0; i + 16 < envlen; i++)
 		if (memcmp(environ + i, "CORRAL_HOST_ENV=", 16) == 0)
 			host_env = 1;
-	printf("pid=%d attached=%d capeff=%s nnp=%s seccomp=%s exe=%s exe_state=%s root=%s host_env=%d\n", (int)pid,
-	       attached, capeff, nnp, seccomp, exe, exe_state(pid), root, host_env);
+	printf("pid=%d attached=%d capeff=%s nnp=%s seccomp=%s exe=%s exe_state=%s root=%s host_env=%d host_root=%d\n",
+	       (int)pid, attached, capeff, nnp, seccomp, exe, exe_state(pid), root, host_env, sees_host_root(pid));
 }
 
 static int seize_and_stop(pid_t pid)
@@ -116,12 +131,12 @@ static long now_ms(void)
 #define MAX_SEEN 65536
 static unsigned char seen[MAX_SEEN];
 
-static void watch(long duration_ms)
+static void watch(long duration_ms, const char *stop_file)
 {
 	long end = now_ms() + duration_ms;
 	int first = 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while (now_ms() < end) {
+	while (now_ms() < end && !(stop_file && access(stop_file, F_OK) == 0)) {
 		DIR *proc = opendir("/proc");
 		struct dirent *e;
 		while (proc && (e = readdir(proc))) {
@@ -161,7 +176,8 @@ int main(int argc, char **argv)
 			if (atoi(e->d_name) > 0 && atoi(e->d_name) != getpid())
 				describe((pid_t)atoi(e->d_name), 0);
 	} else if (strcmp(argv[1], "watch") == 0) {
-		watch(arg);
+		host_path = argc > 4 ? argv[4] : NULL;
+		watch(arg, argc > 3 ? argv[3] : NULL);
 	} else {
 		return 2;
 	}

@@ -3,7 +3,50 @@
 #include "mounts.h"
 #include "path.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* A proc instance already bound to the pid namespace the next child will enter, or -1. */
+static int proc_for_children = -1;
+
+int proc_prepare_for_children(void)
+{
+	cleanup_fd int ns = open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
+	int fs = ns < 0 ? -1 : (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -1;
+	/* "pidns" (Linux 6.15): older kernels refuse it, and the caller then mounts from inside. */
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "pidns", NULL, ns) < 0) {
+		close(fs);
+		return -1;
+	}
+	proc_for_children = fs;
+	return 0;
+}
+
+static int mount_proc(int dir, struct err *err)
+{
+	char buf[32];
+	if (proc_for_children < 0) {
+		if (mount("proc", fd_path(dir, buf), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+			return fail(err, errno, "mount /proc");
+		return 0;
+	}
+	cleanup_fd int fs = proc_for_children;
+	proc_for_children = -1;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return fail(err, errno, "create /proc");
+	cleanup_fd int mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+					  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (mnt < 0)
+		return fail(err, errno, "fsmount /proc");
+	if (syscall(SYS_move_mount, mnt, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return fail(err, errno, "mount /proc");
+	return 0;
+}
 
 int mount_proc_and_sys(int rootfd, const struct spec *s, struct err *err)
 {
@@ -11,8 +54,8 @@ int mount_proc_and_sys(int rootfd, const struct spec *s, struct err *err)
 	cleanup_fd int proc = make_in_root(rootfd, "/proc", 0, err);
 	if (proc < 0)
 		return -1;
-	if (mount("proc", fd_path(proc, buf), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		return fail(err, errno, "mount /proc");
+	if (mount_proc(proc, err) < 0)
+		return -1;
 	cleanup_fd int sys = make_in_root(rootfd, "/sys", 0, err);
 	if (sys < 0)
 		return -1;

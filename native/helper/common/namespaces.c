@@ -122,14 +122,19 @@ int join_userns(const struct spec *s, int userns_fd, struct err *err)
 	return enter_userns(s, userns_fd, -1, err);
 }
 
-int enter_namespaces(const struct spec *s, int sync_fd, int extra_unshare, int *deferred_userns, struct err *err)
+int join_namespaces(const struct spec *s, int sync_fd, int extra_unshare, int *deferred_userns, struct err *err)
 {
-	char buf[8], pidtext[24];
+	char buf[8];
 	if (deferred_userns)
 		*deferred_userns = -1;
-	if (sync_expect(sync_fd, SYNC_GO, buf, sizeof buf, err) < 0 ||
-	    join_and_unshare(s, sync_fd, extra_unshare, deferred_userns, err) < 0)
+	if (sync_expect(sync_fd, SYNC_GO, buf, sizeof buf, err) < 0)
 		return -1;
+	return join_and_unshare(s, sync_fd, extra_unshare, deferred_userns, err);
+}
+
+int fork_into_pid_namespace(const struct spec *s, int sync_fd, int tty_master, struct err *err)
+{
+	char buf[8], pidtext[24];
 	pid_t pid = getpid();
 	if (s->ns[NS_PID].mode != NS_HOST) {
 		/* The pid namespace applies to children only: the next process is the init. It waits
@@ -148,12 +153,22 @@ int enter_namespaces(const struct spec *s, int sync_fd, int extra_unshare, int *
 			return 0;
 		}
 		snprintf(pidtext, sizeof pidtext, "%d", (int)pid);
-		if (sync_send(sync_fd, SYNC_PID, pidtext, err) < 0)
+		if (sync_send(sync_fd, SYNC_PID, pidtext, err) < 0 ||
+		    (tty_master >= 0 && sync_send_fd(sync_fd, SYNC_TTY, tty_master, err) < 0))
 			_exit(1);
 		_exit(0);
 	}
 	snprintf(pidtext, sizeof pidtext, "%d", (int)pid);
-	return sync_send(sync_fd, SYNC_PID, pidtext, err);
+	if (sync_send(sync_fd, SYNC_PID, pidtext, err) < 0)
+		return -1;
+	return tty_master >= 0 ? sync_send_fd(sync_fd, SYNC_TTY, tty_master, err) : 0;
+}
+
+int enter_namespaces(const struct spec *s, int sync_fd, int extra_unshare, int *deferred_userns, struct err *err)
+{
+	if (join_namespaces(s, sync_fd, extra_unshare, deferred_userns, err) < 0)
+		return -1;
+	return fork_into_pid_namespace(s, sync_fd, -1, err);
 }
 
 pid_t guide_namespaces(const struct spec *s, pid_t child, int sync_fd, struct err *err)

@@ -19,6 +19,12 @@ int write_id_maps(pid_t pid, const struct spec *s, struct err *err);
  * (-1 if none), so the caller can build the rootfs with the host's privileges first.
  */
 int enter_namespaces(const struct spec *s, int sync_fd, int extra_unshare, int *deferred_userns, struct err *err);
+/* enter_namespaces in two steps, so work can happen between them: join_namespaces waits for GO
+   and joins/creates the namespaces (a pid namespace then applies to children only);
+   fork_into_pid_namespace forks into it (unless it is the host's), the parent sends "P<pid>" and,
+   when tty_master >= 0, that descriptor as SYNC_TTY, then exits; the child returns. */
+int join_namespaces(const struct spec *s, int sync_fd, int extra_unshare, int *deferred_userns, struct err *err);
+int fork_into_pid_namespace(const struct spec *s, int sync_fd, int tty_master, struct err *err);
 /* Joins the user namespace enter_namespaces deferred and becomes its root. */
 int join_userns(const struct spec *s, int userns_fd, struct err *err);
 /* The parent's half of enter_namespaces: cgroups, GO, id maps, then returns the child's pid. */

@@ -59,9 +59,11 @@ void log_flush(struct log_writer *log);
 
 int stdio_create(const struct spec *s, struct stdio_fds *io, struct err *err);
 void stdio_close_child_ends(struct stdio_fds *io);
-/* In the init, inside its rootfs: opens a pty, makes it the stdio and controlling terminal, and
-   sends the master to the monitor. */
-int pty_open_console(int sync_fd, struct err *err);
+/* In the init, inside its rootfs: opens a pty and makes it the stdio; returns the master (for
+   the monitor) or -1. */
+int pty_open_console(struct err *err);
+/* In the process that execs: a new session, with the pty on stdin as its controlling terminal. */
+int take_session(int tty, struct err *err);
 int pty_receive_console(int sync_fd, struct stdio_fds *io, struct err *err);
 
 /* Forks the container's init and waits until it is ready (waiting for start). */

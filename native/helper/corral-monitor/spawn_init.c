@@ -1,8 +1,9 @@
 /* The container's init: forked by the monitor (non-dumpable, main.c), it enters its namespaces
-   and rootfs, drops privileges, reports READY, waits for START (the create/start split), then
-   execs. */
+   and rootfs, drops privileges, forks into a shared pid namespace only then, reports READY,
+   waits for START (the create/start split), then execs. */
 #define _GNU_SOURCE
 #include "monitor.h"
+#include "mounts.h"
 #include "namespaces.h"
 #include "process.h"
 #include "rootfs.h"
@@ -53,46 +54,73 @@ static int take_stdio(const struct stdio_fds *io, int sync_fd, int userns_fd, st
 	   the pid namespace could reach it through /proc/<init>/fd; the rest closes at execve. */
 	close_all_but(sync_fd, userns_fd);
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	if (setsid() < 0)
-		return fail(err, errno, "setsid");
 	return 0;
 }
 
-static int prepare(const struct spec *s, int sync_fd, const struct stdio_fds *io, struct err *err)
+/* Whether the init forks into its pid namespace only once its root, cwd and privileges are the
+   container's (as runc's parent builds the mount namespace first), so a container sharing that
+   namespace never sees it hold more. A new pid namespace has nobody to see it; there the init
+   must be inside to mount its /proc, as it must where the kernel cannot bind /proc to a pid
+   namespace from outside. */
+static int fork_late(const struct spec *s)
+{
+	if (s->ns[NS_PID].mode == NS_HOST)
+		return 1;
+	return s->ns[NS_PID].mode == NS_JOIN && proc_prepare_for_children() == 0;
+}
+
+static int prepare(const struct spec *s, int sync_fd, const struct stdio_fds *io, int *late, int *tty_master,
+		   struct err *err)
 {
 	/* In a pod's user namespace the mount namespace is owned by the host's: the rootfs is built with
 	   the host's privileges (idmapped layers, device nodes, paths under corral's private roots)
 	   and rootfs_setup joins the user namespace only once the container's root is in place. */
 	cleanup_fd int userns_fd = -1;
-	if (enter_namespaces(s, sync_fd, CLONE_NEWNS | CLONE_NEWCGROUP, &userns_fd, err) < 0)
+	if (join_namespaces(s, sync_fd, CLONE_NEWNS | CLONE_NEWCGROUP, &userns_fd, err) < 0 ||
+	    take_stdio(io, sync_fd, userns_fd, err) < 0)
 		return -1;
-	if (take_stdio(io, sync_fd, userns_fd, err) < 0)
+	*late = fork_late(s);
+	if (!*late && fork_into_pid_namespace(s, sync_fd, -1, err) < 0)
 		return -1;
+	apply_oom_score_adj(s);   /* through the host's /proc: the container's may not show us */
 	umask(0);   /* device nodes and directories get exactly the modes asked for */
 	if (rootfs_setup(s, userns_fd, err) < 0)
 		return -1;
 	umask(022);
-	if (s->tty && pty_open_console(sync_fd, err) < 0)
+	if (s->tty && (*tty_master = pty_open_console(err)) < 0)
 		return -1;
 	if (s->hostname && s->hostname[0] && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return fail(err, errno, "sethostname");
 	if (apply_rlimits(s, err) < 0)
 		return -1;
-	apply_oom_score_adj(s);
 	if (chdir(s->cwd) < 0)
 		return fail(err, errno, "chdir %s", s->cwd);
 	return 0;
+}
+
+/* After prepare and drop_privileges: the pid (forking into the pid namespace now if that was
+   left for later) and the pty master go to the monitor, in that order. */
+static int hand_over(const struct spec *s, int sync_fd, int late, int tty_master, struct err *err)
+{
+	if (late)
+		return fork_into_pid_namespace(s, sync_fd, tty_master, err);
+	return tty_master >= 0 ? sync_send_fd(sync_fd, SYNC_TTY, tty_master, err) : 0;
 }
 
 static void run_init(const struct spec *s, int sync_fd, const struct stdio_fds *io)
 {
 	struct err err = { 0 };
 	char buf[8];
+	int late = 0, tty_master = -1;
 	reset_signals();
 	/* As runc: identity, capabilities, no_new_privs and seccomp are final before the wait for
 	   START, so a container sharing the pid namespace never sees this init hold more. */
-	if (prepare(s, sync_fd, io, &err) < 0 || drop_privileges(s, 0, &err) < 0 ||
-	    sync_send(sync_fd, SYNC_READY, NULL, &err) < 0)
+	if (prepare(s, sync_fd, io, &late, &tty_master, &err) < 0 || drop_privileges(s, 0, &err) < 0 ||
+	    hand_over(s, sync_fd, late, tty_master, &err) < 0)
+		sync_die(sync_fd, &err);
+	if (tty_master >= 0)
+		close(tty_master);
+	if (take_session(s->tty, &err) < 0 || sync_send(sync_fd, SYNC_READY, NULL, &err) < 0)
 		sync_die(sync_fd, &err);
 	if (sync_expect(sync_fd, SYNC_START, buf, sizeof buf, &err) < 0)
 		_exit(127);   /* the monitor went away: never run the command */

@@ -52,7 +52,7 @@ void stdio_close_child_ends(struct stdio_fds *io)
 		fcntl(io->err_r, F_SETFL, O_NONBLOCK);
 }
 
-int pty_open_console(int sync_fd, struct err *err)
+int pty_open_console(struct err *err)
 {
 	/* /dev/ptmx of the container's devpts instance: the slave then has a name inside it. */
 	int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -69,11 +69,16 @@ int pty_open_console(int sync_fd, struct err *err)
 			return fail(err, errno, "dup2 pty");
 	if (slave > 2)
 		close(slave);
-	if (ioctl(0, TIOCSCTTY, 0) < 0)
+	return master;
+}
+
+int take_session(int tty, struct err *err)
+{
+	if (setsid() < 0)
+		return fail(err, errno, "setsid");
+	if (tty && ioctl(0, TIOCSCTTY, 0) < 0)
 		return fail(err, errno, "set controlling terminal");
-	int rc = sync_send_fd(sync_fd, SYNC_TTY, master, err);
-	close(master);
-	return rc;
+	return 0;
 }
 
 int pty_receive_console(int sync_fd, struct stdio_fds *io, struct err *err)
