@@ -1,10 +1,12 @@
 // Mounting an overlay whose layer list may not fit mount(2)'s one-page option string: the new
 // mount API takes each lower layer as its own "lowerdir+" parameter (Linux >= 6.8), so an image of
-// any layer count (Docker's limit is 125) mounts under a root with long paths.
+// any layer count (Docker's limit is 125) mounts under a root with long paths. Older kernels get
+// the layers as short /proc/self/fd/<n> paths of directories held open for the mount(2) call
+// (about 18 bytes a layer, whatever the root's path), which fits some 200 layers in the page.
 import koffi from 'koffi';
 import { constants as osConstants } from 'node:os';
 import { NativeError } from './errors';
-import { SyscallError, closeFd, mount } from './libc';
+import { O_DIRECTORY, O_PATH, SyscallError, closeFd, mount, openat2 } from './libc';
 
 const libc = koffi.load('libc.so.6');
 const syscallRaw = libc.func('long syscall(long number, ...)');
@@ -103,18 +105,34 @@ function unsupported(err: unknown): boolean {
 /** Thrown when the layers fit neither mount(2)'s page nor this kernel's new mount API. */
 export class OverlayTooLongError extends NativeError {}
 
-/** Mounts the overlay at target: one mount(2) when its options fit a page, else layer by layer.
- *  Without an upper directory the mount is read-only. */
-export function mountOverlay(target: string, layers: OverlayLayers): void {
+function optionString(layers: OverlayLayers): string {
   const lower = `lowerdir=${layers.lowerDirs.join(':')}`;
-  const data = writable(layers) ? `${lower},upperdir=${layers.upperDir},workdir=${layers.workDir}` : lower;
+  return writable(layers) ? `${lower},upperdir=${layers.upperDir},workdir=${layers.workDir}` : lower;
+}
+
+/** mount(2) with each lower layer named by an fd path (overlayfs resolves them at mount time). */
+export function mountByFdPaths(target: string, layers: OverlayLayers): void {
+  const fds: number[] = [];
+  try {
+    for (const dir of layers.lowerDirs) fds.push(openat2(AT_FDCWD, dir, O_PATH | O_DIRECTORY, 0));
+    const data = optionString({ ...layers, lowerDirs: fds.map((fd) => `/proc/self/fd/${fd}`) });
+    if (data.length >= PAGE)
+      throw new OverlayTooLongError(`overlay options exceed a page even by fd (${layers.lowerDirs.length} layers)`);
+    mount('overlay', target, 'overlay', writable(layers) ? 0 : MS_RDONLY, data);
+  } finally {
+    for (const fd of fds) closeFd(fd);
+  }
+}
+
+/** Mounts the overlay at target: one mount(2) when its options fit a page, else layer by layer,
+ *  else (before Linux 6.8) by fd paths. Without an upper directory the mount is read-only. */
+export function mountOverlay(target: string, layers: OverlayLayers): void {
+  const data = optionString(layers);
   if (data.length < PAGE) return mount('overlay', target, 'overlay', writable(layers) ? 0 : MS_RDONLY, data);
   try {
     mountOverlayNewApi(target, layers);
   } catch (err) {
     if (!unsupported(err)) throw err;
-    throw new OverlayTooLongError(
-      `overlay options exceed a page (${layers.lowerDirs.length} layers) and this kernel lacks lowerdir+ (Linux >= 6.8)`,
-    );
+    mountByFdPaths(target, layers);
   }
 }

@@ -2,9 +2,16 @@
 // container's memory limit, python reads its memory limit and CPU quota from /sys/fs/cgroup, and
 // nginx answers through the pod IP and through a port mapping. Images: testimages/program_images.ts.
 import assert from 'node:assert/strict';
-import * as net from 'node:net';
 import { after, before, test } from 'node:test';
-import { containerConfig, podConfig } from '../lifecycle/fixture';
+import { containerConfig } from '../lifecycle/fixture';
+import {
+  execOk,
+  freePort,
+  removePod as removePodIn,
+  runPod as runPodIn,
+  startContainer,
+  type RunningPod,
+} from '../testing/pods';
 import { httpGet, startNetworkWorld, stopNetworkWorld, type NetworkWorld } from '../network/world';
 import { pushImage } from '../testimages';
 import { buildProgramImage, JAVA_HOME, NGINX_PORT, PYTHON, type ProgramName } from '../testimages/program_images';
@@ -25,38 +32,17 @@ after(async () => {
   await stopNetworkWorld(world);
 });
 
-async function runPod(name: string, extra: Record<string, unknown> = {}) {
-  const config = podConfig(name, extra);
-  const { pod_sandbox_id: id } = await world.daemon.client.runtime('RunPodSandbox', { config, runtime_handler: '' });
-  return { id, config };
+const runPod = (name: string, extra: Record<string, unknown> = {}) => runPodIn(world.daemon.client, name, extra);
+const removePod = (id: string) => removePodIn(world.daemon.client, id);
+
+function start(pod: RunningPod, image: string, command: string[], resources: Record<string, string> = {}) {
+  return startContainer(world.daemon.client, pod, containerConfig(image, 'app', command, { linux: { resources } }));
 }
 
-async function removePod(id: string): Promise<void> {
-  await world.daemon.client.runtime('StopPodSandbox', { pod_sandbox_id: id });
-  await world.daemon.client.runtime('RemovePodSandbox', { pod_sandbox_id: id });
-}
-
-async function start(
-  pod: { id: string; config: Record<string, unknown> },
-  image: string,
-  command: string[],
-  resources: Record<string, string> = {},
-): Promise<string> {
-  const config = containerConfig(image, 'app', command, { linux: { resources } });
-  const client = world.daemon.client;
-  const { container_id: id } = await client.runtime('CreateContainer', {
-    pod_sandbox_id: pod.id,
-    config,
-    sandbox_config: pod.config,
-  });
-  await client.runtime('StartContainer', { container_id: id });
-  return id;
-}
-
+/** Output of a command that must succeed; the JVM starts slowly under emulation (the v2 guest). */
 async function exec(id: string, cmd: string[]): Promise<string> {
-  const r = await world.daemon.client.runtime('ExecSync', { container_id: id, cmd, timeout: 60 });
-  assert.equal(r.exit_code, 0, `${cmd.join(' ')}: ${r.stdout.toString()}${r.stderr.toString()}`);
-  return `${r.stdout.toString()}${r.stderr.toString()}`;
+  const { stdout, stderr } = await execOk(world.daemon.client, id, cmd, 300);
+  return `${stdout}${stderr}`;
 }
 
 test('the JVM reports the container memory limit', async () => {
@@ -105,16 +91,6 @@ test('python reads its memory limit and CPU quota from /sys/fs/cgroup', async ()
     await removePod(pod.id);
   }
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 test('nginx answers through the pod IP and through a port mapping', async () => {
   const hostPort = await freePort();

@@ -2,14 +2,20 @@
 // bridge and reach each other, a port mapping reaches a pod from 127.0.0.1, a host-network pod
 // sees the host's interfaces, StopPodSandbox (also after a restart) removes addresses and rules,
 // and a broken network fails RunPodSandbox with the plugin's words, leaving nothing.
-import type { PodSandboxConfig } from '../../proto/generated/runtime/v1/PodSandboxConfig';
 import assert from 'node:assert/strict';
 import { promises as fs, readlinkSync } from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { containerConfig, grpcCode, mountsUnder, podConfig } from '../lifecycle/fixture';
 import { httpGet, restartDaemon, startNetworkWorld, stopNetworkWorld, type NetworkWorld } from './world';
+import {
+  execOk,
+  freePort,
+  removePod as removePodIn,
+  runPod as runPodIn,
+  startContainer as startIn,
+  type RunningPod,
+} from '../testing/pods';
 
 let world: NetworkWorld;
 
@@ -20,33 +26,11 @@ after(async () => {
   await stopNetworkWorld(world);
 });
 
-async function runPod(name: string, extra: Record<string, unknown> = {}) {
-  const config = podConfig(name, extra);
-  const { pod_sandbox_id: id } = await world.daemon.client.runtime('RunPodSandbox', { config, runtime_handler: '' });
-  return { id, config };
-}
-
-async function startContainer(
-  pod: { id: string; config: PodSandboxConfig },
-  name: string,
-  command: string[],
-): Promise<string> {
-  const config = containerConfig(world.images.busybox, name, command);
-  const client = world.daemon.client;
-  const { container_id: id } = await client.runtime('CreateContainer', {
-    pod_sandbox_id: pod.id,
-    config,
-    sandbox_config: pod.config,
-  });
-  await client.runtime('StartContainer', { container_id: id });
-  return id;
-}
-
-async function exec(id: string, cmd: string[]): Promise<string> {
-  const result = await world.daemon.client.runtime('ExecSync', { container_id: id, cmd, timeout: 20 });
-  assert.equal(result.exit_code, 0, `${cmd.join(' ')}: ${result.stderr.toString()}`);
-  return result.stdout.toString();
-}
+const runPod = (name: string, extra: Record<string, unknown> = {}) => runPodIn(world.daemon.client, name, extra);
+const removePod = (id: string) => removePodIn(world.daemon.client, id);
+const startContainer = (pod: RunningPod, name: string, command: string[]) =>
+  startIn(world.daemon.client, pod, containerConfig(world.images.busybox, name, command));
+const exec = async (id: string, cmd: string[]) => (await execOk(world.daemon.client, id, cmd)).stdout;
 
 async function podIps(id: string): Promise<string[]> {
   const network = (await world.daemon.client.runtime('PodSandboxStatus', { pod_sandbox_id: id, verbose: false }))
@@ -54,26 +38,11 @@ async function podIps(id: string): Promise<string[]> {
   return [network.ip, ...network.additional_ips.map((ip) => ip.ip)].filter((ip) => ip !== '');
 }
 
-async function removePod(id: string): Promise<void> {
-  await world.daemon.client.runtime('StopPodSandbox', { pod_sandbox_id: id });
-  await world.daemon.client.runtime('RemovePodSandbox', { pod_sandbox_id: id });
-}
-
 const HTTPD = [
   'sh',
   '-c',
   'mkdir -p /www && echo "hello from $HOSTNAME" > /www/index.html && exec httpd -f -p 8080 -h /www',
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 test('two pods reach each other; a port mapping reaches a pod from 127.0.0.1; stop removes addresses and rules', async () => {
   const { fx } = world;

@@ -180,11 +180,20 @@ describe('security context', () => {
         assert.equal(await statusField(id, 'NoNewPrivs'), '1');
       },
     );
-    await within('defaults', {}, async ({ id }) => {
+    // What kubelet sends for procMount: Default.
+    const kubelet = { masked_paths: ['/proc/timer_list', '/proc/kcore'], readonly_paths: ['/proc/sys'] };
+    await within('kubelet-lists', kubelet, async ({ id }) => {
       const timerList = await exec(id, ['sh', '-c', 'wc -c < /proc/timer_list']);
       assert.equal(timerList.out.trim(), '0', `/proc/timer_list is masked: ${timerList.err}`);
       assert.match((await exec(id, ['sh', '-c', 'echo 1 > /proc/sys/kernel/domainname'])).err, /Read-only file system/);
       assert.equal(await statusField(id, 'NoNewPrivs'), '0');
+    });
+    // Empty lists (procMount: Unmasked, or crictl's config): nothing masked, as under containerd.
+    await within('empty-lists', {}, async ({ id }) => {
+      const timerList = await exec(id, ['sh', '-c', 'wc -c < /proc/timer_list']);
+      assert.notEqual(timerList.out.trim(), '0', '/proc/timer_list is not masked');
+      const sys = await exec(id, ['sh', '-c', 'grep " /proc/sys " /proc/self/mountinfo | wc -l']);
+      assert.equal(sys.out.trim(), '0', '/proc/sys is not remounted read-only');
     });
   });
 

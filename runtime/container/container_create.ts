@@ -95,16 +95,20 @@ async function prepare(
   const cgroupPath = deps.cgroups.containerCgroupPath(pod.meta.cgroupPath, id);
   // The directory, the snapshot and the cgroup do not depend on one another: made side by side
   // (each settled before a failure unwinds); only the mount needs both the first two.
-  const [, cgroup] = await allSteps([
+  const [layers, cgroup] = await allSteps([
     (async () => {
-      await allSteps([
+      const [, prepared] = await allSteps([
         fs.mkdir(rootfs, { recursive: true, mode: 0o700 }).then(() => {
           undo.push('container directory', () => removeDirWithMountPoints(containerDir, [rootfs]));
         }),
-        deps.snapshots.prepare(id, image.id).then(() => undo.push('snapshot', () => deps.snapshots.remove(id))),
+        deps.snapshots.prepare(id, image.id).then((mount) => {
+          undo.push('snapshot', () => deps.snapshots.remove(id));
+          return mount;
+        }),
       ] as const);
       await deps.snapshots.mount(id, rootfs);
       undo.push('rootfs mount', () => deps.snapshots.unmount(rootfs));
+      return prepared;
     })(),
     deps.cgroups.create(cgroupPath).then(async (handle) => {
       undo.push('cgroup', () => handle.remove({ killRemaining: true }));
@@ -121,6 +125,7 @@ async function prepare(
     bundleDir,
     rootfs,
     rootfsMode: deps.rootfsMode,
+    rootfsLayers: layers,
     config: { ...config, mounts },
     pod: {
       config: pod.meta.config,

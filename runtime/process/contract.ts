@@ -63,6 +63,12 @@ export interface UserNamespaceSpec {
   gidMappings: Array<{ containerId: number; hostId: number; size: number }>;
 }
 
+export interface RootfsLayers {
+  lowerDirs: string[]; // top-most first
+  upperDir: string;
+  workDir: string;
+}
+
 export interface ContainerSpec {
   id: string;
   /** Per-container directory under the state root: the monitor's socket, exit file, pid files. */
@@ -72,6 +78,12 @@ export interface ContainerSpec {
   readonlyRootfs: boolean;
   /** pivot_root, or chroot for roots that cannot be pivoted (config rootfs_mode). */
   rootfsMode: 'pivot_root' | 'chroot';
+  /**
+   * The overlay's directories under rootfs, for a user-namespaced container: its rootfs is rebuilt
+   * from idmapped clones of them (the mounted overlay's own options may name them by fd paths).
+   * Absent: rootfs is a plain directory, idmapped as it is.
+   */
+  rootfsLayers?: RootfsLayers;
   hostname?: string; // set only when the container gets a new uts namespace
   namespaces: Record<NamespaceKind, NamespaceSetting>;
   /**
@@ -108,6 +120,8 @@ export interface ExitInfo {
   signal?: string; // "SIGKILL" when killed by a signal
   finishedAt: string; // RFC 3339 with nanoseconds
   startedAt?: string; // when execve was released (if it ever was)
+  /** OOM kills the monitor counted in the container's cgroup; absent when it could not count. */
+  oomKills?: number;
 }
 
 export interface ExecResult {

@@ -97,6 +97,15 @@ function cgroupfsRecords(view: ContainerSpec['cgroupfs']): WireRecord[] {
   });
 }
 
+function rootfsLayerRecords(layers: ContainerSpec['rootfsLayers']): WireRecord[] {
+  if (!layers) return [];
+  return [
+    ...layers.lowerDirs.map((dir) => ['rootfs_lower', dir] as WireRecord),
+    ['rootfs_upper', layers.upperDir],
+    ['rootfs_work', layers.workDir],
+  ];
+}
+
 export function containerMessage(spec: ContainerSpec): Buffer {
   return encodeRecords([
     ['id', spec.id],
@@ -104,6 +113,7 @@ export function containerMessage(spec: ContainerSpec): Buffer {
     ['rootfs', spec.rootfs],
     ['readonly_rootfs', flag(spec.readonlyRootfs)],
     ['chroot', flag(spec.rootfsMode === 'chroot')],
+    ...rootfsLayerRecords(spec.rootfsLayers),
     ['privileged', flag(spec.privileged)],
     ['hostname', spec.namespaces.uts.mode === 'new' ? (spec.hostname ?? '') : ''],
     ['log_path', spec.logPath],

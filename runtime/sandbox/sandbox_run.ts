@@ -59,10 +59,10 @@ export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<
   const undo = new UndoStack(log);
   const timer = new StepTimer(log, 'RunPodSandbox', { pod: id });
   try {
-    const meta = await timer.step('prepared', prepare(deps, config, id, name, cgroupPath, undo));
+    const rootIds = userNamespace && containerRootIds(userNamespace);
+    const meta = await timer.step('prepared', prepare(deps, config, { id, name, cgroupPath, rootIds }, undo));
     const infra = await timer.step('infra started', startInfra(deps, meta, { sysctls, userNamespace }, undo));
     const ips = await timer.step('network set up', setUpNetwork(deps, meta, infra, undo));
-    const rootIds = userNamespace && containerRootIds(userNamespace);
     await timer.step('files written', writePodFiles(meta.sandboxDir, config, ips, rootIds));
     await deps.store.add(
       id,
@@ -82,14 +82,16 @@ export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<
   }
 }
 
-async function prepare(
-  deps: SandboxDeps,
-  config: PodConfig,
-  id: string,
-  name: string,
-  cgroupPath: string,
-  undo: UndoStack,
-): Promise<SandboxMeta> {
+interface PodIds {
+  id: string;
+  name: string;
+  cgroupPath: string;
+  /** The host ids of the container's root in a user-namespaced pod: the owner of its shm. */
+  rootIds?: { uid: number; gid: number };
+}
+
+async function prepare(deps: SandboxDeps, config: PodConfig, ids: PodIds, undo: UndoStack): Promise<SandboxMeta> {
+  const { id, name, cgroupPath, rootIds } = ids;
   const sandboxDir = path.join(deps.sandboxesDir, id);
   const ownShm = path.join(sandboxDir, 'shm');
   const shmPath = config.namespaces.ipc === 'NODE' ? '/dev/shm' : ownShm;
@@ -106,7 +108,9 @@ async function prepare(
   };
   const makeShm = async () => {
     if (shmPath !== ownShm) return;
-    await deps.mounts.mountTmpfs(ownShm, SHM_OPTIONS);
+    // Owned by the container's root in a user namespace (else the unmapped host root, "nobody").
+    const owner = rootIds ? `,uid=${rootIds.uid},gid=${rootIds.gid}` : '';
+    await deps.mounts.mountTmpfs(ownShm, `${SHM_OPTIONS}${owner}`);
     undo.push('pod shm', () => deps.mounts.unmount(ownShm));
   };
   await allSteps([makeCgroups(), makeShm()] as const);

@@ -30,10 +30,12 @@ const plain: ContainerSecurityRequest = {
 const pod = { privileged: false };
 
 describe('resolveContainerSecurity', () => {
-  it('a plain container: default caps, defaults paths, no filter', async () => {
+  it('a plain container: default caps, the paths as given (none: containerd masks none), no filter', async () => {
     const security = await resolveContainerSecurity(plain, pod);
     assert.equal(security.summary.capabilities.boundingMask, '00000000a80425fb');
-    assert.deepEqual(security.maskedPaths, [...DEFAULT_MASKED_PATHS]);
+    assert.deepEqual([security.maskedPaths, security.readonlyPaths], [[], []]);
+    const kubelet = await resolveContainerSecurity({ ...plain, maskedPaths: [...DEFAULT_MASKED_PATHS] }, pod);
+    assert.deepEqual(kubelet.maskedPaths, [...DEFAULT_MASKED_PATHS]);
     assert.equal(security.seccompFilter, undefined);
     assert.equal(security.summary.seccomp, 'unconfined');
   });

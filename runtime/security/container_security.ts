@@ -60,8 +60,9 @@ export async function resolveContainerSecurity(
   });
   const paths = resolvePathPolicy({
     privileged: request.privileged,
-    maskedPaths: request.maskedPaths.length > 0 ? request.maskedPaths : undefined,
-    readonlyPaths: request.readonlyPaths.length > 0 ? request.readonlyPaths : undefined,
+    // As given, empty included (proto3 cannot tell absent from empty; containerd masks nothing).
+    maskedPaths: request.maskedPaths,
+    readonlyPaths: request.readonlyPaths,
   });
   return {
     capabilities,

@@ -1,7 +1,8 @@
-// The /proc and /sys paths hidden (masked) or made read-only in a container, containerd's
-// defaults. The lists the CRI request carries replace them (kubelet sends the defaults itself,
-// and an empty list for procMount: Unmasked); privileged containers get none. Proto3 cannot tell
-// an absent list from an empty one, so the caller says which it means by passing undefined.
+// The /proc and /sys paths hidden (masked) or made read-only in a container. A CRI request's lists
+// are used as they are, as containerd does (internal/cri/server/container_create.go with its
+// default disable_proc_mount = false): kubelet sends the defaults below itself (procMount: Default)
+// and empty lists for procMount: Unmasked, and a request without lists (crictl's) masks nothing.
+// The defaults (runc's, kubelet's) stay for callers that pass undefined. Privileged: none.
 import { InvalidArgumentError } from '../errors';
 
 export const DEFAULT_MASKED_PATHS: readonly string[] = [

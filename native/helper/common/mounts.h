@@ -13,7 +13,9 @@ int remount_bind(const char *target, unsigned long flags, struct err *err);
    next show that namespace, though this process is not in it. -1 when the kernel cannot. */
 int proc_prepare_for_children(void);
 int mount_proc_and_sys(int rootfd, const struct spec *s, struct err *err);
-int mount_dev(int rootfd, struct err *err);
+/* In a joined user namespace (spec uid_map/gid_map), /dev/pts belongs to the container's root and
+   new ptys to its tty group, as when runc mounts devpts from inside the namespace. */
+int mount_dev(int rootfd, const struct spec *s, struct err *err);
 /* The container's cgroups at /sys/fs/cgroup (spec cgroup2 / cgroup_v1), after /sys. */
 int mount_cgroups(int rootfd, const struct spec *s, struct err *err);
 /* userns_fd: the pod's user namespace, for idmapped binds (-1 without one). */

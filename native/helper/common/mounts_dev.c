@@ -2,7 +2,9 @@
 #define _GNU_SOURCE
 #include "mounts.h"
 #include "path.h"
+#include "rootfs.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -51,7 +53,27 @@ static int mount_under(int devfd, const char *name, const char *type, unsigned l
 	return 0;
 }
 
-int mount_dev(int rootfd, struct err *err)
+/* devpts. Joining a pod's user namespace, the tree is built from the host's: gid= is read there
+   and the root directory would belong to the host's root, so both are given the container's ids
+   (in a new user namespace, entered before the mounts, the kernel does that itself). */
+static int mount_devpts(int devfd, const struct spec *s, unsigned long flags, struct err *err)
+{
+	int userns = s->userns.mode == NS_JOIN && s->uid_map && s->gid_map;
+	long tty = userns ? host_id_of(s->gid_map, 5) : 5;
+	char data[96];
+	snprintf(data, sizeof data, "newinstance,ptmxmode=0666,mode=0620,gid=%ld", tty);
+	if ((tty < 0 || mount_under(devfd, "pts", "devpts", flags, data, err) < 0) &&
+	    mount_under(devfd, "pts", "devpts", flags, "newinstance,ptmxmode=0666,mode=0620", err) < 0)
+		return -1;
+	if (!userns)
+		return 0;
+	long uid = host_id_of(s->uid_map, 0), gid = host_id_of(s->gid_map, 0);
+	if (uid >= 0 && gid >= 0 && fchownat(devfd, "pts", (uid_t)uid, (gid_t)gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return fail(err, errno, "chown /dev/pts");
+	return 0;
+}
+
+int mount_dev(int rootfd, const struct spec *s, struct err *err)
 {
 	char buf[32];
 	cleanup_fd int dev = make_in_root(rootfd, "/dev", 0, err);
@@ -73,8 +95,7 @@ int mount_dev(int rootfd, struct err *err)
 			return fail(err, errno, "symlink /dev/%s", links[i].name);
 	}
 	const unsigned long secure = MS_NOSUID | MS_NOEXEC;
-	if (mount_under(devfd, "pts", "devpts", secure, "newinstance,ptmxmode=0666,mode=0620,gid=5", err) < 0 &&
-	    mount_under(devfd, "pts", "devpts", secure, "newinstance,ptmxmode=0666,mode=0620", err) < 0)
+	if (mount_devpts(devfd, s, secure, err) < 0)
 		return -1;
 	if (mount_under(devfd, "shm", "tmpfs", secure | MS_NODEV, "mode=1777,size=65536k", err) < 0)
 		return -1;

@@ -50,7 +50,7 @@ static int enter_chroot(const struct spec *s, int userns_fd, struct err *err)
 static int build_tree(int rootfd, const struct spec *s, int userns_fd, struct err *err)
 {
 	if (mount_proc_and_sys(rootfd, s, err) < 0 || mount_cgroups(rootfd, s, err) < 0 || write_sysctls(rootfd, s, err) < 0 ||
-	    mount_dev(rootfd, err) < 0 || mount_spec_mounts(rootfd, s, userns_fd, err) < 0)
+	    mount_dev(rootfd, s, err) < 0 || mount_spec_mounts(rootfd, s, userns_fd, err) < 0)
 		return -1;
 	cleanup_fd int cwd = make_in_root(rootfd, s->cwd, 0, err);
 	if (cwd < 0)

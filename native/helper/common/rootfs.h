@@ -10,6 +10,9 @@ int rootfs_setup(const struct spec *s, int userns_fd, struct err *err);
    needs fs_ids_as_container_root (overlayfs works on its upper layer as its mounter). */
 int idmapped_rootfs(const struct spec *s, int userns_fd, struct err *err);
 
+/* The host id that id maps to through an id map ("<inside> <host> <size>" lines); -1: unmapped. */
+long host_id_of(const char *map, unsigned long id);
+
 /* File ids of the container's root on the host (keeping root's capabilities): what is made in an
    idmapped rootfs must map through it. */
 int fs_ids_as_container_root(const struct spec *s, struct err *err);

@@ -125,6 +125,8 @@ static const char **string_slot(struct spec *s, const char *key)
 		{ "log_path", offsetof(struct spec, log_path) }, { "cwd", offsetof(struct spec, cwd) },
 		{ "pin_dir", offsetof(struct spec, pin_dir) }, { "uid_map", offsetof(struct spec, uid_map) },
 		{ "gid_map", offsetof(struct spec, gid_map) }, { "target_start", offsetof(struct spec, target_start) },
+		{ "rootfs_upper", offsetof(struct spec, rootfs_upper) },
+		{ "rootfs_work", offsetof(struct spec, rootfs_work) },
 	};
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (strcmp(key, table[i].key) == 0)
@@ -156,6 +158,7 @@ static struct strlist *list_slot(struct spec *s, const char *key)
 	if (strcmp(key, "sysctl") == 0) return &s->sysctls;
 	if (strcmp(key, "cgroup_procs") == 0) return &s->cgroup_procs;
 	if (strcmp(key, "cgroup_v1") == 0) return &s->cgroup_v1;
+	if (strcmp(key, "rootfs_lower") == 0) return &s->rootfs_lower;
 	return NULL;
 }
 
@@ -209,7 +212,7 @@ static int apply_record(struct spec *s, const struct record *r, struct err *err)
 static int allocate_lists(struct spec *s, size_t n, struct err *err)
 {
 	struct strlist *lists[] = { &s->args, &s->env, &s->masked, &s->readonly_paths, &s->sysctls,
-				    &s->cgroup_procs, &s->cgroup_v1 };
+				    &s->cgroup_procs, &s->cgroup_v1, &s->rootfs_lower };
 	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
 		if (!(lists[i]->items = calloc(n + 1, sizeof(char *))))
 			return fail(err, ENOMEM, "allocate spec");
@@ -248,7 +251,7 @@ int spec_read(int fd, struct spec *s, struct err *err)
 void spec_free(struct spec *s)
 {
 	struct strlist *lists[] = { &s->args, &s->env, &s->masked, &s->readonly_paths, &s->sysctls,
-				    &s->cgroup_procs, &s->cgroup_v1 };
+				    &s->cgroup_procs, &s->cgroup_v1, &s->rootfs_lower };
 	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
 		free(lists[i]->items);
 	free(s->mounts);

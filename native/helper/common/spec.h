@@ -37,6 +37,8 @@ struct spec {
 	struct ns_setting ns[NS_KINDS];
 	struct ns_setting userns;
 	const char *uid_map, *gid_map;   /* /proc/<pid>/uid_map content, for a new user namespace */
+	struct strlist rootfs_lower;     /* the overlay under rootfs (top first), to rebuild it idmapped */
+	const char *rootfs_upper, *rootfs_work;
 	struct strlist args, env, masked, readonly_paths, sysctls, cgroup_procs;
 	struct strlist cgroup_v1;        /* "<dir>\0<mount data>" per v1 hierarchy shown at /sys/fs/cgroup */
 	struct mount_entry *mounts; size_t n_mounts;

@@ -20,6 +20,8 @@ export interface ContainerSpecInputs {
   bundleDir: string;
   rootfs: string; // mounted already: the user database is read from it
   rootfsMode: ContainerSpec['rootfsMode'];
+  /** The snapshot's overlay directories under rootfs (what an idmapped rootfs is rebuilt from). */
+  rootfsLayers?: ContainerSpec['rootfsLayers'];
   config: ContainerConfig;
   pod: { config: PodConfig; hostname: string; pinned: PinnedNamespaces; files: PodMountSources };
   image: ImageRuntimeConfig;
@@ -66,14 +68,16 @@ export async function buildContainerSpec(
   const request = config.security;
   const security = await resolveContainerSecurity(request, { privileged: pod.config.privileged });
   const user = await processUser(inputs.rootfs, config, image.user);
+  const userNamespace = containerUserNamespace(pod.config, pod.pinned);
   const spec: ContainerSpec = {
     id: inputs.id,
     bundleDir: inputs.bundleDir,
     rootfs: inputs.rootfs,
     readonlyRootfs: request.readonlyRootfs,
     rootfsMode: inputs.rootfsMode,
+    ...(userNamespace && inputs.rootfsLayers ? { rootfsLayers: inputs.rootfsLayers } : {}),
     namespaces: containerNamespaces(pod.config.namespaces, request.namespaces, pod.pinned, inputs.targetPidNs),
-    userNamespace: containerUserNamespace(pod.config, pod.pinned),
+    userNamespace,
     mounts: [
       ...(await containerMounts(config.mounts, pod.files, request.readonlyRootfs, pod.config.userNamespace)),
       ...deviceMounts(inputs.devices ?? []),

@@ -63,6 +63,12 @@ export class Fixture {
       rootfs,
       readonlyRootfs: false,
       rootfsMode: 'pivot_root',
+      // What an idmapped rootfs is rebuilt from (the helper uses it in a joined user namespace).
+      rootfsLayers: {
+        lowerDirs: [this.lower],
+        upperDir: path.join(dir, 'fs', 'upper'),
+        workDir: path.join(dir, 'fs', 'work'),
+      },
       hostname: `host-${name}`,
       namespaces: { net: { mode: 'new' }, ipc: { mode: 'new' }, uts: { mode: 'new' }, pid: { mode: 'new' } },
       mounts: [],
