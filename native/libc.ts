@@ -141,3 +141,12 @@ export function pidfdSendSignal(pidfd: number, signal: number): void {
 export function closeFd(fd: number): void {
   check(closeRaw(fd), 'close', `fd ${fd}`);
 }
+
+// ---- memory ----
+
+const mallocTrimRaw = libc.func('int malloc_trim(size_t pad)') as KoffiFunc<(pad: number) => number>;
+
+/** malloc_trim(3): the allocator hands its free memory, in every thread's arena, back to the kernel. */
+export function mallocTrim(): void {
+  mallocTrimRaw(0);
+}

@@ -9,7 +9,7 @@ import type {
   MountRequest,
   SecurityRequest,
 } from '../runtime/container/container_config';
-import { InvalidArgumentError } from '../runtime/errors';
+import { FailedPreconditionError, InvalidArgumentError } from '../runtime/errors';
 import { namespaceOptionsFromCri, profileFromCri } from './cri_pod_config';
 
 const PROPAGATION: Record<string, MountPropagation> = {
@@ -93,6 +93,7 @@ export function containerConfigFromCri(config: ContainerConfig__Output | null): 
     throw new InvalidArgumentError('container config.metadata.name is required');
   if (!config.image || config.image.image === '')
     throw new InvalidArgumentError('container config.image.image is required');
+  refuseCdiDevices(config.CDI_devices);
   return {
     metadata: { ...config.metadata },
     image: {
@@ -123,6 +124,20 @@ export function containerConfigFromCri(config: ContainerConfig__Output | null): 
     resources: resourcesFromCri(config.linux?.resources),
     oomScoreAdj: oomScoreAdjFromCri(config.linux?.resources?.oom_score_adj),
   };
+}
+
+/**
+ * corral has no CDI registry: a container that asks for a CDI device (a device plugin or DRA
+ * driver's GPU, say) fails clearly instead of starting without it, as containerd does when it
+ * cannot resolve one.
+ */
+function refuseCdiDevices(devices: ContainerConfig__Output['CDI_devices']): void {
+  if (devices.length === 0) return;
+  const name = devices[0].name.slice(0, 128);
+  throw new FailedPreconditionError(
+    `CDI device ${JSON.stringify(name)}${devices.length > 1 ? ` (and ${devices.length - 1} more)` : ''}: ` +
+      'corral has no CDI support; use a device plugin that returns device nodes (ContainerConfig.devices)',
+  );
 }
 
 /** The kernel's range; containerd writes the value even when it is 0, and so does corral. */

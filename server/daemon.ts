@@ -28,6 +28,7 @@ import { addMirrorFlag } from '../runtime/image/registry/hosts';
 import { StreamingService } from './streaming/service';
 import { connectionCap } from './streaming/connection_limit';
 import { raiseOpenFileLimit } from '../runtime/open_file_limit';
+import { MemoryTrimmer } from '../runtime/memory_trim';
 import { preparePrivateRoots } from '../runtime/store/private_dir';
 import { LifecycleStreamingBackend } from '../runtime/streaming/lifecycle_backend';
 
@@ -101,6 +102,8 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
     await bind(server, config.listen);
     await fs.chmod(config.listen, 0o660);
     log.info('corrald ready', { listen: config.listen, root: config.root, state: config.state, version });
+    const trimmer = new MemoryTrimmer();
+    trimmer.start();
     const started = streaming;
     const exporting = exporter;
     return {
@@ -110,6 +113,7 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
           .then(() => stopExporter(exporting))
           .then(() => stopGracefully(server, streams, config.listen, lock))
           .finally(() => {
+            trimmer.stop();
             network.close();
             lifecycle.close();
           }),

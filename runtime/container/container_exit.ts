@@ -13,6 +13,8 @@ export function exitRecordOf(exit: ExitInfo): ExitRecord {
     exitCode: exit.exitCode,
     finishedAt: rfc3339ToNs(exit.finishedAt),
     startedAt: exit.startedAt ? rfc3339ToNs(exit.startedAt) : undefined,
+    // The monitor's count, read while the cgroup still existed (systemd removes an emptied scope).
+    ...(exit.exitCode !== 0 && (exit.oomKills ?? 0) > 0 ? { reason: 'OOMKilled' } : {}),
   };
 }
 
@@ -41,7 +43,8 @@ export async function recordExit(
 
 /**
  * A failed exit of a container whose cgroup saw the OOM killer act is OOMKilled (v1
- * memory.oom_control / v2 memory.events oom_kill; read before the cgroup is removed).
+ * memory.oom_control / v2 memory.events oom_kill). The monitor's count in the exit file decides
+ * when it has one (exitRecordOf); else the cgroup is read now, if it is still there.
  */
 async function withOomReason(deps: ContainerDeps, id: string, exit: ExitRecord): Promise<ExitRecord> {
   const record = deps.store.get(id);

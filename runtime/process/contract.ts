@@ -120,6 +120,8 @@ export interface ExitInfo {
   signal?: string; // "SIGKILL" when killed by a signal
   finishedAt: string; // RFC 3339 with nanoseconds
   startedAt?: string; // when execve was released (if it ever was)
+  /** OOM kills the monitor counted in the container's cgroup; absent when it could not count. */
+  oomKills?: number;
 }
 
 export interface ExecResult {

@@ -18,6 +18,8 @@ export function parseExitFile(text: string): ExitInfo {
   };
   if (values.has('signal')) info.signal = values.get('signal');
   if (values.has('started_at')) info.startedAt = values.get('started_at');
+  const oomKills = Number(values.get('oom_kill'));
+  if (values.has('oom_kill') && Number.isSafeInteger(oomKills)) info.oomKills = oomKills;
   return info;
 }
 

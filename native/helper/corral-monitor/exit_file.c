@@ -1,4 +1,5 @@
-/* <bundle>/exit, written atomically: "exit_code=", "signal=", "started_at=", "finished_at=" lines. */
+/* <bundle>/exit, written atomically: "exit_code=", "signal=", "started_at=", "finished_at=",
+   "oom_kill=" lines. */
 #define _GNU_SOURCE
 #include "monitor.h"
 #include <errno.h>
@@ -7,7 +8,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-int write_exit_file(const char *bundle, int status, const char *started_at, struct err *err)
+int write_exit_file(const char *bundle, int status, const char *started_at, long oom_kills, struct err *err)
 {
 	char tmp[PATH_MAX], final[PATH_MAX], body[256], finished[TIMESTAMP_LEN + 1];
 	format_now(finished);
@@ -20,6 +21,8 @@ int write_exit_file(const char *bundle, int status, const char *started_at, stru
 	if (started_at[0])
 		len += snprintf(body + len, sizeof body - (size_t)len, "started_at=%s\n", started_at);
 	len += snprintf(body + len, sizeof body - (size_t)len, "finished_at=%s\n", finished);
+	if (oom_kills >= 0)
+		len += snprintf(body + len, sizeof body - (size_t)len, "oom_kill=%ld\n", oom_kills);
 	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", bundle, EXIT_FILE);
 	snprintf(final, sizeof final, "%s/%s", bundle, EXIT_FILE);
 	cleanup_fd int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

@@ -58,6 +58,7 @@ static void finish(struct monitor *m, int status)
 {
 	struct err err = { 0 };
 	char path[PATH_MAX + 16];
+	oom_watch_read(&m->oom);   /* first: systemd may remove an emptied scope's cgroup any moment */
 	if (m->sync_fd >= 0) {
 		fcntl(m->sync_fd, F_SETFL, O_NONBLOCK);
 		handle_sync(m);
@@ -66,7 +67,7 @@ static void finish(struct monitor *m, int status)
 		answer_start(m, "error the container exited before it started\n");
 	drain_output(m);
 	const char *started = m->start == START_DONE ? m->started_at : "";
-	if (write_exit_file(m->bundle, status, started, &err) < 0) {
+	if (write_exit_file(m->bundle, status, started, m->oom.kills, &err) < 0) {
 		/* corrald notices the missing exit file and the dead monitor; nothing better to do */
 	}
 	snprintf(path, sizeof path, "%s/%s", m->bundle, CONTROL_SOCKET);
@@ -110,14 +111,16 @@ void monitor_loop(struct monitor *m)
 {
 	int status = 0;
 	for (;;) {
-		struct pollfd pfds[5 + MAX_CLIENTS];
-		int fds[5] = { m->signal_fd, m->listen_fd, m->sync_fd, m->io.out_r, m->io.err_r };
-		for (int i = 0; i < 5; i++)
+		struct pollfd pfds[6 + MAX_CLIENTS];
+		int fds[6] = { m->signal_fd, m->listen_fd, m->sync_fd, m->io.out_r, m->io.err_r, m->oom.notify_fd };
+		for (int i = 0; i < 6; i++)
 			pfds[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
 		for (int i = 0; i < MAX_CLIENTS; i++)
-			pfds[5 + i] = (struct pollfd){ .fd = m->clients[i].fd, .events = POLLIN };
-		if (poll(pfds, 5 + MAX_CLIENTS, -1) < 0 && errno != EINTR)
+			pfds[6 + i] = (struct pollfd){ .fd = m->clients[i].fd, .events = POLLIN };
+		if (poll(pfds, 6 + MAX_CLIENTS, -1) < 0 && errno != EINTR)
 			_exit(2);
+		if (pfds[5].revents)
+			oom_watch_event(&m->oom);
 		if (pfds[2].revents)
 			handle_sync(m);
 		if (pfds[3].revents)
@@ -127,7 +130,7 @@ void monitor_loop(struct monitor *m)
 		if (pfds[1].revents)
 			control_accept(m);
 		for (int i = 0; i < MAX_CLIENTS; i++)
-			if (pfds[5 + i].revents && m->clients[i].fd >= 0)
+			if (pfds[6 + i].revents && m->clients[i].fd >= 0)
 				control_read(m, &m->clients[i]);
 		if (pfds[0].revents && handle_signals(m, &status))
 			finish(m, status);

@@ -83,6 +83,7 @@ int main(void)
 		report("error %s\n", err.msg, 0, 0);
 		return 1;
 	}
+	oom_watch_open(&m.oom, &s.cgroup_procs);   /* the init is in its cgroups now */
 	report("ok%s %ld %ld\n", "", (long)getpid(), (long)m.init_pid);
 	quiet_stdio();
 	spec_free(&s);

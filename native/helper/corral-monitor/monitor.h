@@ -32,6 +32,9 @@ struct stdio_fds {
 	int stdin_w, out_r, err_r;       /* the monitor's ends (-1 when absent) */
 };
 
+/* The cgroup's OOM kill counter (oom_watch.c); kills is -1 when it cannot be read. */
+struct oom_watch { int counter_fd, notify_fd, v1; long kills; };
+
 enum start_state { START_WAITING, START_RELEASED, START_DONE, START_FAILED };
 
 /* A control connection; after "attach" it carries attach frames (attach.c) both ways. */
@@ -47,6 +50,7 @@ struct monitor {
 	char started_at[TIMESTAMP_LEN + 1];
 	char start_error[512];
 	struct client clients[MAX_CLIENTS];
+	struct oom_watch oom;
 };
 
 int log_open(struct log_writer *log, const char *path, struct err *err);
@@ -81,7 +85,14 @@ void attach_broadcast(void *monitor, enum log_stream_kind kind, const char *data
 /* Applies the whole attach frames buffered for the client; returns the bytes used. */
 size_t attach_consume(struct monitor *m, struct client *c);
 
-int write_exit_file(const char *bundle, int status, const char *started_at, struct err *err);
+/* Opens the counter beside the init's cgroup.procs files (after the init joined them). */
+void oom_watch_open(struct oom_watch *w, const struct strlist *cgroup_procs);
+void oom_watch_read(struct oom_watch *w);
+/* The inotify fd is readable: drain it and read the counter. */
+void oom_watch_event(struct oom_watch *w);
+
+/* oom_kills < 0: not known, no oom_kill line. */
+int write_exit_file(const char *bundle, int status, const char *started_at, long oom_kills, struct err *err);
 
 /* Runs until the init has exited and everything is recorded. */
 void monitor_loop(struct monitor *m) __attribute__((noreturn));
