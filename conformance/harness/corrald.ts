@@ -10,6 +10,8 @@ const CORRALD = path.resolve(__dirname, '..', '..', 'server', 'main.js');
 
 /** How long corrald may take to answer; the emulated cgroup v2 guest needs far longer than a host. */
 const READY_TIMEOUT_MS = Number(process.env.CORRAL_TEST_READY_MS ?? 20_000);
+/** Each RPC's deadline; QEMU guests (emulated, conformance/vm/) raise it. */
+const RPC_TIMEOUT_MS = Number(process.env.CORRAL_TEST_RPC_MS ?? 60_000);
 
 export interface CorraldOptions {
   /** Extra corrald flags. */
@@ -61,7 +63,7 @@ export class Corrald {
   static async start(options: CorraldOptions = {}): Promise<Corrald> {
     const dirs = options.dirs ?? Corrald.makeDirs();
     const child = spawnCorrald(dirs, options);
-    const daemon = new Corrald(dirs, child, new CriClient(`unix://${dirs.socket}`, 60_000));
+    const daemon = new Corrald(dirs, child, new CriClient(`unix://${dirs.socket}`, RPC_TIMEOUT_MS));
     await daemon.waitReady();
     return daemon;
   }

@@ -29,8 +29,8 @@ fetch_kernel() {
   mv "$tmp" "$dir"
 }
 
-# A busybox initramfs whose /init is $2, with the 9p, virtio and overlay modules (dependency order
-# from depmod), written to $3.
+# A busybox initramfs whose /init is $2 (with guest-root.sh beside it, which every /init sources),
+# with the 9p, virtio and overlay modules (dependency order from depmod), written to $3.
 build_initrd() {
   local dir=$1 init=$2 out=$3 kver root
   kver=$(ls "$dir/modules")
@@ -45,6 +45,7 @@ build_initrd() {
     cp "$ko" "$root/modules/"; basename "$ko" >> "$root/modules/order"
   done
   cp "$init" "$root/init"
+  cp "$(dirname "$init")/guest-root.sh" "$root/guest-root.sh"
   chmod 755 "$root/init"
   (cd "$root" && find . | cpio -o -H newc --quiet) > "$out.tmp"
   mv "$out.tmp" "$out"
@@ -69,7 +70,7 @@ prepare_kernel() {
   if [ ! -d "$KDIR/lib/modules" ]; then mkdir -p "$KDIR/lib"; ln -sfn ../modules "$KDIR/lib/modules"; fi
   name=$(basename "$init" .sh)
   INITRD=$KDIR/$name.cpio
-  stamp=$(cat "${BASH_SOURCE[0]}" "$init" | md5sum | cut -c1-16)
+  stamp=$(cat "${BASH_SOURCE[0]}" "$init" "$(dirname "$init")/guest-root.sh" | md5sum | cut -c1-16)
   if [ "$(cat "$KDIR/$name.stamp" 2>/dev/null)" != "$stamp" ]; then
     build_initrd "$KDIR" "$init" "$INITRD"
     echo "$stamp" > "$KDIR/$name.stamp"
