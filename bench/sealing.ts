@@ -2,9 +2,12 @@
 // this build's process layer against a reference build of corral (e.g. the commit before sealing,
 // built in another worktree), interleaved in one run on the same rootfs.
 // usage: bash bench/setup-bench.sh; node dist/bench/sealing.js --reference <other checkout>/dist [--runs N]
+//        [--host-mounts N]: N extra tmpfs mounts in the host's mount table while it runs, as on a node
+//        with many pods (a pause that copies the host's mount table pays for each).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { MNT_DETACH, mount, umount2 } from '../native/libc';
 import { NativeProcessRuntime } from '../runtime/process/process_runtime';
 import { NativeSandboxRuntime } from '../runtime/process/sandbox_runtime';
 import type { ProcessRuntime, SandboxInfraSpec, SandboxRuntime } from '../runtime/process/contract';
@@ -80,40 +83,63 @@ async function execRunner(runtime: ProcessRuntime, base: string, rootfs: string,
   return { runner, stop };
 }
 
+/** Runs body with `count` small tmpfs mounts under base in the host's mount table. */
+async function withHostMounts<T>(base: string, count: number, body: () => Promise<T>): Promise<T> {
+  const made: string[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const dir = path.join(base, 'host-mounts', String(i));
+      await fs.mkdir(dir, { recursive: true });
+      mount('tmpfs', dir, 'tmpfs', 0, 'size=4k');
+      made.push(dir);
+    }
+    return await body();
+  } finally {
+    for (const dir of made.reverse()) umount2(dir, MNT_DETACH);
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { runs: { type: 'string', default: '200' }, reference: { type: 'string' } },
+    options: {
+      runs: { type: 'string', default: '200' },
+      reference: { type: 'string' },
+      'host-mounts': { type: 'string', default: '0' },
+    },
   });
   if (!values.reference) throw new Error('--reference <dist of another corral build> is required');
   const runs = Number(values.runs);
   const sealed: Runtimes = { process: new NativeProcessRuntime(), sandbox: new NativeSandboxRuntime() };
   const reference = loadReference(values.reference);
-  await withBenchRoot(['true'], async (base, rootfs, oci) => {
-    const names = ['sealed', 'reference'];
-    const infras = [infraRunner(sealed.sandbox, base, 'sealed'), infraRunner(reference.sandbox, base, 'reference')];
-    report('pod infra start', names, await measure(infras, runs));
-    const starts = [
-      startRunner(sealed.process, base, rootfs, oci, 0),
-      startRunner(reference.process, base, rootfs, oci, 10_000_000),
-    ];
-    report('create+start to exec', names, await measure(starts, runs));
-    const execs = [
-      await execRunner(sealed.process, base, rootfs, oci, 20_000_000),
-      await execRunner(reference.process, base, rootfs, oci, 20_000_001),
-    ];
-    try {
-      report(
-        'ExecSync of `true` to its exit',
-        names,
-        await measure(
-          execs.map((e) => e.runner),
-          runs,
-        ),
-      );
-    } finally {
-      for (const e of execs) await e.stop();
-    }
-  });
+  const hostMounts = Number(values['host-mounts']);
+  await withBenchRoot(['true'], (base, rootfs, oci) =>
+    withHostMounts(base, hostMounts, async () => {
+      const names = ['sealed', 'reference'];
+      const infras = [infraRunner(sealed.sandbox, base, 'sealed'), infraRunner(reference.sandbox, base, 'reference')];
+      report('pod infra start', names, await measure(infras, runs));
+      const starts = [
+        startRunner(sealed.process, base, rootfs, oci, 0),
+        startRunner(reference.process, base, rootfs, oci, 10_000_000),
+      ];
+      report('create+start to exec', names, await measure(starts, runs));
+      const execs = [
+        await execRunner(sealed.process, base, rootfs, oci, 20_000_000),
+        await execRunner(reference.process, base, rootfs, oci, 20_000_001),
+      ];
+      try {
+        report(
+          'ExecSync of `true` to its exit',
+          names,
+          await measure(
+            execs.map((e) => e.runner),
+            runs,
+          ),
+        );
+      } finally {
+        for (const e of execs) await e.stop();
+      }
+    }),
+  );
 }
 
 main().catch((err) => {

@@ -89,7 +89,8 @@ function lineOf(layer: Layer): string {
   return `${id}  ${humanSize(layer.fetched)} / ${humanSize(layer.size)}${rateText}`;
 }
 
-/** Bytes per second: over the recent window while fetching, over the whole fetch once done. */
+/** Bytes per second: over the recent window while fetching (from its start after one reading),
+ *  over the whole fetch once done. */
 function rateOf(layer: Layer): number | undefined {
   if (layer.doneAt !== undefined) {
     const seconds = (layer.doneAt - (layer.since ?? layer.doneAt)) / 1000;
@@ -98,5 +99,8 @@ function rateOf(layer: Layer): number | undefined {
   const first = layer.samples[0];
   const last = layer.samples[layer.samples.length - 1];
   const seconds = (last.at - first.at) / 1000;
-  return seconds > 0 ? (last.fetched - first.fetched) / seconds : undefined;
+  if (seconds > 0) return (last.fetched - first.fetched) / seconds;
+  // One reading so far: since the poll before it, when the layer had not started.
+  const sinceStart = (last.at - (layer.since ?? last.at)) / 1000;
+  return sinceStart > 0 ? last.fetched / sinceStart : undefined;
 }

@@ -44,9 +44,12 @@ async function start(ctx: CommandContext, o: RunOptions, signals: SignalLatch): 
   }
 }
 
-/** Attach answers FAILED_PRECONDITION once the container has exited: its output is in the log. */
-function exitedBeforeAttach(err: unknown): boolean {
-  return err instanceof CriCallError && err.code === GrpcStatus.FAILED_PRECONDITION;
+/** Attach answers FAILED_PRECONDITION once the container has exited, and a session can break as
+ *  it exits: either way its output is in the log. */
+async function exitedBeforeAttach(ctx: CommandContext, id: string, err: unknown): Promise<boolean> {
+  if (err instanceof CriCallError && err.code === GrpcStatus.FAILED_PRECONDITION) return true;
+  const { status } = await ctx.client().runtime('ContainerStatus', { container_id: id, verbose: false });
+  return status?.state === 'CONTAINER_EXITED';
 }
 
 async function attach(ctx: CommandContext, id: string, o: RunOptions, output: boolean): Promise<boolean> {
@@ -61,7 +64,7 @@ async function attach(ctx: CommandContext, id: string, o: RunOptions, output: bo
     await runTerminalSession(url, { stdin: o.interactive, tty: o.tty, output });
     return true;
   } catch (err) {
-    if (exitedBeforeAttach(err)) return false;
+    if (await exitedBeforeAttach(ctx, id, err)) return false;
     throw err;
   }
 }

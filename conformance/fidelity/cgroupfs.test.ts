@@ -5,11 +5,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { containerConfig, podConfig, startWorld, stopWorld, type LifecycleWorld } from '../lifecycle/fixture';
+import { containerConfig, podConfig } from '../lifecycle/fixture';
+import { acquireWorld, releaseWorld } from '../testing/shared_world';
+import type { NetworkWorld } from '../network/world';
 
 const MiB = 1024 * 1024;
 const hostIsV2 = !readFileSync('/proc/self/cgroup', 'utf8').includes(':memory:');
-let world: LifecycleWorld;
+let world: NetworkWorld;
 let podId: string;
 const pod = podConfig('cgroupfs', {
   linux: {
@@ -18,7 +20,7 @@ const pod = podConfig('cgroupfs', {
 });
 
 before(async () => {
-  world = await startWorld('cgroupfs');
+  world = await acquireWorld('cgroupfs');
   podId = (await world.daemon.client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' })).pod_sandbox_id;
 });
 
@@ -27,7 +29,7 @@ after(async () => {
     await world.daemon.client.runtime('StopPodSandbox', { pod_sandbox_id: podId });
     await world.daemon.client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
   }
-  await stopWorld(world);
+  await releaseWorld();
 });
 
 async function start(name: string, privileged: boolean): Promise<string> {

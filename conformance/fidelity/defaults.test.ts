@@ -1,15 +1,17 @@
 // Defaults for CRI fields left unset, as containerd gives them (NamespaceMode's zero value is POD).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { containerConfig, podConfig, startWorld, stopWorld, type LifecycleWorld } from '../lifecycle/fixture';
+import { containerConfig, podConfig } from '../lifecycle/fixture';
+import { acquireWorld, releaseWorld } from '../testing/shared_world';
+import type { NetworkWorld } from '../network/world';
 
-let world: LifecycleWorld;
+let world: NetworkWorld;
 
 before(async () => {
-  world = await startWorld('defaults');
+  world = await acquireWorld('defaults');
 });
 after(async () => {
-  await stopWorld(world);
+  await releaseWorld();
 });
 
 async function readlink(id: string, link: string): Promise<string> {

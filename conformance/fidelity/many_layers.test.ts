@@ -5,14 +5,16 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { busyboxLayers } from '../testimages/busybox_tree';
 import { buildImage, pushImage, type TreeEntry } from '../testimages';
-import { containerConfig, podConfig, startWorld, stopWorld, type LifecycleWorld } from '../lifecycle/fixture';
+import { containerConfig, podConfig } from '../lifecycle/fixture';
+import { acquireWorld, releaseWorld } from '../testing/shared_world';
+import type { NetworkWorld } from '../network/world';
 
 const LAYERS = 125;
-let world: LifecycleWorld;
+let world: NetworkWorld;
 let ref: string;
 
 before(async () => {
-  world = await startWorld('layers');
+  world = await acquireWorld('layers');
   const { base, applets } = busyboxLayers();
   const extra = Array.from({ length: LAYERS - 2 }, (_, i) => numbered(i + 2));
   const image = await buildImage([base, applets, ...extra], { Cmd: ['sh'] });
@@ -21,7 +23,7 @@ before(async () => {
   await world.daemon.client.image('PullImage', { image: { image: ref }, auth: null });
 });
 after(async () => {
-  await stopWorld(world);
+  await releaseWorld();
 });
 
 /** Layer i (counting busybox's two) adds /layers/<i> and rewrites /which. */

@@ -12,7 +12,8 @@ import {
   startContainer,
   type RunningPod,
 } from '../testing/pods';
-import { httpGet, startNetworkWorld, stopNetworkWorld, type NetworkWorld } from '../network/world';
+import { httpGet, type NetworkWorld } from '../network/world';
+import { acquireWorld, releaseWorld } from '../testing/shared_world';
 import { pushImage } from '../testimages';
 import { buildProgramImage, JAVA_HOME, NGINX_PORT, PYTHON, type ProgramName } from '../testimages/program_images';
 
@@ -21,7 +22,7 @@ let world: NetworkWorld;
 const refs = {} as Record<ProgramName, string>;
 
 before(async () => {
-  world = await startNetworkWorld('programs');
+  world = await acquireWorld('programs');
   for (const name of ['java', 'python', 'nginx'] as const) {
     await pushImage(world.registry, await buildProgramImage(name), `corral-test/${name}`, 'latest');
     refs[name] = `${world.registry.host}/corral-test/${name}:latest`;
@@ -29,7 +30,7 @@ before(async () => {
   }
 });
 after(async () => {
-  await stopNetworkWorld(world);
+  await releaseWorld();
 });
 
 const runPod = (name: string, extra: Record<string, unknown> = {}) => runPodIn(world.daemon.client, name, extra);

@@ -5,15 +5,17 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { runRemoteCommand } from '../../streaming/client/remote_command_client';
 import { Collector, openInput } from '../../server/streaming/testing/fixture';
-import { containerConfig, podConfig, startWorld, stopWorld, type LifecycleWorld } from '../lifecycle/fixture';
+import { containerConfig, podConfig } from '../lifecycle/fixture';
+import { acquireWorld, releaseWorld } from '../testing/shared_world';
+import type { NetworkWorld } from '../network/world';
 
 type Size = { width: number; height: number };
-let world: LifecycleWorld;
+let world: NetworkWorld;
 let podId: string;
 const pod = podConfig('tty');
 
 before(async () => {
-  world = await startWorld('tty');
+  world = await acquireWorld('tty');
   podId = (await world.daemon.client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' })).pod_sandbox_id;
 });
 
@@ -22,7 +24,7 @@ after(async () => {
     await world.daemon.client.runtime('StopPodSandbox', { pod_sandbox_id: podId });
     await world.daemon.client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
   }
-  await stopWorld(world);
+  await releaseWorld();
 });
 
 async function startContainer(name: string, command: string[], extra: Record<string, unknown> = {}): Promise<string> {

@@ -3,17 +3,19 @@
 // unmapped host root ("nobody"), and new ptys get the container's tty group.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { containerConfig, startWorld, stopWorld, type LifecycleWorld } from '../lifecycle/fixture';
+import { containerConfig } from '../lifecycle/fixture';
+import { acquireWorld, releaseWorld } from '../testing/shared_world';
+import type { NetworkWorld } from '../network/world';
 import { execOk, removePod, runPod, startContainer } from '../testing/pods';
 
 const MAPPING = [{ container_id: 0, host_id: 200000, length: 65536 }];
-let world: LifecycleWorld;
+let world: NetworkWorld;
 
 before(async () => {
-  world = await startWorld('userns-dev');
+  world = await acquireWorld('userns-dev');
 });
 after(async () => {
-  await stopWorld(world);
+  await releaseWorld();
 });
 
 test("a user-namespaced pod's /dev, /dev/pts and /dev/shm belong to the container's root", async () => {

@@ -4,7 +4,8 @@
 // it, and neither ".." nor a symlink gets out of the image; an absent image is NOT_FOUND naming
 // it. RemoveImage while a container uses the volume succeeds and the container still reads it;
 // removing the container frees the layers. ImageFsInfo counts the layers once; a user-namespaced
-// pod's volume is idmapped with the pod's mappings; and nothing stays mounted.
+// pod's volume is idmapped with the pod's mappings; a kill -9 and restart of corrald keeps the
+// layers; and nothing stays mounted.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
@@ -15,6 +16,7 @@ import {
   grpcCode,
   mountsUnder,
   podConfig,
+  restart,
   startWorld,
   stopWorld,
   type LifecycleWorld,
@@ -262,5 +264,23 @@ describe('image volumes', () => {
     for (const l of freed) assert.ok(!existsSync(path.join(world.daemon.dirs.root, 'image', 'layers', l)));
     assert.deepEqual(volumeMounts(), []);
     assert.ok(!snapshots().some((s) => s.includes('.iv')), 'no image volume snapshot stays');
+  });
+
+  it('after kill -9 and a restart of corrald the volume still holds its layers, and removal frees them', async () => {
+    const pulled = await world.daemon.client.image('PullImage', {
+      image: { image: `${world.registry.host}/corral-test/volume:latest` },
+      auth: null,
+    });
+    const layersBefore = layerDirs();
+    const id = await run('restarted', [volume('/sub', pulled.image_ref, 'data/sub')]);
+    await world.daemon.client.image('RemoveImage', { image: { image: pulled.image_ref } });
+    const dirs = world.daemon.dirs;
+    await world.daemon.kill9();
+    await restart(world, dirs);
+    assert.deepEqual(layerDirs(), layersBefore, 'the view kept its layers through the restart');
+    assert.equal((await exec(id, 'cat /sub/file')).out, 'in sub\n');
+    await remove(id);
+    assert.equal(layersBefore.filter((l) => !layerDirs().includes(l)).length, 2);
+    assert.deepEqual(volumeMounts(), []);
   });
 });

@@ -23,6 +23,8 @@ export interface ContainerProcessState {
   monitor: ProcessRef;
   init: ProcessRef;
   cgroupProcsFiles: string[];
+  /** The container's id (absent in files of older corralds). */
+  id?: string;
 }
 
 export interface InfraProcessState {

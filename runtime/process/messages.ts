@@ -146,10 +146,13 @@ export interface ExecTarget {
   pid: number;
   startTime: string;
   cgroupProcsFiles: string[];
+  /** The container's id: its session keyring "_ses.<id>" is joined (absent: state files of older corralds). */
+  containerId?: string;
 }
 
 export function execMessage(target: ExecTarget, process: ProcessSpec): Buffer {
   return encodeRecords([
+    ...(target.containerId ? [['id', target.containerId] as WireRecord] : []),
     ['target_pid', String(target.pid)],
     ['target_start', target.startTime],
     ...target.cgroupProcsFiles.map((file) => ['cgroup_procs', file] as WireRecord),

@@ -53,6 +53,7 @@ export class NativeProcessRuntime implements ProcessRuntime {
       monitor,
       init,
       cgroupProcsFiles: spec.cgroupProcsFiles,
+      id: spec.id,
     });
     return { monitor, init };
   }
@@ -98,13 +99,23 @@ export class NativeProcessRuntime implements ProcessRuntime {
   async execSync(bundleDir: string, process: ProcessSpec, timeoutMs: number): Promise<ExecResult> {
     const state = await this.state(bundleDir);
     if (!(await isAlive(state.init))) throw new FailedPreconditionError(`container in ${bundleDir} is not running`);
-    return runExecSync(this.helper, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process, timeoutMs);
+    return runExecSync(
+      this.helper,
+      { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles, containerId: state.id },
+      process,
+      timeoutMs,
+    );
   }
 
   async execStream(bundleDir: string, process: ProcessSpec, options: StdioOptions): Promise<StreamedExec> {
     const state = await this.state(bundleDir);
     if (!(await isAlive(state.init))) throw new FailedPreconditionError(`container in ${bundleDir} is not running`);
-    return startExecStream(this.helper, { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles }, process, options);
+    return startExecStream(
+      this.helper,
+      { ...state.init, cgroupProcsFiles: state.cgroupProcsFiles, containerId: state.id },
+      process,
+      options,
+    );
   }
 
   async attachStream(bundleDir: string, options: StdioOptions, stdinOnce: boolean): Promise<StreamedAttach> {

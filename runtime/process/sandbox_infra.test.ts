@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { promises as fs, readlinkSync, statSync } from 'node:fs';
+import { promises as fs, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { NativeProcessRuntime } from './process_runtime';
 import { NativeSandboxRuntime } from './sandbox_runtime';
@@ -80,6 +80,20 @@ describe('sandbox infra', () => {
       assert.equal(fromB[2 + i], fromA[2 + i]);
     }
     assert.notEqual(fromA[6], '1', 'the infra is pid 1 of a shared pid namespace');
+  });
+
+  it('every pause sits in one mount namespace made once: an empty read-only root and nothing else', async () => {
+    const pauses = [(await startPod('root-a')).infra.infra.pid, (await startPod('root-b')).infra.infra.pid];
+    const [a, b] = pauses.map((pid) => readlinkSync(`/proc/${pid}/ns/mnt`));
+    assert.equal(a, b, 'the pauses share one mount namespace');
+    assert.notEqual(a, readlinkSync('/proc/self/ns/mnt'));
+    for (const pid of pauses) {
+      const mounts = readFileSync(`/proc/${pid}/mountinfo`, 'utf8').trim().split('\n');
+      assert.equal(mounts.length, 1, `nothing but its root: ${mounts.join('; ')}`);
+      assert.match(mounts[0], / \/ \/ ro,nosuid,nodev,noexec[^ ]* - tmpfs /);
+      assert.deepEqual(readdirSync(`/proc/${pid}/root/`), []);
+      assert.equal(readlinkSync(`/proc/${pid}/cwd`), '/');
+    }
   });
 
   it('stops the infra and removes its pins, idempotently', async () => {

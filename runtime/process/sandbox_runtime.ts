@@ -1,19 +1,24 @@
 // SandboxRuntime on `corral-helper infra`: corral-pause holding the pod's namespaces, pinned by
-// bind mounts under pinDir. Both run from sealed copies (native/sealed_program.ts).
+// bind mounts under pinDir, in the empty-root mount namespace this runtime makes once
+// (empty_root_namespace.ts). Both run from sealed copies (native/sealed_program.ts).
 import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { NamespaceKind, SandboxInfra, SandboxInfraSpec, SandboxRuntime } from './contract';
 import { INFRA_STATE_FILE, type InfraProcessState, readState, writeState } from './bundle_state';
+import { openEmptyRootNamespace } from './empty_root_namespace';
 import { infraMessage } from './messages';
 import { isAlive, processRef } from './proc_stat';
 import { runNative } from './run_native';
 import { signalProcess } from './signal_process';
 import { InternalError, InvalidArgumentError } from '../errors';
+import { moduleLogger } from '../log';
 import { MNT_DETACH, SyscallError, umount2 } from '../../native/libc';
 import { nativeProgram } from '../../native/helper_path';
 import { SealedProgram } from '../../native/sealed_program';
 
 const PIN_NAMES = ['net', 'ipc', 'uts', 'pid', 'user'] as const;
+const log = moduleLogger('sandbox-runtime');
 const SIGKILL = 9;
 
 export interface NativeSandboxRuntimeOptions {
@@ -24,6 +29,7 @@ export interface NativeSandboxRuntimeOptions {
 export class NativeSandboxRuntime implements SandboxRuntime {
   private readonly helper: SealedProgram;
   private readonly pause: SealedProgram;
+  private emptyRoot?: Promise<FileHandle | undefined>;
 
   constructor(options: NativeSandboxRuntimeOptions = {}) {
     this.helper = new SealedProgram(options.helperPath ?? nativeProgram('corral-helper'));
@@ -36,11 +42,23 @@ export class NativeSandboxRuntime implements SandboxRuntime {
     }
     await fs.mkdir(spec.bundleDir, { recursive: true, mode: 0o700 });
     await fs.mkdir(spec.pinDir, { recursive: true, mode: 0o700 });
-    const [pid] = (await runNative(this.helper, ['infra'], infraMessage(spec), [this.pause.descriptor()])).map(Number);
+    const fds = [this.pause.descriptor()];
+    const emptyRoot = await this.emptyRootNamespace();
+    if (emptyRoot) fds.push(emptyRoot.fd);
+    const [pid] = (await runNative(this.helper, ['infra'], infraMessage(spec), fds)).map(Number);
     const infra = await processRef(pid);
     if (!infra) throw new InternalError(`sandbox ${spec.id}: infra process vanished right after start`);
     await writeState(spec.bundleDir, INFRA_STATE_FILE, { version: 1, infra, pinDir: spec.pinDir });
     return { infra, namespacePaths: namespacePaths(spec) };
+  }
+
+  /** Made on first use; without it (it could not be made) each pause makes its own. */
+  private emptyRootNamespace(): Promise<FileHandle | undefined> {
+    this.emptyRoot ??= openEmptyRootNamespace(this.helper).catch((err: unknown) => {
+      log.warn('no shared empty-root mount namespace; each pause makes its own', { error: String(err) });
+      return undefined;
+    });
+    return this.emptyRoot;
   }
 
   async killInfra(bundleDir: string): Promise<void> {

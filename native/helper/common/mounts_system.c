@@ -18,8 +18,10 @@ int proc_prepare_for_children(void)
 	int fs = ns < 0 ? -1 : (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return -1;
-	/* "pidns" (Linux 6.15): older kernels refuse it, and the caller then mounts from inside. */
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "pidns", NULL, ns) < 0) {
+	/* "pidns" (Linux 6.15): older kernels refuse it, and the caller then mounts from inside. The
+	   source reads "proc" in mountinfo, as mount(2) and runc name it (else "none"). */
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "pidns", NULL, ns) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", "proc", 0) < 0) {
 		close(fs);
 		return -1;
 	}

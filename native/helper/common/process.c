@@ -69,6 +69,9 @@ static int set_identity(const struct spec *s, struct err *err)
 
 int drop_privileges(const struct spec *s, int parent_death_signal, struct err *err)
 {
+	/* First: the seccomp filter may refuse keyctl, and the keyring belongs to the container's root. */
+	if (join_session_keyring(s, err) < 0)
+		return -1;
 	/* Without no_new_privs, installing a filter needs CAP_SYS_ADMIN: do it while we have it. */
 	if (!s->no_new_privs && install_seccomp(s, err) < 0)
 		return -1;

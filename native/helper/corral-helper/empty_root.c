@@ -1,5 +1,6 @@
-/* The pause process's view of the filesystem: a mount namespace of its own whose root is an empty,
-   read-only tmpfs, so /proc/<pause>/root and /cwd show nothing of the host. */
+/* The pause process's view of the filesystem: a mount namespace whose root is an empty, read-only
+   tmpfs, so /proc/<pause>/root and /cwd show nothing of the host. corrald has one made once
+   (corral-helper empty-root) and every pause joins it; a pause makes its own only when it cannot. */
 #define _GNU_SOURCE
 #include "helper.h"
 #include <errno.h>
@@ -7,6 +8,7 @@
 #include <linux/mount.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <stdio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -47,4 +49,30 @@ int enter_empty_root(struct err *err)
 	if (fchdir(oldroot) < 0 || mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 || umount2(".", MNT_DETACH) < 0)
 		return fail(err, errno, "detach old root");
 	return chdir("/") < 0 ? fail(err, errno, "chdir /") : 0;
+}
+
+int join_empty_root(int ns_fd, struct err *err)
+{
+	/* Joining costs nothing; a copy of the host's mount table, and detaching it again, cost in
+	   proportion to the host's mounts. A pod's own user namespace cannot join (EPERM). */
+	if (ns_fd >= 0 && setns(ns_fd, CLONE_NEWNS) == 0) {
+		close(ns_fd);
+		return chdir("/") < 0 ? fail(err, errno, "chdir /") : 0;
+	}
+	if (ns_fd >= 0)
+		close(ns_fd);
+	return enter_empty_root(err);
+}
+
+int run_empty_root(struct err *err)
+{
+	char buf[64];
+	if (enter_empty_root(err) < 0)
+		return -1;
+	/* corrald opens /proc/<this>/ns/mnt once it reads this line, then closes our stdin. */
+	printf("ok\n");
+	fflush(stdout);
+	while (read(0, buf, sizeof buf) > 0)
+		;
+	return 0;
 }

@@ -1,5 +1,5 @@
 /* The sandbox infra: a process that holds the pod's new namespaces, then becomes corral-pause
-   (whose sealed copy corrald passes as fd 3). Reports "ok <infra-pid>" once the namespaces are
+   (whose sealed copy corrald passes as fd 3) in the empty-root mount namespace (fd 4, optional). Reports "ok <infra-pid>" once the namespaces are
    pinned and the pause program runs; the infra then lives on without this helper. */
 #define _GNU_SOURCE
 #include "helper.h"
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #define PAUSE_FD 3
+#define EMPTY_ROOT_FD 4
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -53,7 +54,7 @@ static int drop_everything(struct err *err)
 	return 0;
 }
 
-static int prepare(const struct spec *s, int sync_fd, struct err *err)
+static int prepare(const struct spec *s, int sync_fd, int empty_root, struct err *err)
 {
 	if (null_stdio(err) < 0 || setsid() < 0 || enter_namespaces(s, sync_fd, 0, NULL, err) < 0)
 		return -1;
@@ -65,15 +66,15 @@ static int prepare(const struct spec *s, int sync_fd, struct err *err)
 		return rootfd < 0 ? fail(err, errno, "open /") : -1;
 	/* Only the sync socket (CLOEXEC already) and the pause program stay open until execve. */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	return enter_empty_root(err) < 0 || drop_everything(err) < 0 ? -1 : 0;
+	return join_empty_root(empty_root, err) < 0 || drop_everything(err) < 0 ? -1 : 0;
 }
 
-static void run_child(const struct spec *s, int sync_fd)
+static void run_child(const struct spec *s, int sync_fd, int empty_root)
 {
 	static char *const argv[] = { "corral-pause", NULL };
 	static char *const envp[] = { NULL };
 	struct err err = { 0 };
-	if (prepare(s, sync_fd, &err) < 0)
+	if (prepare(s, sync_fd, empty_root, &err) < 0)
 		sync_die(sync_fd, &err);
 	if (sync_send(sync_fd, SYNC_READY, NULL, &err) < 0)
 		_exit(1);
@@ -101,12 +102,16 @@ int run_infra(const struct spec *s, struct err *err)
 	char buf[600];
 	if (fcntl(PAUSE_FD, F_GETFD) < 0)
 		return fail(err, errno, "no corral-pause program on fd %d", PAUSE_FD);
+	/* Checked before anything here opens a descriptor that could take its number. */
+	int empty_root = fcntl(EMPTY_ROOT_FD, F_GETFD) >= 0 ? EMPTY_ROOT_FD : -1;
 	pid_t child = sync_fork(&sync_fd, err);
 	if (child < 0)
 		return -1;
 	if (child == 0)
-		run_child(s, sync_fd);
+		run_child(s, sync_fd, empty_root);
 	close(PAUSE_FD);
+	if (empty_root >= 0)
+		close(empty_root);
 	pid_t infra = guide_namespaces(s, child, sync_fd, err);
 	if (infra < 0 || sync_expect(sync_fd, SYNC_READY, buf, sizeof buf, err) < 0 || pin_namespaces(s, infra, err) < 0 ||
 	    expect_exec(sync_fd, err) < 0) {

@@ -19,6 +19,8 @@ int main(int argc, char **argv)
 	   and none may be ptraced or have its memory read as a host process (forks inherit this). */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		fail(&err, errno, "set non-dumpable");
+	else if (strcmp(mode, "empty-root") == 0)
+		rc = run_empty_root(&err);
 	else if (spec_read(0, &s, &err) == 0) {
 		if (strcmp(mode, "infra") == 0)
 			rc = run_infra(&s, &err);
