@@ -4,7 +4,7 @@
 // -p is in conformance/network/corralctl_run_ports.test.ts (it needs CNI).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs, readFileSync, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { eventually, mountsUnder, startWorld, stopWorld, type LifecycleWorld } from './fixture';
@@ -38,9 +38,10 @@ function ctlWithInput(input: string | undefined, ...args: string[]): { out: stri
  *  `waitFor` shows up in the output; killed (failing the test) if still running after a minute. */
 function ctlOnPty(
   args: string[],
-  session: { waitFor?: RegExp; input?: string } = {},
+  session: { waitFor?: RegExp; input?: string; size?: { rows: number; cols: number } } = {},
 ): Promise<{ out: string; code: number | null }> {
-  const command = [process.execPath, ...ctlArgs(...args)].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const quoted = [process.execPath, ...ctlArgs(...args)].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const command = session.size ? `stty rows ${session.size.rows} cols ${session.size.cols}; ${quoted}` : quoted;
   const child = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   let typed = false;
@@ -148,6 +149,10 @@ test('-t gives the container a terminal (tty prints /dev/pts/N) and passes its e
   const t = await ctlOnPty(['run', '--rm', '-t', world.images.busybox, 'sh', '-c', 'sleep 1; tty; exit 5']);
   assert.equal(t.code, 5, t.out);
   assert.match(t.out, /^\/dev\/pts\/\d+\r?$/m);
+  const sized = await ctlOnPty(['run', '--rm', '-t', world.images.busybox, 'sh', '-c', 'sleep 1; stty size'], {
+    size: { rows: 33, cols: 101 },
+  });
+  assert.match(sized.out, /^33 101\r?$/m, "the container's terminal has corralctl's terminal size");
   const quick = await ctlOnPty(['run', '--rm', '-t', world.images.busybox, 'tty']);
   assert.equal(quick.code, 0, quick.out);
   assert.match(quick.out, /\/dev\/pts\/\d+/, 'output from before the attach comes from the log');
@@ -293,10 +298,24 @@ function interfaces(procNetDev: string): string[] {
 }
 
 test('--net host shares the host network; --net pod (the default) has its own', async () => {
-  const host = ctl('run', '--rm', '--net', 'host', world.images.busybox, 'cat', '/proc/net/dev');
+  // The namespace's identity, not its interface list: other tests on the host may add interfaces.
+  const host = ctl('run', '--rm', '--net', 'host', world.images.busybox, 'readlink', '/proc/self/ns/net');
   assert.equal(host.code, 0, host.err);
-  assert.deepEqual(interfaces(host.out), interfaces(readFileSync('/proc/net/dev', 'utf8')));
-  const pod = ctl('run', '--rm', '--net', 'pod', world.images.busybox, 'cat', '/proc/net/dev');
-  assert.deepEqual(interfaces(pod.out), ['lo'], 'CNI is off in this world: the pod has only loopback');
+  assert.equal(host.out.trim(), readlinkSync('/proc/self/ns/net'));
+  const pod = ctl(
+    'run',
+    '--rm',
+    '--net',
+    'pod',
+    world.images.busybox,
+    'sh',
+    '-c',
+    'readlink /proc/self/ns/net; cat /proc/net/dev',
+  );
+  assert.equal(pod.code, 0, pod.err);
+  const [podNs, ...devices] = pod.out.split('\n');
+  assert.match(podNs, /^net:\[\d+\]$/);
+  assert.notEqual(podNs, readlinkSync('/proc/self/ns/net'));
+  assert.deepEqual(interfaces(devices.join('\n')), ['lo'], 'CNI is off in this world: the pod has only loopback');
   await nothingLeft();
 });
