@@ -39,8 +39,8 @@ module.exports = {
     layer(
       'cli-imports-client-side-only',
       'cli',
-      'cli/|streaming/|proto/|runtime/host_check/|runtime/image/import_reference\\.ts$',
-      'corralctl is a client: its own code, the shared streaming/ and proto/ modules, and the two runtime modules it runs on the node itself (host checks for checkconfig, the import annotation names).',
+      'cli/|streaming/|proto/|runtime/host_check/|runtime/image/import_reference\\.ts$|runtime/security/default_proc_paths\\.ts$',
+      'corralctl is a client: its own code, the shared streaming/ and proto/ modules, and the runtime modules it shares with the node (host checks for checkconfig, the import annotation names, the default masked and read-only paths run sends).',
     ),
     layer(
       'streaming-is-self-contained',

@@ -1,6 +1,7 @@
 // `corralctl run` flags (docker/podman run's) and the CRI pod and container configs they make.
 // Flags end at the image: everything after it is the command, dashes included.
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../runtime/security/default_proc_paths';
 import { UsageError } from './command_args';
 
 export const RUN_USAGE =
@@ -223,6 +224,9 @@ export function containerConfigFor(o: RunOptions): Record<string, unknown> {
       },
       security_context: {
         privileged: o.privileged,
+        // As kubelet sends them: a CRI request without lists masks nothing (containerd's rule).
+        masked_paths: o.privileged ? [] : DEFAULT_MASKED_PATHS,
+        readonly_paths: o.privileged ? [] : DEFAULT_READONLY_PATHS,
         ...userFields(o.user),
       },
     },

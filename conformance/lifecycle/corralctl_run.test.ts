@@ -1,6 +1,6 @@
 // corralctl run, as docker run is used: pull when absent, output, exit code, --rm leaves nothing
 // (also after SIGINT/SIGTERM), -d with a name, environment and working directory, -i (stdin),
-// -t (a terminal, under a real pty), -v, --user, --memory, --cpus, --privileged, --net.
+// -t (a terminal, under a real pty), -v, --user, --memory, --cpus, --privileged, --net, masked paths.
 // -p is in conformance/network/corralctl_run_ports.test.ts (it needs CNI).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -285,6 +285,24 @@ test('--privileged gives the container every capability and the host devices', a
   assert.equal(hasSysAdmin(privileged.out), true);
   assert.doesNotMatch(plain.out, /^loop-control$/m);
   assert.match(privileged.out, /^loop-control$/m);
+  await nothingLeft();
+});
+
+/** The mountinfo line of a mount point, or undefined. */
+function mountAt(mountinfo: string, where: string): string | undefined {
+  return mountinfo.split('\n').find((line) => line.split(' ')[4] === where);
+}
+
+test('run masks /proc and /sys as kubelet asks (and docker run does); --privileged does not', async () => {
+  const show = (...flags: string[]) =>
+    ctl('run', '--rm', ...flags, world.images.busybox, 'cat', '/proc/self/mountinfo');
+  const plain = show();
+  const privileged = show('--privileged');
+  assert.equal(plain.code, 0, plain.err);
+  assert.equal(privileged.code, 0, privileged.err);
+  assert.ok(mountAt(plain.out, '/proc/keys'), `/proc/keys is not masked:\n${plain.out}`);
+  assert.match(mountAt(plain.out, '/proc/sys') ?? '', /\bro\b/, `/proc/sys is not read-only:\n${plain.out}`);
+  assert.equal(mountAt(privileged.out, '/proc/keys'), undefined);
   await nothingLeft();
 });
 

@@ -4,28 +4,9 @@
 // and empty lists for procMount: Unmasked, and a request without lists (crictl's) masks nothing.
 // The defaults (runc's, kubelet's) stay for callers that pass undefined. Privileged: none.
 import { InvalidArgumentError } from '../errors';
+import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from './default_proc_paths';
 
-export const DEFAULT_MASKED_PATHS: readonly string[] = [
-  '/proc/acpi',
-  '/proc/asound',
-  '/proc/kcore',
-  '/proc/keys',
-  '/proc/latency_stats',
-  '/proc/timer_list',
-  '/proc/timer_stats',
-  '/proc/sched_debug',
-  '/sys/firmware',
-  '/sys/devices/virtual/powercap',
-  '/proc/scsi',
-];
-
-export const DEFAULT_READONLY_PATHS: readonly string[] = [
-  '/proc/bus',
-  '/proc/fs',
-  '/proc/irq',
-  '/proc/sys',
-  '/proc/sysrq-trigger',
-];
+export { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS };
 
 export interface PathPolicyOptions {
   privileged: boolean;
