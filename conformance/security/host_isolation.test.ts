@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { CriClient } from '../../cli/cri_client';
 import { containerConfig, podConfig, startWorld, stopWorld, type LifecycleWorld } from '../lifecycle/fixture';
 
 const HOST_ENV = 'CORRAL_HOST_ENV';
@@ -73,7 +74,11 @@ async function container(pod: Pod, name: string, addCaps: string[], start = true
 }
 
 async function sh(id: string, script: string, timeout = 10): Promise<{ out: string; err: string; code: number }> {
-  const r = await world.daemon.client.runtime('ExecSync', { container_id: id, cmd: ['sh', '-c', script], timeout });
+  // The call's deadline outlasts the exec's own timeout (a watch runs for minutes on a busy CI machine).
+  const client = timeout > 30 ? new CriClient(`unix://${world.daemon.dirs.socket}`, (timeout + 30) * 1000) : undefined;
+  const r = await (client ?? world.daemon.client)
+    .runtime('ExecSync', { container_id: id, cmd: ['sh', '-c', script], timeout })
+    .finally(() => client?.close());
   return { out: r.stdout.toString().trim(), err: r.stderr.toString().trim(), code: r.exit_code };
 }
 
