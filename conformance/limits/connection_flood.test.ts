@@ -5,11 +5,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Corrald } from '../harness/corrald';
 import { MiB, fdCount, watchDaemon } from './testing/watch';
+import { freePort } from '../testing/free_port';
 
 const ATTEMPTS = 20_000;
 const REQUEST_TIMEOUT_S = 3;
@@ -43,14 +43,6 @@ function finish(deadline) {
 let daemon: Corrald;
 let dir: string;
 let port: number;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const found = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return found;
-}
 
 before(async () => {
   port = await freePort();

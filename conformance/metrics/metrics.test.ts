@@ -6,29 +6,19 @@ import type { PodSandboxConfig } from '../../proto/generated/runtime/v1/PodSandb
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { containerConfig, eventually, podConfig } from '../lifecycle/fixture';
 import { PodMetricsReader } from './pod_metrics_reader';
 import { httpGet, startNetworkWorld, stopNetworkWorld, type NetworkWorld } from '../network/world';
+import { freePort } from '../testing/free_port';
 
 const CORRALCTL = path.resolve(__dirname, '..', '..', 'cli', 'main.js');
 let world: NetworkWorld;
 let metricsPort: number;
 let pod: { id: string; config: PodSandboxConfig };
 let reader: PodMetricsReader;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 before(async () => {
   metricsPort = await freePort();

@@ -2,11 +2,11 @@
 // test image answers on the host port, with and without a host IP; --rm removes the mapping.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { eventually } from '../lifecycle/fixture';
 import { httpGet, startNetworkWorld, stopNetworkWorld, type NetworkWorld } from './world';
+import { freePort } from '../testing/free_port';
 
 const CORRALCTL = path.resolve(__dirname, '..', '..', 'cli', 'main.js');
 const HTTPD = [
@@ -32,16 +32,6 @@ function ok(...args: string[]): string {
   const r = spawnSync(process.execPath, ctlArgs(...args), { encoding: 'utf8' });
   assert.equal(r.status, 0, `corralctl ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 async function answers(port: number): Promise<string> {

@@ -1,10 +1,10 @@
 // Debian's docker-registry on 127.0.0.1 at a free port with its own temporary storage, for one
 // test run; optionally behind htpasswd basic auth. Stopped by pid.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtempSync, openSync, rmSync, writeFileSync, closeSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort } from '../testing/free_port';
 
 export interface RegistryCredentials {
   username: string;
@@ -92,17 +92,6 @@ function terminate(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
   });
 }
 

@@ -2,8 +2,8 @@
 // pod, create and start a container, ExecSync that must succeed, a free loopback port), over any
 // corrald client.
 import assert from 'node:assert/strict';
-import * as net from 'node:net';
 import type { CriClient } from '../../cli/cri_client';
+export { freePort } from './free_port';
 import { podConfig, type CtrConfig, type PodConfig } from '../lifecycle/fixture';
 
 export interface RunningPod {
@@ -52,12 +52,3 @@ export async function execOk(
 }
 
 /** A TCP port free on 127.0.0.1 just now (for a host port mapping). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
