@@ -58,7 +58,8 @@ static void finish(struct monitor *m, int status)
 {
 	struct err err = { 0 };
 	char path[PATH_MAX + 16];
-	oom_watch_read(&m->oom);   /* first: systemd may remove an emptied scope's cgroup any moment */
+	/* first: systemd may remove an emptied scope's cgroup any moment */
+	oom_watch_final(&m->oom, WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	if (m->sync_fd >= 0) {
 		fcntl(m->sync_fd, F_SETFL, O_NONBLOCK);
 		handle_sync(m);

@@ -33,7 +33,7 @@ struct stdio_fds {
 };
 
 /* The cgroup's OOM kill counter (oom_watch.c); kills is -1 when it cannot be read. */
-struct oom_watch { int counter_fd, notify_fd, v1; long kills; };
+struct oom_watch { int counter_fd, notify_fd, v1, parent_fd; long kills, parent_kills; };
 
 enum start_state { START_WAITING, START_RELEASED, START_DONE, START_FAILED };
 
@@ -90,6 +90,8 @@ void oom_watch_open(struct oom_watch *w, const struct strlist *cgroup_procs);
 void oom_watch_read(struct oom_watch *w);
 /* The inotify fd is readable: drain it and read the counter. */
 void oom_watch_event(struct oom_watch *w);
+/* At the init's exit: the count, with the v2 parent's rise when the cgroup was already gone. */
+void oom_watch_final(struct oom_watch *w, int sigkilled);
 
 /* oom_kills < 0: not known, no oom_kill line. */
 int write_exit_file(const char *bundle, int status, const char *started_at, long oom_kills, struct err *err);

@@ -6,7 +6,9 @@
    memory.events; v1 through an eventfd registered on memory.oom_control (cgroup.event_control),
    which the kernel signals before it kills (the cgroup still exists then) and once more when the
    cgroup is removed: a signal is an OOM when the cgroup is still there, or when it is not but
-   more than that one removal signal came. */
+   more than that one removal signal came. On v2 the kernel may defer a memory.events notice by
+   10 ms, long enough for systemd to remove the emptied scope first: the parent's (hierarchical)
+   oom_kill, read at start, then tells a SIGKILLed init whose cgroup vanished. */
 #define _GNU_SOURCE
 #include "monitor.h"
 #include <errno.h>
@@ -17,6 +19,31 @@
 #include <stdint.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
+
+/* The oom_kill value in a memory.events file, or -1. */
+static long oom_kill_in(int fd)
+{
+	char buf[1024];
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	const char *line = strstr(buf, "oom_kill ");
+	return line ? strtol(line + 9, NULL, 10) : -1;
+}
+
+/* v2: the parent's memory.events and its count now (descendants included). */
+static void open_parent(struct oom_watch *w, const char *dir)
+{
+	char file[PATH_MAX + 32];
+	const char *slash = strrchr(dir, '/');
+	if (!slash)
+		return;
+	snprintf(file, sizeof file, "%.*s/memory.events", (int)(slash - dir), dir);
+	w->parent_fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (w->parent_fd >= 0)
+		w->parent_kills = oom_kill_in(w->parent_fd);
+}
 
 /* The memory cgroup's counter file beside one of the init's cgroup.procs files; *v1 tells which. */
 static int open_counter(const char *procs_file, char *dir, size_t size, int *v1)
@@ -74,7 +101,7 @@ void oom_watch_open(struct oom_watch *w, const struct strlist *cgroup_procs)
 {
 	char dir[PATH_MAX];
 	int v1 = 0;
-	*w = (struct oom_watch){ .counter_fd = -1, .notify_fd = -1, .kills = -1 };
+	*w = (struct oom_watch){ .counter_fd = -1, .notify_fd = -1, .parent_fd = -1, .kills = -1, .parent_kills = -1 };
 	for (size_t i = 0; i < cgroup_procs->len && w->counter_fd < 0; i++)
 		w->counter_fd = open_counter(cgroup_procs->items[i], dir, sizeof dir, &v1);
 	if (w->counter_fd < 0)
@@ -82,6 +109,8 @@ void oom_watch_open(struct oom_watch *w, const struct strlist *cgroup_procs)
 	w->kills = 0;
 	w->v1 = v1;
 	oom_watch_read(w);
+	if (!v1)
+		open_parent(w, dir);
 	w->notify_fd = v1 ? watch_v1(dir, w->counter_fd) : watch_v2(dir);
 }
 
@@ -118,6 +147,10 @@ void oom_watch_read(struct oom_watch *w)
 	int alive = read_counter(w);
 	if (w->v1)
 		take_v1_signals(w, alive);
+	/* The parent's baseline follows while the cgroup is there and clean: a sibling's earlier
+	   OOM is then not taken for this container's. */
+	if (alive && w->kills == 0 && w->parent_fd >= 0)
+		w->parent_kills = oom_kill_in(w->parent_fd);
 }
 
 void oom_watch_event(struct oom_watch *w)
@@ -127,4 +160,16 @@ void oom_watch_event(struct oom_watch *w)
 		while (read(w->notify_fd, events, sizeof events) > 0)
 			;
 	oom_watch_read(w);
+}
+
+void oom_watch_final(struct oom_watch *w, int sigkilled)
+{
+	int alive = read_counter(w);
+	if (w->v1)
+		take_v1_signals(w, alive);
+	if (alive || !sigkilled || w->kills != 0 || w->parent_fd < 0 || w->parent_kills < 0)
+		return;
+	long now = oom_kill_in(w->parent_fd);
+	if (now > w->parent_kills)
+		w->kills = now - w->parent_kills;
 }
