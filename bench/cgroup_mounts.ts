@@ -9,7 +9,15 @@ import { containerCgroupView } from '../runtime/cgroups/container_view';
 import { detectHost } from '../runtime/cgroups/host';
 import type { ContainerSpec, ProcessRuntime } from '../runtime/process/contract';
 import { NativeProcessRuntime } from '../runtime/process/process_runtime';
-import { corralSpec, measure, report, withBenchRoot, type OciConfig, type Runner } from './process_bench_setup';
+import {
+  corralSpec,
+  timedCreateStart,
+  measure,
+  report,
+  withBenchRoot,
+  type OciConfig,
+  type Runner,
+} from './process_bench_setup';
 
 function runner(
   runtime: ProcessRuntime,
@@ -23,13 +31,7 @@ function runner(
     const spec = corralSpec(path.join(base, tag), i, rootfs, oci);
     if (view) spec.cgroupfs = view;
     await fs.mkdir(path.dirname(spec.bundleDir), { recursive: true });
-    const started = process.hrtime.bigint();
-    await runtime.create(spec);
-    await runtime.start(spec.bundleDir);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    await runtime.waitExit(spec.bundleDir);
-    await fs.rm(spec.bundleDir, { recursive: true, force: true });
-    return ms;
+    return timedCreateStart(runtime, spec);
   };
 }
 

@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildBusyboxRootfs } from '../conformance/testimages';
-import type { ContainerSpec } from '../runtime/process/contract';
+import type { ContainerSpec, ProcessRuntime } from '../runtime/process/contract';
 import { percentile } from './stats';
 
 export interface OciConfig {
@@ -112,4 +112,15 @@ export async function withBenchRoot<T>(
   } finally {
     await fs.rm(base, { recursive: true, force: true });
   }
+}
+
+/** Milliseconds from create to a started init for one spec; then waits for its exit and removes its bundle. */
+export async function timedCreateStart(runtime: ProcessRuntime, spec: ContainerSpec): Promise<number> {
+  const started = process.hrtime.bigint();
+  await runtime.create(spec);
+  await runtime.start(spec.bundleDir);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  await runtime.waitExit(spec.bundleDir);
+  await fs.rm(spec.bundleDir, { recursive: true, force: true });
+  return ms;
 }

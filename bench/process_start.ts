@@ -3,24 +3,26 @@
 // way (spawned programs). Also the RSS of one idle corral-monitor.
 // usage: bash bench/setup-bench.sh; node dist/bench/process_start.js [--runs N] [--vs runc,crun]
 // (crun 1.8 refuses this host's cgroup v1/v2 hybrid mode: "drop all controllers from cgroupv2".)
-import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { NativeProcessRuntime } from '../runtime/process/process_runtime';
-import { corralSpec, measure, type OciConfig, report, run, type Runner, withBenchRoot } from './process_bench_setup';
+import {
+  corralSpec,
+  timedCreateStart,
+  measure,
+  type OciConfig,
+  report,
+  run,
+  type Runner,
+  withBenchRoot,
+} from './process_bench_setup';
 import { rssKiB } from './stats';
 
 function corralRunner(base: string, rootfs: string, oci: OciConfig): Runner {
   const runtime = new NativeProcessRuntime();
   return async (i) => {
     const spec = corralSpec(base, i, rootfs, oci);
-    const started = process.hrtime.bigint();
-    await runtime.create(spec);
-    await runtime.start(spec.bundleDir);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    await runtime.waitExit(spec.bundleDir);
-    await fs.rm(spec.bundleDir, { recursive: true, force: true });
-    return ms;
+    return timedCreateStart(runtime, spec);
   };
 }
 

@@ -11,7 +11,15 @@ import { MNT_DETACH, mount, umount2 } from '../native/libc';
 import { NativeProcessRuntime } from '../runtime/process/process_runtime';
 import { NativeSandboxRuntime } from '../runtime/process/sandbox_runtime';
 import type { ProcessRuntime, SandboxInfraSpec, SandboxRuntime } from '../runtime/process/contract';
-import { corralSpec, measure, type OciConfig, report, type Runner, withBenchRoot } from './process_bench_setup';
+import {
+  corralSpec,
+  timedCreateStart,
+  measure,
+  type OciConfig,
+  report,
+  type Runner,
+  withBenchRoot,
+} from './process_bench_setup';
 
 interface Runtimes {
   process: ProcessRuntime;
@@ -55,13 +63,7 @@ function infraRunner(runtime: SandboxRuntime, base: string, tag: string): Runner
 function startRunner(runtime: ProcessRuntime, base: string, rootfs: string, oci: OciConfig, offset: number): Runner {
   return async (i) => {
     const spec = corralSpec(base, offset + i, rootfs, oci);
-    const started = process.hrtime.bigint();
-    await runtime.create(spec);
-    await runtime.start(spec.bundleDir);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    await runtime.waitExit(spec.bundleDir);
-    await fs.rm(spec.bundleDir, { recursive: true, force: true });
-    return ms;
+    return timedCreateStart(runtime, spec);
   };
 }
 
