@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { pollUntil } from '../../runtime/cgroups/fs_util';
 import {
-  cgroupDirsOf,
+  cgroupFile,
   containerConfig,
   grpcCode,
   podConfig,
@@ -57,18 +57,6 @@ async function run(
   await client.runtime('StartContainer', { container_id: id });
   const status = await client.runtime('ContainerStatus', { container_id: id, verbose: true });
   return { id, pid: (JSON.parse(status.info.info) as { pid: number }).pid };
-}
-
-/** A cgroup file of the process, from the hierarchy that has it (v1) or the unified one (v2). */
-function cgroupFile(pid: number, file: string): string {
-  for (const dir of cgroupDirsOf(pid)) {
-    try {
-      return readFileSync(path.join(dir, file), 'utf8').trim();
-    } catch {
-      /* another hierarchy */
-    }
-  }
-  throw new Error(`no ${file} for pid ${pid}`);
 }
 
 const memoryFile = () =>

@@ -132,6 +132,18 @@ export function cgroupDirsOf(pid: number): string[] {
     });
 }
 
+/** A cgroup file of the process, from the hierarchy that has it (v1) or the unified one (v2). */
+export function cgroupFile(pid: number, file: string): string {
+  for (const dir of cgroupDirsOf(pid)) {
+    try {
+      return readFileSync(path.join(dir, file), 'utf8').trim();
+    } catch {
+      /* another hierarchy */
+    }
+  }
+  throw new Error(`no ${file} for pid ${pid}`);
+}
+
 export async function exists(file: string): Promise<boolean> {
   return fs.access(file).then(
     () => true,

@@ -4,12 +4,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { pollUntil } from '../../runtime/cgroups/fs_util';
 import { Corrald } from '../harness/corrald';
-import { cgroupDirsOf, containerConfig, grpcCode, podConfig } from '../lifecycle/fixture';
+import { cgroupFile, containerConfig, grpcCode, podConfig } from '../lifecycle/fixture';
 import { pushTestImages, startTestRegistry, type PushedTestImages, type TestRegistry } from '../testimages';
 
 const MiB = 1024 * 1024;
@@ -40,17 +39,6 @@ async function unitProperties(unit: string, ...names: string[]): Promise<Record<
       return [line.slice(0, at), line.slice(at + 1)];
     });
   return Object.fromEntries(entries);
-}
-
-function cgroupFile(pid: number, file: string): string {
-  for (const dir of cgroupDirsOf(pid)) {
-    try {
-      return readFileSync(path.join(dir, file), 'utf8').trim();
-    } catch {
-      /* another hierarchy */
-    }
-  }
-  throw new Error(`no ${file} for pid ${pid}`);
 }
 
 const memoryFile = V2 ? 'memory.max' : 'memory.limit_in_bytes';
