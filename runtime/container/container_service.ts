@@ -7,6 +7,7 @@ import { moduleLogger } from '../log';
 import type { ExecResult } from '../process/contract';
 import { removeDirWithMountPoints } from '../safe_remove';
 import { timerMs } from '../timer_ms';
+import { allSteps } from '../undo_stack';
 import type { SandboxRecord } from '../sandbox/sandbox_record';
 import type { ContainerConfig } from './container_config';
 import { createContainer } from './container_create';
@@ -105,11 +106,18 @@ export class ContainerService {
   private async teardown(record: ContainerRecord): Promise<void> {
     const { meta } = record;
     this.watchers.get(record.id)?.abort();
-    await this.deps.processes.cleanup(meta.bundleDir);
-    await releaseImageVolumes(this.deps, record.id, meta.containerDir);
-    await this.deps.snapshots.unmount(meta.rootfs);
-    await this.deps.snapshots.remove(record.id);
-    await this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true });
+    // The process files, the mounts and snapshot, and the cgroup are independent of one another:
+    // taken away side by side (each settled before a failure); the directory goes once all are.
+    const removeMounts = async (): Promise<void> => {
+      await releaseImageVolumes(this.deps, record.id, meta.containerDir);
+      await this.deps.snapshots.unmount(meta.rootfs);
+      await this.deps.snapshots.remove(record.id);
+    };
+    await allSteps([
+      this.deps.processes.cleanup(meta.bundleDir),
+      removeMounts(),
+      this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true }),
+    ]);
     await removeDirWithMountPoints(meta.containerDir, [meta.rootfs]);
     await this.deps.store.remove(record.id);
     this.deps.events.publish({ containerId: record.id, podId: meta.podId, kind: 'deleted', at: nowNs() });
