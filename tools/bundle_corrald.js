@@ -7,7 +7,16 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const esbuild = require('esbuild');
+
+let esbuild;
+try {
+  esbuild = require('esbuild');
+} catch {
+  // A checkout whose node_modules predate esbuild (npm ci not rerun): corrald loads its modules
+  // as tsc built them, correct but slower to start.
+  console.warn('bundle_corrald: esbuild is not installed (run npm ci); corrald will start unbundled');
+  process.exit(0);
+}
 
 const serverDir = path.resolve(__dirname, '..', 'dist', 'server');
 // Not loaded at start (the systemd driver's D-Bus, the metrics exporter, streaming's WebSocket,
