@@ -153,7 +153,8 @@ export class ContainerService {
   }
 
   list(filter: ContainerFilter = {}): ContainerRecord[] {
-    return this.deps.store.list().filter((record) => matches(record, filter));
+    const all = this.deps.store.list();
+    return isEmptyFilter(filter) ? all : all.filter((record) => matches(record, filter));
   }
 
   listInPod(podId: string): ContainerRecord[] {
@@ -203,6 +204,10 @@ export class ContainerService {
     for (const abort of this.watchers.values()) abort.abort();
     this.watchers.clear();
   }
+}
+
+function isEmptyFilter(filter: ContainerFilter): boolean {
+  return !filter.id && !filter.podId && !filter.state && Object.keys(filter.labels ?? {}).length === 0;
 }
 
 function matches(record: ContainerRecord, filter: ContainerFilter): boolean {
