@@ -137,8 +137,9 @@ export class ContainerService {
       removeMounts(),
       this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true }),
     ]);
-    await removeDirWithMountPoints(meta.containerDir, [meta.rootfs]);
-    await this.deps.store.remove(record.id);
+    // The directory and the record are apart: a crash between them leaves a directory without a
+    // record, which the next start sweeps.
+    await allSteps([removeDirWithMountPoints(meta.containerDir, [meta.rootfs]), this.deps.store.remove(record.id)]);
     this.deps.events.publish({ containerId: record.id, podId: meta.podId, kind: 'deleted', at: nowNs() });
   }
 
