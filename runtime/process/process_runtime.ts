@@ -28,6 +28,9 @@ export interface NativeProcessRuntimeOptions {
   /** Defaults to the built dist/native/corral-monitor and corral-helper. */
   monitorPath?: string;
   helperPath?: string;
+  /** false: never mount a joined pid namespace's /proc with fsconfig "pidns" (Linux 6.15+), as on
+   *  older kernels (config proc_pidns_fsconfig; for tests of that path). Default true. */
+  procPidnsFsconfig?: boolean;
 }
 
 /** Both programs run from sealed copies (native/sealed_program.ts): a container sees the
@@ -35,15 +38,19 @@ export interface NativeProcessRuntimeOptions {
 export class NativeProcessRuntime implements ProcessRuntime {
   private readonly monitor: SealedProgram;
   private readonly helper: SealedProgram;
+  private readonly procPidnsFsconfig: boolean;
 
   constructor(options: NativeProcessRuntimeOptions = {}) {
     this.monitor = new SealedProgram(options.monitorPath ?? nativeProgram('corral-monitor'));
     this.helper = new SealedProgram(options.helperPath ?? nativeProgram('corral-helper'));
+    this.procPidnsFsconfig = options.procPidnsFsconfig ?? true;
   }
 
   async create(spec: ContainerSpec): Promise<CreatedContainer> {
     await prepareBundle(spec);
-    const [monitorPid, initPid] = (await runNative(this.monitor, [], containerMessage(spec))).map(Number);
+    const [monitorPid, initPid] = (
+      await runNative(this.monitor, [], containerMessage(spec, this.procPidnsFsconfig))
+    ).map(Number);
     const monitor = await processRef(monitorPid);
     const init = await processRef(initPid);
     if (!monitor || !init) throw new InternalError(`container ${spec.id}: monitor or init vanished right after create`);
