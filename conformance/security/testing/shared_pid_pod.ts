@@ -6,7 +6,8 @@ import type { NamespaceOption } from '../../../proto/generated/runtime/v1/Namesp
 import type { PodSandboxConfig } from '../../../proto/generated/runtime/v1/PodSandboxConfig';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +15,7 @@ import { CriClient } from '../../../cli/cri_client';
 import type { Corrald } from '../../harness/corrald';
 import type { PushedTestImages } from '../../testimages';
 import { containerConfig, podConfig } from '../../lifecycle/fixture';
+import { TESTIMAGES_CACHE } from '../../testimages/busybox_deb';
 
 const PROBER_SOURCE = path.resolve(__dirname, '../../../../conformance/security/prober/proc_prober.c');
 export const SHARED_PID: NamespaceOption = { network: 'POD', pid: 'POD', ipc: 'POD' };
@@ -30,11 +32,25 @@ export interface Pod {
   config: PodSandboxConfig;
 }
 
-/** Builds proc_prober into a new temporary directory the caller removes. */
+/** proc_prober built once per source into the test-image cache (the QEMU guests read it there
+ *  instead of compiling under emulation). */
+export async function proberBinary(cacheDir = TESTIMAGES_CACHE): Promise<string> {
+  const hash = createHash('sha256').update(readFileSync(PROBER_SOURCE)).digest('hex').slice(0, 16);
+  const binary = path.join(cacheDir, `proc_prober-${hash}`);
+  if (existsSync(binary)) return binary;
+  await fs.mkdir(cacheDir, { recursive: true });
+  const temp = `${binary}.${process.pid}.tmp`;
+  await promisify(execFile)('cc', ['-static', '-O2', '-o', temp, PROBER_SOURCE]);
+  await fs.rename(temp, binary);
+  return binary;
+}
+
+/** A new temporary directory (0755) holding proc_prober; the caller removes it. */
 export async function buildProber(): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'corral-e2e-prober-'));
   await fs.chmod(dir, 0o755);
-  await promisify(execFile)('cc', ['-static', '-O2', '-o', path.join(dir, 'proc_prober'), PROBER_SOURCE]);
+  await fs.copyFile(await proberBinary(), path.join(dir, 'proc_prober'));
+  await fs.chmod(path.join(dir, 'proc_prober'), 0o755);
   return dir;
 }
 
