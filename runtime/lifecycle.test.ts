@@ -126,16 +126,46 @@ test('create in a stopped pod is a failed precondition; a missing image is NOT_F
     ),
     NotFoundError,
   );
+  assert.equal(life.containers.list().length, 0);
+  assert.equal(world.snapshots.snapshots.size, 0);
+  assert.deepEqual([...world.cgroups.existing].sort(), [`/corral-test/${podId}`, `/corral-test/${podId}/infra`]);
+  assert.deepEqual(await fs.readdir(path.join(world.dir, 'state', 'c')).catch(() => []), []);
+  await life.sandboxes.createContainer(podId, sampleContainerConfig('y'));
+  await life.sandboxes.stop(podId);
+  await assert.rejects(life.sandboxes.createContainer(podId, sampleContainerConfig('z')), FailedPreconditionError);
+});
+
+test('a process setup that fails after create is the start error (StartError); remove leaves nothing', async () => {
+  const podId = await life.sandboxes.run(samplePodConfig());
   world.processes.failCreate = new Error('helper failed');
-  await assert.rejects(life.sandboxes.createContainer(podId, sampleContainerConfig('y')), /helper failed/);
+  const id = await life.sandboxes.createContainer(podId, sampleContainerConfig('y'));
+  world.processes.failCreate = undefined;
+  assert.equal((await life.containers.status(id)).status.state, 'created');
+  await assert.rejects(life.containers.start(id), /helper failed/);
+  const record = await life.containers.status(id);
+  assert.equal(record.status.state, 'exited');
+  assert.equal(record.status.reason, 'StartError');
+  assert.match(record.status.message, /helper failed/);
+  await life.containers.remove(id);
   assert.equal(life.containers.list().length, 0);
   assert.equal(world.snapshots.snapshots.size, 0);
   assert.deepEqual([...world.cgroups.existing].sort(), [`/corral-test/${podId}`, `/corral-test/${podId}/infra`]);
   assert.deepEqual(await fs.readdir(path.join(world.dir, 'state', 'c')), []);
+});
+
+test('a created container whose setup failed and is stopped or removed unstarted is a failed start', async () => {
+  const podId = await life.sandboxes.run(samplePodConfig());
+  world.processes.failCreate = new Error('helper failed');
+  const stopped = await life.sandboxes.createContainer(podId, sampleContainerConfig('s'));
+  const removed = await life.sandboxes.createContainer(podId, sampleContainerConfig('r'));
   world.processes.failCreate = undefined;
-  await life.sandboxes.createContainer(podId, sampleContainerConfig('y'));
-  await life.sandboxes.stop(podId);
-  await assert.rejects(life.sandboxes.createContainer(podId, sampleContainerConfig('z')), FailedPreconditionError);
+  await life.containers.stop(stopped, 10);
+  assert.equal((await life.containers.status(stopped)).status.reason, 'StartError');
+  await life.containers.remove(removed);
+  await assert.rejects(life.containers.status(removed), NotFoundError);
+  await life.sandboxes.remove(podId);
+  assert.equal(world.snapshots.snapshots.size, 0);
+  assert.equal(world.cgroups.existing.size, 0);
 });
 
 test('a failed start is recorded as exited with StartError', async () => {

@@ -102,3 +102,36 @@ test('containers survive a corrald crash; exits while it was down keep their rea
   await untilGone(infraPid);
   assert.deepEqual(mountsUnder(world.daemon.dirs.base), []);
 });
+
+test('a kill -9 right after CreateContainer: each container then starts, or reads EXITED; removal leaves nothing', async () => {
+  const client = world.daemon.client;
+  const pod = podConfig('unstarted');
+  const { pod_sandbox_id: podId } = await client.runtime('RunPodSandbox', { config: pod, runtime_handler: '' });
+  // CreateContainer returns before the monitor and the waiting init are set up: the last ones
+  // are likely cut off half-way by the kill.
+  const ids: string[] = [];
+  for (const name of ['one', 'two', 'three']) {
+    const config = containerConfig(world.images.busybox, name, ['sleep', '3600']);
+    ids.push(
+      (await client.runtime('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: pod })).container_id,
+    );
+  }
+  const dirs = world.daemon.dirs;
+  await world.daemon.kill9();
+  await restart(world, dirs);
+  const again = world.daemon.client;
+  for (const id of ids) {
+    const status = (await again.runtime('ContainerStatus', { container_id: id, verbose: false })).status!;
+    if (status.state === 'CONTAINER_CREATED') {
+      await again.runtime('StartContainer', { container_id: id });
+      const echoed = await again.runtime('ExecSync', { container_id: id, cmd: ['echo', 'up'], timeout: 5 });
+      assert.equal(echoed.stdout.toString(), 'up\n');
+    } else {
+      assert.equal(status.state, 'CONTAINER_EXITED', `container ${id} is ${status.state}`);
+      assert.equal(status.reason, 'Error');
+    }
+  }
+  await again.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
+  assert.deepEqual((await again.runtime('ListContainers', {})).containers, []);
+  assert.deepEqual(mountsUnder(world.daemon.dirs.base), []);
+});

@@ -107,13 +107,17 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Polls `done` every few ms until it holds or `timeoutMs` passes; returns whether it held. */
+/**
+ * Polls `done` until it holds or `timeoutMs` passes; returns whether it held. The wait between
+ * tries starts at 1 ms and doubles up to `stepMs`: what is polled for (a removed child cgroup
+ * going offline, a freeze settling) is usually a matter of a millisecond or two.
+ */
 export async function pollUntil(done: () => Promise<boolean>, timeoutMs: number, stepMs = 10): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  for (let wait = Math.min(1, stepMs); ; wait = Math.min(wait * 2, stepMs)) {
     if (await done()) return true;
     if (Date.now() >= deadline) return false;
-    await sleep(stepMs);
+    await sleep(wait);
   }
 }
 

@@ -1,6 +1,7 @@
 // CreateContainer: reserve the name, prepare and mount the rootfs, make the cgroup, build the
-// spec and let the process layer start the monitor and the waiting init. Any failure takes back
-// every step, so nothing half-made stays behind.
+// spec, store the record and start the monitor and the waiting init. The process setup is not
+// waited for: StartContainer waits for it (see container_setups.ts). Any failure before the
+// reply takes back every step, so nothing half-made stays behind.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { nowNs } from '../clock';
@@ -8,6 +9,7 @@ import { NotFoundError } from '../errors';
 import { newId } from '../ids';
 import type { CgroupResources } from '../cgroups/resources';
 import type { ImageRecord } from '../image/contract';
+import type { CreatedContainer } from '../process/contract';
 import { moduleLogger } from '../log';
 import { podFilePaths } from '../sandbox/pod_files';
 import type { SandboxRecord } from '../sandbox/sandbox_record';
@@ -42,11 +44,17 @@ function targetPidNamespace(deps: ContainerDeps, config: ContainerConfig): strin
   return `/proc/${target.status.init.pid}/ns/pid`;
 }
 
+export interface NewContainer {
+  id: string;
+  /** The monitor and the waiting init, still being set up when create returns. */
+  processes: Promise<CreatedContainer>;
+}
+
 export async function createContainer(
   deps: ContainerDeps,
   pod: SandboxRecord,
   config: ContainerConfig,
-): Promise<string> {
+): Promise<NewContainer> {
   checkCanCreateContainer(pod.id, pod.status);
   const devices = await containerDevices(config.security.privileged, config.devices ?? []);
   const resources = initialResources(config, deps.defaultPidsLimit, deviceRules(devices));
@@ -61,17 +69,26 @@ export async function createContainer(
   const timer = new StepTimer(log, 'CreateContainer', { container: id });
   try {
     const images = { image, volumeImages };
-    const meta = await timer.step('prepared', prepare(deps, pod, config, images, id, name, resources, devices, undo));
-    const created = await timer.step(
-      'processes created',
-      deps.processes.create({ ...meta.spec, process: containerProcess(meta) }),
-    );
-    undo.push('container processes', () => discardProcesses(deps, meta));
-    await timer.step('attached', Promise.resolve(deps.cgroups.open(meta.cgroupPath).attach?.(created.init.pid)));
-    await timer.step('stored', deps.store.add(id, meta, createdStatus(created.monitor, created.init)));
+    // The monitor is started at once and gets its spec once prepared; the record's writes (and
+    // fsyncs) and the rest of the process setup are independent: side by side.
+    const prepared = timer.step('prepared', prepare(deps, pod, config, images, id, name, resources, devices, undo));
+    const processes = timer.step('processes set up', setUpProcesses(deps, prepared));
+    processes.catch(() => undefined); // its failure is StartContainer's to report, not a stray rejection
+    const meta = await prepared.catch(async (err: unknown) => {
+      await processes.catch(() => undefined); // the monitor ends on the spec that never came
+      throw err;
+    });
+    const stored = timer.step('stored', deps.store.add(id, meta, createdStatus()));
+    void Promise.allSettled([processes, stored]).then(() => timer.done());
+    await stored.catch(async (err: unknown) => {
+      await processes.then(
+        () => discardProcesses(deps, meta),
+        () => deps.processes.cleanup(meta.bundleDir),
+      );
+      throw err;
+    });
     deps.events.publish({ containerId: id, podId: pod.id, kind: 'created', at: meta.createdAt });
-    timer.done();
-    return id;
+    return { id, processes };
   } catch (err) {
     await undo.unwind();
     deps.store.releaseName(name, id);
@@ -156,6 +173,15 @@ async function prepare(
     ...storedSpec(spec),
     security,
   };
+}
+
+/** The monitor and the init waiting before execve, in the container's cgroup. */
+async function setUpProcesses(deps: ContainerDeps, prepared: Promise<ContainerMeta>): Promise<CreatedContainer> {
+  const created = await deps.processes.create(
+    prepared.then((meta) => ({ ...meta.spec, process: containerProcess(meta) })),
+  );
+  await deps.cgroups.open((await prepared).cgroupPath).attach?.(created.init.pid);
+  return created;
 }
 
 /** Undo of a create that got as far as the monitor: kill the waiting init, let the monitor end. */

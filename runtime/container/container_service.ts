@@ -7,9 +7,12 @@ import { moduleLogger } from '../log';
 import type { ExecResult } from '../process/contract';
 import { removeDirWithMountPoints } from '../safe_remove';
 import { timerMs } from '../timer_ms';
+import { StepTimer } from '../step_timer';
+import { allSteps } from '../undo_stack';
 import type { SandboxRecord } from '../sandbox/sandbox_record';
 import type { ContainerConfig } from './container_config';
 import { createContainer } from './container_create';
+import { ContainerSetups } from './container_setups';
 import type { ContainerDeps } from './container_deps';
 import { exitRecordOf, recordExit, refreshExit } from './container_exit';
 import { updateResources } from './container_resources';
@@ -32,28 +35,40 @@ export interface ContainerFilter {
 
 export class ContainerService {
   private readonly watchers = new Map<string, AbortController>();
+  private readonly setups = new ContainerSetups();
 
   constructor(readonly deps: ContainerDeps) {}
 
+  /** Returns once the record is stored; the monitor and the waiting init are still being set up. */
   async create(pod: SandboxRecord, config: ContainerConfig): Promise<string> {
-    const id = await createContainer(this.deps, pod, config);
-    this.watchExit(id);
+    const { id, processes } = await createContainer(this.deps, pod, config);
+    this.setups.track(id, processes, () => this.watchExit(id));
     return id;
   }
 
+  /** Waits for the process setup create started; a setup that failed fails the start (StartError). */
   async start(idOrPrefix: string): Promise<void> {
     const { id } = this.deps.store.resolve(idOrPrefix);
     await this.deps.store.locked(id, async () => {
+      const timer = new StepTimer(log, 'StartContainer', { container: id });
+      const setupFailure = await timer.step('set up', this.setups.failure(id));
       const record = this.deps.store.resolve(id);
       if (record.status.state !== 'created') {
         throw new FailedPreconditionError(
           `container ${id} is ${record.status.state}, only a created container can be started`,
         );
       }
+      this.setups.forget(id);
       try {
-        const { startedAt } = await this.deps.processes.start(record.meta.bundleDir);
-        await this.deps.store.update(id, (s) => toRunning(s, rfc3339ToNs(startedAt)));
+        if (setupFailure) throw setupFailure;
+        const started = await timer.step('released', this.deps.processes.start(record.meta.bundleDir));
+        const at = rfc3339ToNs(started.startedAt);
+        await timer.step(
+          'recorded',
+          this.deps.store.update(id, (s) => toRunning(s, at, started)),
+        );
         this.deps.events.publish({ containerId: id, podId: record.meta.podId, kind: 'started', at: nowNs() });
+        timer.done();
       } catch (err) {
         await this.recordFailedStart(record, err as Error);
         throw err;
@@ -82,11 +97,16 @@ export class ContainerService {
   async stop(idOrPrefix: string, timeoutSeconds: number): Promise<void> {
     const found = this.deps.store.find(idOrPrefix);
     if (!found) return;
-    await this.deps.store.locked(found.id, async () => {
-      const record = this.deps.store.get(found.id);
-      if (!record || !canStop(record.status)) return;
-      await stopProcesses(this.deps, record, timeoutSeconds);
-    });
+    await this.deps.store.locked(found.id, () => this.stopLocked(found.id, timeoutSeconds));
+  }
+
+  /** A container whose process setup failed has nothing to stop: it is recorded as a failed start. */
+  private async stopLocked(id: string, timeoutSeconds: number): Promise<void> {
+    const setupFailure = await this.setups.failure(id);
+    const record = this.deps.store.get(id);
+    if (!record || !canStop(record.status)) return;
+    if (setupFailure) await this.recordFailedStart(record, setupFailure);
+    else await stopProcesses(this.deps, record, timeoutSeconds);
   }
 
   /** Idempotent and forced: a running container is killed first. Logs stay. */
@@ -94,22 +114,29 @@ export class ContainerService {
     const found = this.deps.store.find(idOrPrefix);
     if (!found) return;
     await this.deps.store.locked(found.id, async () => {
-      let record = this.deps.store.get(found.id);
+      await this.stopLocked(found.id, 0);
+      const record = this.deps.store.get(found.id);
       if (!record) return;
-      if (record.status.state !== 'exited') await stopProcesses(this.deps, record, 0);
-      record = this.deps.store.get(found.id)!;
       await this.teardown(record);
+      this.setups.forget(record.id);
     });
   }
 
   private async teardown(record: ContainerRecord): Promise<void> {
     const { meta } = record;
     this.watchers.get(record.id)?.abort();
-    await this.deps.processes.cleanup(meta.bundleDir);
-    await releaseImageVolumes(this.deps, record.id, meta.containerDir);
-    await this.deps.snapshots.unmount(meta.rootfs);
-    await this.deps.snapshots.remove(record.id);
-    await this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true });
+    // The process files, the mounts and snapshot, and the cgroup are independent of one another:
+    // taken away side by side (each settled before a failure); the directory goes once all are.
+    const removeMounts = async (): Promise<void> => {
+      await releaseImageVolumes(this.deps, record.id, meta.containerDir);
+      await this.deps.snapshots.unmount(meta.rootfs);
+      await this.deps.snapshots.remove(record.id);
+    };
+    await allSteps([
+      this.deps.processes.cleanup(meta.bundleDir),
+      removeMounts(),
+      this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true }),
+    ]);
     await removeDirWithMountPoints(meta.containerDir, [meta.rootfs]);
     await this.deps.store.remove(record.id);
     this.deps.events.publish({ containerId: record.id, podId: meta.podId, kind: 'deleted', at: nowNs() });

@@ -41,8 +41,18 @@ export interface ExitRecord {
   message?: string;
 }
 
-export function createdStatus(monitor: ProcessRef, init: ProcessRef): ContainerStatus {
-  return { state: 'created', monitor, init, startedAt: '0', finishedAt: '0', exitCode: 0, reason: '', message: '' };
+/** The monitor and init are not known yet: CreateContainer does not wait for them (StartContainer does). */
+export function createdStatus(): ContainerStatus {
+  return {
+    state: 'created',
+    monitor: null,
+    init: null,
+    startedAt: '0',
+    finishedAt: '0',
+    exitCode: 0,
+    reason: '',
+    message: '',
+  };
 }
 
 export function canStart(status: ContainerStatus): boolean {
@@ -63,11 +73,16 @@ export function canExec(status: ContainerStatus): boolean {
 }
 
 /** An exit recorded while start() was returning keeps EXITED and only learns the start time. */
-export function toRunning(status: ContainerStatus, startedAt: string): ContainerStatus {
+export function toRunning(
+  status: ContainerStatus,
+  startedAt: string,
+  processes: { monitor: ProcessRef; init: ProcessRef },
+): ContainerStatus {
+  const { monitor, init } = processes;
   if (status.state === 'exited')
-    return { ...status, startedAt: status.startedAt !== '0' ? status.startedAt : startedAt };
+    return { ...status, monitor, init, startedAt: status.startedAt !== '0' ? status.startedAt : startedAt };
   if (!canStart(status)) throw new FailedPreconditionError(`container is ${status.state}, not created`);
-  return { ...status, state: 'running', startedAt };
+  return { ...status, state: 'running', monitor, init, startedAt };
 }
 
 /** Records an exit once; later reports of the same exit leave the first in place. */

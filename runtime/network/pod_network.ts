@@ -98,12 +98,18 @@ export class CniPodNetwork {
     await this.cache.write(entry);
     const progress = entry.attachments.map(() => ({ started: 0 }));
     try {
-      for (const [i, attachment] of entry.attachments.entries()) {
-        attachment.result = await addNetworkList(attachment, entry.netns, this.env, progress[i]);
-        await this.cache.write(entry);
-      }
+      // The attachments are independent networks (loopback, the pod's): ADDed side by side, all
+      // settled before a failure is undone. The record written above lets DEL find them meanwhile.
+      await allSteps(
+        entry.attachments.map(async (attachment, i) => {
+          attachment.result = await addNetworkList(attachment, entry.netns, this.env, progress[i]);
+        }),
+      );
+      await this.cache.write(entry);
       if (!entry.attachments.some((a) => a.ifName === LOOPBACK_IFNAME)) await loopbackUpWithIp(entry.netns);
     } catch (err) {
+      // The results of the ADDs that succeeded go to DEL as its prevResult.
+      await this.cache.write(entry).catch(() => undefined);
       await this.undoFailedAdd(
         entry,
         progress.map((p) => p.started),

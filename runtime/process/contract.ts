@@ -122,6 +122,10 @@ export interface CreatedContainer {
   init: ProcessRef; // waiting before execve until start()
 }
 
+export interface StartedContainer extends CreatedContainer {
+  startedAt: string; // RFC 3339 with nanoseconds: when execve happened
+}
+
 export interface ExitInfo {
   exitCode: number; // 128+signal when killed by a signal
   signal?: string; // "SIGKILL" when killed by a signal
@@ -139,10 +143,13 @@ export interface ExecResult {
 }
 
 export interface ProcessRuntime {
-  /** Starts the monitor and the init; the init waits before execve. */
-  create(spec: ContainerSpec): Promise<CreatedContainer>;
+  /**
+   * Starts the monitor and the init; the init waits before execve. Given a promise, the monitor
+   * may be started before the spec is ready, and ends at once if it never is.
+   */
+  create(spec: ContainerSpec | Promise<ContainerSpec>): Promise<CreatedContainer>;
   /** Releases the waiting init into execve; resolves once execve has happened (or failed). */
-  start(bundleDir: string): Promise<{ startedAt: string }>;
+  start(bundleDir: string): Promise<StartedContainer>;
   /** Sends a signal to the container's init (race-free: pidfd, start time checked). */
   signal(bundleDir: string, signal: string): Promise<void>;
   /** The exit record the monitor wrote, or undefined while the container runs. */

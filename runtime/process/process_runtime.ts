@@ -1,7 +1,15 @@
 // ProcessRuntime on the native monitor (one per container) and helper (exec).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { ContainerSpec, CreatedContainer, ExecResult, ExitInfo, ProcessRuntime, ProcessSpec } from './contract';
+import type {
+  ContainerSpec,
+  CreatedContainer,
+  ExecResult,
+  ExitInfo,
+  ProcessRuntime,
+  ProcessSpec,
+  StartedContainer,
+} from './contract';
 import {
   CONTAINER_STATE_FILE,
   type ContainerProcessState,
@@ -46,11 +54,29 @@ export class NativeProcessRuntime implements ProcessRuntime {
     this.procPidnsFsconfig = options.procPidnsFsconfig ?? true;
   }
 
-  async create(spec: ContainerSpec): Promise<CreatedContainer> {
-    await prepareBundle(spec);
-    const [monitorPid, initPid] = (
-      await runNative(this.monitor, [], containerMessage(spec, this.procPidnsFsconfig))
-    ).map(Number);
+  /**
+   * The monitor is spawned at once and reads its spec when it is ready: a fork of corrald blocks
+   * its event loop for milliseconds (more as corrald grows), better spent while the spec is made.
+   */
+  async create(specOrLater: ContainerSpec | Promise<ContainerSpec>): Promise<CreatedContainer> {
+    const prepared = Promise.resolve(specOrLater).then(async (spec) => {
+      await prepareBundle(spec);
+      return spec;
+    });
+    const report = runNative(
+      this.monitor,
+      [],
+      prepared.then((spec) => containerMessage(spec, this.procPidnsFsconfig)),
+    );
+    report.catch(() => undefined); // awaited below; a monitor without a spec just ends
+    let spec: ContainerSpec;
+    try {
+      spec = await prepared;
+    } catch (err) {
+      await report.catch(() => undefined);
+      throw err;
+    }
+    const [monitorPid, initPid] = (await report).map(Number);
     const monitor = await processRef(monitorPid);
     const init = await processRef(initPid);
     if (!monitor || !init) throw new InternalError(`container ${spec.id}: monitor or init vanished right after create`);
@@ -65,10 +91,10 @@ export class NativeProcessRuntime implements ProcessRuntime {
     return { monitor, init };
   }
 
-  async start(bundleDir: string): Promise<{ startedAt: string }> {
-    await this.state(bundleDir);
+  async start(bundleDir: string): Promise<StartedContainer> {
+    const { monitor, init } = await this.state(bundleDir);
     const [startedAt] = await monitorCommand(bundleDir, 'start');
-    return { startedAt };
+    return { startedAt, monitor, init };
   }
 
   /** A container that has already exited is not an error: there is nothing left to signal. */

@@ -10,12 +10,13 @@ const IDMAP_PRECONDITION = 'filesystem cannot be idmapped:';
  * Resolves with the report line ("ok …"), once stdout closes. The helper's detached children
  * must have closed their inherited stdout by then (they do, right after reporting).
  * `program` is spawned with an empty environment (a container may see its children before their
- * execve) and `extraFds` as its fds 3, 4…
+ * execve) and `extraFds` as its fds 3, 4… A `message` still to come is written when ready; if it
+ * fails, stdin just closes and the program ends on the empty message.
  */
 export function runNative(
   program: SealedProgram,
   args: string[],
-  message: Buffer,
+  message: Buffer | Promise<Buffer>,
   extraFds: number[] = [],
 ): Promise<string[]> {
   return new Promise((resolve, reject) => {
@@ -44,6 +45,9 @@ export function runNative(
     stdin.on('error', () => {
       /* the helper died early; 'close' reports why */
     });
-    stdin.end(message);
+    Promise.resolve(message).then(
+      (bytes) => stdin.end(bytes),
+      () => stdin.end(),
+    );
   });
 }

@@ -77,6 +77,8 @@ export class SandboxService {
       timer.step('infra killed', this.deps.infra.killInfra(bundle)),
     ]);
     await timer.step('pins removed', this.deps.infra.stopInfra(bundle, pinDir(record.meta)));
+    // A pod stopped before (RemovePodSandbox after StopPodSandbox) has nothing new to record.
+    if (record.status.state === 'notready') return;
     await timer.step(
       'record NOTREADY',
       this.deps.store.update(id, (status) => toNotReady(status, nowNs())),
@@ -89,7 +91,10 @@ export class SandboxService {
     await this.deps.store.locked(found.id, () => this.removeLocked(found.id));
   }
 
-  /** The pod's stop and its containers' removal (rootfs, cgroups, records) run side by side. */
+  /**
+   * The pod's stop (then its infra cgroup and shm) and its containers' removal (rootfs, cgroups,
+   * records) run side by side; the pod's cgroup, which holds all of theirs, goes after both.
+   */
   private async removeLocked(id: string): Promise<void> {
     if (!this.deps.store.get(id)) return;
     const timer = new StepTimer(log, 'RemovePodSandbox', { pod: id });
@@ -97,20 +102,26 @@ export class SandboxService {
     const removeContainers = allSteps(
       this.deps.containers.listInPod(id).map((container) => this.deps.containers.remove(container.id)),
     );
-    await allSteps([this.stopPod(id, timer), timer.step('containers removed', removeContainers)]);
-    await timer.step('leftovers removed', this.removeLeftovers(this.deps.store.get(id)!));
+    const stopAndRemoveInfra = async (): Promise<void> => {
+      await this.stopPod(id, timer);
+      await timer.step('infra leftovers removed', this.removeInfraLeftovers(this.deps.store.get(id)!));
+    };
+    await allSteps([stopAndRemoveInfra(), timer.step('containers removed', removeContainers)]);
+    await timer.step('pod cgroup and directory removed', this.removePodLeftovers(this.deps.store.get(id)!));
     await timer.step('record removed', this.deps.store.remove(id));
     timer.done();
   }
 
-  private async removeLeftovers(record: SandboxRecord): Promise<void> {
-    const { meta } = record;
-    // The infra cgroup sits in the pod's, so it goes first; the shm tmpfs is independent of both.
-    const removeCgroups = async (): Promise<void> => {
-      await this.deps.cgroups.open(meta.infraCgroupPath).remove({ killRemaining: true });
-      await this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true });
-    };
-    await allSteps([ownsShm(meta) ? this.deps.mounts.unmount(meta.shmPath) : Promise.resolve(), removeCgroups()]);
+  /** The infra's cgroup and the pod's shm tmpfs: independent of each other and of the containers. */
+  private async removeInfraLeftovers({ meta }: SandboxRecord): Promise<void> {
+    await allSteps([
+      ownsShm(meta) ? this.deps.mounts.unmount(meta.shmPath) : Promise.resolve(),
+      this.deps.cgroups.open(meta.infraCgroupPath).remove({ killRemaining: true }),
+    ]);
+  }
+
+  private async removePodLeftovers({ meta }: SandboxRecord): Promise<void> {
+    await this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true });
     await removeDirWithMountPoints(meta.sandboxDir, ownsShm(meta) ? [meta.shmPath] : []);
   }
 

@@ -11,12 +11,14 @@ import type {
   SandboxInfra,
   SandboxInfraSpec,
   SandboxRuntime,
+  StartedContainer,
 } from '../process/contract';
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGQUIT: 3, SIGINT: 2, SIGUSR1: 10 };
 
 interface FakeContainer {
   spec: ContainerSpec;
+  refs: CreatedContainer;
   started: boolean;
   exit?: ExitInfo;
   monitorAlive: boolean;
@@ -40,18 +42,21 @@ export class FakeProcessRuntime implements ProcessRuntime {
     return found;
   }
 
-  async create(spec: ContainerSpec): Promise<CreatedContainer> {
+  async create(specOrLater: ContainerSpec | Promise<ContainerSpec>): Promise<CreatedContainer> {
+    const spec = await specOrLater;
     this.calls.push(`create ${spec.id}`);
     if (this.failCreate) throw this.failCreate;
-    this.containers.set(spec.bundleDir, { spec, started: false, monitorAlive: true, waiters: [] });
-    return { monitor: { pid: this.nextPid++, startTime: '1' }, init: { pid: this.nextPid++, startTime: '1' } };
+    const refs = { monitor: { pid: this.nextPid++, startTime: '1' }, init: { pid: this.nextPid++, startTime: '1' } };
+    this.containers.set(spec.bundleDir, { spec, refs, started: false, monitorAlive: true, waiters: [] });
+    return refs;
   }
 
-  async start(bundleDir: string): Promise<{ startedAt: string }> {
+  async start(bundleDir: string): Promise<StartedContainer> {
     this.calls.push(`start ${bundleDir}`);
     if (this.failStart) throw this.failStart;
-    this.get(bundleDir).started = true;
-    return { startedAt: new Date().toISOString() };
+    const container = this.get(bundleDir);
+    container.started = true;
+    return { startedAt: new Date().toISOString(), ...container.refs };
   }
 
   /** Makes the container's init exit (as if it ended by itself). */

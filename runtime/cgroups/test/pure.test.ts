@@ -10,6 +10,7 @@ import { layoutFrom } from '../host';
 import { hugepageDirToSize, type NodeFacts } from '../host_facts';
 import { memoryStatsFrom, usageNanoCores } from '../stats';
 import { validateResources } from '../validate';
+import { commutingRuns } from '../v1/devices';
 
 const HYBRID_MOUNTINFO = `31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755
 32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct
@@ -145,4 +146,18 @@ test('lists, paths, page sizes, device rules', () => {
   assert.equal(hugepageDirToSize('hugepages-1048576kB'), '1GB');
   assert.equal(formatDeviceRule({ allow: true, type: 'c', major: 136, access: 'rwm' }), 'c 136:* rwm');
   assert.equal(formatDeviceRule({ allow: false, type: 'a', access: 'rwm' }), 'a');
+});
+
+test('v1 device rules are written in runs whose order does not matter; "a" rules stand alone', () => {
+  const rule = (allow: boolean, type: 'a' | 'c' | 'b', major?: number) => ({ allow, type, major, access: 'rwm' });
+  const rules = [
+    rule(false, 'a'),
+    rule(true, 'c', 1),
+    rule(true, 'b', 8),
+    rule(false, 'c', 1),
+    rule(true, 'a'),
+    rule(true, 'c', 5),
+  ];
+  assert.deepEqual(commutingRuns(rules), [[rules[0]], [rules[1], rules[2]], [rules[3]], [rules[4]], [rules[5]]]);
+  assert.deepEqual(commutingRuns([]), []);
 });

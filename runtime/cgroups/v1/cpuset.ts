@@ -19,7 +19,7 @@ export const cpusetV1: V1Controller = {
  * its own parent, so concurrent creates below a new cgroup parent never inherit an empty set.
  */
 export async function inheritCpusetV1(dir: string): Promise<void> {
-  for (const file of ['cpuset.cpus', 'cpuset.mems']) await inheritValue(dir, file);
+  await Promise.all(['cpuset.cpus', 'cpuset.mems'].map((file) => inheritValue(dir, file)));
 }
 
 async function inheritValue(dir: string, file: string): Promise<string> {

@@ -53,7 +53,9 @@ export class V1CgroupHandle implements CgroupHandle {
 
   async killAll(): Promise<void> {
     const freezer = this.dirs.get('freezer');
-    if (freezer) {
+    // An empty cgroup has no task that could fork meanwhile: the freeze (four round trips) is
+    // skipped, and the poll below still finds any process attached since.
+    if (freezer && (await this.pids()).length > 0) {
       // Frozen tasks cannot fork, so the pid list read while frozen is complete.
       await setFrozenV1(freezer, true);
       try {
