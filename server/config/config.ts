@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import { InvalidArgumentError } from '../../runtime/errors';
-import type { LogLevel } from '../../runtime/log';
+import type { LogLevel } from '../../runtime/log_levels';
 import type { RegistryHostsConfig } from '../../runtime/image/registry/hosts';
 import { CONFIG_SCHEMA, FieldSpec, SectionSpec, isFieldSpec } from './schema';
 

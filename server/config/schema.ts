@@ -1,6 +1,6 @@
 // The shape of corrald's configuration: every key, its type, default and check, in one table.
 // A key not listed here is an error at start (a typo must not be silently ignored).
-import { LOG_LEVELS } from '../../runtime/log';
+import { LOG_LEVELS } from '../../runtime/log_levels';
 import { checkMirrorsTable } from '../../runtime/image/registry/hosts';
 
 export type FieldSpec =
