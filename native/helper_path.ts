@@ -1,8 +1,8 @@
 // Where the build puts the native programs (native/build.sh → dist/native/<program>).
 import * as path from 'node:path';
 
-// dist/native/helper_path.js sits beside the built programs.
-const NATIVE_DIR = __dirname;
+// dist/native/helper_path.js sits beside the built programs; from corrald's bundle (dist/server) too.
+const NATIVE_DIR = path.resolve(__dirname, '..', 'native');
 
 export function nativeProgram(name: string): string {
   return path.join(NATIVE_DIR, name);

@@ -1,8 +1,8 @@
 // Structured logging: one root winston logger, one child per module.
 import winston from 'winston';
+import { LOG_LEVELS, type LogLevel } from './log_levels';
 
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
-export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
+export { LOG_LEVELS, type LogLevel };
 
 const root = winston.createLogger({
   level: process.env.CORRAL_LOG_LEVEL ?? 'info',

@@ -5,8 +5,7 @@ import { moduleLogger, setLogLevel } from '../runtime/log';
 import { NodeRuntimeSettings } from '../runtime/node_settings';
 import { podNetworkFromConfig } from '../runtime/network/from_config';
 import { openLifecycle, type Lifecycle, type LifecycleDrivers } from '../runtime/lifecycle';
-import { applyOverrides, defaultConfig, loadConfigFile, type CorralConfig } from './config/config';
-import { hostPortOrEmpty } from './config/schema';
+import type { CorralConfig } from './config/config';
 import { InvalidArgumentError } from '../runtime/errors';
 import { PodMetricsCache } from '../runtime/metrics/pod_metrics_cache';
 import { PodMetricsCollector } from '../runtime/metrics/pod_metrics_collector';
@@ -14,7 +13,6 @@ import { encodeMetricsSnapshot } from './metrics_snapshot';
 import type { DaemonMetrics } from './metrics/daemon_metrics';
 import type { MetricsEndpoint } from './metrics/metrics_endpoint';
 import { DaemonLock } from './daemon_lock';
-import type { DaemonFlags } from './flags';
 import { buildServer } from './grpc_server';
 import { OpenStreams } from './rpc_wrapper';
 import { prepareSocketPath } from './socket_path';
@@ -24,7 +22,6 @@ import { lifecycleDrivers } from './lifecycle_drivers';
 import type { ServerContext } from './context';
 import { ImageService } from '../runtime/image/image_service';
 import { imageServiceOptions } from './image_options';
-import { addMirrorFlag } from '../runtime/image/registry/hosts';
 import { StreamingService } from './streaming/service';
 import { connectionCap } from './streaming/connection_limit';
 import { raiseOpenFileLimit } from '../runtime/open_file_limit';
@@ -36,20 +33,6 @@ const log = moduleLogger('daemon');
 
 /** In-flight RPCs get this long to finish after SIGTERM before the server is closed hard. */
 const SHUTDOWN_GRACE_MS = 30_000;
-
-export async function effectiveConfig(flags: DaemonFlags): Promise<CorralConfig> {
-  const base = flags.configFile ? await loadConfigFile(flags.configFile) : defaultConfig();
-  const config = applyOverrides(base, flags.overrides);
-  // Applied last-to-first so the first flag ends up first in the mirror list.
-  for (const mirror of [...flags.registryMirrors].reverse())
-    config.registry = { ...config.registry, ...addMirrorFlag(config.registry, mirror) };
-  if (flags.metricsAddress !== undefined) {
-    const problem = hostPortOrEmpty(flags.metricsAddress);
-    if (problem) throw new InvalidArgumentError(`--metrics-address ${problem}`);
-    config.metrics = { ...config.metrics, address: flags.metricsAddress };
-  }
-  return config;
-}
 
 export interface RunningDaemon {
   stop(): Promise<void>;

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// corrald entry point: parse flags, start the daemon, stop it on SIGTERM/SIGINT.
+// corrald entry point: parse flags and the config, then load and run the daemon's code (see
+// daemon_code.ts). Only the flag and config modules load before that.
 import './heap_settings';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { moduleLogger } from '../runtime/log';
-import { notifyServiceManager } from '../runtime/service_manager';
-import { effectiveConfig, startDaemon } from './daemon';
+import { loadDaemonCode } from './daemon_code';
+import { effectiveConfig } from './effective_config';
 import { parseDaemonFlags, USAGE } from './flags';
 
-const log = moduleLogger('main');
+/** Long enough after ready that start-up's functions are compiled, soon enough for short runs. */
+const CODE_CACHE_DELAY_MS = 1000;
 
 function packageVersion(): string {
   const file = path.resolve(__dirname, '..', '..', 'package.json');
@@ -26,21 +27,10 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = await effectiveConfig(flags);
-  const daemon = await startDaemon(config, packageVersion());
-  notifyServiceManager('READY=1');
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      log.info('stopping', { signal });
-      notifyServiceManager('STOPPING=1');
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-      resolve();
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+  const code = await loadDaemonCode(config.root);
+  return code.runDaemon(config, packageVersion(), () => {
+    setTimeout(() => code.saveCodeCache(), CODE_CACHE_DELAY_MS).unref();
   });
-  await daemon.stop();
-  return 0;
 }
 
 main().then(

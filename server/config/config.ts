@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import { InvalidArgumentError } from '../../runtime/errors';
-import type { LogLevel } from '../../runtime/log';
+import type { LogLevel } from '../../runtime/log_levels';
 import type { RegistryHostsConfig } from '../../runtime/image/registry/hosts';
 import { CONFIG_SCHEMA, FieldSpec, SectionSpec, isFieldSpec } from './schema';
 
@@ -25,6 +25,7 @@ export interface CorralConfig {
   cgroups: { default_pids_limit: number; v1_nest_under_own: string[] };
   sandbox_image: string;
   rootfs_mode: 'pivot_root' | 'chroot';
+  kernel: { proc_pidns_fsconfig: boolean };
   default_cgroup_parent: string;
   streaming: {
     address: string;

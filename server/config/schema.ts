@@ -1,6 +1,6 @@
 // The shape of corrald's configuration: every key, its type, default and check, in one table.
 // A key not listed here is an error at start (a typo must not be silently ignored).
-import { LOG_LEVELS } from '../../runtime/log';
+import { LOG_LEVELS } from '../../runtime/log_levels';
 import { checkMirrorsTable } from '../../runtime/image/registry/hosts';
 
 export type FieldSpec =
@@ -130,6 +130,13 @@ export const CONFIG_SCHEMA: SectionSpec = {
     default: 'pivot_root',
     values: ['pivot_root', 'chroot'],
     doc: 'how a container enters its rootfs: pivot_root, or chroot where the root cannot be pivoted',
+  },
+  kernel: {
+    proc_pidns_fsconfig: {
+      kind: 'bool',
+      default: true,
+      doc: 'mount the /proc of a pid namespace a container joins from outside it with fsconfig "pidns" where the kernel has it (Linux 6.15+); false takes the older kernels\' path (for tests of that path)',
+    },
   },
   default_cgroup_parent: {
     kind: 'string',
