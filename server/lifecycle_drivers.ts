@@ -14,7 +14,7 @@ import type { CorralConfig } from './config/config';
 
 export function lifecycleDrivers(config: CorralConfig, images: ImageService, network: CniPodNetwork): LifecycleDrivers {
   return {
-    processes: new NativeProcessRuntime(),
+    processes: new NativeProcessRuntime({ procPidnsFsconfig: config.kernel.proc_pidns_fsconfig }),
     infra: new NativeSandboxRuntime(),
     cgroups: cgroupManagerFromConfig(config),
     images: images.lookup,

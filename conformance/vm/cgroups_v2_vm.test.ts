@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { detectHost } from '../../runtime/cgroups/host';
 import { busyboxBinary } from '../testimages/busybox_deb';
 import { buildProgramImage } from '../testimages/program_images';
+import { proberBinary } from '../security/testing/shared_pid_pod';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const vmScript = path.join(repoRoot, 'conformance/vm/cgroup2-vm.sh');
@@ -19,7 +20,9 @@ const metricsSuite = path.join(__dirname, '..', 'metrics', 'cgroup_metrics.test.
 // What a container sees on pure v2 and on the guest's older kernel (6.1: no overlay lowerdir+):
 // its cgroups at /sys/fs/cgroup, ptys from its own devpts, a 125-layer image (plain and
 // user-namespaced), /dev in a user-namespaced pod, the defaults of unset fields, and real programs
-// (JVM, python, nginx) reading their limits. One process, one corrald (fidelity/together.ts).
+// (JVM, python, nginx) reading their limits; and a container init in a shared pid namespace
+// never seen holding the host's capabilities on a kernel without fsconfig "pidns" (before 6.15).
+// One process, one corrald (fidelity/together.ts).
 const fidelitySuites = path.join(__dirname, '..', 'fidelity', 'together.js');
 
 function whyNoVm(): string | undefined {
@@ -35,6 +38,14 @@ function whyNoVm(): string | undefined {
 async function warmImageCache(): Promise<void> {
   busyboxBinary();
   for (const name of ['java', 'python', 'nginx'] as const) await buildProgramImage(name);
+  await proberBinary();
+}
+
+/** The guest kernel's version from the older-kernel suite's diagnostic: it must predate 6.15. */
+function assertOlderKernel(out: string): void {
+  const [, major, minor] = /^\s*# kernel (\d+)\.(\d+)\./m.exec(out) ?? [];
+  assert.ok(major, `the guest reported its kernel:\n${out}`);
+  assert.ok(Number(major) < 6 || (Number(major) === 6 && Number(minor) < 15), `guest kernel ${major}.${minor}`);
 }
 
 /** The environment the guest command gets, minus the marker that makes node --test think it is nested. */
@@ -86,6 +97,7 @@ if (detectHost().mode === 'v2') {
       if (run.status === 125) assert.fail(`the guest did not run the suite:\n${out}`);
       t.diagnostic(`guest (pure cgroup v2): pass ${count('pass')}, fail ${count('fail')}, skipped ${count('skipped')}`);
       assert.equal(run.status, 0, `guest suite failed:\n${out}`);
+      assertOlderKernel(out);
       assert.equal(count('fail'), 0, out);
       assert.ok(count('pass') >= 30, `too few guest tests passed:\n${out}`);
     },

@@ -5,8 +5,15 @@ import type { StdioOptions, StreamedAttach, StreamedExec } from '../streaming/co
 
 export type NamespaceKind = 'net' | 'ipc' | 'uts' | 'pid';
 
-/** new: a fresh namespace; join: enter the one pinned at `path`; host: stay in corrald's. */
-export type NamespaceSetting = { mode: 'new' } | { mode: 'join'; path: string } | { mode: 'host' };
+/**
+ * new: a fresh namespace; join: enter the one pinned at `path`; host: stay in corrald's.
+ * `proc` (pid only): a proc instance of that pid namespace pinned on the host, which the
+ * container's /proc clones from outside the namespace (sandbox_runtime.ts).
+ */
+export type NamespaceSetting = { mode: 'new' } | { mode: 'join'; path: string; proc?: string } | { mode: 'host' };
+
+/** What a pod pins: its namespaces, and a proc instance of its pid namespace (`proc`). */
+export type PinnedPaths = Partial<Record<NamespaceKind | 'user' | 'proc', string>>;
 
 export interface MountSpec {
   source: string; // host path (bind) or fs source ("proc", "tmpfs"…)
@@ -183,8 +190,8 @@ export interface SandboxInfraSpec {
 
 export interface SandboxInfra {
   infra: ProcessRef;
-  /** Paths of the pinned namespaces (bind mounts) for CNI and for containers to join. */
-  namespacePaths: Partial<Record<NamespaceKind | 'user', string>>;
+  /** Paths of the pins (mounts) for CNI and for containers to join. */
+  namespacePaths: PinnedPaths;
 }
 
 export interface SandboxRuntime {

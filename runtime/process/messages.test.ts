@@ -106,4 +106,15 @@ describe('helper messages', () => {
       /uid_map/,
     );
   });
+
+  it("sends the pod's proc pin with a joined pid namespace, and the older kernels' switch", () => {
+    const namespaces = { ...spec({}).namespaces, pid: { mode: 'join' as const, path: '/pin/pid', proc: '/pin/proc' } };
+    const text = containerMessage(spec({ namespaces })).toString('latin1');
+    assert.match(text, /ns\.pid\0join:\/pin\/pid\0/);
+    assert.match(text, /proc_pin\0\/pin\/proc\0/);
+    assert.doesNotMatch(text, /no_proc_pidns/);
+    assert.match(containerMessage(spec({}), false).toString('latin1'), /no_proc_pidns\0+1\0/);
+    const relative = { ...namespaces, pid: { ...namespaces.pid, proc: 'pin/proc' } };
+    assert.throws(() => containerMessage(spec({ namespaces: relative })), InvalidArgumentError);
+  });
 });

@@ -21,7 +21,13 @@ function namespaceValue(setting: NamespaceSetting): string {
 }
 
 function namespaceRecords(namespaces: Record<NamespaceKind, NamespaceSetting>): WireRecord[] {
-  return NAMESPACE_KINDS.map((kind) => [`ns.${kind}`, namespaceValue(namespaces[kind])] as WireRecord);
+  const records = NAMESPACE_KINDS.map((kind) => [`ns.${kind}`, namespaceValue(namespaces[kind])] as WireRecord);
+  const pid = namespaces.pid;
+  if (pid.mode === 'join' && pid.proc) {
+    if (!pid.proc.startsWith('/')) throw new InvalidArgumentError(`proc pin "${pid.proc}" is not absolute`);
+    records.push(['proc_pin', pid.proc]);
+  }
+  return records;
 }
 
 function idMap(entries: UserNamespaceSpec['uidMappings']): string {
@@ -106,7 +112,8 @@ function rootfsLayerRecords(layers: ContainerSpec['rootfsLayers']): WireRecord[]
   ];
 }
 
-export function containerMessage(spec: ContainerSpec): Buffer {
+/** procPidnsFsconfig false: the helper takes the older kernels' way to the joined pid namespace's /proc. */
+export function containerMessage(spec: ContainerSpec, procPidnsFsconfig = true): Buffer {
   return encodeRecords([
     ['id', spec.id],
     ['bundle', spec.bundleDir],
@@ -126,6 +133,7 @@ export function containerMessage(spec: ContainerSpec): Buffer {
     ...cgroupfsRecords(spec.cgroupfs),
     ...spec.cgroupProcsFiles.map((file) => ['cgroup_procs', file] as WireRecord),
     ...processRecords(spec.process),
+    ...(procPidnsFsconfig ? [] : [['no_proc_pidns', '1'] as WireRecord]),
   ]);
 }
 

@@ -36,6 +36,9 @@ export interface NativeProcessRuntimeOptions {
   /** Defaults to the built dist/native/corral-monitor and corral-helper. */
   monitorPath?: string;
   helperPath?: string;
+  /** false: never mount a joined pid namespace's /proc with fsconfig "pidns" (Linux 6.15+), as on
+   *  older kernels (config proc_pidns_fsconfig; for tests of that path). Default true. */
+  procPidnsFsconfig?: boolean;
 }
 
 /** Both programs run from sealed copies (native/sealed_program.ts): a container sees the
@@ -43,10 +46,12 @@ export interface NativeProcessRuntimeOptions {
 export class NativeProcessRuntime implements ProcessRuntime {
   private readonly monitor: SealedProgram;
   private readonly helper: SealedProgram;
+  private readonly procPidnsFsconfig: boolean;
 
   constructor(options: NativeProcessRuntimeOptions = {}) {
     this.monitor = new SealedProgram(options.monitorPath ?? nativeProgram('corral-monitor'));
     this.helper = new SealedProgram(options.helperPath ?? nativeProgram('corral-helper'));
+    this.procPidnsFsconfig = options.procPidnsFsconfig ?? true;
   }
 
   /**
@@ -58,7 +63,11 @@ export class NativeProcessRuntime implements ProcessRuntime {
       await prepareBundle(spec);
       return spec;
     });
-    const report = runNative(this.monitor, [], prepared.then(containerMessage));
+    const report = runNative(
+      this.monitor,
+      [],
+      prepared.then((spec) => containerMessage(spec, this.procPidnsFsconfig)),
+    );
     report.catch(() => undefined); // awaited below; a monitor without a spec just ends
     let spec: ContainerSpec;
     try {

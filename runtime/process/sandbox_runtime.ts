@@ -18,6 +18,8 @@ import { nativeProgram } from '../../native/helper_path';
 import { SealedProgram } from '../../native/sealed_program';
 
 const PIN_NAMES = ['net', 'ipc', 'uts', 'pid', 'user'] as const;
+/** The pod's proc pin (a directory; corral-helper infra mounts it): see native/helper/corral-helper/pin.c. */
+const PROC_PIN = 'proc';
 const log = moduleLogger('sandbox-runtime');
 const SIGKILL = 9;
 
@@ -81,6 +83,7 @@ function namespacePaths(spec: SandboxInfraSpec): SandboxInfra['namespacePaths'] 
     if (setting.mode === 'join') paths[kind] = setting.path;
   }
   if (spec.userNamespace) paths.user = path.join(spec.pinDir, 'user');
+  if (spec.namespaces.pid.mode === 'new') paths.proc = path.join(spec.pinDir, PROC_PIN);
   return paths;
 }
 
@@ -90,14 +93,23 @@ async function killAndWait(ref: InfraProcessState['infra']): Promise<void> {
   for (let i = 0; i < 1000 && (await isAlive(ref)); i++) await new Promise((r) => setTimeout(r, 5));
 }
 
+function unmountPin(pin: string): void {
+  try {
+    umount2(pin, MNT_DETACH);
+  } catch (err) {
+    if (!(err instanceof SyscallError) || (err.code !== 'EINVAL' && err.code !== 'ENOENT')) throw err;
+  }
+}
+
 async function unpin(pinDir: string): Promise<void> {
   for (const name of PIN_NAMES) {
     const pin = path.join(pinDir, name);
-    try {
-      umount2(pin, MNT_DETACH);
-    } catch (err) {
-      if (!(err instanceof SyscallError) || (err.code !== 'EINVAL' && err.code !== 'ENOENT')) throw err;
-    }
+    unmountPin(pin);
     await fs.rm(pin, { force: true });
   }
+  const proc = path.join(pinDir, PROC_PIN);
+  unmountPin(proc);
+  await fs.rmdir(proc).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
 }

@@ -11,7 +11,7 @@
 //   NOTREADY is final: its namespaces are gone, so no container may be created in it.
 //   RemovePodSandbox of a READY pod stops it first (the CRI asks for a forced removal).
 import { FailedPreconditionError } from '../errors';
-import type { ProcessRef, NamespaceKind } from '../process/contract';
+import type { PinnedPaths, ProcessRef } from '../process/contract';
 
 export type SandboxState = 'ready' | 'notready';
 
@@ -23,7 +23,7 @@ export interface SandboxStatus {
   state: SandboxState;
   infra: ProcessRef | null;
   /** Pinned namespace paths (bind mounts) containers join. */
-  namespacePaths: Partial<Record<NamespaceKind | 'user', string>>;
+  namespacePaths: PinnedPaths;
   ips: PodIp[];
   /** Nanoseconds since the epoch ("0" while ready). */
   stoppedAt: string;

@@ -25,6 +25,7 @@ export interface CorralConfig {
   cgroups: { default_pids_limit: number; v1_nest_under_own: string[] };
   sandbox_image: string;
   rootfs_mode: 'pivot_root' | 'chroot';
+  kernel: { proc_pidns_fsconfig: boolean };
   default_cgroup_parent: string;
   streaming: {
     address: string;

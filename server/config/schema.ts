@@ -131,6 +131,13 @@ export const CONFIG_SCHEMA: SectionSpec = {
     values: ['pivot_root', 'chroot'],
     doc: 'how a container enters its rootfs: pivot_root, or chroot where the root cannot be pivoted',
   },
+  kernel: {
+    proc_pidns_fsconfig: {
+      kind: 'bool',
+      default: true,
+      doc: 'mount the /proc of a pid namespace a container joins from outside it with fsconfig "pidns" where the kernel has it (Linux 6.15+); false takes the older kernels\' path (for tests of that path)',
+    },
+  },
   default_cgroup_parent: {
     kind: 'string',
     default: '/corral',

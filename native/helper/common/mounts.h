@@ -9,8 +9,9 @@
 
 /* Remounts an existing bind mount with extra flags, keeping the flags it must keep (nosuid…). */
 int remount_bind(const char *target, unsigned long flags, struct err *err);
-/* Before the fork into a joined pid namespace: makes the /proc that mount_proc_and_sys mounts
-   next show that namespace, though this process is not in it. -1 when the kernel cannot. */
+/* Before the fork into a joined pid namespace without a proc pin (spec proc_pin): makes the /proc
+   that mount_proc_and_sys mounts next show that namespace, though this process is not in it
+   (fsconfig "pidns", Linux 6.15). -1 when the kernel cannot. */
 int proc_prepare_for_children(void);
 int mount_proc_and_sys(int rootfd, const struct spec *s, struct err *err);
 /* In a joined user namespace (spec uid_map/gid_map), /dev/pts belongs to the container's root and

@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <linux/magic.h>
 #include <sys/mount.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -29,9 +31,26 @@ int proc_prepare_for_children(void)
 	return 0;
 }
 
-static int mount_proc(int dir, struct err *err)
+/* The pod's proc instance, pinned on the host when its pid namespace was made (corral-helper
+   infra): a plain clone of it, as a bind mount keeps its nosuid,nodev,noexec. */
+static int clone_proc_pin(const char *pin, int dir, struct err *err)
+{
+	cleanup_fd int tree = (int)syscall(SYS_open_tree, AT_FDCWD, pin, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+	if (tree < 0)
+		return fail(err, errno, "clone the pod's /proc %s", pin);
+	struct statfs fs;
+	if (fstatfs(tree, &fs) < 0 || fs.f_type != PROC_SUPER_MAGIC)
+		return fail(err, 0, "%s is not the pod's /proc (gone with a stopped pod?)", pin);
+	if (syscall(SYS_move_mount, tree, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return fail(err, errno, "mount /proc");
+	return 0;
+}
+
+static int mount_proc(int dir, const struct spec *s, struct err *err)
 {
 	char buf[32];
+	if (s->proc_pin)
+		return clone_proc_pin(s->proc_pin, dir, err);
 	if (proc_for_children < 0) {
 		if (mount("proc", fd_path(dir, buf), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 			return fail(err, errno, "mount /proc");
@@ -56,7 +75,7 @@ int mount_proc_and_sys(int rootfd, const struct spec *s, struct err *err)
 	cleanup_fd int proc = make_in_root(rootfd, "/proc", 0, err);
 	if (proc < 0)
 		return -1;
-	if (mount_proc(proc, err) < 0)
+	if (mount_proc(proc, s, err) < 0)
 		return -1;
 	cleanup_fd int sys = make_in_root(rootfd, "/sys", 0, err);
 	if (sys < 0)

@@ -123,7 +123,7 @@ static const char **string_slot(struct spec *s, const char *key)
 		{ "id", offsetof(struct spec, id) },       { "bundle", offsetof(struct spec, bundle) },
 		{ "rootfs", offsetof(struct spec, rootfs) }, { "hostname", offsetof(struct spec, hostname) },
 		{ "log_path", offsetof(struct spec, log_path) }, { "cwd", offsetof(struct spec, cwd) },
-		{ "pin_dir", offsetof(struct spec, pin_dir) }, { "uid_map", offsetof(struct spec, uid_map) },
+		{ "pin_dir", offsetof(struct spec, pin_dir) }, { "proc_pin", offsetof(struct spec, proc_pin) }, { "uid_map", offsetof(struct spec, uid_map) },
 		{ "gid_map", offsetof(struct spec, gid_map) }, { "target_start", offsetof(struct spec, target_start) },
 		{ "rootfs_upper", offsetof(struct spec, rootfs_upper) },
 		{ "rootfs_work", offsetof(struct spec, rootfs_work) },
@@ -141,7 +141,7 @@ static int *flag_slot(struct spec *s, const char *key)
 		{ "readonly_rootfs", offsetof(struct spec, readonly_rootfs) },
 		{ "privileged", offsetof(struct spec, privileged) }, { "tty", offsetof(struct spec, tty) },
 		{ "stdin", offsetof(struct spec, open_stdin) }, { "nnp", offsetof(struct spec, no_new_privs) },
-		{ "cgroup2", offsetof(struct spec, cgroup2) },
+		{ "cgroup2", offsetof(struct spec, cgroup2) }, { "no_proc_pidns", offsetof(struct spec, no_proc_pidns) },
 	};
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (strcmp(key, table[i].key) == 0)

@@ -34,6 +34,8 @@ struct spec {
 	const char *id, *bundle, *rootfs, *hostname, *log_path, *cwd, *pin_dir;
 	int chroot_mode, readonly_rootfs, privileged, tty, open_stdin, no_new_privs;
 	int cgroup2;                     /* /sys/fs/cgroup is the unified hierarchy (else cgroup_v1) */
+	int no_proc_pidns;               /* never fsconfig "pidns" (Linux 6.15+): the older kernels' path */
+	const char *proc_pin;            /* a proc instance of the joined pid namespace, pinned on the host */
 	struct ns_setting ns[NS_KINDS];
 	struct ns_setting userns;
 	const char *uid_map, *gid_map;   /* /proc/<pid>/uid_map content, for a new user namespace */

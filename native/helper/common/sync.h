@@ -14,6 +14,7 @@ enum sync_msg {
 	SYNC_START = 'S',     /* parent → init: execve now */
 	SYNC_ERROR = 'E',     /* child → parent: "E<message>", the child then exits */
 	SYNC_TTY = 'T',       /* init → parent: the pty master, as SCM_RIGHTS */
+	SYNC_PROCFS = 'F',    /* child → parent: a proc fs context (fsopen) made in a pid namespace */
 };
 
 int sync_send(int fd, char type, const char *text, struct err *err);

@@ -59,14 +59,17 @@ static int take_stdio(const struct stdio_fds *io, int sync_fd, int userns_fd, st
 
 /* Whether the init forks into its pid namespace only once its root, cwd and privileges are the
    container's (as runc's parent builds the mount namespace first), so a container sharing that
-   namespace never sees it hold more. A new pid namespace has nobody to see it; there the init
-   must be inside to mount its /proc, as it must where the kernel cannot bind /proc to a pid
-   namespace from outside. */
+   namespace never sees it hold more. Its /proc then comes from outside: a clone of the pod's
+   proc pin, or fsconfig "pidns" (Linux 6.15). A new pid namespace has nobody to see it; there
+   the init is inside to mount its /proc, as it must where neither way is there (a target
+   container's pid namespace on an older kernel). */
 static int fork_late(const struct spec *s)
 {
 	if (s->ns[NS_PID].mode == NS_HOST)
 		return 1;
-	return s->ns[NS_PID].mode == NS_JOIN && proc_prepare_for_children() == 0;
+	if (s->ns[NS_PID].mode != NS_JOIN)
+		return 0;
+	return s->proc_pin || (!s->no_proc_pidns && proc_prepare_for_children() == 0);
 }
 
 static int prepare(const struct spec *s, int sync_fd, const struct stdio_fds *io, int *late, int *tty_master,

@@ -82,6 +82,11 @@ test("namespaces: the pod's net/ipc/uts joined, pid per mode, host for NODE", ()
     pid: { mode: 'new' },
   });
   assert.deepEqual(containerNamespaces(pod, pod, pinned).pid, { mode: 'join', path: '/pin/pid' });
+  assert.deepEqual(containerNamespaces(pod, pod, { ...pinned, proc: '/pin/proc' }).pid, {
+    mode: 'join',
+    path: '/pin/pid',
+    proc: '/pin/proc',
+  });
   const hostNet = { ...pod, network: 'NODE' as const };
   assert.deepEqual(containerNamespaces(hostNet, hostNet, pinned).uts, { mode: 'host' });
   assert.deepEqual(infraNamespaces(hostNet).net, { mode: 'host' });

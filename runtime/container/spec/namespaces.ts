@@ -2,18 +2,18 @@
 // NamespaceOption. Network, IPC and UTS always follow the pod (host-network pods use the host's
 // UTS too); PID may be per container, the pod's, the node's or another container's (TARGET).
 import { FailedPreconditionError } from '../../errors';
-import type { ContainerSpec, NamespaceKind, NamespaceSetting } from '../../process/contract';
+import type { ContainerSpec, NamespaceKind, NamespaceSetting, PinnedPaths } from '../../process/contract';
 import type { NamespaceOptions, PodConfig } from '../../sandbox/pod_config';
 import { resolveUserNamespace } from '../../security/user_namespace';
 
-export type PinnedNamespaces = Partial<Record<NamespaceKind | 'user', string>>;
+export type PinnedNamespaces = PinnedPaths;
 
 export function infraNamespaces(pod: NamespaceOptions): Record<NamespaceKind, NamespaceSetting> {
   const ownOrHost = (mode: string): NamespaceSetting => (mode === 'NODE' ? { mode: 'host' } : { mode: 'new' });
   return { net: ownOrHost(pod.network), ipc: ownOrHost(pod.ipc), uts: ownOrHost(pod.network), pid: ownOrHost(pod.pid) };
 }
 
-function join(pinned: PinnedNamespaces, kind: NamespaceKind): NamespaceSetting {
+function join(pinned: PinnedNamespaces, kind: NamespaceKind): { mode: 'join'; path: string } {
   const path = pinned[kind];
   if (!path) throw new FailedPreconditionError(`the pod's ${kind} namespace is not pinned (was the pod stopped?)`);
   return { mode: 'join', path };
@@ -48,7 +48,7 @@ function pidNamespace(container: NamespaceOptions, pinned: PinnedNamespaces, tar
     case 'NODE':
       return { mode: 'host' };
     case 'POD':
-      return join(pinned, 'pid');
+      return pinned.proc ? { ...join(pinned, 'pid'), proc: pinned.proc } : join(pinned, 'pid');
     case 'TARGET':
       if (!targetPidNs)
         throw new FailedPreconditionError(`pid namespace target ${container.targetId} is not a running container`);
