@@ -94,6 +94,11 @@ describe('host isolation from a CAP_SYS_PTRACE container in a shared pid namespa
     await assertCreatedInitsReduced(older, 'create-probe-older', 10);
   });
 
+  it('an init joining a target container\'s pid namespace, also without fsconfig "pidns"', async () => {
+    await assertCreatedInitsReduced(w, 'target-probe', 5, 'TARGET');
+    await assertCreatedInitsReduced(older, 'target-probe-older', 5, 'TARGET');
+  });
+
   it("no process an ExecSync forks into the container holds more than the container's", async () => {
     const pod = await sharedPidPod(w, 'exec-probe');
     try {
