@@ -8,6 +8,8 @@ import { EncodedResponse } from './encoded_response';
 
 export class EncodedItems<R extends object, Item> {
   private readonly cache = new WeakMap<R, Buffer>();
+  /** The last answer: kubelet relists every second, mostly finding the very same records. */
+  private last: { records: readonly R[]; bytes: Buffer } = { records: [], bytes: Buffer.alloc(0) };
 
   /**
    * @param method the List method whose response this builds
@@ -20,7 +22,10 @@ export class EncodedItems<R extends object, Item> {
   ) {}
 
   response(records: readonly R[]): EncodedResponse {
-    return new EncodedResponse(Buffer.concat(records.map((record) => this.bytesOf(record))));
+    if (!sameRecords(records, this.last.records)) {
+      this.last = { records, bytes: Buffer.concat(records.map((record) => this.bytesOf(record))) };
+    }
+    return new EncodedResponse(this.last.bytes);
   }
 
   private bytesOf(record: R): Buffer {
@@ -31,4 +36,9 @@ export class EncodedItems<R extends object, Item> {
     }
     return bytes;
   }
+}
+
+/** Records are replaced on every change, so the same objects in the same order mean the same answer. */
+function sameRecords<R>(a: readonly R[], b: readonly R[]): boolean {
+  return a.length === b.length && a.every((record, i) => record === b[i]);
 }

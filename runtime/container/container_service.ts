@@ -137,8 +137,9 @@ export class ContainerService {
       removeMounts(),
       this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true }),
     ]);
-    await removeDirWithMountPoints(meta.containerDir, [meta.rootfs]);
-    await this.deps.store.remove(record.id);
+    // The directory and the record are apart: a crash between them leaves a directory without a
+    // record, which the next start sweeps.
+    await allSteps([removeDirWithMountPoints(meta.containerDir, [meta.rootfs]), this.deps.store.remove(record.id)]);
     this.deps.events.publish({ containerId: record.id, podId: meta.podId, kind: 'deleted', at: nowNs() });
   }
 
@@ -153,7 +154,8 @@ export class ContainerService {
   }
 
   list(filter: ContainerFilter = {}): ContainerRecord[] {
-    return this.deps.store.list().filter((record) => matches(record, filter));
+    const all = this.deps.store.list();
+    return isEmptyFilter(filter) ? all : all.filter((record) => matches(record, filter));
   }
 
   listInPod(podId: string): ContainerRecord[] {
@@ -203,6 +205,10 @@ export class ContainerService {
     for (const abort of this.watchers.values()) abort.abort();
     this.watchers.clear();
   }
+}
+
+function isEmptyFilter(filter: ContainerFilter): boolean {
+  return !filter.id && !filter.podId && !filter.state && Object.keys(filter.labels ?? {}).length === 0;
 }
 
 function matches(record: ContainerRecord, filter: ContainerFilter): boolean {

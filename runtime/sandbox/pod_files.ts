@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { PodMountSources } from '../container/spec/container_mounts';
+import { allSteps } from '../undo_stack';
 import type { DnsConfig, PodConfig } from './pod_config';
 
 const DEFAULT_HOSTS = [
@@ -67,16 +68,21 @@ export async function writePodFiles(
 ): Promise<void> {
   const paths = podFilePaths(sandboxDir);
   const hostname = podHostname(config);
-  const hosts = isHostNetwork(config)
-    ? await readHostFile('/etc/hosts', hostsFile(hostname, []))
-    : hostsFile(hostname, podIps);
-  const resolv = hasDnsSettings(config.dns) ? resolvConf(config.dns) : await readHostFile('/etc/resolv.conf', '');
-  await fs.writeFile(paths.hosts, hosts, { mode: 0o644 });
-  await fs.writeFile(paths.hostname, `${hostname}\n`, { mode: 0o644 });
-  await fs.writeFile(paths.resolvConf, resolv, { mode: 0o644 });
-  // The files are bind-mounted into the containers: their root owns them, as it owns its rootfs.
-  if (owner)
-    await Promise.all(
-      [paths.hosts, paths.hostname, paths.resolvConf].map((file) => fs.chown(file, owner.uid, owner.gid)),
-    );
+  // The three files are independent: read and written side by side.
+  const [hosts, resolv] = await Promise.all([
+    isHostNetwork(config) ? readHostFile('/etc/hosts', hostsFile(hostname, [])) : hostsFile(hostname, podIps),
+    hasDnsSettings(config.dns) ? resolvConf(config.dns) : readHostFile('/etc/resolv.conf', ''),
+  ]);
+  const contents: Array<[string, string]> = [
+    [paths.hosts, hosts],
+    [paths.hostname, `${hostname}\n`],
+    [paths.resolvConf, resolv],
+  ];
+  await allSteps(
+    contents.map(async ([file, text]) => {
+      await fs.writeFile(file, text, { mode: 0o644 });
+      // Bind-mounted into the containers: their root owns them, as it owns its rootfs.
+      if (owner) await fs.chown(file, owner.uid, owner.gid);
+    }),
+  );
 }

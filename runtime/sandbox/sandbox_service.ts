@@ -76,13 +76,17 @@ export class SandboxService {
       timer.step('network torn down', tearDown),
       timer.step('infra killed', this.deps.infra.killInfra(bundle)),
     ]);
-    await timer.step('pins removed', this.deps.infra.stopInfra(bundle, pinDir(record.meta)));
-    // A pod stopped before (RemovePodSandbox after StopPodSandbox) has nothing new to record.
-    if (record.status.state === 'notready') return;
-    await timer.step(
-      'record NOTREADY',
-      this.deps.store.update(id, (status) => toNotReady(status, nowNs())),
-    );
+    // The namespaces are gone with the infra: the pins and the record go side by side (a crash
+    // in between leaves a NOTREADY pod whose remove finishes the unpinning). A pod stopped before
+    // (RemovePodSandbox after StopPodSandbox) has nothing new to record.
+    const recordNotReady: Promise<unknown> =
+      record.status.state === 'notready'
+        ? Promise.resolve()
+        : this.deps.store.update(id, (status) => toNotReady(status, nowNs()));
+    await allSteps([
+      timer.step('pins removed', this.deps.infra.stopInfra(bundle, pinDir(record.meta))),
+      timer.step('record NOTREADY', recordNotReady),
+    ]);
   }
 
   async remove(idOrPrefix: string): Promise<void> {
@@ -92,8 +96,9 @@ export class SandboxService {
   }
 
   /**
-   * The pod's stop (then its infra cgroup and shm) and its containers' removal (rootfs, cgroups,
-   * records) run side by side; the pod's cgroup, which holds all of theirs, goes after both.
+   * The pod's stop (then its infra cgroup, shm and directory) and its containers' removal (rootfs,
+   * cgroups, records) run side by side; the pod's cgroup, which holds all of theirs, goes after
+   * both, and the record last, so a removal that failed half-way can be asked again.
    */
   private async removeLocked(id: string): Promise<void> {
     if (!this.deps.store.get(id)) return;
@@ -107,22 +112,22 @@ export class SandboxService {
       await timer.step('infra leftovers removed', this.removeInfraLeftovers(this.deps.store.get(id)!));
     };
     await allSteps([stopAndRemoveInfra(), timer.step('containers removed', removeContainers)]);
-    await timer.step('pod cgroup and directory removed', this.removePodLeftovers(this.deps.store.get(id)!));
+    const { meta } = this.deps.store.get(id)!;
+    await timer.step('pod cgroup removed', this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true }));
     await timer.step('record removed', this.deps.store.remove(id));
     timer.done();
   }
 
-  /** The infra's cgroup and the pod's shm tmpfs: independent of each other and of the containers. */
+  /**
+   * The infra's cgroup, and the pod's shm tmpfs then its directory: independent of each other and
+   * of the containers (which are stopped: nothing has the pod's files or shm open).
+   */
   private async removeInfraLeftovers({ meta }: SandboxRecord): Promise<void> {
-    await allSteps([
-      ownsShm(meta) ? this.deps.mounts.unmount(meta.shmPath) : Promise.resolve(),
-      this.deps.cgroups.open(meta.infraCgroupPath).remove({ killRemaining: true }),
-    ]);
-  }
-
-  private async removePodLeftovers({ meta }: SandboxRecord): Promise<void> {
-    await this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true });
-    await removeDirWithMountPoints(meta.sandboxDir, ownsShm(meta) ? [meta.shmPath] : []);
+    const removeShmAndDir = async (): Promise<void> => {
+      if (ownsShm(meta)) await this.deps.mounts.unmount(meta.shmPath);
+      await removeDirWithMountPoints(meta.sandboxDir, ownsShm(meta) ? [meta.shmPath] : []);
+    };
+    await allSteps([removeShmAndDir(), this.deps.cgroups.open(meta.infraCgroupPath).remove({ killRemaining: true })]);
   }
 
   /** NotFound for an unknown pod. */
