@@ -19,6 +19,9 @@ import { isIdPrefix, resolveIdPrefix } from '../ids';
 import { fsyncDir, readJsonIfExistsSync, removeStaleTempsSync, writeFilesAtomic, writeJsonAtomic } from './atomic_file';
 import { KeyedMutex } from './keyed_mutex';
 
+/** Records read between two turns of the event loop at start (a few milliseconds' work). */
+const LOAD_BATCH = 50;
+
 export interface StoredRecord<M, S> {
   readonly id: string;
   readonly meta: Readonly<M>;
@@ -54,20 +57,23 @@ export class RecordStore<M, S> {
   ) {}
 
   /**
-   * Rebuilds the in-memory view from disk. It runs once, before corrald serves anything, so the
-   * small record files are read synchronously (see readJsonIfExistsSync). Everything is read, and
-   * a record from a newer corral refused, before any file is touched. A directory without
-   * meta.json and status.json is a half-made add and is removed.
+   * Rebuilds the in-memory view from disk. It runs once, at start, so the small record files are
+   * read synchronously (see readJsonIfExistsSync), a batch at a time: corrald already answers
+   * Version meanwhile. Everything is read, and a record from a newer corral refused, before any
+   * file is touched. A directory without meta.json and status.json is a half-made add and is
+   * removed.
    */
   async load(): Promise<{ loaded: number; discarded: string[] }> {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
     const intern = stringInterner();
-    const read = readdirSync(this.dir).map((id) => {
+    const read: Array<{ id: string; recordDir: string; statusFile?: StatusFile<S>; meta?: M }> = [];
+    for (const id of readdirSync(this.dir)) {
+      if (read.length % LOAD_BATCH === LOAD_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
       const recordDir = path.join(this.dir, id);
       const statusFile = intern(readJsonIfExistsSync<StatusFile<S>>(path.join(recordDir, 'status.json')));
       const meta = intern(readJsonIfExistsSync<M>(path.join(recordDir, 'meta.json')));
-      return { id, recordDir, statusFile, meta };
-    });
+      read.push({ id, recordDir, statusFile, meta });
+    }
     for (const { id, statusFile } of read) this.refuseNewer(id, statusFile);
     const discarded: string[] = [];
     for (const { id, recordDir, statusFile, meta } of read) {
