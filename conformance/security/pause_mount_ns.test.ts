@@ -37,7 +37,11 @@ test("every pause, the first one and a user-namespaced pod's, is in the one empt
   try {
     const pids = await Promise.all(pods.map((pod) => pausePid(pod.id)));
     const namespaces = pids.map((pid) => readlinkSync(`/proc/${pid}/ns/mnt`));
-    assert.deepEqual(namespaces, [namespaces[0], namespaces[0], namespaces[0]], `first, second, userns: ${namespaces}`);
+    assert.deepEqual(
+      namespaces,
+      [namespaces[0], namespaces[0], namespaces[0]],
+      `first, second, userns: ${namespaces.join(' ')}`,
+    );
     for (const pid of pids) {
       const mounts = readFileSync(`/proc/${pid}/mountinfo`, 'utf8').trim().split('\n');
       assert.equal(mounts.length, 1, `pause ${pid} sees only its empty root: ${mounts.join('\n')}`);
