@@ -1,6 +1,8 @@
 // What sealing costs (issue 11): ExecSync, container create+start and pod infra start latency of
 // this build's process layer against a reference build of corral (e.g. the commit before sealing,
 // built in another worktree), interleaved in one run on the same rootfs.
+// "in a pod's pid namespace": containers joining the pid namespace of a pod infra the same build
+// made (this build clones the pod's proc pin for /proc; older ones used fsconfig "pidns").
 // usage: bash bench/setup-bench.sh; node dist/bench/sealing.js --reference <other checkout>/dist [--runs N]
 //        [--host-mounts N]: N extra tmpfs mounts in the host's mount table while it runs, as on a node
 //        with many pods (a pause that copies the host's mount table pays for each).
@@ -10,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { MNT_DETACH, mount, umount2 } from '../native/libc';
 import { NativeProcessRuntime } from '../runtime/process/process_runtime';
 import { NativeSandboxRuntime } from '../runtime/process/sandbox_runtime';
-import type { ProcessRuntime, SandboxInfraSpec, SandboxRuntime } from '../runtime/process/contract';
+import type { ContainerSpec, ProcessRuntime, SandboxInfraSpec, SandboxRuntime } from '../runtime/process/contract';
 import {
   corralSpec,
   timedCreateStart,
@@ -60,11 +62,39 @@ function infraRunner(runtime: SandboxRuntime, base: string, tag: string): Runner
   };
 }
 
-function startRunner(runtime: ProcessRuntime, base: string, rootfs: string, oci: OciConfig, offset: number): Runner {
+function startRunner(
+  runtime: ProcessRuntime,
+  base: string,
+  rootfs: string,
+  oci: OciConfig,
+  offset: number,
+  pid: ContainerSpec['namespaces']['pid'] = { mode: 'new' },
+): Runner {
   return async (i) => {
     const spec = corralSpec(base, offset + i, rootfs, oci);
-    return timedCreateStart(runtime, spec);
+    return timedCreateStart(runtime, { ...spec, namespaces: { ...spec.namespaces, pid } });
   };
+}
+
+/** A pod infra of `runtime` (stopped by the caller) and the pid setting of containers joining it. */
+async function podPidNamespace(runtime: SandboxRuntime, base: string, tag: string) {
+  const dir = path.join(base, `pod-${tag}-shared`);
+  const spec: SandboxInfraSpec = {
+    id: `bench-${tag}-shared`,
+    bundleDir: path.join(dir, 'bundle'),
+    pinDir: path.join(dir, 'ns'),
+    hostname: 'bench',
+    namespaces: { net: { mode: 'new' }, ipc: { mode: 'new' }, uts: { mode: 'new' }, pid: { mode: 'new' } },
+    sysctls: {},
+    cgroupProcsFiles: [],
+  };
+  const { namespacePaths: pins } = await runtime.startInfra(spec);
+  const pid: ContainerSpec['namespaces']['pid'] = {
+    mode: 'join',
+    path: pins.pid!,
+    ...(pins.proc ? { proc: pins.proc } : {}),
+  };
+  return { pid, stop: () => runtime.stopInfra(spec.bundleDir, spec.pinDir) };
 }
 
 /** A running `sleep` container of `runtime` and a runner that times ExecSync of `true` in it. */
@@ -124,6 +154,19 @@ async function main(): Promise<void> {
         startRunner(reference.process, base, rootfs, oci, 10_000_000),
       ];
       report('create+start to exec', names, await measure(starts, runs));
+      const pods = [
+        await podPidNamespace(sealed.sandbox, base, 'sealed'),
+        await podPidNamespace(reference.sandbox, base, 'reference'),
+      ];
+      try {
+        const joined = [
+          startRunner(sealed.process, base, rootfs, oci, 30_000_000, pods[0].pid),
+          startRunner(reference.process, base, rootfs, oci, 40_000_000, pods[1].pid),
+        ];
+        report("create+start to exec, in a pod's pid namespace", names, await measure(joined, runs));
+      } finally {
+        for (const pod of pods) await pod.stop();
+      }
       const execs = [
         await execRunner(sealed.process, base, rootfs, oci, 20_000_000),
         await execRunner(reference.process, base, rootfs, oci, 20_000_001),

@@ -59,14 +59,20 @@ test('a symlink put at the log path is not followed, at reopen or at create', as
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(await fs.readFile(victim, 'utf8'), '', 'nothing was written through the symlink');
 
-    // A container whose log path is already a symlink is not created.
+    // A container whose log path is already a symlink never runs. The monitor opens the log
+    // after CreateContainer's reply (docs/lifecycle.md), so the refusal is StartContainer's.
     await fs.mkdir(path.join(logs, 'pod', 'other'));
     await fs.symlink(victim, path.join(logs, 'pod', 'other', '0.log'));
     const other = containerConfig(world.images.busybox, 'other', ['echo', 'hello'], { log_path: 'other/0.log' });
-    const code = await grpcCode(
-      client.runtime('CreateContainer', { pod_sandbox_id: podId, config: other, sandbox_config: pod }),
-    );
-    assert.notEqual(code, 'OK');
+    const created = await client.runtime('CreateContainer', {
+      pod_sandbox_id: podId,
+      config: other,
+      sandbox_config: pod,
+    });
+    assert.notEqual(await grpcCode(client.runtime('StartContainer', { container_id: created.container_id })), 'OK');
+    const { status } = await client.runtime('ContainerStatus', { container_id: created.container_id });
+    assert.equal(status?.state, 'CONTAINER_EXITED');
+    assert.equal(status?.reason, 'StartError');
     assert.equal(await fs.readFile(victim, 'utf8'), '');
   } finally {
     await client.runtime('StopPodSandbox', { pod_sandbox_id: podId });

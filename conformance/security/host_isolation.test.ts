@@ -74,8 +74,14 @@ describe('host isolation from a CAP_SYS_PTRACE container in a shared pid namespa
       const attacker = await container(w, pod, 'attacker', ['SYS_PTRACE']);
       const plain = await container(w, pod, 'plain', []);
       const waiting = await container(w, pod, 'waiting', [], false);
-      const seen = observations((await sh(w, attacker, '/probe/proc_prober scan 0')).out);
-      const init = seen.find((s) => s.exe.includes('corral-monitor'));
+      // CreateContainer returns before the monitor's setup of the init ends (docs/lifecycle.md).
+      let seen: Array<Record<string, string>> = [];
+      const waitingInit = () => seen.find((s) => s.exe.includes('corral-monitor'));
+      for (let i = 0; i < 100 && !waitingInit(); i++) {
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        seen = observations((await sh(w, attacker, '/probe/proc_prober scan 0')).out);
+      }
+      const init = waitingInit();
       assert.ok(init, `the waiting init is visible: ${JSON.stringify(seen)}`);
       const attach = (await sh(w, plain, `/probe/proc_prober attach ${init.pid}`)).out;
       await w.daemon.client.runtime('StartContainer', { container_id: waiting });
@@ -92,6 +98,11 @@ describe('host isolation from a CAP_SYS_PTRACE container in a shared pid namespa
 
   it('the same on a kernel without fsconfig "pidns" (before Linux 6.15)', async () => {
     await assertCreatedInitsReduced(older, 'create-probe-older', 10);
+  });
+
+  it('an init joining a target container\'s pid namespace, also without fsconfig "pidns"', async () => {
+    await assertCreatedInitsReduced(w, 'target-probe', 5, 'TARGET');
+    await assertCreatedInitsReduced(older, 'target-probe-older', 5, 'TARGET');
   });
 
   it("no process an ExecSync forks into the container holds more than the container's", async () => {

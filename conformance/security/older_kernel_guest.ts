@@ -1,6 +1,7 @@
 // The seize watch of host_isolation.test.ts on the kernel most nodes run, Debian 12's 6.1, which
 // has no fsconfig "pidns" (Linux 6.15): an init created in a pod sharing its pid namespace is
-// never visible there holding more than the container's capabilities or the host's root. Not a
+// never visible there holding more than the container's capabilities or the host's root, nor one
+// joining a target container's pid namespace (kubectl debug --target). Not a
 // *.test file: the pure-v2 QEMU guest loads it with the fidelity suites (fidelity/together.ts),
 // sharing their corrald (testing/shared_world.ts); on the host, host_isolation.test.ts runs it
 // with that kernel path turned off instead.
@@ -26,4 +27,6 @@ after(async () => {
 test("an init created in a shared pid namespace never shows more than the container's (this kernel)", async (t) => {
   t.diagnostic(`kernel ${os.release()}`);
   await assertCreatedInitsReduced({ ...world, proberDir }, 'older-kernel', 3);
+  // Joining a target container's pid namespace: its /proc cloned from the target's mount namespace.
+  await assertCreatedInitsReduced({ ...world, proberDir }, 'older-kernel-target', 2, 'TARGET');
 });

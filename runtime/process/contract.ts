@@ -7,10 +7,12 @@ export type NamespaceKind = 'net' | 'ipc' | 'uts' | 'pid';
 
 /**
  * new: a fresh namespace; join: enter the one pinned at `path`; host: stay in corrald's.
- * `proc` (pid only): a proc instance of that pid namespace pinned on the host, which the
- * container's /proc clones from outside the namespace (sandbox_runtime.ts).
+ * Pid only, where the container's /proc comes from, from outside the namespace: `proc`, a proc
+ * instance of it pinned on the host (a pod's, sandbox_runtime.ts); else fsconfig "pidns" (Linux
+ * 6.15); else `procMountNs`, a mount namespace whose /proc shows it (a target container's).
  */
-export type NamespaceSetting = { mode: 'new' } | { mode: 'join'; path: string; proc?: string } | { mode: 'host' };
+export type NamespaceSetting =
+  { mode: 'new' } | { mode: 'join'; path: string; proc?: string; procMountNs?: string } | { mode: 'host' };
 
 /** What a pod pins: its namespaces, and a proc instance of its pid namespace (`proc`). */
 export type PinnedPaths = Partial<Record<NamespaceKind | 'user' | 'proc', string>>;

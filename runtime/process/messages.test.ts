@@ -114,6 +114,14 @@ describe('helper messages', () => {
     assert.match(text, /proc_pin\0\/pin\/proc\0/);
     assert.doesNotMatch(text, /no_proc_pidns/);
     assert.match(containerMessage(spec({}), false).toString('latin1'), /no_proc_pidns\0+1\0/);
+    const target = {
+      ...namespaces,
+      pid: { mode: 'join' as const, path: '/proc/9/ns/pid', procMountNs: '/proc/9/ns/mnt' },
+    };
+    assert.match(
+      containerMessage(spec({ namespaces: target })).toString('latin1'),
+      /proc_mnt_ns\0\/proc\/9\/ns\/mnt\0/,
+    );
     const relative = { ...namespaces, pid: { ...namespaces.pid, proc: 'pin/proc' } };
     assert.throws(() => containerMessage(spec({ namespaces: relative })), InvalidArgumentError);
   });

@@ -27,6 +27,11 @@ function namespaceRecords(namespaces: Record<NamespaceKind, NamespaceSetting>): 
     if (!pid.proc.startsWith('/')) throw new InvalidArgumentError(`proc pin "${pid.proc}" is not absolute`);
     records.push(['proc_pin', pid.proc]);
   }
+  if (pid.mode === 'join' && pid.procMountNs) {
+    if (!pid.procMountNs.startsWith('/'))
+      throw new InvalidArgumentError(`mount namespace "${pid.procMountNs}" is not absolute`);
+    records.push(['proc_mnt_ns', pid.procMountNs]);
+  }
   return records;
 }
 

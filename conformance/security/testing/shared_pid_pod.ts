@@ -54,9 +54,9 @@ export async function buildProber(): Promise<string> {
   return dir;
 }
 
-export async function sharedPidPod(w: ProbeWorld, name: string): Promise<Pod> {
+export async function sharedPidPod(w: ProbeWorld, name: string, namespaces = SHARED_PID): Promise<Pod> {
   const config = podConfig(name, {
-    linux: { security_context: { namespace_options: SHARED_PID } },
+    linux: { security_context: { namespace_options: namespaces } },
   });
   const { pod_sandbox_id: id } = await w.daemon.client.runtime('RunPodSandbox', { config, runtime_handler: '' });
   return { id, config };
@@ -74,10 +74,11 @@ export async function container(
   name: string,
   addCaps: string[],
   start = true,
+  namespaces = SHARED_PID,
 ): Promise<string> {
   const config = containerConfig(w.images.busybox, name, ['sleep', '1000'], {
     mounts: [{ container_path: '/probe', host_path: w.proberDir, readonly: true }],
-    linux: { security_context: { namespace_options: SHARED_PID, capabilities: { add_capabilities: addCaps } } },
+    linux: { security_context: { namespace_options: namespaces, capabilities: { add_capabilities: addCaps } } },
   });
   const client = w.daemon.client;
   const { container_id: id } = await client.runtime('CreateContainer', {
@@ -123,20 +124,29 @@ export function assertNoMoreThan(seen: Record<string, string>, allowed: bigint, 
     assert.notEqual(seen.exe_state, 'writable', `${what} runs a writable host binary: ${JSON.stringify(seen)}`);
 }
 
+const OWN_PID: NamespaceOption = { network: 'POD', pid: 'CONTAINER', ipc: 'POD' };
+
 /**
- * A CAP_SYS_PTRACE container of a fresh shared-pid pod seizes every process that appears while
- * `creates` containers are created in the pod and removed: it must see inits, and none holding
- * more capabilities than its own or the host's root.
+ * A CAP_SYS_PTRACE container seizes every process that appears while `creates` containers are
+ * created beside it and removed: it must see inits, and none holding more capabilities than its
+ * own or the host's root. POD: they share the pod's pid namespace; TARGET: they join the
+ * attacker's own (as `kubectl debug --target` does).
  */
-export async function assertCreatedInitsReduced(w: ProbeWorld, name: string, creates: number): Promise<void> {
-  const pod = await sharedPidPod(w, name);
+export async function assertCreatedInitsReduced(
+  w: ProbeWorld,
+  name: string,
+  creates: number,
+  mode: 'POD' | 'TARGET' = 'POD',
+): Promise<void> {
+  const pod = await sharedPidPod(w, name, mode === 'POD' ? SHARED_PID : OWN_PID);
   try {
-    const attacker = await container(w, pod, 'attacker', ['SYS_PTRACE']);
+    const attacker = await container(w, pod, 'attacker', ['SYS_PTRACE'], true, mode === 'POD' ? SHARED_PID : OWN_PID);
+    const joining: NamespaceOption = mode === 'POD' ? SHARED_PID : { ...OWN_PID, pid: 'TARGET', target_id: attacker };
     const allowed = await capEff(w, attacker);
     const watch = sh(w, attacker, `/probe/proc_prober watch 120000 /tmp/stop ${w.proberDir}`, 150);
     await new Promise((resolve) => setTimeout(resolve, 500));
     for (let i = 0; i < creates; i++) {
-      const id = await container(w, pod, `created-${i}`, [], false);
+      const id = await container(w, pod, `created-${i}`, [], false, joining);
       await w.daemon.client.runtime('RemoveContainer', { container_id: id });
     }
     await sh(w, attacker, 'touch /tmp/stop');

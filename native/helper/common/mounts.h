@@ -13,6 +13,11 @@ int remount_bind(const char *target, unsigned long flags, struct err *err);
    that mount_proc_and_sys mounts next show that namespace, though this process is not in it
    (fsconfig "pidns", Linux 6.15). -1 when the kernel cannot. */
 int proc_prepare_for_children(void);
+/* Where neither a proc pin nor fsconfig "pidns" is there (a target container's pid namespace on
+   Linux before 6.15): takes a clone of the /proc of the mount namespace at mnt_ns_path (the target
+   container's), checked to be a proc root showing the pid namespace joined for children, for
+   mount_proc_and_sys to mount. -1 when it cannot. */
+int proc_clone_from(const char *mnt_ns_path, struct err *err);
 int mount_proc_and_sys(int rootfd, const struct spec *s, struct err *err);
 /* In a joined user namespace (spec uid_map/gid_map), /dev/pts belongs to the container's root and
    new ptys to its tty group, as when runc mounts devpts from inside the namespace. */

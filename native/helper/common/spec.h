@@ -36,6 +36,7 @@ struct spec {
 	int cgroup2;                     /* /sys/fs/cgroup is the unified hierarchy (else cgroup_v1) */
 	int no_proc_pidns;               /* never fsconfig "pidns" (Linux 6.15+): the older kernels' path */
 	const char *proc_pin;            /* a proc instance of the joined pid namespace, pinned on the host */
+	const char *proc_mnt_ns;         /* a mount namespace whose /proc shows the joined pid namespace */
 	struct ns_setting ns[NS_KINDS];
 	struct ns_setting userns;
 	const char *uid_map, *gid_map;   /* /proc/<pid>/uid_map content, for a new user namespace */

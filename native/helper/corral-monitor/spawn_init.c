@@ -60,16 +60,24 @@ static int take_stdio(const struct stdio_fds *io, int sync_fd, int userns_fd, st
 /* Whether the init forks into its pid namespace only once its root, cwd and privileges are the
    container's (as runc's parent builds the mount namespace first), so a container sharing that
    namespace never sees it hold more. Its /proc then comes from outside: a clone of the pod's
-   proc pin, or fsconfig "pidns" (Linux 6.15). A new pid namespace has nobody to see it; there
-   the init is inside to mount its /proc, as it must where neither way is there (a target
-   container's pid namespace on an older kernel). */
-static int fork_late(const struct spec *s)
+   proc pin, fsconfig "pidns" (Linux 6.15), or else a clone of the target container's /proc; a
+   target that does not show one fails the create rather than watch an init set up inside. A new
+   pid namespace has nobody to see its init; there the init is inside to mount its /proc, as it
+   must where none of these is there (a joined pid namespace corrald names no source for). */
+static int fork_late(const struct spec *s, int *late, struct err *err)
 {
+	*late = 0;
 	if (s->ns[NS_PID].mode == NS_HOST)
-		return 1;
-	if (s->ns[NS_PID].mode != NS_JOIN)
+		*late = 1;
+	if (s->ns[NS_PID].mode != NS_JOIN || *late)
 		return 0;
-	return s->proc_pin || (!s->no_proc_pidns && proc_prepare_for_children() == 0);
+	*late = 1;
+	if (s->proc_pin || (!s->no_proc_pidns && proc_prepare_for_children() == 0))
+		return 0;
+	if (s->proc_mnt_ns)
+		return proc_clone_from(s->proc_mnt_ns, err);
+	*late = 0;
+	return 0;
 }
 
 static int prepare(const struct spec *s, int sync_fd, const struct stdio_fds *io, int *late, int *tty_master,
@@ -82,7 +90,8 @@ static int prepare(const struct spec *s, int sync_fd, const struct stdio_fds *io
 	if (join_namespaces(s, sync_fd, CLONE_NEWNS | CLONE_NEWCGROUP, &userns_fd, err) < 0 ||
 	    take_stdio(io, sync_fd, userns_fd, err) < 0)
 		return -1;
-	*late = fork_late(s);
+	if (fork_late(s, late, err) < 0)
+		return -1;
 	if (!*late && fork_into_pid_namespace(s, sync_fd, -1, err) < 0)
 		return -1;
 	apply_oom_score_adj(s);   /* through the host's /proc: the container's may not show us */

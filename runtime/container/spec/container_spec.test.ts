@@ -93,6 +93,7 @@ test("namespaces: the pod's net/ipc/uts joined, pid per mode, host for NODE", ()
   assert.deepEqual(containerNamespaces(pod, { ...pod, pid: 'TARGET' }, pinned, '/proc/9/ns/pid').pid, {
     mode: 'join',
     path: '/proc/9/ns/pid',
+    procMountNs: '/proc/9/ns/mnt',
   });
 });
 

@@ -1,6 +1,7 @@
 // Which namespaces the pod's infra creates and which ones each container joins, from the CRI
 // NamespaceOption. Network, IPC and UTS always follow the pod (host-network pods use the host's
 // UTS too); PID may be per container, the pod's, the node's or another container's (TARGET).
+import * as path from 'node:path';
 import { FailedPreconditionError } from '../../errors';
 import type { ContainerSpec, NamespaceKind, NamespaceSetting, PinnedPaths } from '../../process/contract';
 import type { NamespaceOptions, PodConfig } from '../../sandbox/pod_config';
@@ -19,7 +20,8 @@ function join(pinned: PinnedNamespaces, kind: NamespaceKind): { mode: 'join'; pa
   return { mode: 'join', path };
 }
 
-/** `targetPidNs` is /proc/<pid>/ns/pid of the target container's init, when pid is TARGET. */
+/** `targetPidNs` is /proc/<pid>/ns/pid of the target container's init, when pid is TARGET; its
+ *  /proc is in the mount namespace beside it (/proc/<pid>/ns/mnt). */
 export function containerNamespaces(
   pod: NamespaceOptions,
   container: NamespaceOptions,
@@ -52,7 +54,7 @@ function pidNamespace(container: NamespaceOptions, pinned: PinnedNamespaces, tar
     case 'TARGET':
       if (!targetPidNs)
         throw new FailedPreconditionError(`pid namespace target ${container.targetId} is not a running container`);
-      return { mode: 'join', path: targetPidNs };
+      return { mode: 'join', path: targetPidNs, procMountNs: path.join(path.dirname(targetPidNs), 'mnt') };
     case 'CONTAINER':
       return { mode: 'new' };
   }
