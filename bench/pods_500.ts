@@ -3,8 +3,12 @@
 // bridge holds too few addresses): each pod gets its own netns with loopback only.
 // --cycles N then runs N whole pod lifecycles one after another (run, create, start, exec, stop,
 // stopp, rmp), RSS sampled every --every, to show whether corrald keeps anything per pod.
-// usage: node dist/bench/pods_500.js [--pods 500] [--every 100] [--cycles 0]
+// After the removals RSS is read at once and again 12 s later ("settled").
+// --reference <other checkout>/dist runs the same again on that build's corrald, in the same run,
+// after this build's (one registry, one machine state).
+// usage: node dist/bench/pods_500.js [--pods 500] [--every 100] [--cycles 0] [--reference DIST]
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CriClient } from '../cli/cri_client';
 import { Corrald } from '../conformance/harness/corrald';
@@ -14,6 +18,7 @@ import { benchContainerConfig, benchPodConfig, emptyTimings, finishPod, startPod
 import { rssKiB } from './stats';
 
 const CLOCK_TICKS = 100;
+const SETTLE_MS = 12_000;
 
 /** corrald's user + system CPU seconds so far. */
 async function cpuSeconds(pid: number): Promise<number> {
@@ -22,11 +27,13 @@ async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
+let build = 'corrald';
+
 async function sample(daemon: Corrald, phase: string, pods: number): Promise<void> {
   const mib = (await rssKiB(daemon.pid)) / 1024;
   const cpu = await cpuSeconds(daemon.pid);
   console.log(
-    `${phase.padEnd(10)} pods ${String(pods).padStart(4)}  RSS ${mib.toFixed(1)} MiB  CPU ${cpu.toFixed(1)} s`,
+    `${build} ${phase.padEnd(10)} pods ${String(pods).padStart(4)}  RSS ${mib.toFixed(1)} MiB  CPU ${cpu.toFixed(1)} s`,
   );
 }
 
@@ -54,24 +61,41 @@ async function main(): Promise<void> {
       pods: { type: 'string', default: '500' },
       every: { type: 'string', default: '100' },
       cycles: { type: 'string', default: '0' },
+      reference: { type: 'string' },
     },
   });
-  const total = Number(values.pods);
-  const every = Number(values.every);
-  const cgroupParent = `/corral-bench-pods-${process.pid}`;
   const registry = await startTestRegistry();
-  let daemon: Corrald | undefined;
   try {
     const images = await pushTestImages(registry);
+    await scenario(values, images.busybox);
+    if (values.reference) {
+      build = 'reference';
+      await scenario(values, images.busybox, path.resolve(values.reference, 'server', 'main.js'));
+    }
+  } finally {
+    await registry.stop();
+  }
+}
+
+async function scenario(
+  values: { pods: string; every: string; cycles: string },
+  busybox: string,
+  program?: string,
+): Promise<void> {
+  const total = Number(values.pods);
+  const every = Number(values.every);
+  const cgroupParent = `/corral-bench-pods-${process.pid}-${build}`;
+  let daemon: Corrald | undefined;
+  try {
     const toml = [`default_cgroup_parent = "${cgroupParent}"`, '[cni]', 'enabled = false', ''].join('\n');
-    daemon = await Corrald.start({ configToml: toml });
+    daemon = await Corrald.start({ configToml: toml, program });
     const client = daemon.client;
     await sample(daemon, 'idle', 0);
-    await client.image('PullImage', { image: { image: images.busybox }, auth: null });
+    await client.image('PullImage', { image: { image: busybox }, auth: null });
     await sample(daemon, 'pulled', 0);
     const pods: string[] = [];
     while (pods.length < total) {
-      pods.push(await makePod(client, images.busybox));
+      pods.push(await makePod(client, busybox));
       if (pods.length % every === 0 || pods.length === total) await sample(daemon, 'created', pods.length);
     }
     const listMs = await timedMs(() => client.runtime('ListContainers', {}));
@@ -83,8 +107,11 @@ async function main(): Promise<void> {
       const left = total - i - 1;
       if (left % every === 0) await sample(daemon, 'removed', left);
     }
+    // And once V8's memory reducer has run (about 8 s after the work stops).
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    await sample(daemon, 'settled', 0);
     for (let cycle = 1; cycle <= Number(values.cycles); cycle++) {
-      await finishPod(client, await startPod(client, images.busybox, 'cycle', emptyTimings()), emptyTimings());
+      await finishPod(client, await startPod(client, busybox, 'cycle', emptyTimings()), emptyTimings());
       if (cycle % every === 0) await sample(daemon, `cycles ${cycle}`, 0);
     }
   } finally {
@@ -94,7 +121,6 @@ async function main(): Promise<void> {
       await daemon.stop();
       await daemon.removeDirs();
     }
-    await registry.stop();
     for (const dir of await cgroupParentDirs(cgroupParent)) await fs.rmdir(dir);
   }
 }

@@ -4,6 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { moduleLogger, setLogLevel } from '../runtime/log';
 import { NodeRuntimeSettings } from '../runtime/node_settings';
 import { podNetworkFromConfig } from '../runtime/network/from_config';
+import type { CniPodNetwork } from '../runtime/network/pod_network';
 import { openLifecycle, type Lifecycle, type LifecycleDrivers } from '../runtime/lifecycle';
 import type { CorralConfig } from './config/config';
 import { InvalidArgumentError } from '../runtime/errors';
@@ -44,54 +45,44 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
   log.info('open-file limit', { soft: openFiles.soft, hard: openFiles.hard });
   await preparePrivateRoots(config.root, config.state);
   const lock = DaemonLock.acquire([config.root, config.state]);
-  let streaming: StreamingService | undefined;
   let exporter: { metrics: DaemonMetrics; endpoint: MetricsEndpoint } | undefined;
   try {
     const images = new ImageService(imageServiceOptions(config));
-    await images.load();
     const nodeSettings = await NodeRuntimeSettings.load(config.root);
     const network = await podNetworkFromConfig(config, () => nodeSettings.podCidr);
-    const lifecycle = await openPodsAndContainers(config, lifecycleDrivers(config, images, network));
-    const podIds = new Set(lifecycle.sandboxes.list().map((record) => record.id));
-    await network.releaseOrphans((id) => podIds.has(id));
-    const stats = new StatsService(lifecycle.containers);
-    streaming = await StreamingService.start(
-      {
-        address: config.streaming.address,
-        port: config.streaming.port,
-        idleTimeoutMs: config.streaming.idle_timeout_seconds * 1000,
-        maxConnections: connectionCap(config.streaming.max_connections, openFiles.soft),
-        requestTimeoutMs: config.streaming.request_timeout_seconds * 1000,
-        writeStallTimeoutMs: config.streaming.write_stall_timeout_seconds * 1000,
-      },
-      new LifecycleStreamingBackend(lifecycle),
-    );
-    const podMetrics = new PodMetricsCache(
-      new PodMetricsCollector(lifecycle.containers),
-      config.metrics.collection_period_seconds * 1000,
-      encodeMetricsSnapshot,
-    );
-    // The exporter reads the context when scraped; it exists only once the exporter is made.
+    // The exporter reads the context when scraped; it exists only once recovery is done.
     const built: { ctx?: ServerContext } = {};
     exporter = config.metrics.address ? await startExporter(config.metrics.address, () => built.ctx) : undefined;
-    const ctx: ServerContext = {
-      ...{ config, version, nodeSettings, network, images, lifecycle, stats, streaming, podMetrics },
-      daemonMetrics: exporter?.metrics,
-    };
-    built.ctx = ctx;
+    const ctx: Partial<Mutable<ServerContext>> = { config, version, nodeSettings, network, images };
+    ctx.daemonMetrics = exporter?.metrics;
+    // The socket is served while the images, pods and containers are recovered: every RPC but
+    // Version waits for that (grpc_server.ts), and runs with the context it completes.
+    let socketReady = () => {};
+    const recovery = new Promise<void>((resolve) => (socketReady = resolve))
+      .then(() => recoverState(config, images, network, openFiles.soft))
+      .then((state) => {
+        built.ctx = Object.assign(ctx, state) as ServerContext;
+        return state;
+      });
+    recovery.catch(() => undefined); // awaited below; RPCs waiting on it fail with the server
     const streams = new OpenStreams();
-    const server = buildServer(ctx, moduleLogger('rpc'), streams);
+    const server = buildServer(ctx as ServerContext, moduleLogger('rpc'), streams, recovery);
     await prepareSocketPath(config.listen);
     await bind(server, config.listen);
     await fs.chmod(config.listen, 0o660);
+    socketReady();
+    const { lifecycle, streaming } = await recovery.catch(async (err: unknown) => {
+      server.forceShutdown();
+      await fs.rm(config.listen, { force: true });
+      throw err;
+    });
     log.info('corrald ready', { listen: config.listen, root: config.root, state: config.state, version });
     const trimmer = new MemoryTrimmer();
     trimmer.start();
-    const started = streaming;
     const exporting = exporter;
     return {
       stop: () =>
-        started
+        streaming
           .stop()
           .then(() => stopExporter(exporting))
           .then(() => stopGracefully(server, streams, config.listen, lock))
@@ -102,11 +93,38 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
           }),
     };
   } catch (err) {
-    await streaming?.stop();
     await stopExporter(exporter);
     lock.release();
     throw err;
   }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** What recovery adds to the context: the image store loaded, pods and containers reconciled. */
+async function recoverState(config: CorralConfig, images: ImageService, network: CniPodNetwork, openFiles: number) {
+  await images.load();
+  const lifecycle = await openPodsAndContainers(config, lifecycleDrivers(config, images, network));
+  const podIds = new Set(lifecycle.sandboxes.list().map((record) => record.id));
+  await network.releaseOrphans((id) => podIds.has(id));
+  const stats = new StatsService(lifecycle.containers);
+  const streaming = await StreamingService.start(
+    {
+      address: config.streaming.address,
+      port: config.streaming.port,
+      idleTimeoutMs: config.streaming.idle_timeout_seconds * 1000,
+      maxConnections: connectionCap(config.streaming.max_connections, openFiles),
+      requestTimeoutMs: config.streaming.request_timeout_seconds * 1000,
+      writeStallTimeoutMs: config.streaming.write_stall_timeout_seconds * 1000,
+    },
+    new LifecycleStreamingBackend(lifecycle),
+  );
+  const podMetrics = new PodMetricsCache(
+    new PodMetricsCollector(lifecycle.containers),
+    config.metrics.collection_period_seconds * 1000,
+    encodeMetricsSnapshot,
+  );
+  return { lifecycle, stats, streaming, podMetrics };
 }
 
 /** Loads prom-client only now: with metrics off, corrald never pays for it. */

@@ -8,10 +8,9 @@ import { startDaemon } from './daemon';
 
 export async function runDaemon(config: CorralConfig, version: string, onReady: () => void): Promise<number> {
   const log = moduleLogger('main');
-  const daemon = await startDaemon(config, version);
-  notifyServiceManager('READY=1');
-  onReady();
-  await new Promise<void>((resolve) => {
+  // Listened for from the start: the socket answers Version while recovery runs, so a stop can
+  // come before startDaemon returns; it then takes effect once the daemon is up.
+  const stopRequested = new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       log.info('stopping', { signal });
       notifyServiceManager('STOPPING=1');
@@ -22,6 +21,10 @@ export async function runDaemon(config: CorralConfig, version: string, onReady: 
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
+  const daemon = await startDaemon(config, version);
+  notifyServiceManager('READY=1');
+  onReady();
+  await stopRequested;
   await daemon.stop();
   return 0;
 }

@@ -1,5 +1,6 @@
 // Registers every method of both CRI services, and corral's read-only ProgressService, on a
-// grpc-js server, through the one wrapper.
+// grpc-js server, through the one wrapper. The socket is served while corrald recovers its state:
+// every method but Version waits for that first.
 import * as grpc from '@grpc/grpc-js';
 import { loadCriServices, loadProgressService } from '../proto/load';
 import { pullProgress } from './pull_progress';
@@ -29,7 +30,36 @@ function pendingEntry(method: string, streaming: boolean): RpcEntry {
       };
 }
 
-export function buildServer(ctx: ServerContext, log: Logger, streams: OpenStreams): grpc.Server {
+/** Methods that read nothing recovery makes: answered at once while it runs. */
+const SERVED_DURING_RECOVERY = new Set(['RuntimeService.Version']);
+
+function afterRecovery(entry: RpcEntry, recovered: Promise<unknown>): RpcEntry {
+  if (entry.kind === 'unary') {
+    const handler = entry.handler;
+    return {
+      kind: 'unary',
+      handler: async (ctx, request) => {
+        await recovered;
+        return handler(ctx, request);
+      },
+    };
+  }
+  const handler = entry.handler;
+  return {
+    kind: 'stream',
+    handler: async (ctx, request, send, signal) => {
+      await recovered;
+      return handler(ctx, request, send, signal);
+    },
+  };
+}
+
+export function buildServer(
+  ctx: ServerContext,
+  log: Logger,
+  streams: OpenStreams,
+  recovered: Promise<unknown> = Promise.resolve(),
+): grpc.Server {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': 16 * 1024 * 1024,
@@ -41,12 +71,14 @@ export function buildServer(ctx: ServerContext, log: Logger, streams: OpenStream
     ) as grpc.ServiceDefinition;
     const implementation: grpc.UntypedServiceImplementation = {};
     for (const [method, spec] of Object.entries(definition)) {
-      const entry = RPC_TABLE[`${serviceName}.${method}`] ?? pendingEntry(method, spec.responseStream);
-      implementation[method] = wrapEntry(ctx, log, `${serviceName}.${method}`, entry, streams);
+      const name = `${serviceName}.${method}`;
+      const entry = RPC_TABLE[name] ?? pendingEntry(method, spec.responseStream);
+      const gated = SERVED_DURING_RECOVERY.has(name) ? entry : afterRecovery(entry, recovered);
+      implementation[method] = wrapEntry(ctx, log, name, gated, streams);
     }
     server.addService(definition, implementation);
   }
-  const progress = { kind: 'unary', handler: pullProgress } as RpcEntry;
+  const progress = afterRecovery({ kind: 'unary', handler: pullProgress }, recovered);
   server.addService(loadProgressService().service, {
     PullProgress: wrapEntry(ctx, log, 'ProgressService.PullProgress', progress, streams),
   });

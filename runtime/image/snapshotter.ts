@@ -22,6 +22,7 @@ import { diskUsage } from './disk_usage';
 import { PRIVATE_DIR_MODE, ensurePrivateDir, tighten } from '../store/private_dir';
 import type { ImageStore } from './image_store';
 import type { LayerStore } from './layer_store';
+import { mapLimited } from './limit';
 
 interface SnapshotMeta {
   key: string;
@@ -32,6 +33,8 @@ interface SnapshotMeta {
 }
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
+/** Snapshots read at once at start. */
+const LOAD_CONCURRENCY = 32;
 
 export class OverlaySnapshotter implements Snapshotter {
   private readonly metas = new Map<string, SnapshotMeta>();
@@ -51,16 +54,17 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async load(): Promise<void> {
     await ensurePrivateDir(this.root);
-    for (const name of await fs.readdir(this.root)) {
+    // A node may hold hundreds: one after the other, their reads made most of recovery's time.
+    await mapLimited(await fs.readdir(this.root), LOAD_CONCURRENCY, async (name) => {
       const dir = path.join(this.root, name);
       const meta = name.startsWith('.') ? undefined : await readJsonIfExists<SnapshotMeta>(path.join(dir, 'meta.json'));
       if (!meta) {
         await fs.rm(dir, { recursive: true, force: true });
-        continue;
+        return;
       }
       await tighten(dir);
       this.metas.set(meta.key, meta);
-    }
+    });
   }
 
   /** Chain IDs every snapshot stands on: garbage collection keeps these layers. */
