@@ -1,6 +1,7 @@
 /* The pause process's view of the filesystem: a mount namespace whose root is an empty, read-only
    tmpfs, so /proc/<pause>/root and /cwd show nothing of the host. corrald has one made once
-   (corral-helper empty-root) and every pause joins it; a pause makes its own only when it cannot. */
+   (corral-helper empty-root) and every pause joins it, before it enters a pod's user namespace; a
+   pause makes its own only when corrald could not make that one. */
 #define _GNU_SOURCE
 #include "helper.h"
 #include <errno.h>
@@ -54,14 +55,12 @@ int enter_empty_root(struct err *err)
 int join_empty_root(int ns_fd, struct err *err)
 {
 	/* Joining costs nothing; a copy of the host's mount table, and detaching it again, cost in
-	   proportion to the host's mounts. A pod's own user namespace cannot join (EPERM). */
-	if (ns_fd >= 0 && setns(ns_fd, CLONE_NEWNS) == 0) {
-		close(ns_fd);
-		return chdir("/") < 0 ? fail(err, errno, "chdir /") : 0;
-	}
-	if (ns_fd >= 0)
-		close(ns_fd);
-	return enter_empty_root(err);
+	   proportion to the host's mounts. */
+	int rc = setns(ns_fd, CLONE_NEWNS);
+	close(ns_fd);
+	if (rc < 0)
+		return fail(err, errno, "join the empty-root mount namespace");
+	return chdir("/") < 0 ? fail(err, errno, "chdir /") : 0;
 }
 
 int run_empty_root(struct err *err)

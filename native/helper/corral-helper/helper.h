@@ -15,8 +15,7 @@ int pin_namespaces(const struct spec *s, pid_t pid, struct err *err);
 void unpin_namespaces(const struct spec *s);
 /* New mount namespace whose root is an empty read-only tmpfs; cwd /. */
 int enter_empty_root(struct err *err);
-/* Joins the empty-root mount namespace ns_fd (closing it) or, when that fails or ns_fd is -1,
-   makes one with enter_empty_root. */
+/* Joins the empty-root mount namespace ns_fd (closing it), as the host's root. */
 int join_empty_root(int ns_fd, struct err *err);
 int run_empty_root(struct err *err);
 

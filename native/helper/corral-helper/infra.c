@@ -56,17 +56,29 @@ static int drop_everything(struct err *err)
 
 static int prepare(const struct spec *s, int sync_fd, int empty_root, struct err *err)
 {
-	if (null_stdio(err) < 0 || setsid() < 0 || enter_namespaces(s, sync_fd, 0, NULL, err) < 0)
+	if (null_stdio(err) < 0 || setsid() < 0)
+		return -1;
+	/* The host's root stays reachable through this descriptor for the sysctls below. */
+	cleanup_fd int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return fail(err, errno, "open /");
+	/* The empty-root mount namespace is joined while this is still the host's root: a pod's own
+	   user namespace could not join it (a mount namespace of the host's user namespace), and a
+	   namespace of its own would start as a copy of the host's mount table. */
+	if (empty_root >= 0 && join_empty_root(empty_root, err) < 0)
+		return -1;
+	if (enter_namespaces(s, sync_fd, 0, NULL, err) < 0)
 		return -1;
 	if (s->hostname && s->hostname[0] && s->ns[NS_UTS].mode == NS_NEW &&
 	    sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return fail(err, errno, "sethostname %s", s->hostname);
-	cleanup_fd int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0 || write_sysctls(rootfd, s, err) < 0)
-		return rootfd < 0 ? fail(err, errno, "open /") : -1;
+	if (write_sysctls(rootfd, s, err) < 0)
+		return -1;
 	/* Only the sync socket (CLOEXEC already) and the pause program stay open until execve. */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	return join_empty_root(empty_root, err) < 0 || drop_everything(err) < 0 ? -1 : 0;
+	if (empty_root < 0 && enter_empty_root(err) < 0)
+		return -1;
+	return drop_everything(err);
 }
 
 static void run_child(const struct spec *s, int sync_fd, int empty_root)
