@@ -40,19 +40,24 @@ function loadReference(dist: string): Runtimes {
   return { process: new processModule.NativeProcessRuntime(), sandbox: new sandboxModule.NativeSandboxRuntime() };
 }
 
+/** A pod infra in `dir` with new net, ipc, uts and pid namespaces, pinned. */
+function infraSpec(dir: string, id: string): SandboxInfraSpec {
+  return {
+    id,
+    bundleDir: path.join(dir, 'bundle'),
+    pinDir: path.join(dir, 'ns'),
+    hostname: 'bench',
+    namespaces: { net: { mode: 'new' }, ipc: { mode: 'new' }, uts: { mode: 'new' }, pid: { mode: 'new' } },
+    sysctls: {},
+    cgroupProcsFiles: [],
+  };
+}
+
 /** Pod infra start (new net, ipc, uts and pid namespaces, pinned) until it reports, then stop. */
 function infraRunner(runtime: SandboxRuntime, base: string, tag: string): Runner {
   return async (i) => {
     const dir = path.join(base, `pod-${tag}-${i}`);
-    const spec: SandboxInfraSpec = {
-      id: `bench-${tag}-${i}`,
-      bundleDir: path.join(dir, 'bundle'),
-      pinDir: path.join(dir, 'ns'),
-      hostname: 'bench',
-      namespaces: { net: { mode: 'new' }, ipc: { mode: 'new' }, uts: { mode: 'new' }, pid: { mode: 'new' } },
-      sysctls: {},
-      cgroupProcsFiles: [],
-    };
+    const spec = infraSpec(dir, `bench-${tag}-${i}`);
     const started = process.hrtime.bigint();
     await runtime.startInfra(spec);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -78,16 +83,7 @@ function startRunner(
 
 /** A pod infra of `runtime` (stopped by the caller) and the pid setting of containers joining it. */
 async function podPidNamespace(runtime: SandboxRuntime, base: string, tag: string) {
-  const dir = path.join(base, `pod-${tag}-shared`);
-  const spec: SandboxInfraSpec = {
-    id: `bench-${tag}-shared`,
-    bundleDir: path.join(dir, 'bundle'),
-    pinDir: path.join(dir, 'ns'),
-    hostname: 'bench',
-    namespaces: { net: { mode: 'new' }, ipc: { mode: 'new' }, uts: { mode: 'new' }, pid: { mode: 'new' } },
-    sysctls: {},
-    cgroupProcsFiles: [],
-  };
+  const spec = infraSpec(path.join(base, `pod-${tag}-shared`), `bench-${tag}-shared`);
   const { namespacePaths: pins } = await runtime.startInfra(spec);
   const pid: ContainerSpec['namespaces']['pid'] = {
     mode: 'join',
