@@ -375,8 +375,9 @@ async function footprint(): Promise<string> {
   return JSON.stringify({
     pods,
     containers,
+    // cache/ holds corrald's own V8 code cache, saved a second after its first start.
     root: listing(dirs.root)
-      .filter((p) => !p.startsWith('image/'))
+      .filter((p) => !p.startsWith('image/') && p !== 'cache' && !p.startsWith('cache/'))
       .sort(),
     state: listing(dirs.state).sort(),
     outside: [OUTSIDE, path.join('/tmp', OUTSIDE)].filter((p) => existsSync(p)),
