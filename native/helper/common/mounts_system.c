@@ -39,6 +39,14 @@ int proc_prepare_for_children(void)
 	return 0;
 }
 
+/* Puts a detached proc mount (a clone or a new instance) on the container's /proc. */
+static int attach_proc(int tree, int dir, struct err *err)
+{
+	if (syscall(SYS_move_mount, tree, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return fail(err, errno, "mount /proc");
+	return 0;
+}
+
 /* The pod's proc instance, pinned on the host when its pid namespace was made (corral-helper
    infra): a plain clone of it, as a bind mount keeps its nosuid,nodev,noexec. */
 static int clone_proc_pin(const char *pin, int dir, struct err *err)
@@ -49,9 +57,7 @@ static int clone_proc_pin(const char *pin, int dir, struct err *err)
 	struct statfs fs;
 	if (fstatfs(tree, &fs) < 0 || fs.f_type != PROC_SUPER_MAGIC)
 		return fail(err, 0, "%s is not the pod's /proc (gone with a stopped pod?)", pin);
-	if (syscall(SYS_move_mount, tree, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return fail(err, errno, "mount /proc");
-	return 0;
+	return attach_proc(tree, dir, err);
 }
 
 /* Whether tree is the root of a proc instance whose pid 1 is in the pid namespace our children join. */
@@ -112,9 +118,7 @@ static int mount_proc(int dir, const struct spec *s, struct err *err)
 	if (cloned_proc >= 0) {
 		cleanup_fd int tree = cloned_proc;
 		cloned_proc = -1;
-		if (syscall(SYS_move_mount, tree, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-			return fail(err, errno, "mount /proc");
-		return 0;
+		return attach_proc(tree, dir, err);
 	}
 	if (proc_for_children < 0) {
 		if (mount("proc", fd_path(dir, buf), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
@@ -129,9 +133,7 @@ static int mount_proc(int dir, const struct spec *s, struct err *err)
 					  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 	if (mnt < 0)
 		return fail(err, errno, "fsmount /proc");
-	if (syscall(SYS_move_mount, mnt, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return fail(err, errno, "mount /proc");
-	return 0;
+	return attach_proc(mnt, dir, err);
 }
 
 int mount_proc_and_sys(int rootfd, const struct spec *s, struct err *err)
