@@ -1,8 +1,8 @@
-// CreateContainer: reserve the name, prepare and mount the rootfs, make the cgroup, build the
-// spec, store the record and start the monitor and the waiting init. The process setup is not
-// waited for: StartContainer waits for it (see container_setups.ts). Any failure before the
-// reply takes back every step, so nothing half-made stays behind.
-import { promises as fs } from 'node:fs';
+// CreateContainer: reserve the name, prepare and mount the rootfs, build the spec and store the
+// record; the reply goes then. The cgroup, the monitor and the waiting init are set up after it:
+// StartContainer waits for that (see container_setups.ts). Any failure before the reply takes
+// back every step, so nothing half-made stays behind.
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { nowNs } from '../clock';
 import { NotFoundError } from '../errors';
@@ -16,7 +16,7 @@ import type { SandboxRecord } from '../sandbox/sandbox_record';
 import { checkCanCreateContainer } from '../sandbox/sandbox_state';
 import { removeDirWithMountPoints } from '../safe_remove';
 import { StepTimer } from '../step_timer';
-import { allSteps, UndoStack } from '../undo_stack';
+import { UndoStack } from '../undo_stack';
 import { containerName, type ContainerConfig } from './container_config';
 import type { ContainerDeps } from './container_deps';
 import { containerProcess, storedSpec, type ContainerImage, type ContainerMeta } from './container_record';
@@ -69,25 +69,15 @@ export async function createContainer(
   const timer = new StepTimer(log, 'CreateContainer', { container: id });
   try {
     const images = { image, volumeImages };
-    // The monitor is started at once and gets its spec once prepared; the record's writes (and
-    // fsyncs) and the rest of the process setup are independent: side by side.
-    const prepared = timer.step('prepared', prepare(deps, pod, config, images, id, name, resources, devices, undo));
-    const processes = timer.step('processes set up', setUpProcesses(deps, prepared));
-    processes.catch(() => undefined); // its failure is StartContainer's to report, not a stray rejection
-    const meta = await prepared.catch(async (err: unknown) => {
-      await processes.catch(() => undefined); // the monitor ends on the spec that never came
-      throw err;
-    });
-    const stored = timer.step('stored', deps.store.add(id, meta, createdStatus()));
-    void Promise.allSettled([processes, stored]).then(() => timer.done());
-    await stored.catch(async (err: unknown) => {
-      await processes.then(
-        () => discardProcesses(deps, meta),
-        () => deps.processes.cleanup(meta.bundleDir),
-      );
-      throw err;
-    });
+    const meta = await timer.step('prepared', prepare(deps, pod, config, images, { id, name, devices }, undo, timer));
+    await timer.step('stored', deps.store.add(id, meta, createdStatus()));
     deps.events.publish({ containerId: id, podId: pod.id, kind: 'created', at: meta.createdAt });
+    const processes = timer.step('processes set up', setUpAfterReply(deps, meta, resources));
+    processes.catch(() => undefined); // its failure is StartContainer's to report, not a stray rejection
+    void processes.then(
+      () => timer.done(),
+      () => timer.done(),
+    );
     return { id, processes };
   } catch (err) {
     await undo.unwind();
@@ -101,62 +91,51 @@ async function prepare(
   pod: SandboxRecord,
   config: ContainerConfig,
   { image, volumeImages }: { image: ImageRecord; volumeImages: Map<number, ImageRecord> },
-  id: string,
-  name: string,
-  resources: CgroupResources,
-  devices: ResolvedDevice[],
+  { id, name, devices }: { id: string; name: string; devices: ResolvedDevice[] },
   undo: UndoStack,
+  timer: StepTimer,
 ): Promise<ContainerMeta> {
   const containerDir = path.join(deps.containersDir, id);
   const rootfs = path.join(containerDir, 'rootfs');
   const cgroupPath = deps.cgroups.containerCgroupPath(pod.meta.cgroupPath, id);
-  // The directory, the snapshot and the cgroup do not depend on one another: made side by side
-  // (each settled before a failure unwinds); only the mount needs both the first two.
-  const [layers, cgroup] = await allSteps([
-    (async () => {
-      const [, prepared] = await allSteps([
-        fs.mkdir(rootfs, { recursive: true, mode: 0o700 }).then(() => {
-          undo.push('container directory', () => removeDirWithMountPoints(containerDir, [rootfs]));
-        }),
-        deps.snapshots.prepare(id, image.id).then((mount) => {
-          undo.push('snapshot', () => deps.snapshots.remove(id));
-          return mount;
-        }),
-      ] as const);
-      await deps.snapshots.mount(id, rootfs);
-      undo.push('rootfs mount', () => deps.snapshots.unmount(rootfs));
-      return prepared;
-    })(),
-    deps.cgroups.create(cgroupPath).then(async (handle) => {
-      undo.push('cgroup', () => handle.remove({ killRemaining: true }));
-      await handle.apply(resources);
-      return handle;
-    }),
-  ] as const);
+  // A blocking mkdir: tens of microseconds on corral's own disk, against thread-pool round trips.
+  mkdirSync(rootfs, { recursive: true, mode: 0o700 });
+  undo.push('container directory', () => removeDirWithMountPoints(containerDir, [rootfs]));
+  const layers = await timer.step('snapshot made', deps.snapshots.prepare(id, image.id));
+  undo.push('snapshot', () => deps.snapshots.remove(id));
+  // On disk while the rootfs is mounted and the spec built; before the record, which names it.
+  const flushed = deps.snapshots.flushed(id);
+  flushed.catch(() => undefined); // awaited below, unless an earlier step fails
+  await deps.snapshots.mount(id, rootfs);
+  undo.push('rootfs mount', () => deps.snapshots.unmount(rootfs));
   const userns = { request: pod.meta.config.userNamespace, path: pod.status.namespacePaths.user };
   const mounts = await mountImageVolumes(deps, id, containerDir, config.mounts, volumeImages, userns, undo);
   // The container's directory is its bundle: the monitor's socket path must stay under 108 bytes.
   const bundleDir = containerDir;
-  const { spec, security } = await buildContainerSpec({
-    id,
-    bundleDir,
-    rootfs,
-    rootfsMode: deps.rootfsMode,
-    rootfsLayers: layers,
-    config: { ...config, mounts },
-    pod: {
-      config: pod.meta.config,
-      hostname: pod.meta.hostname,
-      pinned: pod.status.namespacePaths,
-      files: { ...podFilePaths(pod.meta.sandboxDir), shm: pod.meta.shmPath },
-    },
-    image: image.config,
-    cgroupProcsFiles: cgroup.procsFiles(),
-    cgroupfs: containerCgroupView(detectHost()),
-    targetPidNs: targetPidNamespace(deps, config),
-    devices,
-  });
-  if (spec.logPath !== '') await fs.mkdir(path.dirname(spec.logPath), { recursive: true });
+  const { spec, security } = await timer.step(
+    'spec built',
+    buildContainerSpec({
+      id,
+      bundleDir,
+      rootfs,
+      rootfsMode: deps.rootfsMode,
+      rootfsLayers: layers,
+      config: { ...config, mounts },
+      pod: {
+        config: pod.meta.config,
+        hostname: pod.meta.hostname,
+        pinned: pod.status.namespacePaths,
+        files: { ...podFilePaths(pod.meta.sandboxDir), shm: pod.meta.shmPath },
+      },
+      image: image.config,
+      // Paths only: the cgroup itself is made with the processes, after the reply.
+      cgroupProcsFiles: deps.cgroups.open(cgroupPath).procsFiles(),
+      cgroupfs: containerCgroupView(detectHost()),
+      targetPidNs: targetPidNamespace(deps, config),
+      devices,
+    }),
+  );
+  await timer.step('snapshot on disk', flushed);
   return {
     id,
     name,
@@ -175,19 +154,21 @@ async function prepare(
   };
 }
 
-/** The monitor and the init waiting before execve, in the container's cgroup. */
-async function setUpProcesses(deps: ContainerDeps, prepared: Promise<ContainerMeta>): Promise<CreatedContainer> {
-  const created = await deps.processes.create(
-    prepared.then((meta) => ({ ...meta.spec, process: containerProcess(meta) })),
-  );
-  await deps.cgroups.open((await prepared).cgroupPath).attach?.(created.init.pid);
+/**
+ * After the reply: the cgroup (made and limited), then the monitor and the init waiting before
+ * execve in it. A failure is StartContainer's to report; RemoveContainer takes away what was
+ * made (docs/lifecycle.md, "CreateContainer and StartContainer").
+ */
+async function setUpAfterReply(
+  deps: ContainerDeps,
+  meta: ContainerMeta,
+  resources: CgroupResources,
+): Promise<CreatedContainer> {
+  // The monitor's spawn (a fork of corrald) blocks the event loop for milliseconds: it waits for
+  // the cgroup's few thread-pool round trips, by which time the reply has gone out.
+  const cgroup = await deps.cgroups.create(meta.cgroupPath);
+  await cgroup.apply(resources);
+  const created = await deps.processes.create({ ...meta.spec, process: containerProcess(meta) });
+  await deps.cgroups.open(meta.cgroupPath).attach?.(created.init.pid);
   return created;
-}
-
-/** Undo of a create that got as far as the monitor: kill the waiting init, let the monitor end. */
-async function discardProcesses(deps: ContainerDeps, meta: ContainerMeta): Promise<void> {
-  await deps.processes.signal(meta.bundleDir, 'SIGKILL').catch(() => undefined);
-  await deps.cgroups.open(meta.cgroupPath).killAll();
-  await deps.processes.waitExit(meta.bundleDir);
-  await deps.processes.cleanup(meta.bundleDir);
 }
