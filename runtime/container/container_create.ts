@@ -16,7 +16,7 @@ import type { SandboxRecord } from '../sandbox/sandbox_record';
 import { checkCanCreateContainer } from '../sandbox/sandbox_state';
 import { removeDirWithMountPoints } from '../safe_remove';
 import { StepTimer } from '../step_timer';
-import { UndoStack } from '../undo_stack';
+import { allSteps, UndoStack } from '../undo_stack';
 import { containerName, type ContainerConfig } from './container_config';
 import type { ContainerDeps } from './container_deps';
 import { containerProcess, storedSpec, type ContainerImage, type ContainerMeta } from './container_record';
@@ -69,8 +69,15 @@ export async function createContainer(
   const timer = new StepTimer(log, 'CreateContainer', { container: id });
   try {
     const images = { image, volumeImages };
-    const meta = await timer.step('prepared', prepare(deps, pod, config, images, { id, name, devices }, undo, timer));
-    await timer.step('stored', deps.store.add(id, meta, createdStatus()));
+    const { meta, flushed } = await timer.step(
+      'prepared',
+      prepare(deps, pod, config, images, { id, name, devices }, undo, timer),
+    );
+    // The snapshot's fsyncs and the record's go side by side; both are done before the reply.
+    const stored = deps.store.add(id, meta, createdStatus()).then(() => {
+      undo.push('record', () => deps.store.remove(id));
+    });
+    await timer.step('stored', allSteps([stored, flushed] as const));
     deps.events.publish({ containerId: id, podId: pod.id, kind: 'created', at: meta.createdAt });
     const processes = timer.step('processes set up', setUpAfterReply(deps, meta, resources));
     processes.catch(() => undefined); // its failure is StartContainer's to report, not a stray rejection
@@ -94,7 +101,7 @@ async function prepare(
   { id, name, devices }: { id: string; name: string; devices: ResolvedDevice[] },
   undo: UndoStack,
   timer: StepTimer,
-): Promise<ContainerMeta> {
+): Promise<{ meta: ContainerMeta; flushed: Promise<void> }> {
   const containerDir = path.join(deps.containersDir, id);
   const rootfs = path.join(containerDir, 'rootfs');
   const cgroupPath = deps.cgroups.containerCgroupPath(pod.meta.cgroupPath, id);
@@ -103,9 +110,9 @@ async function prepare(
   undo.push('container directory', () => removeDirWithMountPoints(containerDir, [rootfs]));
   const layers = await timer.step('snapshot made', deps.snapshots.prepare(id, image.id));
   undo.push('snapshot', () => deps.snapshots.remove(id));
-  // On disk while the rootfs is mounted and the spec built; before the record, which names it.
+  // On disk while the rootfs is mounted, the spec built and the record stored.
   const flushed = deps.snapshots.flushed(id);
-  flushed.catch(() => undefined); // awaited below, unless an earlier step fails
+  flushed.catch(() => undefined); // awaited by the caller, unless an earlier step fails
   await deps.snapshots.mount(id, rootfs);
   undo.push('rootfs mount', () => deps.snapshots.unmount(rootfs));
   const userns = { request: pod.meta.config.userNamespace, path: pod.status.namespacePaths.user };
@@ -128,6 +135,7 @@ async function prepare(
         files: { ...podFilePaths(pod.meta.sandboxDir), shm: pod.meta.shmPath },
       },
       image: image.config,
+      imageId: image.id,
       // Paths only: the cgroup itself is made with the processes, after the reply.
       cgroupProcsFiles: deps.cgroups.open(cgroupPath).procsFiles(),
       cgroupfs: containerCgroupView(detectHost()),
@@ -135,8 +143,7 @@ async function prepare(
       devices,
     }),
   );
-  await timer.step('snapshot on disk', flushed);
-  return {
+  const meta: ContainerMeta = {
     id,
     name,
     podId: pod.id,
@@ -152,6 +159,7 @@ async function prepare(
     ...storedSpec(spec),
     security,
   };
+  return { meta, flushed: timer.step('snapshot on disk', flushed) };
 }
 
 /**
@@ -164,8 +172,8 @@ async function setUpAfterReply(
   meta: ContainerMeta,
   resources: CgroupResources,
 ): Promise<CreatedContainer> {
-  // The monitor's spawn (a fork of corrald) blocks the event loop for milliseconds: it waits for
-  // the cgroup's few thread-pool round trips, by which time the reply has gone out.
+  // The monitor's spawn (a fork of corrald) blocks the event loop for 2-3 ms: it comes after the
+  // cgroup's several thread-pool round trips, by which time the reply's frames have gone out.
   const cgroup = await deps.cgroups.create(meta.cgroupPath);
   await cgroup.apply(resources);
   const created = await deps.processes.create({ ...meta.spec, process: containerProcess(meta) });

@@ -99,8 +99,7 @@ export class OverlaySnapshotter implements Snapshotter {
         if (existing) return existing;
         const image = this.images.resolve(imageId);
         const chainIds = image.layers.map((l) => l.chainId);
-        const infos = await Promise.all(chainIds.map((chainId) => this.layers.info(chainId)));
-        const missing = chainIds.find((_, i) => !infos[i]);
+        const missing = chainIds.find((chainId) => !this.layers.has(chainId));
         if (missing)
           throw new FailedPreconditionError(`image ${image.id}: layer ${missing} is missing; pull the image again`);
         const meta: SnapshotMeta = { key, imageId: image.id, chainIds, ...(view ? { view } : {}) };
