@@ -5,18 +5,21 @@ import { percentile } from './stats';
 interface StepLine {
   message?: string;
   steps?: Record<string, number>;
+  method?: string;
+  ms?: number;
 }
 
 export function stepP50s(log: string): Map<string, Map<string, number>> {
   const marks = new Map<string, Map<string, number[]>>();
   for (const text of log.split('\n')) {
-    if (!text.includes(' steps (ms since start)')) continue;
+    if (!text.includes(' steps (ms since start)') && !text.includes('"rpc"')) continue;
     let line: StepLine;
     try {
       line = JSON.parse(text) as StepLine;
     } catch {
       continue;
     }
+    if (line.message === 'rpc') line = { message: `${line.method} rpc`, steps: { handler: line.ms ?? 0 } };
     const operation = line.message?.split(' ')[0] ?? '?';
     const steps = marks.get(operation) ?? new Map<string, number[]>();
     marks.set(operation, steps);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from './errors';
+import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from './errors';
 import type { ContainerEvent } from './events/container_events';
 import type { Lifecycle } from './lifecycle';
 import {
@@ -151,6 +151,45 @@ test('a process setup that fails after create is the start error (StartError); r
   assert.equal(world.snapshots.snapshots.size, 0);
   assert.deepEqual([...world.cgroups.existing].sort(), [`/corral-test/${podId}`, `/corral-test/${podId}/infra`]);
   assert.deepEqual(await fs.readdir(path.join(world.dir, 'state', 'c')), []);
+});
+
+test('a cgroup limit refused after the reply is the start error; no monitor runs; remove leaves nothing', async () => {
+  const podId = await life.sandboxes.run(samplePodConfig());
+  world.cgroups.failApply = new InvalidArgumentError('kernel rejected "9" for cpuset.cpus');
+  const id = await life.sandboxes.createContainer(podId, sampleContainerConfig('y'));
+  world.cgroups.failApply = undefined;
+  assert.equal((await life.containers.status(id)).status.state, 'created');
+  await assert.rejects(life.containers.start(id), /kernel rejected "9" for cpuset.cpus/);
+  const record = await life.containers.status(id);
+  assert.equal(record.status.state, 'exited');
+  assert.equal(record.status.reason, 'StartError');
+  assert.equal(record.status.exitCode, 128);
+  assert.ok(!world.processes.calls.includes(`create ${id}`), 'no monitor without its cgroup');
+  await life.containers.remove(id);
+  assert.equal(world.snapshots.snapshots.size, 0);
+  assert.deepEqual([...world.cgroups.existing].sort(), [`/corral-test/${podId}`, `/corral-test/${podId}/infra`]);
+  assert.deepEqual(await fs.readdir(path.join(world.dir, 'state', 'c')), []);
+});
+
+test('UpdateContainerResources right after create waits for the setup: its limits land after the initial ones', async () => {
+  const podId = await life.sandboxes.run(samplePodConfig());
+  const applied: string[] = [];
+  const open = world.cgroups.open.bind(world.cgroups);
+  world.cgroups.open = (cgroupPath) => ({
+    ...open(cgroupPath),
+    apply: async (r) => {
+      applied.push(String(r.memoryLimitBytes ?? 'none'));
+    },
+  });
+  const create = world.cgroups.create.bind(world.cgroups);
+  world.cgroups.create = async (cgroupPath) => {
+    await new Promise((resolve) => setTimeout(resolve, 30)); // a slow setup, still going after the reply
+    return create(cgroupPath);
+  };
+  const id = await life.sandboxes.createContainer(podId, sampleContainerConfig('u'));
+  await life.containers.updateResources(id, { memoryLimitBytes: 64 << 20 });
+  assert.deepEqual(applied, ['none', String(64 << 20)]);
+  await life.containers.start(id);
 });
 
 test('a created container whose setup failed and is stopped or removed unstarted is a failed start', async () => {

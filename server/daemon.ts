@@ -2,33 +2,18 @@
 import { promises as fs } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { moduleLogger, setLogLevel } from '../runtime/log';
-import { NodeRuntimeSettings } from '../runtime/node_settings';
-import { podNetworkFromConfig } from '../runtime/network/from_config';
-import type { CniPodNetwork } from '../runtime/network/pod_network';
-import { openLifecycle, type Lifecycle, type LifecycleDrivers } from '../runtime/lifecycle';
 import type { CorralConfig } from './config/config';
 import { InvalidArgumentError } from '../runtime/errors';
-import { PodMetricsCache } from '../runtime/metrics/pod_metrics_cache';
-import { PodMetricsCollector } from '../runtime/metrics/pod_metrics_collector';
-import { encodeMetricsSnapshot } from './metrics_snapshot';
 import type { DaemonMetrics } from './metrics/daemon_metrics';
 import type { MetricsEndpoint } from './metrics/metrics_endpoint';
 import { DaemonLock } from './daemon_lock';
 import { buildServer } from './grpc_server';
 import { OpenStreams } from './rpc_wrapper';
 import { prepareSocketPath } from './socket_path';
-import { defaultPidsLimit } from '../runtime/cgroups/from_config';
-import { StatsService } from '../runtime/stats/stats_service';
-import { lifecycleDrivers } from './lifecycle_drivers';
 import type { ServerContext } from './context';
-import { ImageService } from '../runtime/image/image_service';
-import { imageServiceOptions } from './image_options';
-import { StreamingService } from './streaming/service';
-import { connectionCap } from './streaming/connection_limit';
 import { raiseOpenFileLimit } from '../runtime/open_file_limit';
 import { MemoryTrimmer } from '../runtime/memory_trim';
 import { preparePrivateRoots } from '../runtime/store/private_dir';
-import { LifecycleStreamingBackend } from '../runtime/streaming/lifecycle_backend';
 
 const log = moduleLogger('daemon');
 
@@ -47,19 +32,18 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
   const lock = DaemonLock.acquire([config.root, config.state]);
   let exporter: { metrics: DaemonMetrics; endpoint: MetricsEndpoint } | undefined;
   try {
-    const images = new ImageService(imageServiceOptions(config));
-    const nodeSettings = await NodeRuntimeSettings.load(config.root);
-    const network = await podNetworkFromConfig(config, () => nodeSettings.podCidr);
     // The exporter reads the context when scraped; it exists only once recovery is done.
     const built: { ctx?: ServerContext } = {};
     exporter = config.metrics.address ? await startExporter(config.metrics.address, () => built.ctx) : undefined;
-    const ctx: Partial<Mutable<ServerContext>> = { config, version, nodeSettings, network, images };
+    const ctx: Partial<Mutable<ServerContext>> = { config, version };
     ctx.daemonMetrics = exporter?.metrics;
     // The socket is served while the images, pods and containers are recovered: every RPC but
-    // Version waits for that (grpc_server.ts), and runs with the context it completes.
+    // Version waits for that (grpc_server.ts), and runs with the context it completes. The code
+    // that recovers loads only then (daemon_recovery.ts).
     let socketReady = () => {};
     const recovery = new Promise<void>((resolve) => (socketReady = resolve))
-      .then(() => recoverState(config, images, network, openFiles.soft))
+      .then(loadRecovery)
+      .then(({ recoverState }) => recoverState(config, openFiles.soft))
       .then((state) => {
         built.ctx = Object.assign(ctx, state) as ServerContext;
         return state;
@@ -71,7 +55,7 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
     await bind(server, config.listen);
     await fs.chmod(config.listen, 0o660);
     socketReady();
-    const { lifecycle, streaming } = await recovery.catch(async (err: unknown) => {
+    const { lifecycle, streaming, network } = await recovery.catch(async (err: unknown) => {
       server.forceShutdown();
       await fs.rm(config.listen, { force: true });
       throw err;
@@ -101,30 +85,25 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** What recovery adds to the context: the image store loaded, pods and containers reconciled. */
-async function recoverState(config: CorralConfig, images: ImageService, network: CniPodNetwork, openFiles: number) {
-  await images.load();
-  const lifecycle = await openPodsAndContainers(config, lifecycleDrivers(config, images, network));
-  const podIds = new Set(lifecycle.sandboxes.list().map((record) => record.id));
-  await network.releaseOrphans((id) => podIds.has(id));
-  const stats = new StatsService(lifecycle.containers);
-  const streaming = await StreamingService.start(
-    {
-      address: config.streaming.address,
-      port: config.streaming.port,
-      idleTimeoutMs: config.streaming.idle_timeout_seconds * 1000,
-      maxConnections: connectionCap(config.streaming.max_connections, openFiles),
-      requestTimeoutMs: config.streaming.request_timeout_seconds * 1000,
-      writeStallTimeoutMs: config.streaming.write_stall_timeout_seconds * 1000,
-    },
-    new LifecycleStreamingBackend(lifecycle),
-  );
-  const podMetrics = new PodMetricsCache(
-    new PodMetricsCollector(lifecycle.containers),
-    config.metrics.collection_period_seconds * 1000,
-    encodeMetricsSnapshot,
-  );
-  return { lifecycle, stats, streaming, podMetrics };
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Loads daemon_recovery.ts and the runtime it imports a part at a time (each a few ms of module
+ * bodies), letting the event loop in between: a Version call that arrives meanwhile waits for one
+ * part, not for all of them.
+ */
+async function loadRecovery(): Promise<typeof import('./daemon_recovery')> {
+  const parts = [
+    () => import('../runtime/lifecycle'),
+    () => import('./lifecycle_drivers'),
+    () => import('./streaming/service'),
+  ];
+  for (const part of parts) {
+    await nextTurn();
+    await part();
+  }
+  await nextTurn();
+  return import('./daemon_recovery');
 }
 
 /** Loads prom-client only now: with metrics off, corrald never pays for it. */
@@ -146,27 +125,6 @@ async function stopExporter(
   if (!exporter) return;
   exporter.metrics.close();
   await exporter.endpoint.stop();
-}
-
-/** Rebuilds the pod and container stores and reconciles them with the live monitors. */
-async function openPodsAndContainers(config: CorralConfig, drivers: LifecycleDrivers): Promise<Lifecycle> {
-  const lifecycle = await openLifecycle(drivers, {
-    root: config.root,
-    state: config.state,
-    rootfsMode: config.rootfs_mode,
-    defaultCgroupParent: config.default_cgroup_parent,
-    defaultPidsLimit: defaultPidsLimit(config),
-  });
-  const { sandboxesLost, containers, orphansRemoved } = lifecycle.recovered;
-  log.info('pods and containers recovered', {
-    pods: lifecycle.sandboxes.list().length,
-    podsLost: sandboxesLost.length,
-    containersLive: containers.live.length,
-    containersExitedMeanwhile: containers.exited.length,
-    containersLost: containers.lost.length,
-    orphansRemoved: orphansRemoved.length,
-  });
-  return lifecycle;
 }
 
 function bind(server: grpc.Server, socket: string): Promise<void> {

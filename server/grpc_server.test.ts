@@ -49,3 +49,27 @@ test('during recovery Version answers at once; ListPodSandbox waits and then see
     await fs.rm(world.dir, { recursive: true, force: true });
   }
 });
+
+test('once recovered, a method corral does not serve yet answers UNIMPLEMENTED naming what brings it', async () => {
+  const world = await makeFakeWorld();
+  const ctx: Partial<ServerContext> = { config: defaultConfig(), version: 'test' };
+  const server = buildServer(ctx as ServerContext, moduleLogger('rpc-test'), new OpenStreams(), Promise.resolve());
+  const socket = path.join(world.dir, 'corral.sock');
+  await new Promise<void>((resolve, reject) =>
+    server.bindAsync(`unix://${socket}`, grpc.ServerCredentials.createInsecure(), (err) =>
+      err ? reject(err) : resolve(),
+    ),
+  );
+  const client = new CriClient(`unix://${socket}`, 10_000);
+  try {
+    await assert.rejects(client.runtime('CheckpointContainer', { container_id: 'a' }), (err: grpc.ServiceError) => {
+      assert.equal(err.code, grpc.status.UNIMPLEMENTED);
+      assert.match(err.details, /CheckpointContainer is not implemented yet in corral \(arrives with checkpointing\)/);
+      return true;
+    });
+  } finally {
+    client.close();
+    server.forceShutdown();
+    await fs.rm(world.dir, { recursive: true, force: true });
+  }
+});

@@ -23,6 +23,9 @@ const serverDir = path.resolve(__dirname, '..', 'dist', 'server');
 // image unpacking, channelz): they stay in node_modules and load on first use as before, instead
 // of adding source text that every start would read and keep.
 const ON_FIRST_USE = ['dbus-next', 'prom-client', 'ws', 'tar-stream', 'fzstd', '@grpc/proto-loader'];
+// winston's own debug output (its internals, shown with DEBUG=winston*) in its no-op form: the
+// development form it picks unless NODE_ENV=production loads a colour library (~4 ms at start).
+const ALIASES = { '@dabh/diagnostics': '@dabh/diagnostics/node/production.js' };
 
 const result = esbuild.buildSync({
   entryPoints: [path.join(serverDir, 'daemon_run.js')],
@@ -31,6 +34,7 @@ const result = esbuild.buildSync({
   target: 'node20',
   format: 'cjs',
   external: ['koffi', ...ON_FIRST_USE],
+  alias: ALIASES,
   minifyWhitespace: true,
   minifySyntax: true,
   keepNames: true,

@@ -1,8 +1,8 @@
-// CreateContainer: reserve the name, prepare and mount the rootfs, make the cgroup, build the
-// spec, store the record and start the monitor and the waiting init. The process setup is not
-// waited for: StartContainer waits for it (see container_setups.ts). Any failure before the
-// reply takes back every step, so nothing half-made stays behind.
-import { promises as fs } from 'node:fs';
+// CreateContainer: reserve the name, prepare and mount the rootfs, build the spec and store the
+// record; the reply goes then. The cgroup, the monitor and the waiting init are set up after it:
+// StartContainer waits for that (see container_setups.ts). Any failure before the reply takes
+// back every step, so nothing half-made stays behind.
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { nowNs } from '../clock';
 import { NotFoundError } from '../errors';
@@ -69,25 +69,22 @@ export async function createContainer(
   const timer = new StepTimer(log, 'CreateContainer', { container: id });
   try {
     const images = { image, volumeImages };
-    // The monitor is started at once and gets its spec once prepared; the record's writes (and
-    // fsyncs) and the rest of the process setup are independent: side by side.
-    const prepared = timer.step('prepared', prepare(deps, pod, config, images, id, name, resources, devices, undo));
-    const processes = timer.step('processes set up', setUpProcesses(deps, prepared));
-    processes.catch(() => undefined); // its failure is StartContainer's to report, not a stray rejection
-    const meta = await prepared.catch(async (err: unknown) => {
-      await processes.catch(() => undefined); // the monitor ends on the spec that never came
-      throw err;
+    const { meta, flushed } = await timer.step(
+      'prepared',
+      prepare(deps, pod, config, images, { id, name, devices }, undo, timer),
+    );
+    // The snapshot's fsyncs and the record's go side by side; both are done before the reply.
+    const stored = deps.store.add(id, meta, createdStatus()).then(() => {
+      undo.push('record', () => deps.store.remove(id));
     });
-    const stored = timer.step('stored', deps.store.add(id, meta, createdStatus()));
-    void Promise.allSettled([processes, stored]).then(() => timer.done());
-    await stored.catch(async (err: unknown) => {
-      await processes.then(
-        () => discardProcesses(deps, meta),
-        () => deps.processes.cleanup(meta.bundleDir),
-      );
-      throw err;
-    });
+    await timer.step('stored', allSteps([stored, flushed] as const));
     deps.events.publish({ containerId: id, podId: pod.id, kind: 'created', at: meta.createdAt });
+    const processes = timer.step('processes set up', setUpAfterReply(deps, meta, resources));
+    processes.catch(() => undefined); // its failure is StartContainer's to report, not a stray rejection
+    void processes.then(
+      () => timer.done(),
+      () => timer.done(),
+    );
     return { id, processes };
   } catch (err) {
     await undo.unwind();
@@ -101,63 +98,52 @@ async function prepare(
   pod: SandboxRecord,
   config: ContainerConfig,
   { image, volumeImages }: { image: ImageRecord; volumeImages: Map<number, ImageRecord> },
-  id: string,
-  name: string,
-  resources: CgroupResources,
-  devices: ResolvedDevice[],
+  { id, name, devices }: { id: string; name: string; devices: ResolvedDevice[] },
   undo: UndoStack,
-): Promise<ContainerMeta> {
+  timer: StepTimer,
+): Promise<{ meta: ContainerMeta; flushed: Promise<void> }> {
   const containerDir = path.join(deps.containersDir, id);
   const rootfs = path.join(containerDir, 'rootfs');
   const cgroupPath = deps.cgroups.containerCgroupPath(pod.meta.cgroupPath, id);
-  // The directory, the snapshot and the cgroup do not depend on one another: made side by side
-  // (each settled before a failure unwinds); only the mount needs both the first two.
-  const [layers, cgroup] = await allSteps([
-    (async () => {
-      const [, prepared] = await allSteps([
-        fs.mkdir(rootfs, { recursive: true, mode: 0o700 }).then(() => {
-          undo.push('container directory', () => removeDirWithMountPoints(containerDir, [rootfs]));
-        }),
-        deps.snapshots.prepare(id, image.id).then((mount) => {
-          undo.push('snapshot', () => deps.snapshots.remove(id));
-          return mount;
-        }),
-      ] as const);
-      await deps.snapshots.mount(id, rootfs);
-      undo.push('rootfs mount', () => deps.snapshots.unmount(rootfs));
-      return prepared;
-    })(),
-    deps.cgroups.create(cgroupPath).then(async (handle) => {
-      undo.push('cgroup', () => handle.remove({ killRemaining: true }));
-      await handle.apply(resources);
-      return handle;
-    }),
-  ] as const);
+  // A blocking mkdir: tens of microseconds on corral's own disk, against thread-pool round trips.
+  mkdirSync(rootfs, { recursive: true, mode: 0o700 });
+  undo.push('container directory', () => removeDirWithMountPoints(containerDir, [rootfs]));
+  const layers = await timer.step('snapshot made', deps.snapshots.prepare(id, image.id));
+  undo.push('snapshot', () => deps.snapshots.remove(id));
+  // On disk while the rootfs is mounted, the spec built and the record stored.
+  const flushed = deps.snapshots.flushed(id);
+  flushed.catch(() => undefined); // awaited by the caller, unless an earlier step fails
+  await deps.snapshots.mount(id, rootfs);
+  undo.push('rootfs mount', () => deps.snapshots.unmount(rootfs));
   const userns = { request: pod.meta.config.userNamespace, path: pod.status.namespacePaths.user };
   const mounts = await mountImageVolumes(deps, id, containerDir, config.mounts, volumeImages, userns, undo);
   // The container's directory is its bundle: the monitor's socket path must stay under 108 bytes.
   const bundleDir = containerDir;
-  const { spec, security } = await buildContainerSpec({
-    id,
-    bundleDir,
-    rootfs,
-    rootfsMode: deps.rootfsMode,
-    rootfsLayers: layers,
-    config: { ...config, mounts },
-    pod: {
-      config: pod.meta.config,
-      hostname: pod.meta.hostname,
-      pinned: pod.status.namespacePaths,
-      files: { ...podFilePaths(pod.meta.sandboxDir), shm: pod.meta.shmPath },
-    },
-    image: image.config,
-    cgroupProcsFiles: cgroup.procsFiles(),
-    cgroupfs: containerCgroupView(detectHost()),
-    targetPidNs: targetPidNamespace(deps, config),
-    devices,
-  });
-  if (spec.logPath !== '') await fs.mkdir(path.dirname(spec.logPath), { recursive: true });
-  return {
+  const { spec, security } = await timer.step(
+    'spec built',
+    buildContainerSpec({
+      id,
+      bundleDir,
+      rootfs,
+      rootfsMode: deps.rootfsMode,
+      rootfsLayers: layers,
+      config: { ...config, mounts },
+      pod: {
+        config: pod.meta.config,
+        hostname: pod.meta.hostname,
+        pinned: pod.status.namespacePaths,
+        files: { ...podFilePaths(pod.meta.sandboxDir), shm: pod.meta.shmPath },
+      },
+      image: image.config,
+      imageId: image.id,
+      // Paths only: the cgroup itself is made with the processes, after the reply.
+      cgroupProcsFiles: deps.cgroups.open(cgroupPath).procsFiles(),
+      cgroupfs: containerCgroupView(detectHost()),
+      targetPidNs: targetPidNamespace(deps, config),
+      devices,
+    }),
+  );
+  const meta: ContainerMeta = {
     id,
     name,
     podId: pod.id,
@@ -173,21 +159,24 @@ async function prepare(
     ...storedSpec(spec),
     security,
   };
+  return { meta, flushed: timer.step('snapshot on disk', flushed) };
 }
 
-/** The monitor and the init waiting before execve, in the container's cgroup. */
-async function setUpProcesses(deps: ContainerDeps, prepared: Promise<ContainerMeta>): Promise<CreatedContainer> {
-  const created = await deps.processes.create(
-    prepared.then((meta) => ({ ...meta.spec, process: containerProcess(meta) })),
-  );
-  await deps.cgroups.open((await prepared).cgroupPath).attach?.(created.init.pid);
+/**
+ * After the reply: the cgroup (made and limited), then the monitor and the init waiting before
+ * execve in it. A failure is StartContainer's to report; RemoveContainer takes away what was
+ * made (docs/lifecycle.md, "CreateContainer and StartContainer").
+ */
+async function setUpAfterReply(
+  deps: ContainerDeps,
+  meta: ContainerMeta,
+  resources: CgroupResources,
+): Promise<CreatedContainer> {
+  // The monitor's spawn (a fork of corrald) blocks the event loop for 2-3 ms: it comes after the
+  // cgroup's several thread-pool round trips, by which time the reply's frames have gone out.
+  const cgroup = await deps.cgroups.create(meta.cgroupPath);
+  await cgroup.apply(resources);
+  const created = await deps.processes.create({ ...meta.spec, process: containerProcess(meta) });
+  await deps.cgroups.open(meta.cgroupPath).attach?.(created.init.pid);
   return created;
-}
-
-/** Undo of a create that got as far as the monitor: kill the waiting init, let the monitor end. */
-async function discardProcesses(deps: ContainerDeps, meta: ContainerMeta): Promise<void> {
-  await deps.processes.signal(meta.bundleDir, 'SIGKILL').catch(() => undefined);
-  await deps.cgroups.open(meta.cgroupPath).killAll();
-  await deps.processes.waitExit(meta.bundleDir);
-  await deps.processes.cleanup(meta.bundleDir);
 }

@@ -49,8 +49,9 @@ export async function recoverContainers(deps: ContainerDeps): Promise<ContainerR
 }
 
 /**
- * Container directories with no record: a create that corrald did not finish (it crashed between
- * starting the monitor and storing the record). Their processes, rootfs and snapshot are taken away.
+ * Container directories with no record: a create that corrald did not finish (it crashed before
+ * storing the record; the cgroup and the monitor come after it). Their rootfs and snapshot (and
+ * any monitor an older corrald started) are taken away.
  */
 export async function sweepOrphanContainers(deps: ContainerDeps): Promise<string[]> {
   const names = await fs.readdir(deps.containersDir).catch(() => [] as string[]);

@@ -145,7 +145,9 @@ export class ContainerService {
 
   /** UpdateContainerResources: applied live to the cgroup, then shown by status. */
   async updateResources(idOrPrefix: string, update: CgroupResources): Promise<void> {
-    await updateResources(this.deps, this.deps.store.resolve(idOrPrefix).id, update);
+    const { id } = this.deps.store.resolve(idOrPrefix);
+    await this.setups.failure(id); // the cgroup is made by the setup: its limits first, then these
+    await updateResources(this.deps, id, update);
   }
 
   /** NotFound for an unknown container; the state is made current from the monitor's exit file. */

@@ -36,6 +36,8 @@ export interface SnapshotMount {
 export interface Snapshotter {
   /** Creates (idempotently) the writable snapshot `key` over the image's layers; holds the layers in use. */
   prepare(key: string, imageId: string): Promise<SnapshotMount>;
+  /** Resolves once what prepare() made is on disk (prepare resolves once it can be mounted). */
+  flushed(key: string): Promise<void>;
   /** Creates (idempotently) the read-only view `key` of the image's layers; holds the layers in use. */
   view(key: string, imageId: string): Promise<void>;
   /**

@@ -4,7 +4,7 @@
 // A layer is unpacked into .tmp-*/ and renamed into place when complete; removal renames it to
 // .trash-*/ first. So a crash never leaves a half-made layer under a chain ID.
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { readJsonIfExists, writeJsonAtomic, fsyncDir } from '../store/atomic_file';
 import type { ImageUnpackBudget } from './unpack/unpack_budget';
@@ -33,6 +33,14 @@ export class LayerStore {
   /** The directory overlayfs uses as this layer's lowerdir. */
   fsPath(chainId: string): string {
     return path.join(this.root, chainId.slice(7), 'fs');
+  }
+
+  /**
+   * Whether the layer is unpacked (its layer.json is written last): one blocking stat, against
+   * the four thread-pool round trips of reading the file, on every container's create.
+   */
+  has(chainId: string): boolean {
+    return existsSync(path.join(this.root, chainId.slice(7), 'layer.json'));
   }
 
   async info(chainId: string): Promise<LayerInfo | undefined> {

@@ -4,16 +4,18 @@
 // stands on, so those layers outlive the image until the snapshot is removed.
 //   <root>/<key>/meta.json  { key, imageId, chainIds, view? }   (the snapshot exists iff this exists)
 //   <root>/<key>/upper, work   (views: empty)
-// Made in .tmp-*/ and renamed into place; removed by renaming to .trash-*/ first.
+// Made in .tmp-*/ and renamed into place; removed by renaming to .trash-*/ first. A writable
+// snapshot can be mounted once renamed; its fsyncs finish meanwhile (flushed()), and load()
+// takes a meta.json that a power loss cut short for a half-made snapshot.
 // <root> and <root>/<key> are 0700: the overlay itself keeps setuid files and devices working
 // inside the container, as under runc, so local users are kept out by the directories above it
 // (its upperdir is printed in every /proc/<pid>/mountinfo).
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
 import { KeyedMutex } from '../store/keyed_mutex';
-import { fsyncDir, readJsonIfExists, writeJsonAtomic } from '../store/atomic_file';
+import { fsyncPath, readJsonIfExists } from '../store/atomic_file';
 import { MNT_DETACH, SyscallError, umount2 } from '../../native/libc';
 import { OverlayTooLongError, mountOverlay } from '../../native/overlay_mount';
 import { mountIdmappedReadOnlyOverlay } from '../../native/idmapped_overlay';
@@ -39,6 +41,8 @@ const LOAD_CONCURRENCY = 32;
 export class OverlaySnapshotter implements Snapshotter {
   private readonly metas = new Map<string, SnapshotMeta>();
   private readonly locks = new KeyedMutex();
+  /** Snapshots made but not yet known to be on disk: key → their fsyncs. */
+  private readonly flushes = new Map<string, Promise<void>>();
 
   /**
    * `guard` serialises snapshot creation with garbage collection (pass the image service's);
@@ -57,7 +61,7 @@ export class OverlaySnapshotter implements Snapshotter {
     // A node may hold hundreds: one after the other, their reads made most of recovery's time.
     await mapLimited(await fs.readdir(this.root), LOAD_CONCURRENCY, async (name) => {
       const dir = path.join(this.root, name);
-      const meta = name.startsWith('.') ? undefined : await readJsonIfExists<SnapshotMeta>(path.join(dir, 'meta.json'));
+      const meta = name.startsWith('.') ? undefined : await readMeta(path.join(dir, 'meta.json'));
       if (!meta) {
         await fs.rm(dir, { recursive: true, force: true });
         return;
@@ -79,6 +83,12 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async view(key: string, imageId: string): Promise<void> {
     await this.ensure(key, imageId, true);
+    await this.flushed(key);
+  }
+
+  /** Resolves once the creation of `key` is on disk; rejects if its fsyncs failed. */
+  async flushed(key: string): Promise<void> {
+    await this.flushes.get(key);
   }
 
   private ensure(key: string, imageId: string, view: boolean): Promise<SnapshotMeta> {
@@ -89,8 +99,7 @@ export class OverlaySnapshotter implements Snapshotter {
         if (existing) return existing;
         const image = this.images.resolve(imageId);
         const chainIds = image.layers.map((l) => l.chainId);
-        const infos = await Promise.all(chainIds.map((chainId) => this.layers.info(chainId)));
-        const missing = chainIds.find((_, i) => !infos[i]);
+        const missing = chainIds.find((chainId) => !this.layers.has(chainId));
         if (missing)
           throw new FailedPreconditionError(`image ${image.id}: layer ${missing} is missing; pull the image again`);
         const meta: SnapshotMeta = { key, imageId: image.id, chainIds, ...(view ? { view } : {}) };
@@ -101,25 +110,37 @@ export class OverlaySnapshotter implements Snapshotter {
     );
   }
 
+  /**
+   * Made in a staging directory renamed into place, with blocking calls (tens of microseconds
+   * each, against a thread-pool round trip each). The fsyncs of meta.json, the snapshot's
+   * directory and the root then go on side by side while the caller mounts (see flushed()).
+   */
   private async create(meta: SnapshotMeta): Promise<void> {
     const staging = path.join(this.root, `.tmp-${randomBytes(8).toString('hex')}`);
+    const dir = path.join(this.root, meta.key);
     try {
       // Private: the upper directory holds whatever the container writes, setuid files included.
-      await fs.mkdir(staging, { mode: PRIVATE_DIR_MODE });
-      const needsEmpty = meta.view || meta.chainIds.length === 0;
-      await Promise.all([
-        // Its mode is the mode of the container's "/", as under runc.
-        ...(meta.view ? [] : [fs.mkdir(path.join(staging, 'upper'), { mode: 0o755 })]),
-        ...(meta.view ? [] : [fs.mkdir(path.join(staging, 'work'), { mode: 0o700 })]),
-        ...(needsEmpty ? [fs.mkdir(path.join(staging, 'empty'), { mode: 0o755 })] : []),
-      ]);
-      // Last, so the fsync of staging it ends with covers the directories above too.
-      await writeJsonAtomic(path.join(staging, 'meta.json'), meta);
-      await fs.rename(staging, path.join(this.root, meta.key));
-      await fsyncDir(this.root);
-    } finally {
+      mkdirSync(staging, { mode: PRIVATE_DIR_MODE });
+      // Its mode is the mode of the container's "/", as under runc.
+      if (!meta.view) mkdirSync(path.join(staging, 'upper'), { mode: 0o755 });
+      if (!meta.view) mkdirSync(path.join(staging, 'work'), { mode: 0o700 });
+      if (meta.view || meta.chainIds.length === 0) mkdirSync(path.join(staging, 'empty'), { mode: 0o755 });
+      writeFileSync(path.join(staging, 'meta.json'), JSON.stringify(meta), { mode: 0o600, flag: 'wx' });
+      renameSync(staging, dir);
+    } catch (err) {
       await fs.rm(staging, { recursive: true, force: true });
+      throw err;
     }
+    const flush = Promise.all([fsyncPath(path.join(dir, 'meta.json')), fsyncPath(dir), fsyncPath(this.root)]);
+    this.flushes.set(
+      meta.key,
+      flush.then(() => undefined),
+    );
+    // Forgotten once on disk; a failure stays for flushed() to report (and is not a stray rejection).
+    flush.then(
+      () => this.flushes.delete(meta.key),
+      () => undefined,
+    );
   }
 
   private mountSpec(meta: SnapshotMeta): SnapshotMount {
@@ -175,6 +196,7 @@ export class OverlaySnapshotter implements Snapshotter {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
       this.metas.delete(key);
+      this.flushes.delete(key);
       await fs.rm(trash, { recursive: true, force: true });
     });
     await this.onRelease();
@@ -198,4 +220,14 @@ function checkKey(key: string): void {
     throw new InvalidArgumentError(
       `snapshot key ${JSON.stringify(key)} must be [A-Za-z0-9_.-], at most 200 characters`,
     );
+}
+
+/** A snapshot's meta.json; undefined when missing or cut short (a power loss before its fsync). */
+async function readMeta(file: string): Promise<SnapshotMeta | undefined> {
+  try {
+    return await readJsonIfExists<SnapshotMeta>(file);
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
+  }
 }

@@ -12,7 +12,7 @@
 // A status changes only through update(): copy, transform (which may refuse the transition by
 // throwing), write atomically, then swap in memory. Names are reserved before slow work so a
 // retried request finds the in-flight object instead of creating a second one (CRI-O's idea).
-import { promises as fs, readdirSync } from 'node:fs';
+import { promises as fs, mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from '../errors';
 import { isIdPrefix, resolveIdPrefix } from '../ids';
@@ -115,7 +115,7 @@ export class RecordStore<M, S> {
   async add(id: string, meta: M, status: S): Promise<StoredRecord<M, S>> {
     if (this.records.has(id)) throw new AlreadyExistsError(`${this.kind} ${id} already exists`);
     const recordDir = path.join(this.dir, id);
-    await fs.mkdir(recordDir, { recursive: true, mode: 0o700 });
+    mkdirSync(recordDir, { recursive: true, mode: 0o700 }); // blocking, as the writes (atomic_file.ts)
     // load() keeps a record only when both files are there; one directory fsync covers both.
     await writeFilesAtomic(recordDir, [
       { name: 'status.json', data: JSON.stringify({ format: RECORD_FORMAT, version: 1, status }) },

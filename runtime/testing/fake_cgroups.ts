@@ -27,6 +27,8 @@ export class FakeCgroupManager implements CgroupManager {
   readonly infraCgroupPath = cgroupfsPaths.infraCgroupPath;
   readonly existing = new Set<string>();
   readonly killed: string[] = [];
+  /** When set, every apply() rejects with it (a limit the kernel refuses). */
+  failApply?: Error;
 
   async create(path: string): Promise<CgroupHandle> {
     this.existing.add(path);
@@ -44,7 +46,9 @@ export class FakeCgroupManager implements CgroupManager {
       remove: async () => {
         this.existing.delete(path);
       },
-      apply: async () => undefined,
+      apply: async () => {
+        if (this.failApply) throw this.failApply;
+      },
       freeze: async () => undefined,
       thaw: async () => undefined,
       stats: async () => EMPTY_STATS,

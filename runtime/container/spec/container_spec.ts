@@ -13,7 +13,7 @@ import { deviceMounts, type ResolvedDevice } from './container_devices';
 import { containerNamespaces, containerUserNamespace, type PinnedNamespaces } from './namespaces';
 import { withinOwnBoundingSet } from './own_capabilities';
 import { processArgs, processEnv } from './process_args';
-import { readFileInRoot } from './root_file';
+import { imageUserFiles } from './image_user_files';
 
 export interface ContainerSpecInputs {
   id: string;
@@ -25,6 +25,8 @@ export interface ContainerSpecInputs {
   config: ContainerConfig;
   pod: { config: PodConfig; hostname: string; pinned: PinnedNamespaces; files: PodMountSources };
   image: ImageRuntimeConfig;
+  /** The image's ID: its user files are read once per image (image_user_files.ts). */
+  imageId?: string;
   cgroupProcsFiles: string[];
   /** What /sys/fs/cgroup shows inside (the host's layout). */
   cgroupfs?: ContainerSpec['cgroupfs'];
@@ -43,17 +45,15 @@ function withHome(env: string[], home: string): string[] {
   return env.some((e) => e.startsWith('HOME=')) ? env : [...env, `HOME=${home || '/'}`];
 }
 
-async function processUser(rootfs: string, config: ContainerConfig, imageUser: string) {
+async function processUser(inputs: ContainerSpecInputs) {
+  const { config, image } = inputs;
   const security = config.security;
-  const [etcPasswd, etcGroup] = await Promise.all([
-    readFileInRoot(rootfs, '/etc/passwd'),
-    readFileInRoot(rootfs, '/etc/group'),
-  ]);
+  const { etcPasswd, etcGroup } = await imageUserFiles(inputs.imageId, inputs.rootfs);
   return resolveProcessUser({
     runAsUser: security.runAsUser ?? undefined,
     runAsUsername: security.runAsUsername,
     runAsGroup: security.runAsGroup ?? undefined,
-    imageUser,
+    imageUser: image.user,
     supplementalGroups: security.supplementalGroups,
     supplementalGroupsPolicy: security.supplementalGroupsPolicy,
     etcPasswd,
@@ -67,7 +67,7 @@ export async function buildContainerSpec(
   const { config, pod, image } = inputs;
   const request = config.security;
   const security = await resolveContainerSecurity(request, { privileged: pod.config.privileged });
-  const user = await processUser(inputs.rootfs, config, image.user);
+  const user = await processUser(inputs);
   const userNamespace = containerUserNamespace(pod.config, pod.pinned);
   const spec: ContainerSpec = {
     id: inputs.id,
