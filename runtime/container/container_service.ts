@@ -124,23 +124,28 @@ export class ContainerService {
 
   private async teardown(record: ContainerRecord): Promise<void> {
     const { meta } = record;
+    const timer = new StepTimer(log, 'RemoveContainer', { container: record.id });
     this.watchers.get(record.id)?.abort();
     // The process files, the mounts and snapshot, and the cgroup are independent of one another:
     // taken away side by side (each settled before a failure); the directory goes once all are.
     const removeMounts = async (): Promise<void> => {
       await releaseImageVolumes(this.deps, record.id, meta.containerDir);
-      await this.deps.snapshots.unmount(meta.rootfs);
+      await timer.step('rootfs unmounted', this.deps.snapshots.unmount(meta.rootfs));
       await this.deps.snapshots.remove(record.id);
     };
     await allSteps([
-      this.deps.processes.cleanup(meta.bundleDir),
-      removeMounts(),
-      this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true }),
+      timer.step('process files removed', this.deps.processes.cleanup(meta.bundleDir)),
+      timer.step('mounts and snapshot removed', removeMounts()),
+      timer.step('cgroup removed', this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true })),
     ]);
     // The directory and the record are apart: a crash between them leaves a directory without a
     // record, which the next start sweeps.
-    await allSteps([removeDirWithMountPoints(meta.containerDir, [meta.rootfs]), this.deps.store.remove(record.id)]);
+    await allSteps([
+      timer.step('directory removed', removeDirWithMountPoints(meta.containerDir, [meta.rootfs])),
+      timer.step('record removed', this.deps.store.remove(record.id)),
+    ]);
     this.deps.events.publish({ containerId: record.id, podId: meta.podId, kind: 'deleted', at: nowNs() });
+    timer.done();
   }
 
   /** UpdateContainerResources: applied live to the cgroup, then shown by status. */

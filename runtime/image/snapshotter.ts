@@ -28,6 +28,7 @@ import { PRIVATE_DIR_MODE, ensurePrivateDir, tighten } from '../store/private_di
 import type { ImageStore } from './image_store';
 import type { LayerStore } from './layer_store';
 import { mapLimited } from './limit';
+import { removeTree } from '../remove_tree';
 
 interface SnapshotMeta {
   key: string;
@@ -182,7 +183,7 @@ export class OverlaySnapshotter implements Snapshotter {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
       this.metas.delete(key);
-      await fs.rm(trash, { recursive: true, force: true });
+      await removeTree(trash);
     });
     // Collection (exclusive with pulls, a listing of every layer and blob) can free something only
     // when a layer of this snapshot is no longer any image's: its image was removed meanwhile, and

@@ -43,7 +43,7 @@ export class V1CgroupHandle implements CgroupHandle {
   }
 
   async pids(): Promise<number[]> {
-    const dir = this.dirs.get('pids') ?? this.dirs.get('freezer') ?? this.hierarchyDirs()[0];
+    const dir = this.killDir();
     const all = new Set<number>();
     for (const cgroup of await cgroupTreeDeepestFirst(dir)) {
       for (const pid of await readPids(path.join(cgroup, 'cgroup.procs'))) all.add(pid);
@@ -75,7 +75,7 @@ export class V1CgroupHandle implements CgroupHandle {
   async remove(options: RemoveOptions = {}): Promise<void> {
     const left = await this.removeEmptyLeaves();
     if (left.length === 0) return;
-    if (options.killRemaining) await this.killAll();
+    if (options.killRemaining && left.includes(this.killDir())) await this.killAll();
     const timeoutMs = options.timeoutMs ?? DEFAULT_REMOVE_TIMEOUT_MS;
     // The hierarchies are independent trees: removed side by side, each settled before a failure.
     await allSteps(
@@ -95,18 +95,20 @@ export class V1CgroupHandle implements CgroupHandle {
   }
 
   /**
-   * The usual case, a cgroup without processes or child cgroups, in two rounds of rmdir instead of
-   * a kill pass and a walk of every hierarchy: rmdir fails (EBUSY) while a process or a child is
-   * there, so the pids (or freezer) hierarchy's rmdir going through shows nothing is left to kill;
-   * the others then go side by side. Returns the directories still there, for the full removal.
+   * The usual case, a cgroup without processes or child cgroups, in one round of rmdir (side by
+   * side) instead of a kill pass and a walk of every hierarchy: rmdir fails (EBUSY) while a
+   * process or a child is there, so the kill hierarchy's rmdir going through shows nothing is left
+   * to kill. Returns the directories still there, for the full removal.
    */
   private async removeEmptyLeaves(): Promise<string[]> {
     const dirs = this.hierarchyDirs();
-    const first = this.dirs.get('pids') ?? this.dirs.get('freezer') ?? dirs[0];
-    if (!first || !(await tryRmdir(first))) return dirs;
-    const rest = dirs.filter((dir) => dir !== first);
-    const gone = await Promise.all(rest.map((dir) => tryRmdir(dir).catch(() => false)));
-    return rest.filter((_, i) => !gone[i]);
+    const gone = await Promise.all(dirs.map((dir) => tryRmdir(dir).catch(() => false)));
+    return dirs.filter((_, i) => !gone[i]);
+  }
+
+  /** The hierarchy whose cgroup.procs killAll reads. */
+  private killDir(): string {
+    return this.dirs.get('pids') ?? this.dirs.get('freezer') ?? this.hierarchyDirs()[0];
   }
 
   async apply(resources: CgroupResources): Promise<void> {
