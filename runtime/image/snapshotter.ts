@@ -172,18 +172,28 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async remove(key: string): Promise<void> {
     checkKey(key);
+    const chainIds = this.metas.get(key)?.chainIds ?? [];
     await this.locks.run(key, async () => {
       const dir = path.join(this.root, key);
       const trash = path.join(this.root, `.trash-${randomBytes(8).toString('hex')}`);
       try {
-        await fs.rename(dir, trash);
+        renameSync(dir, trash); // blocking, as the snapshot's making: one rename, no round trip
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
       this.metas.delete(key);
       await fs.rm(trash, { recursive: true, force: true });
     });
-    await this.onRelease();
+    // Collection (exclusive with pulls, a listing of every layer and blob) can free something only
+    // when a layer of this snapshot is no longer any image's: its image was removed meanwhile, and
+    // that removal's own collection still saw this snapshot. Checked after the snapshot is gone
+    // from `metas`, so one of the two collections always sees both changes.
+    if (!this.allHeldByImages(chainIds)) await this.onRelease();
+  }
+
+  private allHeldByImages(chainIds: string[]): boolean {
+    const held = new Set(this.images.list().flatMap((image) => image.layers.map((layer) => layer.chainId)));
+    return chainIds.every((chainId) => held.has(chainId));
   }
 
   /** Bytes and inodes of every snapshot's writable layer (ImageFsInfo's container filesystem). */
