@@ -2,8 +2,8 @@
 // Every pool thread would otherwise get its own arena and keep what it freed there (~7 MiB more
 // resident after 200 pods made and removed), and glibc would raise its mmap threshold to the
 // size of each large block freed (an image pull's buffers), keeping the later ones in the heap:
-// right after a pull, 80-103 MiB resident without a fixed threshold or with 1 MiB, 78-84 MiB
-// with 128 KiB (glibc's own starting value; docs/costs.md).
+// right after a pull, up to 103-105 MiB resident with glibc's sliding threshold or a fixed
+// 1 MiB, 73-86 MiB with 128 KiB (glibc's own starting value; docs/costs.md).
 import { fixMmapThreshold, limitMallocArenas } from '../native/malloc_settings';
 
 /** The main thread's arena and the one a V8 worker made before any script ran. */
