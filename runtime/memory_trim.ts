@@ -44,6 +44,8 @@ const processProbes: ProcessProbes = {
   residentBytes: () => process.memoryUsage.rss(),
 };
 
+const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+
 export class MemoryTrimmer {
   private timer?: NodeJS.Timeout;
   private lastBusyMs: number;
@@ -86,13 +88,20 @@ export class MemoryTrimmer {
     // Decided once per quiet stretch after some work; an idle daemon is not even looked at.
     if (this.owedMs === 0 || ++this.quietPeriods !== QUIET_PERIODS || !this.worthCollecting()) return;
     this.collecting = true;
+    const before = { residentBytes: this.probes.residentBytes(), at: performance.now() };
     try {
       await this.collectHeap();
       this.steps.trimMalloc(); // after the collection: it freed the heap's external buffers
     } finally {
+      this.residentAfterCollection = this.probes.residentBytes();
+      log.debug('memory given back after a burst', {
+        workMs: Math.round(this.owedMs),
+        residentMiBBefore: mib(before.residentBytes),
+        residentMiBAfter: mib(this.residentAfterCollection),
+        pauseMs: Math.round(performance.now() - before.at),
+      });
       this.owedMs = 0;
       this.busyPeriods = 0;
-      this.residentAfterCollection = this.probes.residentBytes();
       this.takeWorkedMs(); // the collection's own time is not work to collect after
       this.collecting = false;
     }
