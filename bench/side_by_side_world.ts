@@ -17,7 +17,8 @@ import { socketOwnerPid } from './process_tree';
 
 const run = promisify(execFile);
 const SETUP_REFERENCE = path.resolve(__dirname, '..', '..', 'conformance', 'differential', 'setup-reference.sh');
-const CNI_BIN_DIR = '/usr/lib/cni';
+/** Where containerd and the bench's CNI floor find the plugins (corral searches PLUGIN_DIRS, which include it). */
+export const CNI_BIN_DIR = '/usr/lib/cni';
 
 export interface Side {
   name: 'corral' | 'containerd';

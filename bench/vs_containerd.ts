@@ -1,24 +1,35 @@
 // corral against containerd 1.6 + runc in one run on one machine (issue 15's table): start-up,
 // idle RSS, the pod lifecycle loop with a CNI bridge + portmap (runp, create, start, exec, stop,
-// stopp, rmp; the two runtimes interleaved pod by pod), then List/Status latencies and daemon RSS
+// stopp, rmp; the two runtimes interleaved pod by pod), in the same rounds the loop with
+// host-network pods (no CNI on either side) and the CNI floor (the bench's plugin chain run
+// directly, ADD then DEL: what both loops with CNI share), then List/Status latencies and daemon RSS
 // at 0, 100 and N pods (host-network pods: a /24 test bridge holds too few addresses), and RSS
 // once they are all removed. Ratios are corral / containerd; lower is better.
 // usage: node dist/bench/vs_containerd.js [--vs-containerd] [--runs 20] [--pods 500] [--list-runs 30]
 //   [--steps: corrald at debug level, its per-step timings printed (slower; not for the ratios)]
 import * as grpc from '@grpc/grpc-js';
 import { parseArgs } from 'node:util';
+import { cniFloorOnce, cniLeftovers, type FloorTimes } from './cni_floor';
 import { emptyTimings, finishPod, OPS, startPod, type RunningPod, type Timings } from './lifecycle_ops';
 import { rawCall } from './raw_call';
-import { startWorld, stopWorld, type Side, type World } from './side_by_side_world';
+import { CNI_BIN_DIR, startWorld, stopWorld, type Side, type World } from './side_by_side_world';
 import { percentile, rssKiB } from './stats';
 import { printStepP50s } from './step_log';
 
 const LIST_CALLS = ['ListContainers', 'ListPodSandbox', 'ContainerStatus', 'PodSandboxStatus'] as const;
+/** Issue 15's target for the whole loop with CNI, corral / containerd. */
+const LOOP_TARGET = 0.45;
+
+interface LoopTimes {
+  timings: Timings;
+  loopMs: number[];
+}
 
 interface SideRun {
   side: Side;
-  timings: Timings;
-  loopMs: number[];
+  /** The loop with a CNI bridge + portmap, and with host-network pods. */
+  cni: LoopTimes;
+  host: LoopTimes;
   pods: RunningPod[];
   /** level label → call → p50/p99 ms */
   lists: Map<number, Record<string, [number, number]>>;
@@ -34,19 +45,29 @@ async function sampleRss(run: SideRun, label: string): Promise<void> {
   run.rss.set(label, (await rssKiB(run.side.pid)) / 1024);
 }
 
-/** Each run: one full pod life on each side, the order alternating so neither always goes first. */
-async function lifecycleLoop(runs: SideRun[], image: string, n: number): Promise<void> {
-  for (const r of runs)
-    await finishPod(r.side.client, await startPod(r.side.client, image, 'warm', emptyTimings()), emptyTimings());
+async function onePod(r: SideRun, image: string, tag: string, into: LoopTimes, hostNetwork: boolean): Promise<void> {
+  const started = process.hrtime.bigint();
+  const options = { cgroupParent: r.side.cgroupParent, hostNetwork };
+  await finishPod(r.side.client, await startPod(r.side.client, image, tag, into.timings, options), into.timings);
+  into.loopMs.push(ms(started));
+}
+
+/**
+ * Each round: one full pod life on each side with CNI, then one with host network, the order of
+ * the sides alternating so neither always goes first; then the plugins alone once.
+ */
+async function lifecycleLoop(runs: SideRun[], world: World, n: number): Promise<FloorTimes[]> {
+  const untimed = (): LoopTimes => ({ timings: emptyTimings(), loopMs: [] });
+  for (const r of runs) for (const host of [false, true]) await onePod(r, world.image, 'warm', untimed(), host);
+  await cniFloorOnce(world.network, CNI_BIN_DIR);
+  const floor: FloorTimes[] = [];
   for (let i = 0; i < n; i++) {
     const order = i % 2 === 0 ? runs : [...runs].reverse();
-    for (const r of order) {
-      const started = process.hrtime.bigint();
-      const options = { cgroupParent: r.side.cgroupParent };
-      await finishPod(r.side.client, await startPod(r.side.client, image, 'loop', r.timings, options), r.timings);
-      r.loopMs.push(ms(started));
-    }
+    for (const r of order) await onePod(r, world.image, 'loop', r.cni, false);
+    for (const r of order) await onePod(r, world.image, 'host', r.host, true);
+    floor.push(await cniFloorOnce(world.network, CNI_BIN_DIR));
   }
+  return floor;
 }
 
 async function listLatencies(run: SideRun, level: number, calls: number): Promise<void> {
@@ -115,33 +136,56 @@ function line(cells: Array<string | number>, widths: number[]): string {
     .join(' ');
 }
 
-function report([a, b]: SideRun[], levels: number[], loadBefore: number[]): void {
-  const w = [22, 10, 10, 12, 12, 8];
-  const ratio = (x: number, y: number) => `${(x / y).toFixed(2)}x`;
-  console.log(`load average before: ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(line(['ms (ratio = corral/containerd)', 'corral p50', 'p99', 'containerd p50', 'p99', 'ratio'], w));
-  console.log(
-    line(['start to ready', a.side.startMs, '', b.side.startMs, '', ratio(a.side.startMs, b.side.startMs)], w),
-  );
+const W = [22, 10, 10, 12, 12, 8];
+const ratio = (x: number, y: number) => `${(x / y).toFixed(2)}x`;
+
+function loopRows(title: string, a: LoopTimes, b: LoopTimes): void {
+  console.log(title);
   for (const op of OPS) {
     const [x, y] = [a.timings[op], b.timings[op]];
     const row = [op, percentile(x, 50), percentile(x, 99), percentile(y, 50), percentile(y, 99)];
-    console.log(line([...row, ratio(percentile(x, 50), percentile(y, 50))], w));
+    console.log(line([...row, ratio(percentile(x, 50), percentile(y, 50))], W));
   }
   const [la, lb] = [a.loopMs, b.loopMs];
   const loop = ['whole loop', percentile(la, 50), percentile(la, 99), percentile(lb, 50), percentile(lb, 99)];
-  console.log(line([...loop, ratio(percentile(la, 50), percentile(lb, 50))], w));
+  console.log(line([...loop, ratio(percentile(la, 50), percentile(lb, 50))], W));
+}
+
+/** The plugins' own time per loop, and what the target leaves for corral's own work beside it. */
+function floorRows(a: SideRun, b: SideRun, floor: FloorTimes[]): void {
+  const p50 = (pick: (f: FloorTimes) => number) => percentile(floor.map(pick), 50);
+  const both = p50((f) => f.addMs + f.delMs);
+  const [add, del] = [p50((f) => f.addMs).toFixed(1), p50((f) => f.delMs).toFixed(1)];
+  console.log(
+    `CNI plugins alone (bridge + portmap, ${floor.length} runs), p50 ms: ADD ${add}, DEL ${del}, both ${both.toFixed(1)}`,
+  );
+  const [corral, containerd] = [percentile(a.cni.loopMs, 50), percentile(b.cni.loopMs, 50)];
+  const allowed = LOOP_TARGET * containerd;
+  console.log(
+    `${LOOP_TARGET}x target: corral's loop <= ${allowed.toFixed(0)} ms; less the plugins' ${both.toFixed(0)} that leaves ${(allowed - both).toFixed(0)} ms for corral's own work (now ${(corral - both).toFixed(0)}); without the plugins ${((corral - both) / (containerd - both)).toFixed(2)}x`,
+  );
+}
+
+function report([a, b]: SideRun[], levels: number[], loadBefore: number[], floor: FloorTimes[]): void {
+  console.log(`load average before: ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(line(['ms (ratio = corral/containerd)', 'corral p50', 'p99', 'containerd p50', 'p99', 'ratio'], W));
+  console.log(
+    line(['start to ready', a.side.startMs, '', b.side.startMs, '', ratio(a.side.startMs, b.side.startMs)], W),
+  );
+  loopRows('pod loop with CNI bridge + portmap:', a.cni, b.cni);
+  loopRows('pod loop with host network (no CNI):', a.host, b.host);
+  floorRows(a, b, floor);
   for (const level of levels) {
     for (const call of LIST_CALLS) {
       const [x, y] = [a.lists.get(level)?.[call], b.lists.get(level)?.[call]];
       if (!x || !y || Number.isNaN(x[0])) continue;
-      console.log(line([`${call} @${level}`, x[0], x[1], y[0], y[1], ratio(x[0], y[0])], w));
+      console.log(line([`${call} @${level}`, x[0], x[1], y[0], y[1], ratio(x[0], y[0])], W));
     }
   }
-  console.log(line(['daemon RSS MiB', 'corral', '', 'containerd', '', 'ratio'], w));
+  console.log(line(['daemon RSS MiB', 'corral', '', 'containerd', '', 'ratio'], W));
   for (const label of a.rss.keys()) {
     const [x, y] = [a.rss.get(label)!, b.rss.get(label)!];
-    console.log(line([label, x, '', y, '', ratio(x, y)], w));
+    console.log(line([label, x, '', y, '', ratio(x, y)], W));
   }
 }
 
@@ -162,13 +206,16 @@ async function main(): Promise<void> {
   try {
     const runs: SideRun[] = [];
     for (const side of world.sides) {
-      runs.push({ side, timings: emptyTimings(), loopMs: [], pods: [], lists: new Map(), rss: new Map() });
+      const loop = (): LoopTimes => ({ timings: emptyTimings(), loopMs: [] });
+      runs.push({ side, cni: loop(), host: loop(), pods: [], lists: new Map(), rss: new Map() });
     }
     for (const r of runs) await sampleRss(r, 'idle after pull');
-    await lifecycleLoop(runs, world.image, Number(values.runs));
-    for (const r of runs) await sampleRss(r, `after ${values.runs} lifecycles`);
+    const floor = await lifecycleLoop(runs, world, Number(values.runs));
+    const leftovers = await cniLeftovers(world.network);
+    for (const r of runs) await sampleRss(r, `after ${2 * Number(values.runs)} lifecycles`);
     await scale(runs, world.image, levels, Number(values['list-runs']));
-    report(runs, levels, loadBefore);
+    report(runs, levels, loadBefore, floor);
+    console.log(`left by CNI after every pod's and the floor's DEL: ${leftovers.join('; ') || 'nothing'}`);
     if (values.steps) printStepP50s(world.corrald!.logs);
     console.log(
       `load average after: ${(await import('node:os'))

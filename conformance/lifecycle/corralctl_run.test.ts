@@ -170,15 +170,30 @@ test('Ctrl-C or SIGTERM stops the container, and --rm still removes everything',
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const child = spawn(
       process.execPath,
-      ctlArgs('run', '--rm', world.images.busybox, 'sh', '-c', 'trap "exit 42" TERM; sleep 1000 & wait'),
+      ctlArgs(
+        'run',
+        '--rm',
+        world.images.busybox,
+        'sh',
+        '-c',
+        'trap "exit 42" TERM; touch /trapped; sleep 1000 & wait',
+      ),
       {
         stdio: 'ignore',
       },
     );
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    await eventually('the container runs', async () => {
+    // Running is not enough: a signal before the shell ran `trap` ends it with 143, not 42.
+    await eventually("the container's shell set its trap", async () => {
       const { containers } = await world.daemon.client.runtime('ListContainers', {});
-      return containers.some((c) => c.state === 'CONTAINER_RUNNING');
+      const running = containers.find((c) => c.state === 'CONTAINER_RUNNING');
+      if (!running) return false;
+      const probe = await world.daemon.client.runtime('ExecSync', {
+        container_id: running.id,
+        cmd: ['test', '-e', '/trapped'],
+        timeout: 5,
+      });
+      return probe.exit_code === 0;
     });
     child.kill(signal);
     assert.equal(await exited, 42, `${signal}: the container's stop signal and exit code`);

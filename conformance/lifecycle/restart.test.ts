@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
+  cgroupParentDirs,
   containerConfig,
   eventually,
   isAlive,
@@ -134,4 +135,9 @@ test('a kill -9 right after CreateContainer: each container then starts, or read
   await again.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
   assert.deepEqual((await again.runtime('ListContainers', {})).containers, []);
   assert.deepEqual(mountsUnder(world.daemon.dirs.base), []);
+  // The cgroups are made after the reply: whether the kill came before, during or after, none stays.
+  for (const dir of await cgroupParentDirs(world.cgroupParent)) {
+    const left = (await fs.readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    assert.deepEqual(left, [], `cgroups left under ${dir}`);
+  }
 });

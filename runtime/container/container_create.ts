@@ -23,6 +23,7 @@ import { containerProcess, storedSpec, type ContainerImage, type ContainerMeta }
 import { initialResources } from './container_resources';
 import { createdStatus } from './container_state';
 import { buildContainerSpec } from './spec/container_spec';
+import { keptImageUserFiles } from './spec/image_user_files';
 import { containerDevices, deviceRules, type ResolvedDevice } from './spec/container_devices';
 import { containerCgroupView } from '../cgroups/container_view';
 import { detectHost } from '../cgroups/host';
@@ -69,15 +70,16 @@ export async function createContainer(
   const timer = new StepTimer(log, 'CreateContainer', { container: id });
   try {
     const images = { image, volumeImages };
-    const { meta, flushed } = await timer.step(
+    const { meta, mountRootfs } = await timer.step(
       'prepared',
       prepare(deps, pod, config, images, { id, name, devices }, undo, timer),
     );
-    // The snapshot's fsyncs and the record's go side by side; both are done before the reply.
+    // The record's writes first: a mount still to do (a blocking syscall) then runs while the
+    // record's fsyncs do, in the thread pool.
     const stored = deps.store.add(id, meta, createdStatus()).then(() => {
       undo.push('record', () => deps.store.remove(id));
     });
-    await timer.step('stored', allSteps([stored, flushed] as const));
+    await timer.step('stored', allSteps([stored, mountRootfs()] as const));
     deps.events.publish({ containerId: id, podId: pod.id, kind: 'created', at: meta.createdAt });
     const processes = timer.step('processes set up', setUpAfterReply(deps, meta, resources));
     processes.catch(() => undefined); // its failure is StartContainer's to report, not a stray rejection
@@ -101,7 +103,7 @@ async function prepare(
   { id, name, devices }: { id: string; name: string; devices: ResolvedDevice[] },
   undo: UndoStack,
   timer: StepTimer,
-): Promise<{ meta: ContainerMeta; flushed: Promise<void> }> {
+): Promise<{ meta: ContainerMeta; mountRootfs: () => Promise<void> }> {
   const containerDir = path.join(deps.containersDir, id);
   const rootfs = path.join(containerDir, 'rootfs');
   const cgroupPath = deps.cgroups.containerCgroupPath(pod.meta.cgroupPath, id);
@@ -110,11 +112,15 @@ async function prepare(
   undo.push('container directory', () => removeDirWithMountPoints(containerDir, [rootfs]));
   const layers = await timer.step('snapshot made', deps.snapshots.prepare(id, image.id));
   undo.push('snapshot', () => deps.snapshots.remove(id));
-  // On disk while the rootfs is mounted, the spec built and the record stored.
-  const flushed = deps.snapshots.flushed(id);
-  flushed.catch(() => undefined); // awaited by the caller, unless an earlier step fails
-  await deps.snapshots.mount(id, rootfs);
-  undo.push('rootfs mount', () => deps.snapshots.unmount(rootfs));
+  const mountRootfs = async (): Promise<void> => {
+    await deps.snapshots.mount(id, rootfs);
+    undo.push('rootfs mount', () => deps.snapshots.unmount(rootfs));
+  };
+  // With the image's user files known (its second container on) and no image volume, the spec
+  // needs nothing from the mounted rootfs: the caller mounts it while the record is flushed.
+  const userFiles = volumeImages.size === 0 ? keptImageUserFiles(image.id) : undefined;
+  const mountLater = userFiles !== undefined;
+  if (!mountLater) await mountRootfs();
   const userns = { request: pod.meta.config.userNamespace, path: pod.status.namespacePaths.user };
   const mounts = await mountImageVolumes(deps, id, containerDir, config.mounts, volumeImages, userns, undo);
   // The container's directory is its bundle: the monitor's socket path must stay under 108 bytes.
@@ -136,6 +142,7 @@ async function prepare(
       },
       image: image.config,
       imageId: image.id,
+      userFiles,
       // Paths only: the cgroup itself is made with the processes, after the reply.
       cgroupProcsFiles: deps.cgroups.open(cgroupPath).procsFiles(),
       cgroupfs: containerCgroupView(detectHost()),
@@ -159,7 +166,7 @@ async function prepare(
     ...storedSpec(spec),
     security,
   };
-  return { meta, flushed: timer.step('snapshot on disk', flushed) };
+  return { meta, mountRootfs: mountLater ? mountRootfs : async () => undefined };
 }
 
 /**

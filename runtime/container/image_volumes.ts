@@ -6,7 +6,7 @@
 //                                          openat2(RESOLVE_IN_ROOT) found inside the view
 // and bound from there into the container like any read-only volume. All of it goes when the
 // container is removed.
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { SyscallError } from '../../native/libc';
 import { bindDirInRoot } from '../../native/bind_in_root';
@@ -121,10 +121,7 @@ export async function releaseImageVolumes(
   containerDir: string,
 ): Promise<void> {
   const dir = path.join(containerDir, VOLUMES_DIR);
-  const names = await fs.readdir(dir).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return [] as string[];
-    throw err;
-  });
+  const names = listOwnDir(dir);
   // A sub path bind lies on its volume's mount: it goes first.
   const ordered = [...names.filter((n) => n.endsWith(SUB_SUFFIX)), ...names.filter((n) => !n.endsWith(SUB_SUFFIX))];
   for (const name of ordered) {
@@ -136,4 +133,14 @@ export async function releaseImageVolumes(
   await fs.rmdir(dir).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOENT') throw err;
   });
+}
+
+/** A directory of corral's own, read with one blocking call (most containers have none: ENOENT). */
+function listOwnDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
 }

@@ -34,10 +34,11 @@ export interface SnapshotMount {
 }
 
 export interface Snapshotter {
-  /** Creates (idempotently) the writable snapshot `key` over the image's layers; holds the layers in use. */
+  /**
+   * Creates (idempotently) the writable snapshot `key` over the image's layers; holds the layers
+   * in use. Not flushed to disk: a power loss may take it (see snapshotter.ts).
+   */
   prepare(key: string, imageId: string): Promise<SnapshotMount>;
-  /** Resolves once what prepare() made is on disk (prepare resolves once it can be mounted). */
-  flushed(key: string): Promise<void>;
   /** Creates (idempotently) the read-only view `key` of the image's layers; holds the layers in use. */
   view(key: string, imageId: string): Promise<void>;
   /**

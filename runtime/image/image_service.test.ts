@@ -85,6 +85,18 @@ test('a snapshot mounts the image as overlay and keeps layers after the image is
   assert.equal(blobCount(svc), 0);
 });
 
+test('a snapshot removed while its image is: whichever goes first, no layer or blob is left', async (t) => {
+  const { svc } = await service(t);
+  for (const snapshotFirst of [true, false]) {
+    const image = await svc.pull(suite.images.busybox);
+    await svc.snapshotter.prepare('ctr1', image.id);
+    const removals = [() => svc.snapshotter.remove('ctr1'), () => svc.remove(image.id)];
+    await Promise.all((snapshotFirst ? removals : removals.reverse()).map((remove) => remove()));
+    assert.deepEqual(readdirSync(path.join(svc.imageDir, 'layers')), [], `snapshot first: ${snapshotFirst}`);
+    assert.equal(blobCount(svc), 0);
+  }
+});
+
 test('remove deletes every tag and unreferenced blobs, and is idempotent', async (t) => {
   const { svc } = await service(t);
   await svc.pull(suite.images.busybox);

@@ -1,5 +1,5 @@
-// The overlay snapshotter's load(): what a power loss can leave of a snapshot made without
-// waiting for its fsyncs (a meta.json cut short, or none) is taken for half-made and removed.
+// The overlay snapshotter's load(): what a power loss can leave of a snapshot, which is not
+// flushed (a meta.json cut short, or none), is taken for half-made and removed.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';

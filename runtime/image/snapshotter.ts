@@ -4,9 +4,12 @@
 // stands on, so those layers outlive the image until the snapshot is removed.
 //   <root>/<key>/meta.json  { key, imageId, chainIds, view? }   (the snapshot exists iff this exists)
 //   <root>/<key>/upper, work   (views: empty)
-// Made in .tmp-*/ and renamed into place; removed by renaming to .trash-*/ first. A writable
-// snapshot can be mounted once renamed; its fsyncs finish meanwhile (flushed()), and load()
-// takes a meta.json that a power loss cut short for a half-made snapshot.
+// Made in .tmp-*/ and renamed into place; removed by renaming to .trash-*/ first. A view is
+// flushed to disk before view() resolves. A writable snapshot is not: what it holds (the upper
+// directory the container writes) is never flushed either, and no container outlives a power
+// loss; the container's record, flushed before CreateContainer replies, is what must survive,
+// and a record whose snapshot did not is an exited container whose removal finds nothing to
+// remove. load() takes a snapshot whose meta.json is missing or cut short for a half-made one.
 // <root> and <root>/<key> are 0700: the overlay itself keeps setuid files and devices working
 // inside the container, as under runc, so local users are kept out by the directories above it
 // (its upperdir is printed in every /proc/<pid>/mountinfo).
@@ -41,8 +44,6 @@ const LOAD_CONCURRENCY = 32;
 export class OverlaySnapshotter implements Snapshotter {
   private readonly metas = new Map<string, SnapshotMeta>();
   private readonly locks = new KeyedMutex();
-  /** Snapshots made but not yet known to be on disk: key → their fsyncs. */
-  private readonly flushes = new Map<string, Promise<void>>();
 
   /**
    * `guard` serialises snapshot creation with garbage collection (pass the image service's);
@@ -83,12 +84,6 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async view(key: string, imageId: string): Promise<void> {
     await this.ensure(key, imageId, true);
-    await this.flushed(key);
-  }
-
-  /** Resolves once the creation of `key` is on disk; rejects if its fsyncs failed. */
-  async flushed(key: string): Promise<void> {
-    await this.flushes.get(key);
   }
 
   private ensure(key: string, imageId: string, view: boolean): Promise<SnapshotMeta> {
@@ -112,8 +107,7 @@ export class OverlaySnapshotter implements Snapshotter {
 
   /**
    * Made in a staging directory renamed into place, with blocking calls (tens of microseconds
-   * each, against a thread-pool round trip each). The fsyncs of meta.json, the snapshot's
-   * directory and the root then go on side by side while the caller mounts (see flushed()).
+   * each, against a thread-pool round trip each); a view is then flushed (see the top).
    */
   private async create(meta: SnapshotMeta): Promise<void> {
     const staging = path.join(this.root, `.tmp-${randomBytes(8).toString('hex')}`);
@@ -131,16 +125,7 @@ export class OverlaySnapshotter implements Snapshotter {
       await fs.rm(staging, { recursive: true, force: true });
       throw err;
     }
-    const flush = Promise.all([fsyncPath(path.join(dir, 'meta.json')), fsyncPath(dir), fsyncPath(this.root)]);
-    this.flushes.set(
-      meta.key,
-      flush.then(() => undefined),
-    );
-    // Forgotten once on disk; a failure stays for flushed() to report (and is not a stray rejection).
-    flush.then(
-      () => this.flushes.delete(meta.key),
-      () => undefined,
-    );
+    if (meta.view) await Promise.all([fsyncPath(path.join(dir, 'meta.json')), fsyncPath(dir), fsyncPath(this.root)]);
   }
 
   private mountSpec(meta: SnapshotMeta): SnapshotMount {
@@ -187,19 +172,28 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async remove(key: string): Promise<void> {
     checkKey(key);
+    const chainIds = this.metas.get(key)?.chainIds ?? [];
     await this.locks.run(key, async () => {
       const dir = path.join(this.root, key);
       const trash = path.join(this.root, `.trash-${randomBytes(8).toString('hex')}`);
       try {
-        await fs.rename(dir, trash);
+        renameSync(dir, trash); // blocking, as the snapshot's making: one rename, no round trip
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
       this.metas.delete(key);
-      this.flushes.delete(key);
       await fs.rm(trash, { recursive: true, force: true });
     });
-    await this.onRelease();
+    // Collection (exclusive with pulls, a listing of every layer and blob) can free something only
+    // when a layer of this snapshot is no longer any image's: its image was removed meanwhile, and
+    // that removal's own collection still saw this snapshot. Checked after the snapshot is gone
+    // from `metas`, so one of the two collections always sees both changes.
+    if (!this.allHeldByImages(chainIds)) await this.onRelease();
+  }
+
+  private allHeldByImages(chainIds: string[]): boolean {
+    const held = new Set(this.images.list().flatMap((image) => image.layers.map((layer) => layer.chainId)));
+    return chainIds.every((chainId) => held.has(chainId));
   }
 
   /** Bytes and inodes of every snapshot's writable layer (ImageFsInfo's container filesystem). */

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ProcessRef } from './contract';
 import { FailedPreconditionError } from '../errors';
-import { readJsonIfExists } from '../store/atomic_file';
+import { readJsonIfExistsSync } from '../store/atomic_file';
 
 export const CONTAINER_STATE_FILE = 'process.json';
 export const INFRA_STATE_FILE = 'infra.json';
@@ -53,7 +53,8 @@ export async function readState<T extends ContainerProcessState | InfraProcessSt
   bundleDir: string,
   file: string,
 ): Promise<T | undefined> {
-  const state = await readJsonIfExists<T>(path.join(bundleDir, file));
+  // One blocking read of corral's own small file (readJsonIfExistsSync), not four round trips.
+  const state = readJsonIfExistsSync<T>(path.join(bundleDir, file));
   if (state) refuseNewer(path.join(bundleDir, file), state);
   return state;
 }

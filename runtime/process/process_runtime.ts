@@ -1,5 +1,5 @@
 // ProcessRuntime on the native monitor (one per container) and helper (exec).
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type {
   ContainerSpec,
@@ -163,8 +163,9 @@ export class NativeProcessRuntime implements ProcessRuntime {
   }
 
   async cleanup(bundleDir: string): Promise<void> {
+    // Corral's own small files: blocking unlinks, not four thread-pool round trips.
     for (const name of [EXIT_FILE, `.${EXIT_FILE}.tmp`, CONTROL_SOCKET, CONTAINER_STATE_FILE]) {
-      await fs.rm(path.join(bundleDir, name), { force: true });
+      rmSync(path.join(bundleDir, name), { force: true });
     }
   }
 

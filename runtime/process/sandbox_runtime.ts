@@ -1,7 +1,7 @@
 // SandboxRuntime on `corral-helper infra`: corral-pause holding the pod's namespaces, pinned by
 // bind mounts under pinDir, in the empty-root mount namespace this runtime makes once
 // (empty_root_namespace.ts). Both run from sealed copies (native/sealed_program.ts).
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmdirSync, rmSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { NamespaceKind, SandboxInfra, SandboxInfraSpec, SandboxRuntime } from './contract';
@@ -70,8 +70,8 @@ export class NativeSandboxRuntime implements SandboxRuntime {
 
   async stopInfra(bundleDir: string, pinDir: string): Promise<void> {
     await this.killInfra(bundleDir);
-    await unpin(pinDir);
-    await fs.rm(path.join(bundleDir, INFRA_STATE_FILE), { force: true });
+    unpin(pinDir);
+    rmSync(path.join(bundleDir, INFRA_STATE_FILE), { force: true });
   }
 }
 
@@ -101,15 +101,18 @@ function unmountPin(pin: string): void {
   }
 }
 
-async function unpin(pinDir: string): Promise<void> {
+/** Blocking, as the umounts: the pins are corral's own empty files (six unlinks, no round trips). */
+function unpin(pinDir: string): void {
   for (const name of PIN_NAMES) {
     const pin = path.join(pinDir, name);
     unmountPin(pin);
-    await fs.rm(pin, { force: true });
+    rmSync(pin, { force: true });
   }
   const proc = path.join(pinDir, PROC_PIN);
   unmountPin(proc);
-  await fs.rmdir(proc).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'ENOENT') throw err;
-  });
+  try {
+    rmdirSync(proc);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }

@@ -12,7 +12,7 @@
 // A status changes only through update(): copy, transform (which may refuse the transition by
 // throwing), write atomically, then swap in memory. Names are reserved before slow work so a
 // retried request finds the in-flight object instead of creating a second one (CRI-O's idea).
-import { promises as fs, mkdirSync, readdirSync } from 'node:fs';
+import { promises as fs, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from '../errors';
 import { isIdPrefix, resolveIdPrefix } from '../ids';
@@ -186,9 +186,10 @@ export class RecordStore<M, S> {
   async remove(id: string): Promise<void> {
     const current = this.records.get(id);
     if (!current) return;
-    // Drop meta.json first so a crash mid-removal is discarded by load().
-    await fs.rm(path.join(this.dir, id, 'meta.json'), { force: true });
-    await fs.rm(path.join(this.dir, id), { recursive: true, force: true });
+    // Drop meta.json first so a crash mid-removal is discarded by load(). Blocking, as the
+    // writes (atomic_file.ts): only the fsync goes to the thread pool.
+    rmSync(path.join(this.dir, id, 'meta.json'), { force: true });
+    rmSync(path.join(this.dir, id), { recursive: true, force: true });
     await fsyncDir(this.dir);
     this.records.delete(id);
     this.releaseName(this.nameOf(current.meta), id);

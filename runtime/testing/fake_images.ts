@@ -44,10 +44,6 @@ export class FakeSnapshotter implements Snapshotter {
     this.snapshots.add(key);
   }
 
-  async flushed(): Promise<void> {
-    /* nothing to flush in memory */
-  }
-
   async mount(_key: string, target: string): Promise<void> {
     await fs.mkdir(path.join(target, 'etc'), { recursive: true });
     await fs.writeFile(path.join(target, 'etc', 'passwd'), this.passwd);

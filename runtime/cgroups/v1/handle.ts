@@ -73,11 +73,13 @@ export class V1CgroupHandle implements CgroupHandle {
   }
 
   async remove(options: RemoveOptions = {}): Promise<void> {
+    const left = await this.removeEmptyLeaves();
+    if (left.length === 0) return;
     if (options.killRemaining) await this.killAll();
     const timeoutMs = options.timeoutMs ?? DEFAULT_REMOVE_TIMEOUT_MS;
     // The hierarchies are independent trees: removed side by side, each settled before a failure.
     await allSteps(
-      this.hierarchyDirs().map(async (dir) => {
+      left.map(async (dir) => {
         const gone = await pollUntil(
           async () => {
             for (const cgroup of await cgroupTreeDeepestFirst(dir)) if (!(await tryRmdir(cgroup))) return false;
@@ -90,6 +92,21 @@ export class V1CgroupHandle implements CgroupHandle {
           throw new FailedPreconditionError(`cgroup ${this.path} still has processes after ${timeoutMs} ms (${dir})`);
       }),
     );
+  }
+
+  /**
+   * The usual case, a cgroup without processes or child cgroups, in two rounds of rmdir instead of
+   * a kill pass and a walk of every hierarchy: rmdir fails (EBUSY) while a process or a child is
+   * there, so the pids (or freezer) hierarchy's rmdir going through shows nothing is left to kill;
+   * the others then go side by side. Returns the directories still there, for the full removal.
+   */
+  private async removeEmptyLeaves(): Promise<string[]> {
+    const dirs = this.hierarchyDirs();
+    const first = this.dirs.get('pids') ?? this.dirs.get('freezer') ?? dirs[0];
+    if (!first || !(await tryRmdir(first))) return dirs;
+    const rest = dirs.filter((dir) => dir !== first);
+    const gone = await Promise.all(rest.map((dir) => tryRmdir(dir).catch(() => false)));
+    return rest.filter((_, i) => !gone[i]);
   }
 
   async apply(resources: CgroupResources): Promise<void> {

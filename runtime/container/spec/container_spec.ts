@@ -13,12 +13,12 @@ import { deviceMounts, type ResolvedDevice } from './container_devices';
 import { containerNamespaces, containerUserNamespace, type PinnedNamespaces } from './namespaces';
 import { withinOwnBoundingSet } from './own_capabilities';
 import { processArgs, processEnv } from './process_args';
-import { imageUserFiles } from './image_user_files';
+import { imageUserFiles, type ImageUserFiles } from './image_user_files';
 
 export interface ContainerSpecInputs {
   id: string;
   bundleDir: string;
-  rootfs: string; // mounted already: the user database is read from it
+  rootfs: string; // the user database is read from it (mounted by then) unless userFiles is given
   rootfsMode: ContainerSpec['rootfsMode'];
   /** The snapshot's overlay directories under rootfs (what an idmapped rootfs is rebuilt from). */
   rootfsLayers?: ContainerSpec['rootfsLayers'];
@@ -27,6 +27,8 @@ export interface ContainerSpecInputs {
   image: ImageRuntimeConfig;
   /** The image's ID: its user files are read once per image (image_user_files.ts). */
   imageId?: string;
+  /** The image's user files when known already: the rootfs is not read (it may not be mounted yet). */
+  userFiles?: ImageUserFiles;
   cgroupProcsFiles: string[];
   /** What /sys/fs/cgroup shows inside (the host's layout). */
   cgroupfs?: ContainerSpec['cgroupfs'];
@@ -48,7 +50,7 @@ function withHome(env: string[], home: string): string[] {
 async function processUser(inputs: ContainerSpecInputs) {
   const { config, image } = inputs;
   const security = config.security;
-  const { etcPasswd, etcGroup } = await imageUserFiles(inputs.imageId, inputs.rootfs);
+  const { etcPasswd, etcGroup } = inputs.userFiles ?? (await imageUserFiles(inputs.imageId, inputs.rootfs));
   return resolveProcessUser({
     runAsUser: security.runAsUser ?? undefined,
     runAsUsername: security.runAsUsername,

@@ -16,6 +16,11 @@ const MAX_CHARS = 64 * 1024;
 
 const byImage = new Map<string, ImageUserFiles>();
 
+/** The image's files if kept (a create then reads nothing from its rootfs), else undefined. */
+export function keptImageUserFiles(imageId: string): ImageUserFiles | undefined {
+  return byImage.get(imageId);
+}
+
 /** `imageId` is the image's config digest: equal IDs mean equal layers, so equal files. */
 export async function imageUserFiles(imageId: string | undefined, rootfs: string): Promise<ImageUserFiles> {
   const kept = imageId === undefined ? undefined : byImage.get(imageId);
