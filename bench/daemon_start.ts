@@ -1,5 +1,6 @@
 // corrald start-to-socket-ready time and idle RSS, beside the floor: a bare Node process that
-// loads grpc-js and listens on a unix socket (what any Node CRI server must pay).
+// loads grpc-js, listens on a unix socket and answers Version (what any Node CRI server must pay),
+// timed the same way (socket polled, then one Version call from this process's client).
 // usage: node dist/bench/daemon_start.js [--runs N] [--reference <other checkout>/dist] [--pods N]
 //        [--inherit-env] [--settle S]
 // (--reference: that build's corrald too, interleaved run by run, e.g. the commit before a change;
@@ -44,17 +45,22 @@ async function idleRss(pid: number): Promise<{ rssKiB: number; settledRssKiB: nu
 
 let childEnv: NodeJS.ProcessEnv = process.env;
 
+/** Polls `socket` until it accepts, then calls Version; ms from `started` to its answer. */
+async function timeVersionAnswered(socket: string, started: bigint, client: CriClient): Promise<number> {
+  // Poll with plain connects: a grpc client that fails once backs off for a second.
+  while (!(await canConnect(socket))) await new Promise((resolve) => setTimeout(resolve, 2));
+  await client.runtime('Version', {});
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
 async function timeCorraldReady(dirs: CorraldDirs, program?: string, state?: PodsOnDisk): Promise<Sample> {
   const args = corraldArgs(dirs, state ? ['--config', state.configFile] : []);
   if (program) args[0] = program;
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, args, { stdio: 'ignore', env: childEnv });
-  // Poll with plain connects: a grpc client that fails once backs off for a second.
-  while (!(await canConnect(dirs.socket))) await new Promise((resolve) => setTimeout(resolve, 2));
   const client = new CriClient(`unix://${dirs.socket}`, 5000);
   try {
-    await client.runtime('Version', {});
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const ms = await timeVersionAnswered(dirs.socket, started, client);
     await client.runtime('ListPodSandbox', {});
     const listedMs = Number(process.hrtime.bigint() - started) / 1e6;
     return { ms, listedMs, ...(await idleRss(child.pid!)) };
@@ -65,22 +71,33 @@ async function timeCorraldReady(dirs: CorraldDirs, program?: string, state?: Pod
   }
 }
 
+/**
+ * The floor: node, grpc-js listening on a unix socket and answering Version (an empty
+ * VersionResponse, no protobuf library), timed the way corrald is: socket polled, Version answered.
+ */
 async function timeFloorReady(): Promise<Sample> {
   const dirs = Corrald.makeDirs();
   await fs.mkdir(dirs.state, { recursive: true });
   const socket = path.join(dirs.state, 'floor.sock');
-  const script = `const g=require('@grpc/grpc-js');const s=new g.Server();s.bindAsync('unix://${socket}',g.ServerCredentials.createInsecure(),()=>{process.stdout.write('ready\\n')});`;
+  const script = [
+    `const g=require('@grpc/grpc-js');const s=new g.Server();const raw=(b)=>b;`,
+    `s.addService({Version:{path:'/runtime.v1.RuntimeService/Version',requestStream:false,responseStream:false,`,
+    `requestSerialize:raw,requestDeserialize:raw,responseSerialize:raw,responseDeserialize:raw}},`,
+    `{Version:(call,done)=>done(null,Buffer.alloc(0))});`,
+    `s.bindAsync('unix://${socket}',g.ServerCredentials.createInsecure(),()=>{});`,
+  ].join('');
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, ['-e', script], {
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: 'ignore',
     cwd: path.resolve(__dirname, '..', '..'),
     env: childEnv,
   });
+  const client = new CriClient(`unix://${socket}`, 5000);
   try {
-    await new Promise((resolve) => child.stdout.once('data', resolve));
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const ms = await timeVersionAnswered(socket, started, client);
     return { ms, ...(await idleRss(child.pid!)) };
   } finally {
+    client.close();
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
     await fs.rm(dirs.base, { recursive: true, force: true });

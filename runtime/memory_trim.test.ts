@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryTrimmer } from './memory_trim';
 
+const MiB = 1024 * 1024;
+
 /** A trimmer on a fake event-loop clock, recording the steps it takes. */
 function trimmerOnFakeLoop(collectHeap: () => Promise<void> = async () => {}) {
   const steps: string[] = [];
   let busyMs = 0;
+  const memory = { resident: 70 * MiB };
   const trimmer = new MemoryTrimmer(
     {
       trimMalloc: () => steps.push('trim'),
@@ -14,14 +17,14 @@ function trimmerOnFakeLoop(collectHeap: () => Promise<void> = async () => {}) {
         return collectHeap();
       },
     },
-    () => busyMs,
+    { busyMs: () => busyMs, residentBytes: () => memory.resident },
   );
   /** One period with this much event-loop work, then the trimmer's look at it. */
   const period = (workMs: number) => {
     busyMs += workMs;
     return trimmer.tick();
   };
-  return { steps, period };
+  return { steps, period, memory };
 }
 
 test('after a burst the heap is collected and malloc trimmed, once, when two periods were quiet', async () => {
@@ -50,6 +53,18 @@ test('a busy period in the quiet stretch puts the collection off; light work nev
   );
 });
 
+test('after little work, a collection comes only when the resident set grew by 8 MiB since the last one', async () => {
+  const { steps, period, memory } = trimmerOnFakeLoop();
+  for (const work of [100, 0, 0]) await period(work);
+  assert.deepEqual(steps, [], 'little work, no growth');
+  memory.resident += 10 * MiB; // an image pull's buffers
+  for (const work of [100, 0, 0]) await period(work);
+  assert.deepEqual(steps, ['collect', 'trim']);
+  memory.resident += 4 * MiB; // measured after the collection: this is the new mark
+  for (const work of [100, 0, 0]) await period(work);
+  assert.deepEqual(steps, ['collect', 'trim'], '4 MiB is not enough');
+});
+
 test('a look during a collection does nothing; a failed collection turns heap collections off, malloc trims go on', async () => {
   let finish = () => {};
   const { steps, period } = trimmerOnFakeLoop(
@@ -74,9 +89,12 @@ test('the trimmer started for real looks at the loop every second and stops', as
   let looks = 0;
   const trimmer = new MemoryTrimmer(
     { trimMalloc: () => steps.push('trim'), collectHeap: async () => void steps.push('collect') },
-    () => {
-      looks++;
-      return 0;
+    {
+      busyMs: () => {
+        looks++;
+        return 0;
+      },
+      residentBytes: () => 70 * MiB,
     },
   );
   trimmer.start();

@@ -22,6 +22,8 @@ export interface CorraldOptions {
   dirs?: CorraldDirs;
   /** Another build's server/main.js (benches comparing two builds); this build's by default. */
   program?: string;
+  /** corrald's environment; this process's by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface CorraldDirs {
@@ -121,7 +123,7 @@ function spawnCorrald(dirs: CorraldDirs, options: CorraldOptions): ChildProcess 
     writeFileSync(file, options.configToml);
     args.push('--config', file);
   }
-  return spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
 }
 
 /** Runs corrald to completion (for start-up failures): exit code and everything it printed. */
