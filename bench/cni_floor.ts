@@ -97,6 +97,9 @@ function run(file: string, args: string[], stdin: string, env?: NodeJS.ProcessEn
       if (err) reject(new Error(`${path.basename(file)} ${env?.CNI_COMMAND ?? ''} failed: ${stdout}${stderr}`));
       else resolve(stdout);
     });
+    // A plugin may exit before reading its config: its exit status reports that, and an EPIPE
+    // here must not end the bench before it removes what it started.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(stdin);
   });
 }
