@@ -12,6 +12,17 @@ import type { ServerContext } from './context';
 import { buildServer } from './grpc_server';
 import { OpenStreams } from './rpc_wrapper';
 
+/** Binds `server` to a socket in `dir` and returns a client of it. */
+async function serveOnSocket(server: grpc.Server, dir: string): Promise<CriClient> {
+  const socket = path.join(dir, 'corral.sock');
+  await new Promise<void>((resolve, reject) =>
+    server.bindAsync(`unix://${socket}`, grpc.ServerCredentials.createInsecure(), (err) =>
+      err ? reject(err) : resolve(),
+    ),
+  );
+  return new CriClient(`unix://${socket}`, 10_000);
+}
+
 test('during recovery Version answers at once; ListPodSandbox waits and then sees the recovered pods', async () => {
   const world = await makeFakeWorld();
   const before = await openFakeLifecycle(world);
@@ -22,13 +33,7 @@ test('during recovery Version answers at once; ListPodSandbox waits and then see
   let finishRecovery = () => {};
   const recovered = new Promise<void>((resolve) => (finishRecovery = resolve));
   const server = buildServer(ctx as ServerContext, moduleLogger('rpc-test'), new OpenStreams(), recovered);
-  const socket = path.join(world.dir, 'corral.sock');
-  await new Promise<void>((resolve, reject) =>
-    server.bindAsync(`unix://${socket}`, grpc.ServerCredentials.createInsecure(), (err) =>
-      err ? reject(err) : resolve(),
-    ),
-  );
-  const client = new CriClient(`unix://${socket}`, 10_000);
+  const client = await serveOnSocket(server, world.dir);
   try {
     assert.equal((await client.runtime('Version', {})).runtime_name, 'corral');
     let listed = false;
@@ -54,13 +59,7 @@ test('once recovered, a method corral does not serve yet answers UNIMPLEMENTED n
   const world = await makeFakeWorld();
   const ctx: Partial<ServerContext> = { config: defaultConfig(), version: 'test' };
   const server = buildServer(ctx as ServerContext, moduleLogger('rpc-test'), new OpenStreams(), Promise.resolve());
-  const socket = path.join(world.dir, 'corral.sock');
-  await new Promise<void>((resolve, reject) =>
-    server.bindAsync(`unix://${socket}`, grpc.ServerCredentials.createInsecure(), (err) =>
-      err ? reject(err) : resolve(),
-    ),
-  );
-  const client = new CriClient(`unix://${socket}`, 10_000);
+  const client = await serveOnSocket(server, world.dir);
   try {
     await assert.rejects(client.runtime('CheckpointContainer', { container_id: 'a' }), (err: grpc.ServiceError) => {
       assert.equal(err.code, grpc.status.UNIMPLEMENTED);
