@@ -10,6 +10,16 @@ import { storedFiles } from './helpers';
 
 const suite = suiteRegistry();
 
+/** A directory's entries; none while corrald has not made it yet (it recovers after its socket is up). */
+function entries(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
 async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 600 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
   assert.ok(check(), 'condition never met');
@@ -28,8 +38,7 @@ test('killing corrald mid-pull leaves nothing behind after restart', async (t) =
     .image('PullImage', { image: { image: `${proxy.host}/corral-test/busybox:latest` } })
     .catch(() => undefined);
   await until(
-    () =>
-      readdirSync(ingest).length > 0 && readdirSync(path.join(root, 'image', 'layers')).some((n) => !n.startsWith('.')),
+    () => entries(ingest).length > 0 && entries(path.join(root, 'image', 'layers')).some((n) => !n.startsWith('.')),
   );
   assert.notDeepEqual(storedFiles(first), [], 'the pull had stored a finished layer before the kill');
   await first.kill9();
