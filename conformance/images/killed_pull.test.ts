@@ -29,6 +29,7 @@ test('killing corrald mid-pull leaves nothing behind after restart', async (t) =
   const proxy = await startRegistryProxy({ upstream: suite.registry, tamper: 'stall-large-blob' });
   const first = await Corrald.start();
   t.after(async () => {
+    await first.kill9(); // already done unless the test failed before it: a running corrald keeps the test alive
     await proxy.stop();
     await first.removeDirs();
   });
