@@ -106,16 +106,13 @@ export async function removeStaleTemps(dir: string): Promise<void> {
 }
 
 /**
- * readJsonIfExists for start-up, before anything is served: one blocking read of a small file of
- * corral's own costs far less than the four thread-pool round trips of an async one, which at
- * hundreds of records made most of the start-up time.
+ * readJsonIfExists for a small file of corral's own (records, a bundle's state): one blocking
+ * read costs far less than the four thread-pool round trips of an async one, which at hundreds
+ * of records made most of the start-up time.
  */
-export function readJsonIfExistsSync<T>(
-  file: string,
-  reviver?: (key: string, value: unknown) => unknown,
-): T | undefined {
+export function readJsonIfExistsSync<T>(file: string): T | undefined {
   try {
-    return JSON.parse(readFileSync(file, 'utf8'), reviver) as T;
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
