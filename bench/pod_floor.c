@@ -8,7 +8,8 @@
 
    RunPodSandbox: pod cgroups, a network namespace pinned by a bind mount, an infra process in
      new IPC and UTS namespaces, a tmpfs /dev/shm, the pod's hosts, resolv.conf and hostname.
-   CreateContainer: container cgroups, an overlay rootfs, the init in the pod's namespaces and
+   CreateContainer: container cgroups, an overlay rootfs (volatile: its unmount syncs nothing,
+     which a runtime could choose; corral and containerd do not), the init in the pod's namespaces and
      new pid and mount namespaces, its /proc, /sys, /dev (tmpfs, devices bound, devpts, shm), the
      pod's files bound, pivot_root; it waits for the start.
    StartContainer: the init released, until its exec of sh.
@@ -254,7 +255,7 @@ static void create_container(int start_r, int execd_w)
 	char root[1200], opts[4000];
 	make_cgroups("ctr", "floor-pod");
 	snprintf(root, sizeof root, "%s", at("merged"));
-	snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", image, at("upper"), at("ovlwork"));
+	snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s,volatile", image, at("upper"), at("ovlwork"));
 	if (mkdir(at("upper"), 0755) < 0 || mkdir(at("ovlwork"), 0755) < 0 || mkdir(root, 0755) < 0 ||
 	    mount("overlay", root, "overlay", 0, opts) < 0)
 		die("overlay rootfs");
