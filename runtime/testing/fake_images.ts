@@ -56,6 +56,10 @@ export class FakeSnapshotter implements Snapshotter {
     if (this.mounted.delete(target)) await fs.rm(path.join(target, 'etc'), { recursive: true, force: true });
   }
 
+  startUnmount(target: string): Promise<void> {
+    return this.unmount(target);
+  }
+
   async usage(): Promise<{ bytes: number; inodes: number }> {
     return { bytes: 0, inodes: 0 };
   }
