@@ -67,7 +67,7 @@ export class OverlaySnapshotter implements Snapshotter {
       const dir = path.join(this.root, name);
       const meta = name.startsWith('.') ? undefined : await readMeta(path.join(dir, 'meta.json'));
       if (!meta) {
-        await fs.rm(dir, { recursive: true, force: true });
+        await removeTree(dir); // a .trash-* or half-made one: what a container wrote, any size
         return;
       }
       await tighten(dir);
