@@ -47,11 +47,10 @@ export async function cniFloorOnce(network: NetworkFixture, binDir: string): Pro
  * rules, host-local reservations and veths still on the bridge.
  */
 export async function cniLeftovers(network: NetworkFixture): Promise<string[]> {
-  const veths = await run('ip', ['-o', 'link', 'show', 'master', network.bridge], '').catch(() => '');
   return [
     ...(await network.natRulesOfThisTest()),
     ...(await network.reservations()).map((ip) => `reservation ${ip}`),
-    ...veths.split('\n').filter((l) => l.trim() !== ''),
+    ...(await network.bridgePorts()),
   ];
 }
 

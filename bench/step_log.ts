@@ -7,9 +7,16 @@ interface StepLine {
   steps?: Record<string, number>;
   method?: string;
   ms?: number;
+  pod?: string;
+  container?: string;
 }
 
-export function stepP50s(log: string): Map<string, Map<string, number>> {
+/** Only the lines of these pods and containers (the rpc lines name neither: left out then). */
+function kept(line: StepLine, ids: ReadonlySet<string> | undefined): boolean {
+  return !ids || ids.has(line.pod ?? '') || ids.has(line.container ?? '');
+}
+
+export function stepP50s(log: string, ids?: ReadonlySet<string>): Map<string, Map<string, number>> {
   const marks = new Map<string, Map<string, number[]>>();
   for (const text of log.split('\n')) {
     if (!text.includes(' steps (ms since start)') && !text.includes('"rpc"')) continue;
@@ -19,6 +26,7 @@ export function stepP50s(log: string): Map<string, Map<string, number>> {
     } catch {
       continue;
     }
+    if (!kept(line, ids)) continue;
     if (line.message === 'rpc') line = { message: `${line.method} rpc`, steps: { handler: line.ms ?? 0 } };
     const operation = line.message?.split(' ')[0] ?? '?';
     const steps = marks.get(operation) ?? new Map<string, number[]>();
@@ -30,9 +38,10 @@ export function stepP50s(log: string): Map<string, Map<string, number>> {
   );
 }
 
-export function printStepP50s(log: string): void {
-  for (const [op, steps] of stepP50s(log)) {
+/** `title` names the pods the lines are kept for (`ids`), e.g. "pods with CNI". */
+export function printStepP50s(log: string, ids?: ReadonlySet<string>, title = ''): void {
+  for (const [op, steps] of stepP50s(log, ids)) {
     const cells = [...steps].map(([step, ms]) => `${step} ${ms.toFixed(1)}`);
-    console.log(`corrald ${op} steps, p50 ms since start: ${cells.join(', ')}`);
+    console.log(`corrald ${op} steps${title ? ` (${title})` : ''}, p50 ms since start: ${cells.join(', ')}`);
   }
 }

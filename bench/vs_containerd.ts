@@ -23,6 +23,8 @@ const LOOP_TARGET = 0.45;
 interface LoopTimes {
   timings: Timings;
   loopMs: number[];
+  /** The pods' and containers' ids, to tell their lines in corrald's step log apart. */
+  ids: Set<string>;
 }
 
 interface SideRun {
@@ -48,8 +50,10 @@ async function sampleRss(run: SideRun, label: string): Promise<void> {
 async function onePod(r: SideRun, image: string, tag: string, into: LoopTimes, hostNetwork: boolean): Promise<void> {
   const started = process.hrtime.bigint();
   const options = { cgroupParent: r.side.cgroupParent, hostNetwork };
-  await finishPod(r.side.client, await startPod(r.side.client, image, tag, into.timings, options), into.timings);
+  const pod = await startPod(r.side.client, image, tag, into.timings, options);
+  await finishPod(r.side.client, pod, into.timings);
   into.loopMs.push(ms(started));
+  into.ids.add(pod.podId).add(pod.containerId);
 }
 
 /**
@@ -57,7 +61,7 @@ async function onePod(r: SideRun, image: string, tag: string, into: LoopTimes, h
  * the sides alternating so neither always goes first; then the plugins alone once.
  */
 async function lifecycleLoop(runs: SideRun[], world: World, n: number): Promise<FloorTimes[]> {
-  const untimed = (): LoopTimes => ({ timings: emptyTimings(), loopMs: [] });
+  const untimed = (): LoopTimes => ({ timings: emptyTimings(), loopMs: [], ids: new Set() });
   for (const r of runs) for (const host of [false, true]) await onePod(r, world.image, 'warm', untimed(), host);
   await cniFloorOnce(world.network, CNI_BIN_DIR);
   const floor: FloorTimes[] = [];
@@ -206,7 +210,7 @@ async function main(): Promise<void> {
   try {
     const runs: SideRun[] = [];
     for (const side of world.sides) {
-      const loop = (): LoopTimes => ({ timings: emptyTimings(), loopMs: [] });
+      const loop = (): LoopTimes => ({ timings: emptyTimings(), loopMs: [], ids: new Set() });
       runs.push({ side, cni: loop(), host: loop(), pods: [], lists: new Map(), rss: new Map() });
     }
     for (const r of runs) await sampleRss(r, 'idle after pull');
@@ -216,7 +220,10 @@ async function main(): Promise<void> {
     await scale(runs, world.image, levels, Number(values['list-runs']));
     report(runs, levels, loadBefore, floor);
     console.log(`left by CNI after every pod's and the floor's DEL: ${leftovers.join('; ') || 'nothing'}`);
-    if (values.steps) printStepP50s(world.corrald!.logs);
+    if (values.steps) {
+      printStepP50s(world.corrald!.logs, runs[0].cni.ids, 'loop with CNI');
+      printStepP50s(world.corrald!.logs, runs[0].host.ids, 'loop with host network');
+    }
     console.log(
       `load average after: ${(await import('node:os'))
         .loadavg()

@@ -1,45 +1,68 @@
-// Removing a directory tree that is usually tiny (a snapshot's empty upper and work directories)
-// but holds whatever a container wrote. A small one goes with blocking calls, microseconds each,
-// where fs.rm costs several thread-pool round trips per entry; a big one (many entries, or large
-// files whose unlink frees many blocks) still goes through fs.rm, off the event loop.
-import { lstatSync, opendirSync, promises as fs, rmSync } from 'node:fs';
+// Removing a directory tree that is usually tiny (a snapshot's empty upper and work directories,
+// a bundle) but holds whatever a container or an image put there. A small one goes with blocking
+// calls, microseconds each, where any async removal costs thread-pool round trips per entry; past
+// a few entries or a megabyte (a big file's unlink frees its blocks in the call), the rest goes in
+// bounded batches off the event loop (remove_tree_in_batches.ts). Neither descends into a mount
+// point below the root: the removal fails and leaves it, and what is mounted there, in place.
+import { lstatSync, opendirSync, rmdirSync, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
+import { removeTreeInBatches } from './remove_tree_in_batches';
 
 const SMALL_TREE_ENTRIES = 32;
 const SMALL_TREE_BYTES = 1 << 20;
 
 export async function removeTree(dir: string): Promise<void> {
-  if (isSmallTree(dir)) rmSync(dir, { recursive: true, force: true });
-  else await fs.rm(dir, { recursive: true, force: true });
+  if (!removedWhileSmall(dir)) await removeTreeInBatches(dir);
 }
 
 /**
- * Walks with blocking calls, giving up as soon as the tree is past either bound. Directories are
- * read a few entries at a time: the container chose how many there are, and a whole listing of a
- * directory it filled with a million files would hold the event loop.
+ * Removes the tree with blocking calls as long as it stays within both bounds; past either, what
+ * is left is left to the batches (false). Directories are read a few entries at a time: the
+ * container chose how many there are, and a whole listing of a directory it filled with a
+ * million files would hold the event loop. Each directory is probed with rmdir before it is
+ * entered: an empty one goes, a mount point fails with EBUSY (left to the batches, which refuse
+ * it) and only a plain directory with entries (ENOTEMPTY) is walked into.
  */
-function isSmallTree(root: string): boolean {
+function removedWhileSmall(root: string): boolean {
+  const walked: string[] = []; // parents before their children: removed in reverse
   const pending = [root];
   let entries = 0;
   let bytes = 0;
   try {
+    if (!lstatSync(root).isDirectory()) return false; // a symlink is never walked through
     while (pending.length > 0) {
-      const dir = opendirSync(pending.pop()!, { bufferSize: SMALL_TREE_ENTRIES });
+      const dir = pending.pop()!;
+      walked.push(dir);
+      const stream = opendirSync(dir, { bufferSize: SMALL_TREE_ENTRIES });
       try {
-        for (let entry = dir.readSync(); entry; entry = dir.readSync()) {
-          const file = path.join(dir.path, entry.name);
-          const stat = lstatSync(file);
-          entries += 1;
-          bytes += stat.blocks * 512;
-          if (entries > SMALL_TREE_ENTRIES || bytes > SMALL_TREE_BYTES) return false;
-          if (stat.isDirectory()) pending.push(file);
+        for (let entry = stream.readSync(); entry; entry = stream.readSync()) {
+          if (++entries > SMALL_TREE_ENTRIES) return false;
+          const file = path.join(dir, entry.name);
+          if (entry.isDirectory()) {
+            if (!removedIfEmpty(file)) pending.push(file);
+            continue;
+          }
+          bytes += lstatSync(file).blocks * 512;
+          if (bytes > SMALL_TREE_BYTES) return false;
+          unlinkSync(file);
         }
       } finally {
-        dir.closeSync();
+        stream.closeSync();
       }
     }
+    for (const dir of walked.reverse()) rmdirSync(dir);
   } catch {
-    return false; // something unexpected (an entry gone meanwhile, no access): left to fs.rm
+    return false; // something unexpected (a mount point, a name not UTF-8, no such root): left to the batches
   }
   return true;
+}
+
+function removedIfEmpty(dir: string): boolean {
+  try {
+    rmdirSync(dir);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOTEMPTY') return false;
+    throw err;
+  }
 }

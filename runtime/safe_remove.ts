@@ -2,11 +2,14 @@
 // still there would delete what is mounted (an image snapshot, a pod's shm), so every mount
 // point is first removed as an empty directory: if it is still mounted that fails and nothing
 // below it is touched.
-// The directories are corral's own and small (a bundle, a pod's few files): removed with blocking
-// calls, tens of microseconds each, where each async call cost a thread-pool round trip, and a
-// recursive fs.rm several per entry.
-import { rmdirSync, rmSync } from 'node:fs';
+// The directories are corral's own and small (a bundle, a pod's few files), removed with
+// blocking calls, tens of microseconds each, where each async call cost a thread-pool round
+// trip. But a container can fill a file of them (a pod's /etc/hosts is bound into its
+// containers, writable): removeTree unlinks a big one off the event loop, as freeing gigabytes
+// of blocks takes the kernel a tenth of a second and more.
+import { rmdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { removeTree } from './remove_tree';
 
 function removeEmptyDir(dir: string): void {
   try {
@@ -21,5 +24,5 @@ export async function removeDirWithMountPoints(dir: string, mountPoints: string[
     if (!mountPoint.startsWith(dir + path.sep)) throw new Error(`${mountPoint} is not under ${dir}`);
     removeEmptyDir(mountPoint);
   }
-  rmSync(dir, { recursive: true, force: true });
+  await removeTree(dir);
 }

@@ -160,3 +160,24 @@ test('a failing plugin fails RunPodSandbox with its own words and leaves nothing
     await fs.writeFile(conflist, good);
   }
 });
+
+test('an infra that fails while CNI ADD runs beside it leaves nothing: no pod, pins, address, rule or veth', async () => {
+  const { fx, daemon } = world;
+  // Written by the infra after the network namespace (pinned first) is handed to CNI: refused.
+  const linux = {
+    sysctls: { 'kernel.shm_rmid_forced': 'not-a-number' },
+    security_context: { namespace_options: { network: 'POD', pid: 'CONTAINER', ipc: 'POD' } },
+  };
+  const failure = await daemon.client
+    .runtime('RunPodSandbox', { config: podConfig('sysctl', { linux }), runtime_handler: '' })
+    .catch((err: Error) => err);
+  assert.ok(failure instanceof Error);
+  assert.match(failure.message, /shm_rmid_forced/);
+  assert.deepEqual((await daemon.client.runtime('ListPodSandbox', {})).items, []);
+  assert.deepEqual(mountsUnder(daemon.dirs.base), [], 'no pins or mounts left');
+  assert.deepEqual(await fs.readdir(path.join(daemon.dirs.state, 'sandboxes')), []);
+  assert.deepEqual(await fs.readdir(path.join(daemon.dirs.root, 'cni', 'results')), []);
+  assert.deepEqual(await fx.reservations(), []);
+  assert.deepEqual(await fx.natRulesOfThisTest(), []);
+  assert.deepEqual(await fx.bridgePorts(), []);
+});

@@ -7,6 +7,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InternalError, InvalidArgumentError, NotFoundError, UnavailableError } from '../errors';
 import { fsyncDir } from '../store/atomic_file';
+import { removeTree } from '../remove_tree';
 import { DIGEST } from './reference';
 
 export type ProgressFn = (bytes: number) => void;
@@ -27,7 +28,7 @@ export class ContentStore {
 
   /** Creates the layout and drops half-written ingests a crash left behind. */
   async load(): Promise<void> {
-    await fs.rm(this.ingestDir, { recursive: true, force: true });
+    await removeTree(this.ingestDir);
     await fs.mkdir(this.ingestDir, { recursive: true, mode: 0o700 });
     await fs.mkdir(this.blobDir, { recursive: true, mode: 0o700 });
   }

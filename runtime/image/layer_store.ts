@@ -2,7 +2,8 @@
 //   <root>/<chain hex>/fs          the layer's files (an overlayfs lowerdir)
 //   <root>/<chain hex>/layer.json  { chainId, diffId, bytes, inodes }
 // A layer is unpacked into .tmp-*/ and renamed into place when complete; removal renames it to
-// .trash-*/ first. So a crash never leaves a half-made layer under a chain ID.
+// .trash-*/ first. So a crash never leaves a half-made layer under a chain ID. A layer holds what
+// its image chose, up to a million entries: it is removed in bounded batches (remove_tree.ts).
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -10,6 +11,7 @@ import { readJsonIfExists, writeJsonAtomic, fsyncDir } from '../store/atomic_fil
 import type { ImageUnpackBudget } from './unpack/unpack_budget';
 import { diskUsage } from './disk_usage';
 import { PRIVATE_DIR_MODE, ensurePrivateDir } from '../store/private_dir';
+import { removeTree } from '../remove_tree';
 
 export interface LayerInfo {
   chainId: string;
@@ -26,7 +28,7 @@ export class LayerStore {
   async load(): Promise<void> {
     await ensurePrivateDir(this.root);
     for (const name of await fs.readdir(this.root)) {
-      if (name.startsWith('.')) await fs.rm(path.join(this.root, name), { recursive: true, force: true });
+      if (name.startsWith('.')) await removeTree(path.join(this.root, name));
     }
   }
 
@@ -78,7 +80,7 @@ export class LayerStore {
       await fsyncDir(this.root);
       return info;
     } finally {
-      await fs.rm(staging, { recursive: true, force: true });
+      await removeTree(staging);
     }
   }
 
@@ -95,6 +97,6 @@ export class LayerStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
     }
-    await fs.rm(trash, { recursive: true, force: true });
+    await removeTree(trash);
   }
 }

@@ -11,6 +11,7 @@ import type { StoredImage } from './image_store';
 import type { Lease } from './leases';
 import { parseIndex, parseJsonObject } from './manifest';
 import { fetchImage, type ImageSource, type PullContext } from './puller';
+import { removeTree } from '../remove_tree';
 import { formatReference, parseReference, repositoryName } from './reference';
 
 type Leased = (fetch: (lease: Lease) => Promise<StoredImage>) => Promise<StoredImage>;
@@ -31,7 +32,7 @@ export async function importOciLayout(
     await extractLayoutTar(source, temp);
     return await importDir(temp, name, leased, ctx);
   } finally {
-    await fs.rm(temp, { recursive: true, force: true });
+    await removeTree(temp); // as many blobs as the tar held
   }
 }
 

@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
 import { KeyedMutex } from '../store/keyed_mutex';
 import { fsyncPath, readJsonIfExistsSync } from '../store/atomic_file';
-import { MNT_DETACH, SyscallError, umount2 } from '../../native/libc';
+import { MNT_DETACH, SyscallError, umount2, umount2OffLoop } from '../../native/libc';
 import { OverlayTooLongError, mountOverlay } from '../../native/overlay_mount';
 import { mountIdmappedReadOnlyOverlay } from '../../native/idmapped_overlay';
 import type { SnapshotMount, Snapshotter } from './contract';
@@ -43,6 +43,8 @@ const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
 export class OverlaySnapshotter implements Snapshotter {
   private readonly metas = new Map<string, SnapshotMeta>();
   private readonly locks = new KeyedMutex();
+  /** target → whether the unmount startUnmount began succeeded (the next unmount takes it) */
+  private readonly unmountsStarted = new Map<string, Promise<boolean>>();
 
   /**
    * `guard` serialises snapshot creation with garbage collection (pass the image service's);
@@ -63,7 +65,7 @@ export class OverlaySnapshotter implements Snapshotter {
       const dir = path.join(this.root, name);
       const meta = name.startsWith('.') ? undefined : readMeta(path.join(dir, 'meta.json'));
       if (!meta) {
-        await fs.rm(dir, { recursive: true, force: true });
+        await removeTree(dir); // a .trash-* or half-made one: what a container wrote, any size
         return;
       }
       tightenSync(dir);
@@ -138,6 +140,7 @@ export class OverlaySnapshotter implements Snapshotter {
     const meta = this.metas.get(key);
     if (!meta) throw new NotFoundError(`snapshot ${key} not found`);
     const spec = this.mountSpec(meta);
+    this.unmountsStarted.delete(target);
     if (idmap) {
       // A writable rootfs is idmapped by the helper inside the container's mount namespace.
       if (!meta.view) throw new InvalidArgumentError(`snapshot ${key}: only a view is idmapped here`);
@@ -151,15 +154,24 @@ export class OverlaySnapshotter implements Snapshotter {
     }
   }
 
+  /** Off the event loop: a writable overlay's last unmount syncs the host filesystem under it. */
   async unmount(target: string): Promise<void> {
-    try {
-      umount2(target, 0);
-    } catch (err) {
-      if (!(err instanceof SyscallError)) throw err;
-      if (err.code === 'EINVAL' || err.code === 'ENOENT') return; // not mounted: already done
-      if (err.code === 'EBUSY') return umount2(target, MNT_DETACH);
-      throw err;
-    }
+    const started = this.unmountsStarted.get(target);
+    this.unmountsStarted.delete(target);
+    if (started && (await started)) return;
+    await unmountOffLoop(target);
+  }
+
+  startUnmount(target: string): Promise<void> {
+    const unmounting = unmountOffLoop(target);
+    this.unmountsStarted.set(
+      target,
+      unmounting.then(
+        () => true,
+        () => false,
+      ),
+    );
+    return unmounting;
   }
 
   async usage(key: string): Promise<{ bytes: number; inodes: number }> {
@@ -205,6 +217,18 @@ export class OverlaySnapshotter implements Snapshotter {
       total.inodes += u.inodes;
     }
     return total;
+  }
+}
+
+async function unmountOffLoop(target: string): Promise<void> {
+  if (await umount2OffLoop(target)) return;
+  try {
+    umount2(target, 0); // asked again on this thread to learn why: a failure costs no sync
+  } catch (err) {
+    if (!(err instanceof SyscallError)) throw err;
+    if (err.code === 'EINVAL' || err.code === 'ENOENT') return; // not mounted: already done
+    if (err.code === 'EBUSY') return umount2(target, MNT_DETACH);
+    throw err;
   }
 }
 

@@ -197,6 +197,11 @@ export interface SandboxInfra {
 }
 
 export interface SandboxRuntime {
+  /**
+   * A new network namespace pinned at <pinDir>/net before the infra starts (whose spec then joins
+   * it), so CNI can set it up while the infra starts. stopInfra unpins it with the rest.
+   */
+  pinNetworkNamespace(pinDir: string): Promise<string>;
   startInfra(spec: SandboxInfraSpec): Promise<SandboxInfra>;
   /** Kills the infra and unmounts the pins; idempotent, tolerant of half-made state. */
   stopInfra(bundleDir: string, pinDir: string): Promise<void>;

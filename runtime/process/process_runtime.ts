@@ -109,14 +109,16 @@ export class NativeProcessRuntime implements ProcessRuntime {
 
   async waitExit(bundleDir: string, signal?: AbortSignal): Promise<ExitInfo> {
     const state = await this.state(bundleDir);
-    for (;;) {
+    for (let waits = 0; ; waits++) {
       const exit = await readExitFile(bundleDir);
       if (exit) return exit;
       signal?.throwIfAborted();
       if (!(await isAlive(state.monitor))) return (await readExitFile(bundleDir)) ?? this.lost(bundleDir, state);
+      // The monitor writes the exit file before it closes its connections and unlinks its socket,
+      // so the read right after a wait finds it. A wait that ended without it (no connection to
+      // be had: the monitor at its client limit) is retried after a pause, not in a busy loop.
+      if (waits > 0) await new Promise((resolve) => setTimeout(resolve, 5));
       await waitMonitorClose(bundleDir, signal);
-      // The monitor unlinks its socket after the exit file: a retry finds one or the other.
-      await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
 

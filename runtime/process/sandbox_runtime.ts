@@ -1,7 +1,7 @@
 // SandboxRuntime on `corral-helper infra`: corral-pause holding the pod's namespaces, pinned by
 // bind mounts under pinDir, in the empty-root mount namespace this runtime makes once
 // (empty_root_namespace.ts). Both run from sealed copies (native/sealed_program.ts).
-import { promises as fs, rmdirSync, rmSync } from 'node:fs';
+import { promises as fs, mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { NamespaceKind, SandboxInfra, SandboxInfraSpec, SandboxRuntime } from './contract';
@@ -15,6 +15,7 @@ import { InternalError, InvalidArgumentError } from '../errors';
 import { moduleLogger } from '../log';
 import { MNT_DETACH, SyscallError, umount2 } from '../../native/libc';
 import { nativeProgram } from '../../native/helper_path';
+import { makePinnedNetns } from '../../native/pinned_netns';
 import { SealedProgram } from '../../native/sealed_program';
 
 const PIN_NAMES = ['net', 'ipc', 'uts', 'pid', 'user'] as const;
@@ -36,6 +37,14 @@ export class NativeSandboxRuntime implements SandboxRuntime {
   constructor(options: NativeSandboxRuntimeOptions = {}) {
     this.helper = new SealedProgram(options.helperPath ?? nativeProgram('corral-helper'));
     this.pause = new SealedProgram(options.pausePath ?? nativeProgram('corral-pause'));
+  }
+
+  async pinNetworkNamespace(pinDir: string): Promise<string> {
+    if (!path.isAbsolute(pinDir)) throw new InvalidArgumentError('pinDir must be an absolute path');
+    mkdirSync(pinDir, { recursive: true, mode: 0o700 });
+    const pin = path.join(pinDir, 'net');
+    makePinnedNetns(pin);
+    return pin;
   }
 
   async startInfra(spec: SandboxInfraSpec): Promise<SandboxInfra> {

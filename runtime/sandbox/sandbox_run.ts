@@ -48,9 +48,11 @@ async function podSecurity(config: PodConfig) {
   });
 }
 
+type PodSecurity = Awaited<ReturnType<typeof podSecurity>>;
+
 export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<string> {
   checkConfig(config);
-  const { sysctls, userNamespace } = await podSecurity(config);
+  const security = await podSecurity(config);
   if (config.resources) deps.cgroups.validate(config.resources);
   const id = newId();
   const cgroupPath = deps.cgroups.podCgroupPath(config.cgroupParent, id, deps.defaultCgroupParent);
@@ -59,10 +61,9 @@ export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<
   const undo = new UndoStack(log);
   const timer = new StepTimer(log, 'RunPodSandbox', { pod: id });
   try {
-    const rootIds = userNamespace && containerRootIds(userNamespace);
-    const meta = await timer.step('prepared', prepare(deps, config, { id, name, cgroupPath, rootIds }, undo));
-    const infra = await timer.step('infra started', startInfra(deps, meta, { sysctls, userNamespace }, undo));
-    const ips = await timer.step('network set up', setUpNetwork(deps, meta, infra, undo));
+    const rootIds = security.userNamespace && containerRootIds(security.userNamespace);
+    const meta = await makeSandboxDir(deps, config, { id, name, cgroupPath }, undo);
+    const { infra, ips } = await bringUp(deps, meta, { ...security, rootIds }, undo, timer);
     await timer.step('files written', writePodFiles(meta.sandboxDir, config, ips, rootIds));
     await deps.store.add(
       id,
@@ -82,6 +83,42 @@ export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<
   }
 }
 
+/**
+ * The cgroups, shm and infra, and the network. A pod network namespace of the host's user
+ * namespace is made and pinned first (containerd too makes it before anything else), so CNI ADD
+ * runs while the rest is made. Otherwise the infra makes it and ADD follows: in a pod's own user
+ * namespace it must be that one's, and a pod's net.* sysctls are written before any plugin runs,
+ * so a plugin setting the same key has the last word, as before.
+ */
+async function bringUp(
+  deps: SandboxDeps,
+  meta: SandboxMeta,
+  security: PodSecurity & Pick<PodIds, 'rootIds'>,
+  undo: UndoStack,
+  timer: StepTimer,
+): Promise<{ infra: SandboxInfra; ips: string[] }> {
+  const netns = networkFirst(meta.config, security)
+    ? await timer.step('netns pinned', deps.infra.pinNetworkNamespace(pinDir(meta)))
+    : undefined;
+  const startAll = async () => {
+    await timer.step('prepared', prepare(deps, meta, security.rootIds, undo));
+    return timer.step('infra started', startInfra(deps, meta, security, netns, undo));
+  };
+  if (netns) {
+    const network = timer.step('network set up', setUpNetwork(deps, meta, netns, undo));
+    const [infra, ips] = await allSteps([startAll(), network] as const);
+    return { infra, ips };
+  }
+  const infra = await startAll();
+  const ips = await timer.step('network set up', setUpNetwork(deps, meta, infra.namespacePaths.net, undo));
+  return { infra, ips };
+}
+
+function networkFirst(config: PodConfig, security: PodSecurity): boolean {
+  if (isHostNetwork(config) || security.userNamespace) return false;
+  return !Object.keys(security.sysctls).some((name) => name.startsWith('net.'));
+}
+
 interface PodIds {
   id: string;
   name: string;
@@ -90,14 +127,45 @@ interface PodIds {
   rootIds?: { uid: number; gid: number };
 }
 
-async function prepare(deps: SandboxDeps, config: PodConfig, ids: PodIds, undo: UndoStack): Promise<SandboxMeta> {
-  const { id, name, cgroupPath, rootIds } = ids;
+/**
+ * The pod's directory, with the undo of everything pinned under it pushed at once: the infra's
+ * pins and a network namespace pinned before it go only after every later step's undo (CNI DEL
+ * among them) ran.
+ */
+async function makeSandboxDir(
+  deps: SandboxDeps,
+  config: PodConfig,
+  ids: PodIds,
+  undo: UndoStack,
+): Promise<SandboxMeta> {
+  const { id, name, cgroupPath } = ids;
   const sandboxDir = path.join(deps.sandboxesDir, id);
   const ownShm = path.join(sandboxDir, 'shm');
-  const shmPath = config.namespaces.ipc === 'NODE' ? '/dev/shm' : ownShm;
   await fs.mkdir(sandboxDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   undo.push('sandbox directory', () => removeDirWithMountPoints(sandboxDir, [ownShm]));
-  const infraCgroupPath = deps.cgroups.infraCgroupPath(cgroupPath, id);
+  const meta: SandboxMeta = {
+    id,
+    name,
+    config,
+    createdAt: nowNs(),
+    sandboxDir,
+    cgroupPath,
+    infraCgroupPath: deps.cgroups.infraCgroupPath(cgroupPath, id),
+    shmPath: config.namespaces.ipc === 'NODE' ? '/dev/shm' : ownShm,
+    hostname: podHostname(config),
+  };
+  undo.push('namespace pins', () => deps.infra.stopInfra(infraBundleDir(meta), pinDir(meta)));
+  return meta;
+}
+
+/** The pod's cgroup (and the infra's in it) and its own /dev/shm, owned by `rootIds` when given. */
+async function prepare(
+  deps: SandboxDeps,
+  meta: SandboxMeta,
+  rootIds: PodIds['rootIds'],
+  undo: UndoStack,
+): Promise<void> {
+  const { config, cgroupPath, infraCgroupPath, shmPath, sandboxDir } = meta;
   const makeCgroups = async () => {
     const cgroup = await deps.cgroups.create(cgroupPath);
     undo.push('pod cgroup', () => cgroup.remove({ killRemaining: true }));
@@ -107,44 +175,38 @@ async function prepare(deps: SandboxDeps, config: PodConfig, ids: PodIds, undo: 
     undo.push('infra cgroup', () => infra.remove({ killRemaining: true }));
   };
   const makeShm = async () => {
-    if (shmPath !== ownShm) return;
+    if (shmPath !== path.join(sandboxDir, 'shm')) return;
     // Owned by the container's root in a user namespace (else the unmapped host root, "nobody").
     const owner = rootIds ? `,uid=${rootIds.uid},gid=${rootIds.gid}` : '';
-    await deps.mounts.mountTmpfs(ownShm, `${SHM_OPTIONS}${owner}`);
-    undo.push('pod shm', () => deps.mounts.unmount(ownShm));
+    await deps.mounts.mountTmpfs(shmPath, `${SHM_OPTIONS}${owner}`);
+    undo.push('pod shm', () => deps.mounts.unmount(shmPath));
   };
   await allSteps([makeCgroups(), makeShm()] as const);
-  return {
-    id,
-    name,
-    config,
-    createdAt: nowNs(),
-    sandboxDir,
-    cgroupPath,
-    infraCgroupPath,
-    shmPath,
-    hostname: podHostname(config),
-  };
 }
 
+/** `netns`: the pod's network namespace pinned before, which the infra joins. */
 async function startInfra(
   deps: SandboxDeps,
   meta: SandboxMeta,
-  security: Awaited<ReturnType<typeof podSecurity>>,
+  security: PodSecurity,
+  netns: string | undefined,
   undo: UndoStack,
 ): Promise<SandboxInfra> {
   const { sysctls, userNamespace } = security;
+  const namespaces = infraNamespaces(meta.config.namespaces);
+  if (netns) namespaces.net = { mode: 'join', path: netns };
   const infra = await deps.infra.startInfra({
     id: meta.id,
     bundleDir: infraBundleDir(meta),
     hostname: meta.hostname,
-    namespaces: infraNamespaces(meta.config.namespaces),
+    namespaces,
     sysctls,
     ...(userNamespace ? { userNamespace: { mode: 'new' as const, ...userNamespace } } : {}),
     cgroupProcsFiles: deps.cgroups.open(meta.infraCgroupPath).procsFiles(),
     pinDir: pinDir(meta),
   });
-  undo.push('infra', () => deps.infra.stopInfra(infraBundleDir(meta), pinDir(meta)));
+  // Its pins go with the "namespace pins" step, after CNI DEL.
+  undo.push('infra', () => deps.infra.killInfra(infraBundleDir(meta)));
   await deps.cgroups.open(meta.infraCgroupPath).attach?.(infra.infra.pid);
   return infra;
 }
@@ -158,12 +220,11 @@ function containerRootIds(userns: UserNamespaceSpec): { uid: number; gid: number
 async function setUpNetwork(
   deps: SandboxDeps,
   meta: SandboxMeta,
-  infra: SandboxInfra,
+  netns: string | undefined,
   undo: UndoStack,
 ): Promise<string[]> {
   if (isHostNetwork(meta.config)) return [];
-  const netns = infra.namespacePaths.net;
-  if (!netns) throw new InternalError('the infra did not pin a network namespace');
+  if (!netns) throw new InternalError('the pod has no pinned network namespace');
   const sandbox = { id: meta.id, config: meta.config };
   undo.push('pod network', () => deps.network.tearDown(sandbox, netns));
   return deps.network.setUp(sandbox, netns);

@@ -117,12 +117,18 @@ export class FakeSandboxRuntime implements SandboxRuntime {
   failStart?: Error;
   private nextPid = 500;
 
+  async pinNetworkNamespace(pinDir: string): Promise<string> {
+    return `${pinDir}/net`;
+  }
+
   async startInfra(spec: SandboxInfraSpec): Promise<SandboxInfra> {
     if (this.failStart) throw this.failStart;
     this.running.set(spec.bundleDir, spec);
     const paths: SandboxInfra['namespacePaths'] = {};
     for (const kind of ['net', 'ipc', 'uts', 'pid'] as const) {
-      if (spec.namespaces[kind].mode === 'new') paths[kind] = `${spec.pinDir}/${kind}`;
+      const setting = spec.namespaces[kind];
+      if (setting.mode === 'new') paths[kind] = `${spec.pinDir}/${kind}`;
+      if (setting.mode === 'join') paths[kind] = setting.path;
     }
     return { infra: { pid: this.nextPid++, startTime: '1' }, namespacePaths: paths };
   }

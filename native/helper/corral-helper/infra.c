@@ -8,6 +8,7 @@
 #include "sync.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
@@ -54,9 +55,29 @@ static int drop_everything(struct err *err)
 	return 0;
 }
 
-static int prepare(const struct spec *s, int sync_fd, int empty_root, struct err *err)
+/* A namespace to join (the pod's network namespace, which corrald pins before the infra starts)
+   is joined while its path still resolves, before the empty-root mount namespace: from then on it
+   counts as entered. Not a pid namespace: joining one takes a fork, which enter_namespaces does. */
+static int join_pinned(struct spec *s, struct err *err)
 {
-	if (null_stdio(err) < 0 || setsid() < 0)
+	for (int i = 0; i < NS_KINDS; i++) {
+		if (i == NS_PID || s->ns[i].mode != NS_JOIN)
+			continue;
+		cleanup_fd int fd = open(s->ns[i].path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return fail(err, errno, "open namespace %s", s->ns[i].path);
+		if (setns(fd, ns_clone_flags[i]) < 0)
+			return fail(err, errno, "setns %s", s->ns[i].path);
+		s->ns[i].mode = NS_HOST;
+	}
+	return 0;
+}
+
+static int prepare(const struct spec *spec, int sync_fd, int empty_root, struct err *err)
+{
+	struct spec own = *spec;
+	const struct spec *s = &own;
+	if (null_stdio(err) < 0 || setsid() < 0 || join_pinned(&own, err) < 0)
 		return -1;
 	/* The host's root stays reachable through this descriptor for the sysctls below. */
 	cleanup_fd int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -107,16 +107,26 @@ int pin_namespaces(const struct spec *s, pid_t pid, struct err *err)
 	return s->ns[NS_PID].mode == NS_NEW ? pin_proc(s->pin_dir, err) : 0;
 }
 
+/* Only what pin_namespaces made: a namespace the spec joins (the pod's network namespace, pinned
+   before the infra starts) keeps its pin. */
 void unpin_namespaces(const struct spec *s)
 {
-	static const char *const all[] = { "net", "ipc", "uts", "pid", "user" };
 	char target[4096];
-	for (size_t i = 0; s->pin_dir && i < sizeof all / sizeof all[0]; i++) {
-		snprintf(target, sizeof target, "%s/%s", s->pin_dir, all[i]);
+	if (!s->pin_dir)
+		return;
+	for (int i = 0; i < NS_KINDS; i++) {
+		if (s->ns[i].mode != NS_NEW)
+			continue;
+		snprintf(target, sizeof target, "%s/%s", s->pin_dir, ns_names[i]);
 		umount2(target, MNT_DETACH);
 		unlink(target);
 	}
-	if (!s->pin_dir)
+	if (s->userns.mode == NS_NEW) {
+		snprintf(target, sizeof target, "%s/user", s->pin_dir);
+		umount2(target, MNT_DETACH);
+		unlink(target);
+	}
+	if (s->ns[NS_PID].mode != NS_NEW)
 		return;
 	snprintf(target, sizeof target, "%s/proc", s->pin_dir);
 	umount2(target, MNT_DETACH);

@@ -12,8 +12,8 @@ import {
   lutimesSync,
   mkdirSync,
   openSync,
-  rmSync,
   symlinkSync,
+  unlinkSync,
   chmodSync,
   writeSync,
   constants,
@@ -25,6 +25,7 @@ import { InvalidArgumentError } from '../../errors';
 import { S_IFBLK, S_IFCHR, S_IFIFO, lsetxattr, makedev, mknod } from '../../../native/libc';
 import { cleanEntryName, type LayerRoot } from './layer_root';
 import { moduleLogger } from '../../log';
+import { removeTree } from '../../remove_tree';
 
 const log = moduleLogger('unpack');
 
@@ -58,18 +59,18 @@ export async function writeEntry(
   try {
     switch (header.type) {
       case 'directory':
-        return directory(target.full, header, deferred);
+        return await directory(target.full, header, deferred);
       case 'file':
       case 'contiguous-file':
         return await regularFile(target.full, header, body);
       case 'symlink':
-        return symlink(target.full, header);
+        return await symlink(target.full, header);
       case 'link':
-        return hardlink(root, target.full, header);
+        return await hardlink(root, target.full, header);
       case 'character-device':
       case 'block-device':
       case 'fifo':
-        return device(target.full, header);
+        return await device(target.full, header);
       default:
         throw new InvalidArgumentError(`tar entry ${header.name}: unsupported type ${JSON.stringify(header.type)}`);
     }
@@ -79,7 +80,7 @@ export async function writeEntry(
   }
 }
 
-function whiteout(root: LayerRoot, clean: string, base: string, body: Readable): void {
+async function whiteout(root: LayerRoot, clean: string, base: string, body: Readable): Promise<void> {
   body.resume();
   const dirName = clean.slice(0, Math.max(0, clean.lastIndexOf('/')));
   if (base === OPAQUE_MARKER) return markOpaque(root, dirName);
@@ -88,7 +89,7 @@ function whiteout(root: LayerRoot, clean: string, base: string, body: Readable):
     dirName === '' ? base.slice(WHITEOUT_PREFIX.length) : `${dirName}/${base.slice(WHITEOUT_PREFIX.length)}`;
   const target = root.entry(hidden);
   try {
-    removeExisting(target.full);
+    await removeExisting(target.full);
     mknod(target.full, S_IFCHR, makedev(0, 0));
   } finally {
     target.release();
@@ -110,9 +111,9 @@ function markOpaque(root: LayerRoot, dirName: string): void {
   }
 }
 
-function directory(full: string, header: tar.Header, deferred: DeferredDir[]): void {
+async function directory(full: string, header: tar.Header, deferred: DeferredDir[]): Promise<void> {
   const existing = lstatSync(full, { throwIfNoEntry: false });
-  if (existing && !existing.isDirectory()) removeExisting(full);
+  if (existing && !existing.isDirectory()) await removeExisting(full);
   if (!existing?.isDirectory()) mkdirSync(full, { mode: 0o700 });
   lchownSync(full, header.uid, header.gid);
   applyXattrs(full, header);
@@ -123,7 +124,7 @@ function directory(full: string, header: tar.Header, deferred: DeferredDir[]): v
 const SMALL_FILE = 256 * 1024;
 
 async function regularFile(full: string, header: tar.Header, body: Readable): Promise<void> {
-  removeExisting(full);
+  await removeExisting(full);
   const small = header.size <= SMALL_FILE ? await gather(body) : undefined;
   const fd = openSync(full, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
@@ -148,8 +149,8 @@ function writeAll(fd: number, data: Buffer): void {
   for (let done = 0; done < data.length;) done += writeSync(fd, data, done, data.length - done);
 }
 
-function symlink(full: string, header: tar.Header): void {
-  removeExisting(full);
+async function symlink(full: string, header: tar.Header): Promise<void> {
+  await removeExisting(full);
   symlinkSync(header.linkname, full);
   lchownSync(full, header.uid, header.gid);
   lutimesSync(full, header.mtime, header.mtime);
@@ -157,7 +158,7 @@ function symlink(full: string, header: tar.Header): void {
 }
 
 /** The link target is resolved inside the root too, so a hard link can never reach outside it. */
-function hardlink(root: LayerRoot, full: string, header: tar.Header): void {
+async function hardlink(root: LayerRoot, full: string, header: tar.Header): Promise<void> {
   const target = root.entry(header.linkname, false); // `full` holds the cached parent
   try {
     const st = lstatSync(target.full, { throwIfNoEntry: false });
@@ -166,15 +167,15 @@ function hardlink(root: LayerRoot, full: string, header: tar.Header): void {
         `tar entry ${header.name}: hard link target ${header.linkname} is not in this layer`,
       );
     if (st.isDirectory()) throw new InvalidArgumentError(`tar entry ${header.name}: hard link to a directory`);
-    removeExisting(full);
+    await removeExisting(full);
     linkSync(target.full, full);
   } finally {
     target.release();
   }
 }
 
-function device(full: string, header: tar.Header): void {
-  removeExisting(full);
+async function device(full: string, header: tar.Header): Promise<void> {
+  await removeExisting(full);
   const type = header.type === 'fifo' ? S_IFIFO : header.type === 'block-device' ? S_IFBLK : S_IFCHR;
   mknod(full, type | (header.mode & 0o7777), makedev(header.devmajor ?? 0, header.devminor ?? 0));
   lchownSync(full, header.uid, header.gid);
@@ -183,10 +184,15 @@ function device(full: string, header: tar.Header): void {
   applyXattrs(full, header);
 }
 
-/** Replaces whatever a previous entry of this layer put at this name. */
-function removeExisting(full: string): void {
+/**
+ * Clears the way for an entry: whatever a previous entry of this layer put at this name. A
+ * directory may hold as many entries as the layer's cap allows, so it is removed in bounded
+ * batches (remove_tree.ts), never in one blocking call.
+ */
+async function removeExisting(full: string): Promise<void> {
   const st = lstatSync(full, { throwIfNoEntry: false });
-  if (st) rmSync(full, { recursive: st.isDirectory(), force: true });
+  if (st?.isDirectory()) await removeTree(full);
+  else if (st) unlinkSync(full);
 }
 
 function applyXattrs(full: string, header: tar.Header): void {

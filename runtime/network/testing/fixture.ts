@@ -123,6 +123,12 @@ export class NetworkFixture {
     );
   }
 
+  /** The interfaces (pods' veths) still attached to the test's bridge. */
+  async bridgePorts(): Promise<string[]> {
+    const out = await sh('ip', ['-o', 'link', 'show', 'master', this.bridge]).catch(() => '');
+    return out.split('\n').filter((line) => line.trim() !== '');
+  }
+
   /** Host NAT rules that mention this test's subnet, bridge or network. */
   async natRulesOfThisTest(): Promise<string[]> {
     const rules = await sh('iptables-save', ['-t', 'nat']);

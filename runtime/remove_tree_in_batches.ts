@@ -1,0 +1,241 @@
+// Removing a directory tree whose size someone else chose (a container's upper directory, an
+// image's layer) without holding the event loop or the thread pool. fs.rm queues a request for
+// every entry of a directory at once: 200,000 files are 200,000 requests made in one turn of the
+// event loop, and every other file operation of corrald waits behind them. Here each directory
+// is read REMOVE_BATCH entries at a time and at most REMOVE_BATCH requests are in flight.
+//
+// Every directory below the top's own is first moved up to the top under a fresh name, then
+// drained there: its files unlinked, its own subdirectories moved up in turn, then removed
+// empty. So no path is ever more than two names below the top, however deep the nesting (fs.rm
+// fails with ENAMETOOLONG past PATH_MAX), and nothing in memory grows with the tree: the top
+// directory holds the work left, and passes over it repeat until it is empty.
+// A mount point is never descended into: the move fails with EBUSY for one, and the top's own
+// directories are probed with rmdir first (EBUSY for a mount point, ENOTEMPTY for a plain
+// directory). The removal then fails and leaves it, and what is mounted there, in place.
+// Symlinks are removed, never followed: a directory is opened with O_NOFOLLOW and then reached
+// only through that descriptor (/proc/self/fd/N), so an entry swapped for a symlink meanwhile
+// is never entered. Names are bytes: a container may use names that are not UTF-8.
+// An entry found gone (ENOENT) is fine: the tree may shrink underneath.
+import { randomBytes } from 'node:crypto';
+import { constants, promises as fs, type Dirent } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { CorralError, FailedPreconditionError, InternalError } from './errors';
+
+/** Entries read from a directory at once, and removals in flight at once. */
+export const REMOVE_BATCH = 32;
+
+const OPEN_DIRECTORY = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+/** A drained directory found not empty again (something wrote into it) is drained again, so often. */
+const DRAIN_ATTEMPTS = 3;
+
+/** Removes `root` and everything below it; a missing root is fine, a file or symlink is unlinked. */
+export async function removeTreeInBatches(root: string): Promise<void> {
+  const handle = await openDirectory(root);
+  if (handle === 'gone') return;
+  if (handle === 'not a directory') return ignoreGone(fs.unlink(root));
+  try {
+    await new TreeRemover(fdPath(handle), root).run();
+  } catch (err) {
+    throw explain(err, root);
+  } finally {
+    await handle.close();
+  }
+  await ignoreGone(fs.rmdir(root));
+}
+
+class TreeRemover {
+  /** Names of directories moved up: random, so no name already in the tree can be taken for one. */
+  private readonly prefix = Buffer.from(`.corral-rm-${randomBytes(6).toString('hex')}-`);
+  private moved = 0;
+
+  /** `top`: the root reached through its descriptor; `shown`: its path, for messages. */
+  constructor(
+    private readonly top: string,
+    private readonly shown: string,
+  ) {}
+
+  async run(): Promise<void> {
+    while ((await this.passOverTop()) > 0);
+  }
+
+  /** Clears the top's entries, draining its directories one by one; returns how many there were. */
+  private async passOverTop(): Promise<number> {
+    let seen = 0;
+    await inBatches(this.top, async (entries) => {
+      seen += entries.length;
+      const dirs = await settleAll(entries.map((entry) => this.clearTopEntry(entry)));
+      for (const dir of dirs) if (dir) await this.drain(dir);
+    });
+    return seen;
+  }
+
+  /** Unlinks a non-directory at the top; returns a directory there that is left to drain. */
+  private async clearTopEntry(entry: Dirent): Promise<Buffer | undefined> {
+    const name = entry.name as unknown as Buffer;
+    if (this.isMovedUp(name)) return name;
+    const entryPath = childPath(this.top, name);
+    if (!(await isDirectory(entryPath, entry)) && (await unlinkedUnlessDirectory(entryPath))) return undefined;
+    try {
+      await fs.rmdir(entryPath); // the probe: an empty directory goes, a mount point stays (EBUSY)
+      return undefined;
+    } catch (err) {
+      if (errorCode(err) === 'ENOENT') return undefined;
+      if (errorCode(err) === 'ENOTEMPTY') return name;
+      if (errorCode(err) === 'EBUSY') throw this.mountPoint(name);
+      throw err;
+    }
+  }
+
+  /** Unlinks a non-directory below the top; moves a directory up to the top (its new name is returned). */
+  private async clear(parent: string, shownParent: string, entry: Dirent): Promise<Buffer | undefined> {
+    const name = entry.name as unknown as Buffer;
+    const entryPath = childPath(parent, name);
+    if (!(await isDirectory(entryPath, entry)) && (await unlinkedUnlessDirectory(entryPath))) return undefined;
+    const movedName = Buffer.concat([this.prefix, Buffer.from(String(this.moved++))]);
+    try {
+      await fs.rename(entryPath, childPath(this.top, movedName));
+    } catch (err) {
+      if (errorCode(err) === 'ENOENT') return undefined;
+      if (errorCode(err) === 'EBUSY') throw this.mountPoint(Buffer.concat([Buffer.from(`${shownParent}/`), name]));
+      throw err;
+    }
+    return movedName;
+  }
+
+  private mountPoint(below: Buffer): FailedPreconditionError {
+    return new FailedPreconditionError(
+      `removing ${this.shown}: ${below.toString()} below it is a mount point; it and what is mounted there were left in place`,
+    );
+  }
+
+  private isMovedUp(name: Buffer): boolean {
+    return name.length > this.prefix.length && name.subarray(0, this.prefix.length).equals(this.prefix);
+  }
+
+  /** Empties a directory at the top (its subdirectories join the top), then removes it. */
+  private async drain(name: Buffer): Promise<void> {
+    const dirPath = childPath(this.top, name);
+    for (let attempt = 1; ; attempt++) {
+      const handle = await openDirectory(dirPath);
+      if (handle === 'gone') return;
+      if (handle === 'not a directory') return ignoreGone(fs.unlink(dirPath)); // swapped for a symlink
+      try {
+        const inside = fdPath(handle);
+        const shown = name.toString();
+        await inBatches(inside, (entries) => settleAll(entries.map((entry) => this.clear(inside, shown, entry))));
+      } finally {
+        await handle.close();
+      }
+      try {
+        await fs.rmdir(dirPath);
+        return;
+      } catch (err) {
+        if (errorCode(err) === 'ENOENT') return;
+        if (errorCode(err) !== 'ENOTEMPTY' || attempt === DRAIN_ATTEMPTS) throw err;
+      }
+    }
+  }
+}
+
+async function openDirectory(dir: string | Buffer): Promise<FileHandle | 'gone' | 'not a directory'> {
+  try {
+    return await fs.open(dir, OPEN_DIRECTORY);
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'ENOENT') return 'gone';
+    if (code === 'ELOOP' || code === 'ENOTDIR') return 'not a directory';
+    throw err;
+  }
+}
+
+/** Calls `each` with the directory's entries, REMOVE_BATCH at a time, names as bytes. */
+async function inBatches(dir: string, each: (entries: Dirent[]) => Promise<unknown>): Promise<void> {
+  // 'buffer' is accepted at run time, though @types/node lists only string encodings.
+  const stream = await fs.opendir(dir, { encoding: 'buffer' as BufferEncoding, bufferSize: REMOVE_BATCH });
+  try {
+    for (let end = false; !end;) {
+      const entries: Dirent[] = [];
+      while (entries.length < REMOVE_BATCH) {
+        const entry = await stream.read();
+        if (!entry) {
+          end = true;
+          break;
+        }
+        entries.push(entry);
+      }
+      if (entries.length > 0) await each(entries);
+    }
+  } finally {
+    await stream.close();
+  }
+}
+
+/** From the entry's type, or lstat where the file system does not report one (DT_UNKNOWN). */
+async function isDirectory(entryPath: Buffer, entry: Dirent): Promise<boolean> {
+  if (entry.isDirectory()) return true;
+  const known =
+    entry.isFile() ||
+    entry.isSymbolicLink() ||
+    entry.isFIFO() ||
+    entry.isSocket() ||
+    entry.isCharacterDevice() ||
+    entry.isBlockDevice();
+  if (known) return false;
+  const stat = await fs.lstat(entryPath).catch((err: unknown) => {
+    if (errorCode(err) === 'ENOENT') return undefined;
+    throw err;
+  });
+  return stat?.isDirectory() ?? false;
+}
+
+/** Waits for every one (nothing is left running on failure), then throws the first failure. */
+async function settleAll<T>(work: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(work);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+/** Unlinks the entry unless it is (by now) a directory; true when it is gone. */
+async function unlinkedUnlessDirectory(entryPath: Buffer): Promise<boolean> {
+  try {
+    await fs.unlink(entryPath);
+    return true;
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return true;
+    if (errorCode(err) === 'EISDIR') return false; // it became a directory since it was listed
+    throw err;
+  }
+}
+
+async function ignoreGone(work: Promise<void>): Promise<void> {
+  try {
+    await work;
+  } catch (err) {
+    if (errorCode(err) !== 'ENOENT') throw err;
+  }
+}
+
+function fdPath(handle: FileHandle): string {
+  return `/proc/self/fd/${handle.fd}`;
+}
+
+function childPath(parent: string, name: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${parent}/`), name]);
+}
+
+function errorCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/** The paths in node's message are /proc/self/fd ones: the error names the tree instead. */
+function explain(err: unknown, root: string): Error {
+  if (err instanceof CorralError) return err;
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'EBUSY')
+    // a file mount point: a directory one is caught by name above
+    return new FailedPreconditionError(`removing ${root}: a mount point below it was left in place`, { cause: err });
+  return new InternalError(`removing ${root}: ${e.syscall ?? 'a call'} failed below it: ${e.code ?? e.message}`, {
+    cause: err,
+  });
+}
