@@ -15,6 +15,7 @@ import type { HostMounts } from './sandbox/pod_shm';
 import type { SandboxMeta } from './sandbox/sandbox_record';
 import { SandboxService } from './sandbox/sandbox_service';
 import type { SandboxStatus } from './sandbox/sandbox_state';
+import { inBatches } from './store/in_batches';
 import { RecordStore } from './store/record_store';
 
 export interface LifecycleDrivers {
@@ -86,7 +87,8 @@ export async function openLifecycle(drivers: LifecycleDrivers, settings: Lifecyc
   const recoveredContainers = await recoverContainers(containers.deps);
   const orphans = [...(await sweepOrphanContainers(containers.deps)), ...(await sandboxes.sweepOrphans())];
   const sandboxesLost = await sandboxes.recover();
-  for (const id of recoveredContainers.live) containers.watchExit(id);
+  // Each watcher's first look (state, exit file, /proc) is blocking reads: a batch at a time.
+  await inBatches(recoveredContainers.live, (id) => containers.watchExit(id));
   return {
     sandboxes,
     containers,

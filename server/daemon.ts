@@ -7,7 +7,7 @@ import { InvalidArgumentError } from '../runtime/errors';
 import type { DaemonMetrics } from './metrics/daemon_metrics';
 import type { MetricsEndpoint } from './metrics/metrics_endpoint';
 import { DaemonLock } from './daemon_lock';
-import { buildServer } from './grpc_server';
+import { buildServer, prepareFirstCall } from './grpc_server';
 import { OpenStreams } from './rpc_wrapper';
 import { prepareSocketPath } from './socket_path';
 import type { ServerContext } from './context';
@@ -54,6 +54,7 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
     await prepareSocketPath(config.listen);
     await bind(server, config.listen);
     await fs.chmod(config.listen, 0o660);
+    setImmediate(prepareFirstCall); // before recovery's first part, which waits a turn too
     socketReady();
     const { lifecycle, streaming, network } = await recovery.catch(async (err: unknown) => {
       server.forceShutdown();

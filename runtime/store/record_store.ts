@@ -76,7 +76,8 @@ export class RecordStore<M, S> {
     }
     for (const { id, statusFile } of read) this.refuseNewer(id, statusFile);
     const discarded: string[] = [];
-    for (const { id, recordDir, statusFile, meta } of read) {
+    for (const [index, { id, recordDir, statusFile, meta }] of read.entries()) {
+      if (index % LOAD_BATCH === LOAD_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
       removeStaleTempsSync(recordDir);
       if (!meta || !statusFile) {
         await fs.rm(recordDir, { recursive: true, force: true });
