@@ -14,6 +14,7 @@
 // retried request finds the in-flight object instead of creating a second one (CRI-O's idea).
 import { promises as fs, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from '../errors';
 import { isIdPrefix, resolveIdPrefix } from '../ids';
 import { fsyncDir, readJsonIfExistsSync, removeStaleTempsSync, writeFilesAtomic, writeJsonAtomic } from './atomic_file';
@@ -176,6 +177,9 @@ export class RecordStore<M, S> {
     const current = this.records.get(id);
     if (!current) throw new NotFoundError(`${this.kind} ${id} not found`);
     const status = change(structuredClone(current.status));
+    // A change that changes nothing (a second path recording the same exit) writes nothing: the
+    // file already holds this status, and its fsyncs would only delay the caller.
+    if (isDeepStrictEqual(status, current.status)) return current;
     const version = current.version + 1;
     // The directory is synced too: an exit code recorded just before a power cut must survive it.
     await writeJsonAtomic(path.join(this.dir, id, 'status.json'), { format: RECORD_FORMAT, version, status });
