@@ -121,6 +121,17 @@ export function umount2(target: string, flags = 0): void {
   check(umount2Raw(target, flags), 'umount2', target);
 }
 
+/**
+ * umount2(2) on a thread-pool thread: the last unmount of a writable overlay syncs the filesystem
+ * under it (milliseconds). Resolves false when it failed: errno is not carried back from another
+ * thread, so the caller asks again with umount2() to learn why.
+ */
+export function umount2OffLoop(target: string, flags = 0): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    umount2Raw.async(target, flags, (err: Error | null, result: number) => (err ? reject(err) : resolve(result === 0)));
+  });
+}
+
 // Process handles (process layer). pidfd calls go through syscall(2): glibc 2.36 has no wrappers.
 const closeRaw = libc.func('int close(int fd)') as KoffiFunc<(fd: number) => number>;
 const SYS_PIDFD_SEND_SIGNAL = 424;

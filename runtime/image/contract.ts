@@ -46,7 +46,13 @@ export interface Snapshotter {
    * and with `idmap` through that user namespace's mapping (its layers idmapped).
    */
   mount(key: string, target: string, idmap?: { usernsPath: string }): Promise<void>;
+  /** Idempotent; waits for an unmount startUnmount began, and asks no more when that succeeded. */
   unmount(target: string): Promise<void>;
+  /**
+   * Unmounts `target` now, for a later unmount(target) to wait for rather than ask again (a
+   * container's rootfs once it exited: its removal comes later).
+   */
+  startUnmount(target: string): Promise<void>;
   /** Bytes and inodes used by the snapshot's own writable layer. */
   usage(key: string): Promise<{ bytes: number; inodes: number }>;
   /** Removes the snapshot and releases its layers; idempotent. */

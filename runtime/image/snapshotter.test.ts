@@ -1,10 +1,12 @@
 // The overlay snapshotter's load(): what a power loss can leave of a snapshot, which is not
-// flushed (a meta.json cut short, or none), is taken for half-made and removed.
+// flushed (a meta.json cut short, or none), is taken for half-made and removed. Its unmount:
+// off the event loop, waiting for one begun earlier, idempotent, lazy when the mount is busy.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { mount } from '../../native/libc';
 import type { ImageStore } from './image_store';
 import type { LayerStore } from './layer_store';
 import { OverlaySnapshotter } from './snapshotter';
@@ -30,6 +32,38 @@ test('load keeps whole snapshots and removes those whose meta.json is missing or
     assert.ok(existsSync(whole));
     for (const dir of [cut, empty, none]) assert.ok(!existsSync(dir), `${dir} is removed`);
   } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+const isMounted = (target: string): boolean =>
+  readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .some((line) => line.split(' ')[4] === target);
+
+test('unmount: waits for one begun by startUnmount; a target not mounted is done; a busy one is detached', async () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'corral-snapshots-'));
+  const target = path.join(root, 'rootfs');
+  mkdirSync(target);
+  const snapshots = new OverlaySnapshotter(root, {} as ImageStore, {} as LayerStore);
+  try {
+    mount('tmpfs', target, 'tmpfs', 0, 'size=1m');
+    assert.ok(isMounted(target));
+    const started = snapshots.startUnmount(target);
+    await snapshots.unmount(target);
+    assert.ok(!isMounted(target));
+    await started;
+    await snapshots.unmount(target); // EINVAL, learnt on a second try on this thread
+    mount('tmpfs', target, 'tmpfs', 0, 'size=1m');
+    const busy = openSync(path.join(target, 'open'), 'w');
+    try {
+      await snapshots.unmount(target); // EBUSY: detached, gone once the file is closed
+      assert.ok(!isMounted(target));
+    } finally {
+      closeSync(busy);
+    }
+  } finally {
+    if (isMounted(target)) await snapshots.unmount(target);
     rmSync(root, { recursive: true, force: true });
   }
 });

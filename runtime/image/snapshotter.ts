@@ -18,16 +18,16 @@ import { promises as fs, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
 import { KeyedMutex } from '../store/keyed_mutex';
-import { fsyncPath, readJsonIfExists } from '../store/atomic_file';
-import { MNT_DETACH, SyscallError, umount2 } from '../../native/libc';
+import { fsyncPath, readJsonIfExistsSync } from '../store/atomic_file';
+import { MNT_DETACH, SyscallError, umount2, umount2OffLoop } from '../../native/libc';
 import { OverlayTooLongError, mountOverlay } from '../../native/overlay_mount';
 import { mountIdmappedReadOnlyOverlay } from '../../native/idmapped_overlay';
 import type { SnapshotMount, Snapshotter } from './contract';
 import { diskUsage } from './disk_usage';
-import { PRIVATE_DIR_MODE, ensurePrivateDir, tighten } from '../store/private_dir';
+import { PRIVATE_DIR_MODE, ensurePrivateDir, tightenSync } from '../store/private_dir';
+import { inBatches } from '../store/in_batches';
 import type { ImageStore } from './image_store';
 import type { LayerStore } from './layer_store';
-import { mapLimited } from './limit';
 import { removeTree } from '../remove_tree';
 
 interface SnapshotMeta {
@@ -39,12 +39,12 @@ interface SnapshotMeta {
 }
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
-/** Snapshots read at once at start. */
-const LOAD_CONCURRENCY = 32;
 
 export class OverlaySnapshotter implements Snapshotter {
   private readonly metas = new Map<string, SnapshotMeta>();
   private readonly locks = new KeyedMutex();
+  /** target → whether the unmount startUnmount began succeeded (the next unmount takes it) */
+  private readonly unmountsStarted = new Map<string, Promise<boolean>>();
 
   /**
    * `guard` serialises snapshot creation with garbage collection (pass the image service's);
@@ -60,15 +60,15 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async load(): Promise<void> {
     await ensurePrivateDir(this.root);
-    // A node may hold hundreds: one after the other, their reads made most of recovery's time.
-    await mapLimited(await fs.readdir(this.root), LOAD_CONCURRENCY, async (name) => {
+    // A node may hold hundreds: corral's own small files, read blocking a batch at a time.
+    await inBatches(await fs.readdir(this.root), async (name) => {
       const dir = path.join(this.root, name);
-      const meta = name.startsWith('.') ? undefined : await readMeta(path.join(dir, 'meta.json'));
+      const meta = name.startsWith('.') ? undefined : readMeta(path.join(dir, 'meta.json'));
       if (!meta) {
         await removeTree(dir); // a .trash-* or half-made one: what a container wrote, any size
         return;
       }
-      await tighten(dir);
+      tightenSync(dir);
       this.metas.set(meta.key, meta);
     });
   }
@@ -140,6 +140,7 @@ export class OverlaySnapshotter implements Snapshotter {
     const meta = this.metas.get(key);
     if (!meta) throw new NotFoundError(`snapshot ${key} not found`);
     const spec = this.mountSpec(meta);
+    this.unmountsStarted.delete(target);
     if (idmap) {
       // A writable rootfs is idmapped by the helper inside the container's mount namespace.
       if (!meta.view) throw new InvalidArgumentError(`snapshot ${key}: only a view is idmapped here`);
@@ -153,15 +154,24 @@ export class OverlaySnapshotter implements Snapshotter {
     }
   }
 
+  /** Off the event loop: a writable overlay's last unmount syncs the host filesystem under it. */
   async unmount(target: string): Promise<void> {
-    try {
-      umount2(target, 0);
-    } catch (err) {
-      if (!(err instanceof SyscallError)) throw err;
-      if (err.code === 'EINVAL' || err.code === 'ENOENT') return; // not mounted: already done
-      if (err.code === 'EBUSY') return umount2(target, MNT_DETACH);
-      throw err;
-    }
+    const started = this.unmountsStarted.get(target);
+    this.unmountsStarted.delete(target);
+    if (started && (await started)) return;
+    await unmountOffLoop(target);
+  }
+
+  startUnmount(target: string): Promise<void> {
+    const unmounting = unmountOffLoop(target);
+    this.unmountsStarted.set(
+      target,
+      unmounting.then(
+        () => true,
+        () => false,
+      ),
+    );
+    return unmounting;
   }
 
   async usage(key: string): Promise<{ bytes: number; inodes: number }> {
@@ -210,6 +220,18 @@ export class OverlaySnapshotter implements Snapshotter {
   }
 }
 
+async function unmountOffLoop(target: string): Promise<void> {
+  if (await umount2OffLoop(target)) return;
+  try {
+    umount2(target, 0); // asked again on this thread to learn why: a failure costs no sync
+  } catch (err) {
+    if (!(err instanceof SyscallError)) throw err;
+    if (err.code === 'EINVAL' || err.code === 'ENOENT') return; // not mounted: already done
+    if (err.code === 'EBUSY') return umount2(target, MNT_DETACH);
+    throw err;
+  }
+}
+
 function checkKey(key: string): void {
   if (!KEY.test(key))
     throw new InvalidArgumentError(
@@ -218,9 +240,9 @@ function checkKey(key: string): void {
 }
 
 /** A snapshot's meta.json; undefined when missing or cut short (a power loss before its fsync). */
-async function readMeta(file: string): Promise<SnapshotMeta | undefined> {
+function readMeta(file: string): SnapshotMeta | undefined {
   try {
-    return await readJsonIfExists<SnapshotMeta>(file);
+    return readJsonIfExistsSync<SnapshotMeta>(file);
   } catch (err) {
     if (err instanceof SyntaxError) return undefined;
     throw err;

@@ -4,10 +4,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CgroupResources } from '../cgroups/resources';
 import { nowNs } from '../clock';
-import { mapLimited } from '../image/limit';
 import { moduleLogger } from '../log';
 import { removeDirWithMountPoints } from '../safe_remove';
 import { StepTimer } from '../step_timer';
+import { inBatches } from '../store/in_batches';
 import { allSteps } from '../undo_stack';
 import type { ContainerConfig } from '../container/container_config';
 import { isHostNetwork } from './pod_files';
@@ -18,9 +18,6 @@ import { runSandbox } from './sandbox_run';
 import { toNotReady, type SandboxState } from './sandbox_state';
 
 const log = moduleLogger('sandbox');
-
-/** Pods checked at once after a restart (each is one liveness check). */
-const RECOVER_CONCURRENCY = 32;
 
 export interface SandboxFilter {
   id?: string;
@@ -164,7 +161,7 @@ export class SandboxService {
   async recover(): Promise<string[]> {
     const lost: string[] = [];
     const ready = this.deps.store.list().filter((record) => record.status.state === 'ready' && record.status.infra);
-    await mapLimited(ready, RECOVER_CONCURRENCY, async (record) => {
+    await inBatches(ready, async (record) => {
       if (await this.deps.isAlive(record.status.infra!)) return;
       await this.deps.store.update(record.id, (status) => toNotReady(status, nowNs()));
       lost.push(record.id);

@@ -51,7 +51,23 @@ export class FakeSnapshotter implements Snapshotter {
     this.mounted.add(target);
   }
 
+  /** target → the unmount startUnmount began */
+  private readonly unmounting = new Map<string, Promise<void>>();
+
   async unmount(target: string): Promise<void> {
+    const started = this.unmounting.get(target);
+    this.unmounting.delete(target);
+    await started;
+    await this.unmountNow(target);
+  }
+
+  startUnmount(target: string): Promise<void> {
+    const unmounting = this.unmountNow(target);
+    this.unmounting.set(target, unmounting);
+    return unmounting;
+  }
+
+  private async unmountNow(target: string): Promise<void> {
     // A fake mount is files in the directory: take them away as an unmount would.
     if (this.mounted.delete(target)) await fs.rm(path.join(target, 'etc'), { recursive: true, force: true });
   }

@@ -1,0 +1,131 @@
+// A container's rootfs is unmounted once its exit is recorded (as containerd does when a task
+// exits), not at its removal; its status and log stay, and removal after a stop, after a kill -9
+// of corrald between the two, or of a container never started still leaves no mount or cgroup.
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { after, afterEach, before, test } from 'node:test';
+import {
+  cgroupParentDirs,
+  containerConfig,
+  eventually,
+  mountsUnder,
+  podConfig,
+  restart,
+  startWorld,
+  stopWorld,
+  type LifecycleWorld,
+} from './fixture';
+
+let world: LifecycleWorld;
+/** Pods a failed test may have left: removed after each test, so a failure leaves no mount behind. */
+const pods: string[] = [];
+
+before(async () => {
+  world = await startWorld('rootfs-release');
+});
+afterEach(async () => {
+  for (const podId of pods.splice(0)) await world.daemon.client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
+});
+after(async () => {
+  await stopWorld(world);
+});
+
+/** The container's mounts on the host: its rootfs (and image volumes) live under its directory. */
+const mountsOf = (id: string): string[] => mountsUnder(world.daemon.dirs.base).filter((m) => m.includes(id));
+
+async function runPod(name: string, logDir?: string): Promise<{ podId: string; pod: Record<string, unknown> }> {
+  const pod = podConfig(name, logDir ? { log_directory: logDir } : {});
+  const { pod_sandbox_id: podId } = await world.daemon.client.runtime('RunPodSandbox', {
+    config: pod,
+    runtime_handler: '',
+  });
+  pods.push(podId);
+  return { podId, pod };
+}
+
+async function create(podId: string, pod: Record<string, unknown>, name: string, command: string[]): Promise<string> {
+  const config = containerConfig(world.images.busybox, name, command);
+  const created = await world.daemon.client.runtime('CreateContainer', {
+    pod_sandbox_id: podId,
+    config,
+    sandbox_config: pod,
+  });
+  return created.container_id;
+}
+
+async function assertNothingLeft(): Promise<void> {
+  assert.deepEqual(mountsUnder(world.daemon.dirs.base), []);
+  for (const dir of await cgroupParentDirs(world.cgroupParent)) {
+    const left = (await fs.readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    assert.deepEqual(left, [], `cgroups left under ${dir}`);
+  }
+}
+
+test('StopContainer unmounts the rootfs; status and log stay; the pod removal leaves nothing', async () => {
+  const client = world.daemon.client;
+  const logDir = path.join(world.daemon.dirs.base, 'release-logs');
+  const { podId, pod } = await runPod('stopped', logDir);
+  const id = await create(podId, pod, 'talker', ['sh', '-c', 'echo said; exec sleep 3600']);
+  await client.runtime('StartContainer', { container_id: id });
+  assert.ok(mountsOf(id).length > 0, 'a running container has its rootfs mounted');
+  await eventually('the container wrote its line', async () =>
+    (await fs.readFile(path.join(logDir, 'talker.log'), 'utf8').catch(() => '')).includes('said'),
+  );
+  await client.runtime('StopContainer', { container_id: id, timeout: 0 });
+  await eventually('the rootfs is unmounted after the stop', async () => mountsOf(id).length === 0);
+  const status = (await client.runtime('ContainerStatus', { container_id: id, verbose: true })).status!;
+  assert.equal(status.state, 'CONTAINER_EXITED');
+  assert.equal(status.exit_code, 137);
+  assert.match(await fs.readFile(path.join(logDir, 'talker.log'), 'utf8'), /said/);
+  await client.runtime('StopPodSandbox', { pod_sandbox_id: podId });
+  await client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
+  assert.deepEqual((await client.runtime('ListContainers', {})).containers, []);
+  await assertNothingLeft();
+});
+
+test('a container that exits by itself is unmounted once its exit is recorded', async () => {
+  const client = world.daemon.client;
+  const { podId, pod } = await runPod('quitter');
+  const id = await create(podId, pod, 'quitter', ['sh', '-c', 'exit 3']);
+  await client.runtime('StartContainer', { container_id: id });
+  await eventually('the rootfs is unmounted after the exit', async () => mountsOf(id).length === 0);
+  const status = (await client.runtime('ContainerStatus', { container_id: id, verbose: false })).status!;
+  assert.equal(status.state, 'CONTAINER_EXITED');
+  assert.equal(status.exit_code, 3);
+  await client.runtime('RemoveContainer', { container_id: id });
+  await client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
+  await assertNothingLeft();
+});
+
+test('a kill -9 of corrald between StopContainer and removal: the removal after the restart leaves nothing', async () => {
+  const { podId, pod } = await runPod('crash-between');
+  const stopped = await create(podId, pod, 'stopped', ['sleep', '3600']);
+  const running = await create(podId, pod, 'running', ['sleep', '3600']);
+  for (const id of [stopped, running]) await world.daemon.client.runtime('StartContainer', { container_id: id });
+  // The unmount after the stop is not awaited by its reply: the kill may come before, during or after it.
+  await world.daemon.client.runtime('StopContainer', { container_id: stopped, timeout: 0 });
+  const dirs = world.daemon.dirs;
+  await world.daemon.kill9();
+  await restart(world, dirs);
+  const again = world.daemon.client;
+  assert.equal(
+    (await again.runtime('ContainerStatus', { container_id: stopped, verbose: false })).status!.exit_code,
+    137,
+  );
+  assert.ok(mountsOf(running).length > 0, 'the running one keeps its rootfs');
+  await again.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
+  assert.deepEqual((await again.runtime('ListContainers', {})).containers, []);
+  await assertNothingLeft();
+});
+
+test('RemoveContainer of a container never started unmounts its rootfs', async () => {
+  const client = world.daemon.client;
+  const { podId, pod } = await runPod('unstarted');
+  const id = await create(podId, pod, 'idle', ['sleep', '3600']);
+  await eventually('the rootfs is mounted', async () => mountsOf(id).length > 0);
+  await client.runtime('RemoveContainer', { container_id: id });
+  assert.deepEqual(mountsOf(id), []);
+  await client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
+  await assertNothingLeft();
+});
