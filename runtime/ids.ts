@@ -1,15 +1,11 @@
 // Object IDs are 64 lowercase hex characters, like containerd's; users may type any unique prefix.
+import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError, NotFoundError } from './errors';
 
 const ID_PREFIX = /^[0-9a-f]{1,64}$/;
 
-/**
- * A new random ID. Web Crypto's generator (node:crypto's, loaded on first use) rather than an
- * import of node:crypto: this module loads before corrald's socket is served, and node:crypto
- * took ~5 ms of that.
- */
 export function newId(): string {
-  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString('hex');
+  return randomBytes(32).toString('hex');
 }
 
 export function isIdPrefix(value: string): boolean {

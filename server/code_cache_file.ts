@@ -4,11 +4,9 @@
 // comparing two) do not overwrite each other's; the newest few are kept.
 // V8 itself rejects a cache from another V8 version or flags, but in release builds it checks
 // neither the payload nor the source beyond its length: a stale or corrupt file must never reach
-// it. So the header names the bundle (the SHA-256 its build wrote on its first line, and the
-// CRC-32 of its text as read) and the payload's CRC-32, and a file that does not match all three
-// is ignored (and rewritten after that start). CRC-32 rather than a SHA-256 at start: node:crypto
-// alone took ~5 ms of corrald's start, and the files are root's alone (0600 in 0700), so what the
-// check guards against is a rebuild or a damaged file, not a forger.
+// it. So the header names the bundle (SHA-256 of its text) and the payload's SHA-256, and a file
+// that does not match both is ignored (and rewritten after that start).
+import { createHash } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -23,60 +21,39 @@ import {
   writeFileSync,
 } from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
 
-const MAGIC = 'corral-code-cache 2\n';
-/** tools/bundle_corrald.js starts the bundle with this and the SHA-256 of the rest, in hex. */
-export const BUNDLE_ID_PREFIX = '//corral-bundle sha256:';
+const MAGIC = 'corral-code-cache 1\n';
 const HASH_HEX = 64;
-const CRC_HEX = 8;
-/** The bundle's build SHA-256, a dot and the CRC-32 of its text. */
-const KEY_CHARS = HASH_HEX + 1 + CRC_HEX;
-const HEADER_BYTES = MAGIC.length + KEY_CHARS + 1 + CRC_HEX + 1;
+const HEADER_BYTES = MAGIC.length + 2 * (HASH_HEX + 1);
 /** Far above a real cache (about 1 MiB): a larger file is not ours to read. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const KEEP_FILES = 4;
 const PREFIX = 'corrald-';
 const SUFFIX = '.v8cache';
 
-/**
- * What names the bundle `text` in its cache's header: its build's SHA-256 and its CRC-32; none when
- * the text lacks its build's line or this node lacks zlib.crc32 (before 20.15): no cache then.
- */
-export function bundleKey(text: Buffer): string | undefined {
-  const head = text.subarray(0, BUNDLE_ID_PREFIX.length + HASH_HEX + 1).toString('latin1');
-  const id = head.slice(BUNDLE_ID_PREFIX.length, -1);
-  const crc = crc32Hex(text);
-  if (!head.startsWith(BUNDLE_ID_PREFIX) || !head.endsWith('\n') || !/^[0-9a-f]{64}$/.test(id) || !crc)
-    return undefined;
-  return `${id}.${crc}`;
+export function codeCacheFile(root: string, bundleHash: string): string {
+  return path.join(root, 'cache', `${PREFIX}${bundleHash.slice(0, 16)}${SUFFIX}`);
 }
 
-function crc32Hex(data: Buffer): string | undefined {
-  if (typeof zlib.crc32 !== 'function') return undefined;
-  return zlib.crc32(data).toString(16).padStart(CRC_HEX, '0');
+export function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
-export function codeCacheFile(root: string, bundleKey: string): string {
-  return path.join(root, 'cache', `${PREFIX}${bundleKey.slice(0, 16)}${SUFFIX}`);
-}
-
-/** The cached payload for the bundle `bundleKey` names, or undefined. */
-export function readCodeCache(file: string, bundleKey: string): Buffer | undefined {
+/** The cached payload for the bundle whose SHA-256 is `bundleHash`, or undefined. */
+export function readCodeCache(file: string, bundleHash: string): Buffer | undefined {
   const bytes = readCapped(file);
   if (!bytes || bytes.length <= HEADER_BYTES) return undefined;
   const header = bytes.subarray(0, HEADER_BYTES).toString('latin1');
   const payload = bytes.subarray(HEADER_BYTES);
-  if (header !== `${MAGIC}${bundleKey}\n${crc32Hex(payload)}\n`) return undefined;
+  if (header !== `${MAGIC}${bundleHash}\n${sha256(payload)}\n`) return undefined;
   return payload;
 }
 
-export function writeCodeCache(file: string, bundleKey: string, payload: Buffer): void {
-  if (bundleKey.length !== KEY_CHARS) throw new Error(`not a bundle key: ${bundleKey}`);
+export function writeCodeCache(file: string, bundleHash: string, payload: Buffer): void {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, Buffer.concat([Buffer.from(`${MAGIC}${bundleKey}\n${crc32Hex(payload)}\n`), payload]), {
+    writeFileSync(temporary, Buffer.concat([Buffer.from(`${MAGIC}${bundleHash}\n${sha256(payload)}\n`), payload]), {
       mode: 0o600,
       flag: 'wx',
     });

@@ -27,7 +27,6 @@ export interface RunningDaemon {
 export async function startDaemon(config: CorralConfig, version: string): Promise<RunningDaemon> {
   setLogLevel(config.log_level);
   const openFiles = raiseOpenFileLimit();
-  log.info('open-file limit', { soft: openFiles.soft, hard: openFiles.hard });
   await preparePrivateRoots(config.root, config.state);
   const lock = DaemonLock.acquire([config.root, config.state]);
   let exporter: { metrics: DaemonMetrics; endpoint: MetricsEndpoint } | undefined;
@@ -61,6 +60,8 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
       await fs.rm(config.listen, { force: true });
       throw err;
     });
+    // Logged only now: the first entry loads winston (runtime/log.ts), which the socket does not need.
+    log.info('open-file limit', { soft: openFiles.soft, hard: openFiles.hard });
     log.info('corrald ready', { listen: config.listen, root: config.root, state: config.state, version });
     const trimmer = new MemoryTrimmer();
     trimmer.start();

@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Script } from 'node:vm';
-import { bundleKey, codeCacheFile, readCodeCache, writeCodeCache } from './code_cache_file';
+import { codeCacheFile, readCodeCache, sha256, writeCodeCache } from './code_cache_file';
 import type { runDaemon } from './daemon_run';
 
 /** tools/bundle_corrald.js writes it beside this file, as one function expression taking CommonJS's arguments. */
@@ -26,9 +26,9 @@ export interface DaemonCode {
 export async function loadDaemonCode(root: string): Promise<DaemonCode> {
   const text = readBundle();
   if (!text) return { runDaemon: (await import('./daemon_run')).runDaemon, saveCodeCache: () => {} };
-  const key = bundleKey(text);
-  const cache = key === undefined ? undefined : { key, file: codeCacheFile(root, key) };
-  const cachedData = cache && readCodeCache(cache.file, cache.key);
+  const bundleHash = sha256(text);
+  const cacheFile = codeCacheFile(root, bundleHash);
+  const cachedData = readCodeCache(cacheFile, bundleHash);
   // The bundle is ASCII (charset=ascii): latin1 decodes it as is, into a one-byte string.
   const script = new Script(text.toString('latin1'), { filename: BUNDLE_FILE, cachedData });
   const body = script.runInThisContext() as ModuleBody;
@@ -38,9 +38,9 @@ export async function loadDaemonCode(root: string): Promise<DaemonCode> {
   return {
     runDaemon: module.exports.runDaemon,
     saveCodeCache: () => {
-      if (cacheUsed || !cache) return;
+      if (cacheUsed) return;
       try {
-        writeCodeCache(cache.file, cache.key, script.createCachedData());
+        writeCodeCache(cacheFile, bundleHash, script.createCachedData());
       } catch {
         // Only the next start's speed depends on it: that start compiles without a cache.
       }

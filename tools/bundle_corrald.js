@@ -3,10 +3,8 @@
 // file, dist/server/daemon_bundle.js, which server/daemon_code.ts compiles with V8's code cache.
 // Run after tsc (npm run build). Identifiers and names are kept (stack traces stay readable,
 // error classes keep their names); whitespace goes, and the text is ASCII so V8 keeps it in a
-// one-byte string. The file is one function expression taking CommonJS's module arguments,
-// after a first line with its SHA-256.
+// one-byte string. The file is one function expression taking CommonJS's module arguments.
 'use strict';
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -46,8 +44,8 @@ const result = esbuild.buildSync({
   logLevel: 'warning',
 });
 const target = path.join(serverDir, 'daemon_bundle.js');
-const body = `(function (exports, require, module, __filename, __dirname) {${result.outputFiles[0].text}\n})`;
-// The first line names this build: corrald's code cache is kept per build (server/code_cache_file.ts).
-const id = crypto.createHash('sha256').update(body).digest('hex');
-fs.writeFileSync(`${target}.tmp`, `//corral-bundle sha256:${id}\n${body}`);
+fs.writeFileSync(
+  `${target}.tmp`,
+  `(function (exports, require, module, __filename, __dirname) {${result.outputFiles[0].text}\n})`,
+);
 fs.renameSync(`${target}.tmp`, target);
