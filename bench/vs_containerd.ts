@@ -162,6 +162,7 @@ function line(cells: Array<string | number>, widths: number[]): string {
 
 const W = [22, 10, 10, 12, 12, 8];
 const ratio = (x: number, y: number) => `${(x / y).toFixed(2)}x`;
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
 
 function loopRows(title: string, a: LoopTimes, b: LoopTimes): void {
   console.log(title);
@@ -213,10 +214,10 @@ function kernelFloorRows(a: SideRun, floors: Floors, plugins: number, containerd
       50,
     );
     const corral = percentile(a.host.timings[op], 50);
-    console.log(line([op, floor, '', corral, '', `+${(corral - floor).toFixed(1)}`], W));
+    console.log(line([op, floor, '', corral, '', signed(corral - floor)], W));
   }
   const corralHost = percentile(a.host.loopMs, 50);
-  console.log(line(['whole life', kernel, '', corralHost, '', `+${(corralHost - kernel).toFixed(1)}`], W));
+  console.log(line(['whole life', kernel, '', corralHost, '', signed(corralHost - kernel)], W));
   console.log(
     `(columns: kernel floor, corral's host-network loop, corral above the floor); plugins + kernel floor one after the other: ${(plugins + kernel).toFixed(0)} ms = ${ratio(plugins + kernel, containerd)} of containerd's loop with CNI`,
   );

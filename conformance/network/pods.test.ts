@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { promises as fs, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { containerConfig, grpcCode, mountsUnder, podConfig } from '../lifecycle/fixture';
+import { cgroupParentDirs, containerConfig, grpcCode, mountsUnder, podConfig } from '../lifecycle/fixture';
 import { httpGet, restartDaemon, startNetworkWorld, stopNetworkWorld, type NetworkWorld } from './world';
 import {
   execOk,
@@ -180,4 +180,55 @@ test('an infra that fails while CNI ADD runs beside it leaves nothing: no pod, p
   assert.deepEqual(await fx.reservations(), []);
   assert.deepEqual(await fx.natRulesOfThisTest(), []);
   assert.deepEqual(await fx.bridgePorts(), []);
+});
+
+/** The pod directory whose network namespace pin appeared first (RunPodSandbox's first step). */
+async function firstPinnedPod(sandboxes: string): Promise<string> {
+  for (let i = 0; i < 20_000; i++) {
+    for (const id of await fs.readdir(sandboxes).catch(() => [] as string[])) {
+      if (await fs.stat(path.join(sandboxes, id, 'ns', 'net')).catch(() => undefined)) return id;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  throw new Error('no pod network namespace was pinned');
+}
+
+/** Waits until no CNI plugin started for `podId` runs any more (they outlive a killed corrald). */
+async function pluginsDone(podId: string): Promise<void> {
+  for (let i = 0; i < 3000; i++) {
+    const environs = await Promise.all(
+      (await fs.readdir('/proc'))
+        .filter((p) => /^\d+$/.test(p))
+        .map((p) => fs.readFile(`/proc/${p}/environ`, 'latin1').catch(() => '')),
+    );
+    if (!environs.some((env) => env.includes(`CNI_CONTAINERID=${podId}\0`))) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`CNI plugins of pod ${podId} still run`);
+}
+
+test('a kill -9 once the netns is pinned (CNI ADD beside the infra): after the restart nothing of the pod is left', async () => {
+  const { fx } = world;
+  const dirs = world.daemon.dirs;
+  const call = world.daemon.client
+    .runtime('RunPodSandbox', { config: podConfig('killed'), runtime_handler: '' })
+    .catch((err: Error) => err);
+  const podId = await firstPinnedPod(path.join(dirs.state, 'sandboxes'));
+  await world.daemon.kill9();
+  assert.ok((await call) instanceof Error, 'the call ends with corrald');
+  await pluginsDone(podId);
+  await restartDaemon(world, dirs);
+  assert.deepEqual((await world.daemon.client.runtime('ListPodSandbox', {})).items, []);
+  assert.deepEqual(mountsUnder(dirs.base), [], 'no pins or mounts left');
+  assert.deepEqual(await fs.readdir(path.join(dirs.state, 'sandboxes')), []);
+  assert.deepEqual(await fs.readdir(path.join(dirs.root, 'cni', 'results')), []);
+  assert.deepEqual(await fx.reservations(), []);
+  assert.deepEqual(await fx.natRulesOfThisTest(), []);
+  assert.deepEqual(await fx.bridgePorts(), []);
+  // Known gap (docs/costs.md, "Still open"): the sweep of a pod cut short before its record does
+  // not remove the pod's cgroups (it cannot tell their parent). Removed here, nothing else.
+  for (const parent of await cgroupParentDirs(world.cgroupParent)) {
+    await fs.rmdir(path.join(parent, podId, 'infra')).catch(() => undefined);
+    await fs.rmdir(path.join(parent, podId)).catch(() => undefined);
+  }
 });
