@@ -26,6 +26,23 @@ const log = moduleLogger('container');
 /** exit code of a container whose start failed, as containerd records it */
 const START_ERROR_EXIT_CODE = 128;
 
+export interface ContainerRemoval {
+  resourcesGone: Promise<void>;
+  removed: Promise<void>;
+}
+
+/** A promise settled from outside; its rejection counts as handled until someone awaits it. */
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
 export interface ContainerFilter {
   id?: string;
   podId?: string;
@@ -113,16 +130,38 @@ export class ContainerService {
   async remove(idOrPrefix: string): Promise<void> {
     const found = this.deps.store.find(idOrPrefix);
     if (!found) return;
-    await this.deps.store.locked(found.id, async () => {
-      await this.stopLocked(found.id, 0);
-      const record = this.deps.store.get(found.id);
-      if (!record) return;
-      await this.teardown(record);
-      this.setups.forget(record.id);
-    });
+    await this.removeUnflushed(found.id).removed;
+    await this.flushRemovals();
   }
 
-  private async teardown(record: ContainerRecord): Promise<void> {
+  /**
+   * remove() in two parts, for a pod's removal: `resourcesGone` once the container's processes,
+   * mounts, snapshot and cgroup are gone (its pod's cgroup can go then), `removed` once its
+   * directory and record are too. The record's removal is left for flushRemovals().
+   */
+  removeUnflushed(id: string): ContainerRemoval {
+    const resources = deferred();
+    const removed = this.deps.store.locked(id, async () => {
+      try {
+        await this.stopLocked(id, 0);
+        const record = this.deps.store.get(id);
+        if (record) await this.teardown(record, resources.resolve);
+        if (record) this.setups.forget(record.id);
+        resources.resolve();
+      } catch (err) {
+        resources.reject(err);
+        throw err;
+      }
+    });
+    return { resourcesGone: resources.promise, removed };
+  }
+
+  /** Makes the record removals of removeUnflushed durable (one fsync for all of them). */
+  flushRemovals(): Promise<void> {
+    return this.deps.store.flush();
+  }
+
+  private async teardown(record: ContainerRecord, resourcesGone: () => void): Promise<void> {
     const { meta } = record;
     const timer = new StepTimer(log, 'RemoveContainer', { container: record.id });
     this.watchers.get(record.id)?.abort();
@@ -138,11 +177,12 @@ export class ContainerService {
       timer.step('mounts and snapshot removed', removeMounts()),
       timer.step('cgroup removed', this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true })),
     ]);
+    resourcesGone();
     // The directory and the record are apart: a crash between them leaves a directory without a
     // record, which the next start sweeps.
     await allSteps([
       timer.step('directory removed', removeDirWithMountPoints(meta.containerDir, [meta.rootfs])),
-      timer.step('record removed', this.deps.store.remove(record.id)),
+      timer.step('record removed', this.deps.store.remove(record.id, { flush: false })),
     ]);
     this.deps.events.publish({ containerId: record.id, podId: meta.podId, kind: 'deleted', at: nowNs() });
     timer.done();
