@@ -19,6 +19,7 @@ import { updateResources } from './container_resources';
 import { stopProcesses } from './container_kill';
 import { containerProcess, type ContainerRecord } from './container_record';
 import { canExec, canStop, toRunning, type ContainerState } from './container_state';
+import { ExitReleases } from './exit_releases';
 import { releaseImageVolumes } from './image_volumes';
 
 const log = moduleLogger('container');
@@ -53,8 +54,16 @@ export interface ContainerFilter {
 export class ContainerService {
   private readonly watchers = new Map<string, AbortController>();
   private readonly setups = new ContainerSetups();
+  private readonly releases: ExitReleases;
+  private readonly unsubscribe: () => void;
 
-  constructor(readonly deps: ContainerDeps) {}
+  constructor(readonly deps: ContainerDeps) {
+    this.releases = new ExitReleases(deps);
+    // Whichever path records an exit (watcher, stop, status, recovery) sends this event once.
+    this.unsubscribe = deps.events.subscribe((event) => {
+      if (event.kind === 'stopped') this.releases.start(event.containerId);
+    });
+  }
 
   /** Returns once the record is stored; the monitor and the waiting init are still being set up. */
   async create(pod: SandboxRecord, config: ContainerConfig): Promise<string> {
@@ -147,6 +156,7 @@ export class ContainerService {
         const record = this.deps.store.get(id);
         if (record) await this.teardown(record, resources.resolve);
         if (record) this.setups.forget(record.id);
+        if (record) this.releases.forget(record.id);
         resources.resolve();
       } catch (err) {
         resources.reject(err);
@@ -165,6 +175,8 @@ export class ContainerService {
     const { meta } = record;
     const timer = new StepTimer(log, 'RemoveContainer', { container: record.id });
     this.watchers.get(record.id)?.abort();
+    const released = await timer.step('released after exit', this.releases.take(record.id));
+    const cgroup = this.deps.cgroups.open(meta.cgroupPath);
     // The process files, the mounts and snapshot, and the cgroup are independent of one another:
     // taken away side by side (each settled before a failure); the directory goes once all are.
     const removeMounts = async (): Promise<void> => {
@@ -175,7 +187,7 @@ export class ContainerService {
     await allSteps([
       timer.step('process files removed', this.deps.processes.cleanup(meta.bundleDir)),
       timer.step('mounts and snapshot removed', removeMounts()),
-      timer.step('cgroup removed', this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true })),
+      timer.step('cgroup removed', released.cgroup ? Promise.resolve() : cgroup.remove({ killRemaining: true })),
     ]);
     resourcesGone();
     // The directory and the record are apart: a crash between them leaves a directory without a
@@ -249,6 +261,7 @@ export class ContainerService {
 
   /** Stops watching (at daemon shutdown); the monitors keep the containers. */
   close(): void {
+    this.unsubscribe();
     for (const abort of this.watchers.values()) abort.abort();
     this.watchers.clear();
   }
