@@ -1,15 +1,19 @@
 // corral against containerd 1.6 + runc in one run on one machine (issue 15's table): start-up,
 // idle RSS, the pod lifecycle loop with a CNI bridge + portmap (runp, create, start, exec, stop,
 // stopp, rmp; the two runtimes interleaved pod by pod), in the same rounds the loop with
-// host-network pods (no CNI on either side) and the CNI floor (the bench's plugin chain run
-// directly, ADD then DEL: what both loops with CNI share), then List/Status latencies and daemon RSS
+// host-network pods (no CNI on either side), the CNI floor (the bench's plugin chain run
+// directly, ADD then DEL: what both loops with CNI share) and the kernel floor (one pod's life
+// with no runtime: bench/pod_floor.c), then List/Status latencies and daemon RSS
 // at 0, 100 and N pods (host-network pods: a /24 test bridge holds too few addresses), and RSS
 // once they are all removed. Ratios are corral / containerd; lower is better.
 // usage: node dist/bench/vs_containerd.js [--vs-containerd] [--runs 20] [--pods 500] [--list-runs 30]
 //   [--steps: corrald at debug level, its per-step timings printed (slower; not for the ratios)]
 import * as grpc from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { cgroupParentDirs } from '../conformance/lifecycle/fixture';
 import { cniFloorOnce, cniLeftovers, type FloorTimes } from './cni_floor';
+import { kernelFloorOnce, prepareKernelFloor, removeKernelFloor, type FloorSteps } from './kernel_floor';
 import { emptyTimings, finishPod, OPS, startPod, type RunningPod, type Timings } from './lifecycle_ops';
 import { rawCall } from './raw_call';
 import { CNI_BIN_DIR, startWorld, stopWorld, type Side, type World } from './side_by_side_world';
@@ -56,22 +60,38 @@ async function onePod(r: SideRun, image: string, tag: string, into: LoopTimes, h
   into.ids.add(pod.podId).add(pod.containerId);
 }
 
+interface Floors {
+  /** The plugins alone (bridge + portmap), ADD then DEL. */
+  cni: FloorTimes[];
+  /** The kernel's own work for one pod's life, no runtime, no CNI (bench/pod_floor.c). */
+  kernel: FloorSteps[];
+}
+
 /**
  * Each round: one full pod life on each side with CNI, then one with host network, the order of
- * the sides alternating so neither always goes first; then the plugins alone once.
+ * the sides alternating so neither always goes first; then the plugins alone once and the
+ * kernel floor once.
  */
-async function lifecycleLoop(runs: SideRun[], world: World, n: number): Promise<FloorTimes[]> {
+async function lifecycleLoop(runs: SideRun[], world: World, n: number): Promise<Floors> {
   const untimed = (): LoopTimes => ({ timings: emptyTimings(), loopMs: [], ids: new Set() });
   for (const r of runs) for (const host of [false, true]) await onePod(r, world.image, 'warm', untimed(), host);
   await cniFloorOnce(world.network, CNI_BIN_DIR);
-  const floor: FloorTimes[] = [];
-  for (let i = 0; i < n; i++) {
-    const order = i % 2 === 0 ? runs : [...runs].reverse();
-    for (const r of order) await onePod(r, world.image, 'loop', r.cni, false);
-    for (const r of order) await onePod(r, world.image, 'host', r.host, true);
-    floor.push(await cniFloorOnce(world.network, CNI_BIN_DIR));
+  // Under corral's cgroup parent (made by its pods above), in every hierarchy.
+  const kernelFloor = await prepareKernelFloor(await cgroupParentDirs(runs[0].side.cgroupParent));
+  try {
+    await kernelFloorOnce(kernelFloor);
+    const floors: Floors = { cni: [], kernel: [] };
+    for (let i = 0; i < n; i++) {
+      const order = i % 2 === 0 ? runs : [...runs].reverse();
+      for (const r of order) await onePod(r, world.image, 'loop', r.cni, false);
+      for (const r of order) await onePod(r, world.image, 'host', r.host, true);
+      floors.cni.push(await cniFloorOnce(world.network, CNI_BIN_DIR));
+      floors.kernel.push(await kernelFloorOnce(kernelFloor));
+    }
+    return floors;
+  } finally {
+    await removeKernelFloor(kernelFloor);
   }
-  return floor;
 }
 
 async function listLatencies(run: SideRun, level: number, calls: number): Promise<void> {
@@ -142,6 +162,7 @@ function line(cells: Array<string | number>, widths: number[]): string {
 
 const W = [22, 10, 10, 12, 12, 8];
 const ratio = (x: number, y: number) => `${(x / y).toFixed(2)}x`;
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
 
 function loopRows(title: string, a: LoopTimes, b: LoopTimes): void {
   console.log(title);
@@ -156,29 +177,64 @@ function loopRows(title: string, a: LoopTimes, b: LoopTimes): void {
 }
 
 /** The plugins' own time per loop, and what the target leaves for corral's own work beside it. */
-function floorRows(a: SideRun, b: SideRun, floor: FloorTimes[]): void {
-  const p50 = (pick: (f: FloorTimes) => number) => percentile(floor.map(pick), 50);
+function floorRows(a: SideRun, b: SideRun, floors: Floors): void {
+  const p50 = (pick: (f: FloorTimes) => number) => percentile(floors.cni.map(pick), 50);
   const both = p50((f) => f.addMs + f.delMs);
   const [add, del] = [p50((f) => f.addMs).toFixed(1), p50((f) => f.delMs).toFixed(1)];
   console.log(
-    `CNI plugins alone (bridge + portmap, ${floor.length} runs), p50 ms: ADD ${add}, DEL ${del}, both ${both.toFixed(1)}`,
+    `CNI plugins alone (bridge + portmap, ${floors.cni.length} runs), p50 ms: ADD ${add}, DEL ${del}, both ${both.toFixed(1)}`,
   );
   const [corral, containerd] = [percentile(a.cni.loopMs, 50), percentile(b.cni.loopMs, 50)];
   const allowed = LOOP_TARGET * containerd;
   console.log(
     `${LOOP_TARGET}x target: corral's loop <= ${allowed.toFixed(0)} ms; less the plugins' ${both.toFixed(0)} that leaves ${(allowed - both).toFixed(0)} ms for corral's own work (now ${(corral - both).toFixed(0)}); without the plugins ${((corral - both) / (containerd - both)).toFixed(2)}x`,
   );
+  kernelFloorRows(a, floors, both, containerd);
+  const kernel = percentile(
+    floors.kernel.map((f) => OPS.reduce((sum, op) => sum + (f[op] ?? 0), 0)),
+    50,
+  );
+  console.log(
+    `corral's own work in the loop with CNI (its loop less the plugins): ${(corral - both).toFixed(0)} ms, ${(corral - both - kernel).toFixed(0)} above the kernel floor (${kernel.toFixed(0)})`,
+  );
 }
 
-function report([a, b]: SideRun[], levels: number[], loadBefore: number[], floor: FloorTimes[]): void {
+/**
+ * The kernel floor per step beside corral's host-network loop (no CNI in either), and the least
+ * a runtime could take for the loop with CNI if it did nothing but the plugins and the kernel's
+ * work one after the other.
+ */
+function kernelFloorRows(a: SideRun, floors: Floors, plugins: number, containerd: number): void {
+  const totals = floors.kernel.map((f) => OPS.reduce((sum, op) => sum + (f[op] ?? 0), 0));
+  const kernel = percentile(totals, 50);
+  console.log(`kernel floor: one pod life with no runtime (bench/pod_floor.c, ${totals.length} runs), p50 ms:`);
+  for (const op of OPS) {
+    const floor = percentile(
+      floors.kernel.map((f) => f[op] ?? 0),
+      50,
+    );
+    const corral = percentile(a.host.timings[op], 50);
+    console.log(line([op, floor, '', corral, '', signed(corral - floor)], W));
+  }
+  const corralHost = percentile(a.host.loopMs, 50);
+  console.log(line(['whole life', kernel, '', corralHost, '', signed(corralHost - kernel)], W));
+  console.log(
+    `(columns: kernel floor, corral's host-network loop, corral above the floor); plugins + kernel floor one after the other: ${(plugins + kernel).toFixed(0)} ms = ${ratio(plugins + kernel, containerd)} of containerd's loop with CNI`,
+  );
+}
+
+function report([a, b]: SideRun[], levels: number[], loadBefore: number[], floors: Floors): void {
   console.log(`load average before: ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+  // Each container's mount namespace starts as a copy of the host's table (runc's and corral's):
+  // thousands of mounts left by other work slow both sides' container steps.
+  console.log(`host mounts: ${readFileSync('/proc/self/mountinfo', 'utf8').split('\n').length - 1}`);
   console.log(line(['ms (ratio = corral/containerd)', 'corral p50', 'p99', 'containerd p50', 'p99', 'ratio'], W));
   console.log(
     line(['start to ready', a.side.startMs, '', b.side.startMs, '', ratio(a.side.startMs, b.side.startMs)], W),
   );
   loopRows('pod loop with CNI bridge + portmap:', a.cni, b.cni);
   loopRows('pod loop with host network (no CNI):', a.host, b.host);
-  floorRows(a, b, floor);
+  floorRows(a, b, floors);
   for (const level of levels) {
     for (const call of LIST_CALLS) {
       const [x, y] = [a.lists.get(level)?.[call], b.lists.get(level)?.[call]];
@@ -214,11 +270,11 @@ async function main(): Promise<void> {
       runs.push({ side, cni: loop(), host: loop(), pods: [], lists: new Map(), rss: new Map() });
     }
     for (const r of runs) await sampleRss(r, 'idle after pull');
-    const floor = await lifecycleLoop(runs, world, Number(values.runs));
+    const floors = await lifecycleLoop(runs, world, Number(values.runs));
     const leftovers = await cniLeftovers(world.network);
     for (const r of runs) await sampleRss(r, `after ${2 * Number(values.runs)} lifecycles`);
     await scale(runs, world.image, levels, Number(values['list-runs']));
-    report(runs, levels, loadBefore, floor);
+    report(runs, levels, loadBefore, floors);
     console.log(`left by CNI after every pod's and the floor's DEL: ${leftovers.join('; ') || 'nothing'}`);
     if (values.steps) {
       printStepP50s(world.corrald!.logs, runs[0].cni.ids, 'loop with CNI');

@@ -15,6 +15,8 @@ import type { HostMounts } from './sandbox/pod_shm';
 import type { SandboxMeta } from './sandbox/sandbox_record';
 import { SandboxService } from './sandbox/sandbox_service';
 import type { SandboxStatus } from './sandbox/sandbox_state';
+import { inBatches, nextTurn } from './store/in_batches';
+import { moduleLogger } from './log';
 import { RecordStore } from './store/record_store';
 
 export interface LifecycleDrivers {
@@ -44,6 +46,8 @@ export interface Lifecycle {
   recovered: { sandboxesLost: string[]; containers: ContainerRecovery; orphansRemoved: string[] };
   close(): void;
 }
+
+const log = moduleLogger('lifecycle');
 
 export async function openLifecycle(drivers: LifecycleDrivers, settings: LifecycleSettings): Promise<Lifecycle> {
   const sandboxStore = new RecordStore<SandboxMeta, SandboxStatus>(
@@ -86,12 +90,22 @@ export async function openLifecycle(drivers: LifecycleDrivers, settings: Lifecyc
   const recoveredContainers = await recoverContainers(containers.deps);
   const orphans = [...(await sweepOrphanContainers(containers.deps)), ...(await sandboxes.sweepOrphans())];
   const sandboxesLost = await sandboxes.recover();
-  for (const id of recoveredContainers.live) containers.watchExit(id);
+  // The live containers' exit watchers start once recovery is done, a batch at a time (each first
+  // look is blocking reads and a connection to the monitor: ~100 ms of CPU for 500), so the pods
+  // and containers are served meanwhile. A container that exits before its watcher starts is
+  // recorded by the watcher's first look, as one that exited while corrald was down.
+  let closed = false;
+  nextTurn()
+    .then(() => inBatches(recoveredContainers.live, (id) => (closed ? undefined : containers.watchExit(id))))
+    .catch((err: unknown) => log.error('exit watchers not started', { error: (err as Error).message }));
   return {
     sandboxes,
     containers,
     events,
     recovered: { sandboxesLost, containers: recoveredContainers, orphansRemoved: orphans },
-    close: () => containers.close(),
+    close: () => {
+      closed = true;
+      containers.close();
+    },
   };
 }

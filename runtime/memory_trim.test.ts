@@ -24,7 +24,12 @@ function trimmerOnFakeLoop(collectHeap: () => Promise<void> = async () => {}) {
     busyMs += workMs;
     return trimmer.tick();
   };
-  return { steps, period, memory };
+  /** One start-up period (100 ms) with this much event-loop work, then the trimmer's look at it. */
+  const startUpPeriod = (workMs: number) => {
+    busyMs += workMs;
+    return trimmer.startUpTick();
+  };
+  return { steps, period, startUpPeriod, memory };
 }
 
 test('after a burst the heap is collected and malloc trimmed, once, when two periods were quiet', async () => {
@@ -84,7 +89,28 @@ test('a look during a collection does nothing; a failed collection turns heap co
   assert.deepEqual(steps, ['collect', 'trim', 'trim'], 'no second collection after a failure');
 });
 
-test('the trimmer started for real looks at the loop every second and stops', async () => {
+test("start-up's garbage is collected at the first quiet start-up period, in two collections, and only then", async () => {
+  const { steps, startUpPeriod, period } = trimmerOnFakeLoop();
+  assert.equal(await startUpPeriod(40), false, 'kubelet still calling: not yet');
+  assert.equal(await startUpPeriod(15), false);
+  assert.deepEqual(steps, []);
+  assert.equal(await startUpPeriod(3), true);
+  assert.deepEqual(steps, ['collect', 'collect', 'trim']);
+  for (let i = 0; i < 10; i++) await period(5);
+  assert.deepEqual(steps, ['collect', 'collect', 'trim'], 'after it an idle daemon is left alone');
+});
+
+test('a start-up that stays busy is owed as a burst, collected once the work goes quiet', async () => {
+  const { steps, startUpPeriod, period } = trimmerOnFakeLoop();
+  for (let i = 0; i < 19; i++) assert.equal(await startUpPeriod(12), false);
+  assert.equal(await startUpPeriod(12), true, 'given up after 20 busy start-up periods');
+  assert.deepEqual(steps, []);
+  await period(0);
+  await period(0);
+  assert.deepEqual(steps, ['collect', 'trim'], 'light start-up work (240 ms) still earns the collection');
+});
+
+test('the trimmer started for real collects after start-up, then looks at the loop every second, and stops', async () => {
   const steps: string[] = [];
   let looks = 0;
   const trimmer = new MemoryTrimmer(
@@ -98,11 +124,13 @@ test('the trimmer started for real looks at the loop every second and stops', as
     },
   );
   trimmer.start();
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.deepEqual(steps, ['collect', 'collect', 'trim'], 'start-up collected at the first quiet 100 ms');
+  const afterStartUp = looks;
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  assert.equal(looks, afterStartUp + 1, 'then one look a second');
   trimmer.stop();
-  const seen = looks;
   await new Promise((resolve) => setTimeout(resolve, 1200));
-  assert.equal(seen, 2, 'the constructor and one period');
-  assert.equal(looks, seen, 'no look after stop()');
-  assert.deepEqual(steps, []);
+  assert.equal(looks, afterStartUp + 1, 'no look after stop()');
+  assert.deepEqual(steps, ['collect', 'collect', 'trim']);
 });

@@ -1,8 +1,9 @@
 // Removing a directory tree whose size someone else chose (a container's upper directory, an
 // image's layer) without holding the event loop or the thread pool. fs.rm queues a request for
 // every entry of a directory at once: 200,000 files are 200,000 requests made in one turn of the
-// event loop, and every other file operation of corrald waits behind them. Here each directory
-// is read REMOVE_BATCH entries at a time and at most REMOVE_BATCH requests are in flight.
+// event loop, and every other file operation of corrald waits behind them. Here a directory is
+// read READ_BATCH entries at a time and at most REMOVE_BATCH requests are in flight: a new one
+// starts as one ends.
 //
 // Every directory below the top's own is first moved up to the top under a fresh name, then
 // drained there: its files unlinked, its own subdirectories moved up in turn, then removed
@@ -12,33 +13,34 @@
 // A mount point is never descended into: the move fails with EBUSY for one, and the top's own
 // directories are probed with rmdir first (EBUSY for a mount point, ENOTEMPTY for a plain
 // directory). The removal then fails and leaves it, and what is mounted there, in place.
-// Symlinks are removed, never followed: a directory is opened with O_NOFOLLOW and then reached
-// only through that descriptor (/proc/self/fd/N), so an entry swapped for a symlink meanwhile
-// is never entered. Names are bytes: a container may use names that are not UTF-8.
+// Symlinks are removed, never followed: entries are reached by path, at most two names below the
+// root, and a directory is checked with lstat just before it is read. Nothing but this removal
+// changes the root's own entries (it is corral's: a renamed snapshot, a layer's staging), so a
+// symlink that took a directory's place before its move is unlinked, not entered. Names are
+// bytes: a container may use names that are not UTF-8.
 // An entry found gone (ENOENT) is fine: the tree may shrink underneath.
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fs, type Dirent } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+import { promises as fs, type Dirent } from 'node:fs';
 import { CorralError, FailedPreconditionError, InternalError } from './errors';
 
-/** Entries read from a directory at once, and removals in flight at once. */
+/** Removals in flight at once. */
 export const REMOVE_BATCH = 32;
+/** Entries read from a directory at once: one getdents64 round trip per read. */
+export const READ_BATCH = 256;
 
-const OPEN_DIRECTORY = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 /** A drained directory found not empty again (something wrote into it) is drained again, so often. */
 const DRAIN_ATTEMPTS = 3;
+const SLASH = Buffer.from('/');
 
 /** Removes `root` and everything below it; a missing root is fine, a file or symlink is unlinked. */
 export async function removeTreeInBatches(root: string): Promise<void> {
-  const handle = await openDirectory(root);
-  if (handle === 'gone') return;
-  if (handle === 'not a directory') return ignoreGone(fs.unlink(root));
+  const kind = await kindOf(root);
+  if (kind === 'gone') return;
+  if (kind === 'other') return ignoreGone(fs.unlink(root));
   try {
-    await new TreeRemover(fdPath(handle), root).run();
+    await new TreeRemover(root).run();
   } catch (err) {
     throw explain(err, root);
-  } finally {
-    await handle.close();
   }
   await ignoreGone(fs.rmdir(root));
 }
@@ -48,11 +50,7 @@ class TreeRemover {
   private readonly prefix = Buffer.from(`.corral-rm-${randomBytes(6).toString('hex')}-`);
   private moved = 0;
 
-  /** `top`: the root reached through its descriptor; `shown`: its path, for messages. */
-  constructor(
-    private readonly top: string,
-    private readonly shown: string,
-  ) {}
+  constructor(private readonly top: string) {}
 
   async run(): Promise<void> {
     while ((await this.passOverTop()) > 0);
@@ -81,13 +79,13 @@ class TreeRemover {
     } catch (err) {
       if (errorCode(err) === 'ENOENT') return undefined;
       if (errorCode(err) === 'ENOTEMPTY') return name;
-      if (errorCode(err) === 'EBUSY') throw this.mountPoint(name);
+      if (errorCode(err) === 'EBUSY') throw this.mountPoint(entryPath);
       throw err;
     }
   }
 
   /** Unlinks a non-directory below the top; moves a directory up to the top (its new name is returned). */
-  private async clear(parent: string, shownParent: string, entry: Dirent): Promise<Buffer | undefined> {
+  private async clear(parent: Buffer, entry: Dirent): Promise<Buffer | undefined> {
     const name = entry.name as unknown as Buffer;
     const entryPath = childPath(parent, name);
     if (!(await isDirectory(entryPath, entry)) && (await unlinkedUnlessDirectory(entryPath))) return undefined;
@@ -96,15 +94,15 @@ class TreeRemover {
       await fs.rename(entryPath, childPath(this.top, movedName));
     } catch (err) {
       if (errorCode(err) === 'ENOENT') return undefined;
-      if (errorCode(err) === 'EBUSY') throw this.mountPoint(Buffer.concat([Buffer.from(`${shownParent}/`), name]));
+      if (errorCode(err) === 'EBUSY') throw this.mountPoint(entryPath);
       throw err;
     }
     return movedName;
   }
 
-  private mountPoint(below: Buffer): FailedPreconditionError {
+  private mountPoint(where: Buffer): FailedPreconditionError {
     return new FailedPreconditionError(
-      `removing ${this.shown}: ${below.toString()} below it is a mount point; it and what is mounted there were left in place`,
+      `removing ${this.top}: ${where.toString()} is a mount point; it and what is mounted there were left in place`,
     );
   }
 
@@ -116,16 +114,10 @@ class TreeRemover {
   private async drain(name: Buffer): Promise<void> {
     const dirPath = childPath(this.top, name);
     for (let attempt = 1; ; attempt++) {
-      const handle = await openDirectory(dirPath);
-      if (handle === 'gone') return;
-      if (handle === 'not a directory') return ignoreGone(fs.unlink(dirPath)); // swapped for a symlink
-      try {
-        const inside = fdPath(handle);
-        const shown = name.toString();
-        await inBatches(inside, (entries) => settleAll(entries.map((entry) => this.clear(inside, shown, entry))));
-      } finally {
-        await handle.close();
-      }
+      const kind = await kindOf(dirPath);
+      if (kind === 'gone') return;
+      if (kind === 'other') return ignoreGone(fs.unlink(dirPath)); // a symlink moved up in a directory's place
+      await eachEntry(dirPath, async (entry) => void (await this.clear(dirPath, entry)));
       try {
         await fs.rmdir(dirPath);
         return;
@@ -137,21 +129,19 @@ class TreeRemover {
   }
 }
 
-async function openDirectory(dir: string | Buffer): Promise<FileHandle | 'gone' | 'not a directory'> {
+async function kindOf(entryPath: string | Buffer): Promise<'directory' | 'other' | 'gone'> {
   try {
-    return await fs.open(dir, OPEN_DIRECTORY);
+    return (await fs.lstat(entryPath)).isDirectory() ? 'directory' : 'other';
   } catch (err) {
-    const code = errorCode(err);
-    if (code === 'ENOENT') return 'gone';
-    if (code === 'ELOOP' || code === 'ENOTDIR') return 'not a directory';
+    if (errorCode(err) === 'ENOENT') return 'gone';
     throw err;
   }
 }
 
-/** Calls `each` with the directory's entries, REMOVE_BATCH at a time, names as bytes. */
-async function inBatches(dir: string, each: (entries: Dirent[]) => Promise<unknown>): Promise<void> {
+/** Calls `each` with the directory's entries, REMOVE_BATCH at a time, names as bytes (a container's may not be UTF-8). */
+async function inBatches(dir: string | Buffer, each: (entries: Dirent[]) => Promise<unknown>): Promise<void> {
   // 'buffer' is accepted at run time, though @types/node lists only string encodings.
-  const stream = await fs.opendir(dir, { encoding: 'buffer' as BufferEncoding, bufferSize: REMOVE_BATCH });
+  const stream = await fs.opendir(dir, { encoding: 'buffer' as BufferEncoding, bufferSize: READ_BATCH });
   try {
     for (let end = false; !end;) {
       const entries: Dirent[] = [];
@@ -170,6 +160,39 @@ async function inBatches(dir: string, each: (entries: Dirent[]) => Promise<unkno
   }
 }
 
+/**
+ * Calls `work` on each of the directory's entries, REMOVE_BATCH at a time: a new one starts as
+ * each finishes, so the pool's threads never wait for the slowest of a batch. All have settled
+ * when it returns; the first failure is thrown then, and no further entry is started after it.
+ */
+async function eachEntry(dir: string | Buffer, work: (entry: Dirent) => Promise<void>): Promise<void> {
+  const stream = await fs.opendir(dir, { encoding: 'buffer' as BufferEncoding, bufferSize: READ_BATCH });
+  let running = 0;
+  let slotFree: (() => void) | undefined;
+  let failure: { error: unknown } | undefined;
+  const settled = () => {
+    running -= 1;
+    slotFree?.();
+  };
+  const untilRunning = async (most: number) => {
+    while (running > most) await new Promise<void>((resolve) => (slotFree = resolve));
+  };
+  try {
+    for (let entry = await stream.read(); entry && !failure; entry = await stream.read()) {
+      running += 1;
+      work(entry).then(settled, (error: unknown) => {
+        failure ??= { error };
+        settled();
+      });
+      await untilRunning(REMOVE_BATCH - 1);
+    }
+  } finally {
+    await untilRunning(0); // nothing is left running when this returns, nor when it throws
+    await stream.close();
+  }
+  if (failure) throw failure.error;
+}
+
 /** From the entry's type, or lstat where the file system does not report one (DT_UNKNOWN). */
 async function isDirectory(entryPath: Buffer, entry: Dirent): Promise<boolean> {
   if (entry.isDirectory()) return true;
@@ -180,12 +203,7 @@ async function isDirectory(entryPath: Buffer, entry: Dirent): Promise<boolean> {
     entry.isSocket() ||
     entry.isCharacterDevice() ||
     entry.isBlockDevice();
-  if (known) return false;
-  const stat = await fs.lstat(entryPath).catch((err: unknown) => {
-    if (errorCode(err) === 'ENOENT') return undefined;
-    throw err;
-  });
-  return stat?.isDirectory() ?? false;
+  return !known && (await kindOf(entryPath)) === 'directory';
 }
 
 /** Waits for every one (nothing is left running on failure), then throws the first failure. */
@@ -216,19 +234,15 @@ async function ignoreGone(work: Promise<void>): Promise<void> {
   }
 }
 
-function fdPath(handle: FileHandle): string {
-  return `/proc/self/fd/${handle.fd}`;
-}
-
-function childPath(parent: string, name: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`${parent}/`), name]);
+function childPath(parent: string | Buffer, name: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(parent), SLASH, name]);
 }
 
 function errorCode(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
 }
 
-/** The paths in node's message are /proc/self/fd ones: the error names the tree instead. */
+/** The error names the tree being removed, and a mount point below it is a precondition. */
 function explain(err: unknown, root: string): Error {
   if (err instanceof CorralError) return err;
   const e = err as NodeJS.ErrnoException;

@@ -7,7 +7,7 @@ import { InvalidArgumentError } from '../runtime/errors';
 import type { DaemonMetrics } from './metrics/daemon_metrics';
 import type { MetricsEndpoint } from './metrics/metrics_endpoint';
 import { DaemonLock } from './daemon_lock';
-import { buildServer } from './grpc_server';
+import { buildServer, prepareFirstCall } from './grpc_server';
 import { OpenStreams } from './rpc_wrapper';
 import { prepareSocketPath } from './socket_path';
 import type { ServerContext } from './context';
@@ -27,7 +27,6 @@ export interface RunningDaemon {
 export async function startDaemon(config: CorralConfig, version: string): Promise<RunningDaemon> {
   setLogLevel(config.log_level);
   const openFiles = raiseOpenFileLimit();
-  log.info('open-file limit', { soft: openFiles.soft, hard: openFiles.hard });
   await preparePrivateRoots(config.root, config.state);
   const lock = DaemonLock.acquire([config.root, config.state]);
   let exporter: { metrics: DaemonMetrics; endpoint: MetricsEndpoint } | undefined;
@@ -54,12 +53,15 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
     await prepareSocketPath(config.listen);
     await bind(server, config.listen);
     await fs.chmod(config.listen, 0o660);
+    setImmediate(prepareFirstCall); // before recovery's first part, which waits a turn too
     socketReady();
     const { lifecycle, streaming, network } = await recovery.catch(async (err: unknown) => {
       server.forceShutdown();
       await fs.rm(config.listen, { force: true });
       throw err;
     });
+    // Logged only now: the first entry loads winston (runtime/log.ts), which the socket does not need.
+    log.info('open-file limit', { soft: openFiles.soft, hard: openFiles.hard });
     log.info('corrald ready', { listen: config.listen, root: config.root, state: config.state, version });
     const trimmer = new MemoryTrimmer();
     trimmer.start();

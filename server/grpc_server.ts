@@ -66,6 +66,17 @@ async function loadHandlers(recovered: Promise<unknown>, methods: Map<string, bo
   return table;
 }
 
+/**
+ * Builds Version's message types (and protobufjs's code for them) now rather than in the first
+ * Version call (~4 ms): called in the turn after the socket is served, while the first client is
+ * still connecting.
+ */
+export function prepareFirstCall(): void {
+  const version = loadCriServices().RuntimeService.service.Version;
+  version.requestDeserialize(Buffer.alloc(0));
+  version.responseSerialize({});
+}
+
 export function buildServer(
   ctx: ServerContext,
   log: Logger,

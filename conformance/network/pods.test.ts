@@ -3,10 +3,11 @@
 // sees the host's interfaces, StopPodSandbox (also after a restart) removes addresses and rules,
 // and a broken network fails RunPodSandbox with the plugin's words, leaving nothing.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { promises as fs, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { containerConfig, grpcCode, mountsUnder, podConfig } from '../lifecycle/fixture';
+import { cgroupParentDirs, containerConfig, grpcCode, mountsUnder, podConfig } from '../lifecycle/fixture';
 import { httpGet, restartDaemon, startNetworkWorld, stopNetworkWorld, type NetworkWorld } from './world';
 import {
   execOk,
@@ -180,4 +181,114 @@ test('an infra that fails while CNI ADD runs beside it leaves nothing: no pod, p
   assert.deepEqual(await fx.reservations(), []);
   assert.deepEqual(await fx.natRulesOfThisTest(), []);
   assert.deepEqual(await fx.bridgePorts(), []);
+});
+
+/** The pod directory whose network namespace pin appeared first (RunPodSandbox's first step). */
+async function firstPinnedPod(sandboxes: string): Promise<string> {
+  for (let i = 0; i < 20_000; i++) {
+    for (const id of await fs.readdir(sandboxes).catch(() => [] as string[])) {
+      if (await fs.stat(path.join(sandboxes, id, 'ns', 'net')).catch(() => undefined)) return id;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  throw new Error('no pod network namespace was pinned');
+}
+
+/** Waits until no CNI plugin started for `podId` runs any more (they outlive a killed corrald). */
+async function pluginsDone(podId: string): Promise<void> {
+  for (let i = 0; i < 3000; i++) {
+    const environs = await Promise.all(
+      (await fs.readdir('/proc'))
+        .filter((p) => /^\d+$/.test(p))
+        .map((p) => fs.readFile(`/proc/${p}/environ`, 'latin1').catch(() => '')),
+    );
+    if (!environs.some((env) => env.includes(`CNI_CONTAINERID=${podId}\0`))) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`CNI plugins of pod ${podId} still run`);
+}
+
+test('a kill -9 once the netns is pinned (CNI ADD beside the infra): after the restart nothing of the pod is left', async () => {
+  const { fx } = world;
+  const dirs = world.daemon.dirs;
+  const call = world.daemon.client
+    .runtime('RunPodSandbox', { config: podConfig('killed'), runtime_handler: '' })
+    .catch((err: Error) => err);
+  const podId = await firstPinnedPod(path.join(dirs.state, 'sandboxes'));
+  await world.daemon.kill9();
+  assert.ok((await call) instanceof Error, 'the call ends with corrald');
+  await pluginsDone(podId);
+  await restartDaemon(world, dirs);
+  assert.deepEqual((await world.daemon.client.runtime('ListPodSandbox', {})).items, []);
+  assert.deepEqual(mountsUnder(dirs.base), [], 'no pins or mounts left');
+  assert.deepEqual(await fs.readdir(path.join(dirs.state, 'sandboxes')), []);
+  assert.deepEqual(await fs.readdir(path.join(dirs.root, 'cni', 'results')), []);
+  assert.deepEqual(await fx.reservations(), []);
+  assert.deepEqual(await fx.natRulesOfThisTest(), []);
+  assert.deepEqual(await fx.bridgePorts(), []);
+  assert.deepEqual(await podCgroupsLeft(podId), [], 'no cgroups of the pod left');
+});
+
+/** The pod's cgroup directories (its own and its infra's) still there in any hierarchy. */
+async function podCgroupsLeft(podId: string): Promise<string[]> {
+  const dirs = (await cgroupParentDirs(world.cgroupParent)).map((parent) => path.join(parent, podId));
+  const found = await Promise.all(
+    dirs.map((dir) =>
+      fs.stat(dir).then(
+        () => dir,
+        () => undefined,
+      ),
+    ),
+  );
+  return found.filter((dir): dir is string => dir !== undefined);
+}
+
+/**
+ * Holds the lock of the test's host-local store, so the bridge plugin's ADD waits for it: a
+ * RunPodSandbox then stays in the middle, with its cgroups and infra made. Returns the release.
+ */
+async function holdIpamLock(): Promise<() => Promise<void>> {
+  const dir = path.join(world.fx.ipamDir, world.fx.networkName);
+  await fs.mkdir(dir, { recursive: true });
+  const holder = spawn('flock', ['-x', path.join(dir, 'lock'), '-c', 'echo held; exec sleep 600'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
+  const exited = new Promise((resolve) => holder.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.once('data', () => resolve());
+    holder.once('exit', () => reject(new Error('flock ended before it held the lock')));
+  });
+  return async () => {
+    process.kill(-holder.pid!, 'SIGKILL'); // flock and the sleep holding the lock with it
+    await exited;
+  };
+}
+
+test('a kill -9 while ADD waits, the pod cgroups made: after the restart its cgroups are gone too', async () => {
+  const dirs = world.daemon.dirs;
+  const release = await holdIpamLock();
+  let podId = '';
+  try {
+    const call = world.daemon.client
+      .runtime('RunPodSandbox', { config: podConfig('cut-short'), runtime_handler: '' })
+      .catch((err: Error) => err);
+    podId = await firstPinnedPod(path.join(dirs.state, 'sandboxes'));
+    for (let i = 0; i < 10_000 && (await podCgroupsLeft(podId)).length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    assert.notDeepEqual(await podCgroupsLeft(podId), [], "the pod's cgroups were made");
+    await world.daemon.kill9();
+    assert.ok((await call) instanceof Error, 'the call ends with corrald');
+  } finally {
+    await release();
+  }
+  await pluginsDone(podId);
+  await restartDaemon(world, dirs);
+  assert.deepEqual((await world.daemon.client.runtime('ListPodSandbox', {})).items, []);
+  assert.deepEqual(await podCgroupsLeft(podId), [], 'no cgroups of the pod left');
+  assert.deepEqual(mountsUnder(dirs.base), [], 'no pins or mounts left');
+  assert.deepEqual(await fs.readdir(path.join(dirs.state, 'sandboxes')), []);
+  assert.deepEqual(await world.fx.reservations(), []);
+  assert.deepEqual(await world.fx.bridgePorts(), []);
 });

@@ -4,9 +4,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { nowNs } from '../clock';
-import { mapLimited } from '../image/limit';
 import { moduleLogger } from '../log';
 import { removeDirWithMountPoints } from '../safe_remove';
+import { inBatches } from '../store/in_batches';
 import type { ContainerDeps } from './container_deps';
 import { exitRecordOf, recordExit } from './container_exit';
 import { releaseImageVolumes } from './image_volumes';
@@ -21,13 +21,10 @@ export interface ContainerRecovery {
   lost: string[];
 }
 
-/** Containers checked at once: each is two small reads, and a node may hold hundreds. */
-const RECOVER_CONCURRENCY = 32;
-
 export async function recoverContainers(deps: ContainerDeps): Promise<ContainerRecovery> {
   const result: ContainerRecovery = { live: [], exited: [], lost: [] };
   const unfinished = deps.store.list().filter((record) => record.status.state !== 'exited');
-  await mapLimited(unfinished, RECOVER_CONCURRENCY, async (record) => {
+  await inBatches(unfinished, async (record) => {
     const exit = await deps.processes.readExit(record.meta.bundleDir);
     if (exit) {
       await recordExit(deps, record.id, exitRecordOf(exit));

@@ -18,16 +18,16 @@ import { promises as fs, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
 import { KeyedMutex } from '../store/keyed_mutex';
-import { fsyncPath, readJsonIfExists } from '../store/atomic_file';
+import { fsyncPath, readJsonIfExistsSync } from '../store/atomic_file';
 import { MNT_DETACH, SyscallError, umount2, umount2OffLoop } from '../../native/libc';
 import { OverlayTooLongError, mountOverlay } from '../../native/overlay_mount';
 import { mountIdmappedReadOnlyOverlay } from '../../native/idmapped_overlay';
 import type { SnapshotMount, Snapshotter } from './contract';
 import { diskUsage } from './disk_usage';
-import { PRIVATE_DIR_MODE, ensurePrivateDir, tighten } from '../store/private_dir';
+import { PRIVATE_DIR_MODE, ensurePrivateDir, tightenSync } from '../store/private_dir';
+import { inBatches } from '../store/in_batches';
 import type { ImageStore } from './image_store';
 import type { LayerStore } from './layer_store';
-import { mapLimited } from './limit';
 import { removeTree } from '../remove_tree';
 
 interface SnapshotMeta {
@@ -39,8 +39,6 @@ interface SnapshotMeta {
 }
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
-/** Snapshots read at once at start. */
-const LOAD_CONCURRENCY = 32;
 
 export class OverlaySnapshotter implements Snapshotter {
   private readonly metas = new Map<string, SnapshotMeta>();
@@ -62,15 +60,15 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async load(): Promise<void> {
     await ensurePrivateDir(this.root);
-    // A node may hold hundreds: one after the other, their reads made most of recovery's time.
-    await mapLimited(await fs.readdir(this.root), LOAD_CONCURRENCY, async (name) => {
+    // A node may hold hundreds: corral's own small files, read blocking a batch at a time.
+    await inBatches(await fs.readdir(this.root), async (name) => {
       const dir = path.join(this.root, name);
-      const meta = name.startsWith('.') ? undefined : await readMeta(path.join(dir, 'meta.json'));
+      const meta = name.startsWith('.') ? undefined : readMeta(path.join(dir, 'meta.json'));
       if (!meta) {
         await removeTree(dir); // a .trash-* or half-made one: what a container wrote, any size
         return;
       }
-      await tighten(dir);
+      tightenSync(dir);
       this.metas.set(meta.key, meta);
     });
   }
@@ -242,9 +240,9 @@ function checkKey(key: string): void {
 }
 
 /** A snapshot's meta.json; undefined when missing or cut short (a power loss before its fsync). */
-async function readMeta(file: string): Promise<SnapshotMeta | undefined> {
+function readMeta(file: string): SnapshotMeta | undefined {
   try {
-    return await readJsonIfExists<SnapshotMeta>(file);
+    return readJsonIfExistsSync<SnapshotMeta>(file);
   } catch (err) {
     if (err instanceof SyntaxError) return undefined;
     throw err;

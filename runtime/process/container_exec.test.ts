@@ -9,7 +9,12 @@ import { EXEC_OUTPUT_CAP } from './exec_sync';
 import { Fixture, processSpec } from './testing/container_fixture';
 import { readLog, waitFor } from './testing/log_reader';
 import type { ContainerSpec, CreatedContainer } from './contract';
-import { isAlive } from './proc_stat';
+import { isAlive, processRef } from './proc_stat';
+
+async function childrenOf(pid: number): Promise<number[]> {
+  const text = await fs.readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  return text.split(' ').filter(Boolean).map(Number);
+}
 
 describe('exec, logs and detached monitors', () => {
   const runtime = new NativeProcessRuntime();
@@ -70,6 +75,26 @@ describe('exec, logs and detached monitors', () => {
       0,
     );
     assert.equal(leftovers.stdout.toString().trim(), '1', 'the timed-out exec is still running');
+  });
+
+  it('reports an exec whose helper was SIGKILLed (its container killed) as killed, its command gone', async () => {
+    // A container's cgroup kill (StopPodSandbox, the OOM killer) kills the exec helper, which
+    // joined that cgroup, before it can report; its command dies with it (PR_SET_PDEATHSIG).
+    const spec = await startSleeper();
+    const running = runtime.execSync(spec.bundleDir, processSpec(['sleep', '4321']), 0);
+    const [helper, command] = await waitFor(async () => {
+      for (const pid of await childrenOf(process.pid)) {
+        const [cmd] = await childrenOf(pid);
+        if (cmd && (await fs.readFile(`/proc/${cmd}/cmdline`, 'utf8').catch(() => '')) === 'sleep\u00004321\u0000')
+          return [pid, await processRef(cmd)];
+      }
+      return undefined;
+    }, 'the exec helper and its command');
+    process.kill(helper, 'SIGKILL');
+    const result = await running;
+    assert.equal(result.exitCode, 137);
+    assert.ok(command);
+    await waitFor(async () => ((await isAlive(command)) ? undefined : true), 'the command to die with its helper');
   });
 
   it('reopens the log file after rotation', async () => {

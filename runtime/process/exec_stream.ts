@@ -12,6 +12,7 @@ import type { StdioOptions, StreamedExec } from '../streaming/contract';
 import { ptyIo } from '../streaming/pty_io';
 import type { ProcessSpec } from './contract';
 import type { SealedProgram } from '../../native/sealed_program';
+import { execExitCode } from './exec_report';
 import { execMessage, type ExecTarget } from './messages';
 
 const KILL_GRACE_MS = 2000;
@@ -43,10 +44,12 @@ export function startExecStream(
   const status = collect(child.stdio[3] as Readable);
   const exited = new Promise<number>((resolve, reject) => {
     child.once('error', (err) => reject(new InternalError(`exec helper: ${err.message}`, { cause: err })));
-    child.once('close', () => {
-      const line = status().trim().split('\n').pop() ?? '';
-      if (line.startsWith('exit ')) resolve(Number(line.split(' ')[1]));
-      else reject(new InternalError(`exec: ${line.replace(/^error /, '') || 'helper died without a report'}`));
+    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+      try {
+        resolve(execExitCode(status(), { code, signal }));
+      } catch (err) {
+        reject(err);
+      }
     });
   });
   exited.catch(() => undefined);

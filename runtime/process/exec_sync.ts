@@ -2,15 +2,18 @@
 // SIGTERM makes the helper kill the command's process group; SIGKILL follows if it does not exit
 // (the command then dies with it through PR_SET_PDEATHSIG).
 //
-// The result is the exec process's own exit, reported by the helper. A descendant that left the
-// process group (`setsid sleep 600 &`) may still hold the output pipes: once the helper exited,
-// output is drained for DRAIN_MS at most, then the pipes are closed and the call returns. So
-// ExecSync always returns by timeout + KILL_GRACE_MS + DRAIN_MS, and holds no fd afterwards.
+// The result is the exec process's own exit, reported by the helper on fd 3 (exec_report.ts).
+// The helper writes it before it exits, so the event-loop turn that sees the exit has it readable
+// too: the drain below cannot lose it. A descendant that left the process group (`setsid sleep
+// 600 &`) may still hold the output pipes: once the helper exited, output is drained for DRAIN_MS
+// at most, then the pipes are closed and the call returns. So ExecSync always returns by timeout +
+// KILL_GRACE_MS + DRAIN_MS, and holds no fd afterwards.
 // Escaped descendants are left to the container, as runc leaves them (docs/limits.md).
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { SealedProgram } from '../../native/sealed_program';
 import type { ExecResult, ProcessSpec } from './contract';
+import { execExitCode, type HelperEnd } from './exec_report';
 import { execMessage, type ExecTarget } from './messages';
 import { InternalError } from '../errors';
 
@@ -32,13 +35,6 @@ function capture(stream: Readable, cap: number): () => Buffer {
     size += kept.length;
   });
   return () => Buffer.concat(chunks);
-}
-
-function parseStatus(report: string, timedOut: boolean): number {
-  const line = report.trim().split('\n').pop() ?? '';
-  if (line.startsWith('exit ')) return Number(line.split(' ')[1]);
-  if (timedOut) return 137; // killed by us, like SIGKILL
-  throw new InternalError(`exec: ${line.replace(/^error /, '') || 'helper died without a report'}`);
 }
 
 function asError(err: unknown): Error {
@@ -67,6 +63,7 @@ export function runExecSync(
     const status = capture(child.stdio[3] as Readable, 4096);
     let timedOut = false;
     let settled = false;
+    let end: HelperEnd = null;
     const timers: NodeJS.Timeout[] = [];
     const later = (ms: number, fn: () => void) => timers.push(setTimeout(fn, ms));
     const finish = () => {
@@ -75,7 +72,7 @@ export function runExecSync(
       timers.forEach(clearTimeout);
       closePipes(child);
       try {
-        const exitCode = parseStatus(status().toString('utf8'), timedOut);
+        const exitCode = execExitCode(status().toString('utf8'), end, timedOut);
         resolve({ exitCode, stdout: stdout(), stderr: stderr(), timedOut });
       } catch (err) {
         reject(asError(err));
@@ -95,7 +92,10 @@ export function runExecSync(
       reject(new InternalError(`exec helper: ${err.message}`, { cause: err }));
     });
     // 'close' when every pipe reached EOF; 'exit' alone when an escaped process still holds one.
-    child.on('exit', () => later(DRAIN_MS, finish));
+    child.on('exit', (code, signal) => {
+      end = { code, signal };
+      later(DRAIN_MS, finish);
+    });
     child.on('close', finish);
     child.stdin.on('error', () => {
       /* reported through 'close' */

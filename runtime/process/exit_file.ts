@@ -1,5 +1,5 @@
 // The exit record the monitor writes atomically to <bundle>/exit (see corral-monitor/exit_file.c).
-import { promises as fs } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ExitInfo } from './contract';
 import { writeFileAtomic } from '../store/atomic_file';
@@ -23,9 +23,10 @@ export function parseExitFile(text: string): ExitInfo {
   return info;
 }
 
+/** One blocking read of the monitor's small file in corral's own state, not four thread-pool round trips. */
 export async function readExitFile(bundleDir: string): Promise<ExitInfo | undefined> {
   try {
-    return parseExitFile(await fs.readFile(path.join(bundleDir, EXIT_FILE), 'utf8'));
+    return parseExitFile(readFileSync(path.join(bundleDir, EXIT_FILE), 'utf8'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;

@@ -1,5 +1,5 @@
 // Process start times (field 22 of /proc/<pid>/stat): with the pid, they name a process for good.
-import { promises as fs } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { ProcessRef } from './contract';
 
 interface Stat {
@@ -7,10 +7,11 @@ interface Stat {
   startTime: string;
 }
 
-async function readStat(pid: number): Promise<Stat | undefined> {
+/** One blocking read: procfs answers from memory, and a promise read is four thread-pool round trips. */
+function readStat(pid: number): Stat | undefined {
   let text: string;
   try {
-    text = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
     return undefined;
   }
@@ -21,7 +22,7 @@ async function readStat(pid: number): Promise<Stat | undefined> {
 
 /** The start time of pid in clock ticks since boot, or undefined when there is no such process. */
 export async function readStartTime(pid: number): Promise<string | undefined> {
-  return (await readStat(pid))?.startTime;
+  return readStat(pid)?.startTime;
 }
 
 export async function processRef(pid: number): Promise<ProcessRef | undefined> {
@@ -31,6 +32,6 @@ export async function processRef(pid: number): Promise<ProcessRef | undefined> {
 
 /** True while the process named by ref (pid and start time) still runs; a zombie counts as gone. */
 export async function isAlive(ref: ProcessRef): Promise<boolean> {
-  const stat = await readStat(ref.pid);
+  const stat = readStat(ref.pid);
   return stat !== undefined && stat.startTime === ref.startTime && stat.state !== 'Z' && stat.state !== 'X';
 }

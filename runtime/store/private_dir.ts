@@ -2,7 +2,7 @@
 // user must reach no image layer, writable layer (where a container may leave a setuid file),
 // bundle, socket or pod file. Directories made by an older corral with looser modes are
 // tightened, never loosened.
-import { promises as fs } from 'node:fs';
+import { promises as fs, chmodSync, lstatSync } from 'node:fs';
 import * as path from 'node:path';
 
 export const PRIVATE_DIR_MODE = 0o700;
@@ -21,6 +21,14 @@ export async function tighten(dir: string, mode = PRIVATE_DIR_MODE): Promise<voi
   if (!stat.isDirectory()) return;
   const current = stat.mode & 0o7777;
   if ((current & ~mode) !== 0) await fs.chmod(dir, current & mode);
+}
+
+/** tighten for start-up, over hundreds of directories a batch at a time (in_batches.ts). */
+export function tightenSync(dir: string, mode = PRIVATE_DIR_MODE): void {
+  const stat = lstatSync(dir);
+  if (!stat.isDirectory()) return;
+  const current = stat.mode & 0o7777;
+  if ((current & ~mode) !== 0) chmodSync(dir, current & mode);
 }
 
 /**

@@ -37,6 +37,28 @@ describe('RecordStore', () => {
     }
   });
 
+  it('an update that changes nothing writes nothing (a second path recording the same exit)', async () => {
+    const dir = tempDir();
+    try {
+      const store = new RecordStore<Meta, Status>(dir, 'container', (m) => m.name);
+      await store.load();
+      const id = newId();
+      await store.add(id, { name: 'web' }, { state: 'exited' });
+      const file = path.join(dir, id, 'status.json');
+      const before = await fs.readFile(file, 'utf8');
+      await fs.rm(file);
+      const same = await store.update(id, (s) => ({ ...s }));
+      assert.equal(same.version, 1);
+      await assert.rejects(fs.stat(file), { code: 'ENOENT' }, 'nothing was written');
+      await fs.writeFile(file, before);
+      const changed = await store.update(id, (s) => ({ ...s, state: 'removed' }));
+      assert.equal(changed.version, 2);
+      assert.match(await fs.readFile(file, 'utf8'), /removed/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('discards a record whose add never finished, and stray temp files', async () => {
     const dir = tempDir();
     try {

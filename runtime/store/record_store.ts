@@ -14,6 +14,7 @@
 // retried request finds the in-flight object instead of creating a second one (CRI-O's idea).
 import { promises as fs, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from '../errors';
 import { isIdPrefix, resolveIdPrefix } from '../ids';
 import { fsyncDir, readJsonIfExistsSync, removeStaleTempsSync, writeFilesAtomic, writeJsonAtomic } from './atomic_file';
@@ -76,7 +77,8 @@ export class RecordStore<M, S> {
     }
     for (const { id, statusFile } of read) this.refuseNewer(id, statusFile);
     const discarded: string[] = [];
-    for (const { id, recordDir, statusFile, meta } of read) {
+    for (const [index, { id, recordDir, statusFile, meta }] of read.entries()) {
+      if (index % LOAD_BATCH === LOAD_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
       removeStaleTempsSync(recordDir);
       if (!meta || !statusFile) {
         await fs.rm(recordDir, { recursive: true, force: true });
@@ -175,6 +177,9 @@ export class RecordStore<M, S> {
     const current = this.records.get(id);
     if (!current) throw new NotFoundError(`${this.kind} ${id} not found`);
     const status = change(structuredClone(current.status));
+    // A change that changes nothing (a second path recording the same exit) writes nothing: the
+    // file already holds this status, and its fsyncs would only delay the caller.
+    if (isDeepStrictEqual(status, current.status)) return current;
     const version = current.version + 1;
     // The directory is synced too: an exit code recorded just before a power cut must survive it.
     await writeJsonAtomic(path.join(this.dir, id, 'status.json'), { format: RECORD_FORMAT, version, status });

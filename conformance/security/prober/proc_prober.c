@@ -109,13 +109,26 @@ static void describe(pid_t pid, int attached)
 	       (int)pid, attached, capeff, nnp, seccomp, exe, exe_state(pid), root, host_env, sees_host_root(pid));
 }
 
+/* Lets a seized process go. One killed while we held it (its container removed meanwhile) cannot
+   be detached: its exit is reported to us, the tracer, first, and its parent (the monitor) sees it
+   only once we collected it, so it is collected here. Left a zombie, it would stay one until we
+   exit, and RemoveContainer would wait for the init's exit that long. */
+static void release(pid_t pid)
+{
+	int status;
+	if (ptrace(PTRACE_DETACH, pid, 0, 0) == 0)
+		return;
+	while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR)
+		;
+}
+
 static int seize_and_stop(pid_t pid)
 {
 	if (ptrace(PTRACE_SEIZE, pid, 0, 0) < 0)
 		return -1;
 	int status;
 	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) < 0 || waitpid(pid, &status, __WALL) < 0) {
-		ptrace(PTRACE_DETACH, pid, 0, 0);
+		release(pid);
 		return -1;
 	}
 	return 0;
@@ -149,7 +162,7 @@ static void watch(long duration_ms, const char *stop_file)
 			int attached = seize_and_stop(pid) == 0;
 			describe(pid, attached);
 			if (attached)
-				ptrace(PTRACE_DETACH, pid, 0, 0);
+				release(pid);
 		}
 		if (proc)
 			closedir(proc);

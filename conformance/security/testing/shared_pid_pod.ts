@@ -144,6 +144,9 @@ export async function assertCreatedInitsReduced(
     const joining: NamespaceOption = mode === 'POD' ? SHARED_PID : { ...OWN_PID, pid: 'TARGET', target_id: attacker };
     const allowed = await capEff(w, attacker);
     const watch = sh(w, attacker, `/probe/proc_prober watch 120000 /tmp/stop ${w.proberDir}`, 150);
+    // Awaited below; a rejection meanwhile (its deadline, say) must not become an unhandled
+    // rejection, which node:test reports in place of the loop's own error.
+    watch.catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 500));
     for (let i = 0; i < creates; i++) {
       const id = await container(w, pod, `created-${i}`, [], false, joining);

@@ -211,9 +211,17 @@ function applyXattrs(full: string, header: tar.Header): void {
   }
 }
 
-/** Sets deferred directory modes and mtimes, deepest first. */
-export function finishDirectories(root: LayerRoot, deferred: DeferredDir[]): void {
+/** Directories finished between two turns of the event loop: a few hundred microseconds' work. */
+const FINISH_BATCH = 64;
+
+/**
+ * Sets deferred directory modes and mtimes, deepest first. A layer may hold up to its entry cap
+ * of directories, seconds of blocking calls in one go: the event loop is let in every few.
+ */
+export async function finishDirectories(root: LayerRoot, deferred: DeferredDir[]): Promise<void> {
+  let done = 0;
   for (const dir of deferred.reverse()) {
+    if (++done % FINISH_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
     const target = root.entry(dir.name);
     try {
       // A later entry may have replaced the directory, even by a symlink: never chmod through one.

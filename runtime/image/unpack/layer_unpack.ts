@@ -57,7 +57,7 @@ export async function unpackLayer(
   });
   try {
     await pipeline(tarStream, hasher, extract as unknown as NodeJS.WritableStream);
-    finishDirectories(root, deferred);
+    await finishDirectories(root, deferred);
   } catch (err) {
     if (
       err instanceof Error &&
