@@ -3,6 +3,7 @@
 // sees the host's interfaces, StopPodSandbox (also after a restart) removes addresses and rules,
 // and a broken network fails RunPodSandbox with the plugin's words, leaving nothing.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { promises as fs, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -225,10 +226,69 @@ test('a kill -9 once the netns is pinned (CNI ADD beside the infra): after the r
   assert.deepEqual(await fx.reservations(), []);
   assert.deepEqual(await fx.natRulesOfThisTest(), []);
   assert.deepEqual(await fx.bridgePorts(), []);
-  // Known gap (docs/costs.md, "Still open"): the sweep of a pod cut short before its record does
-  // not remove the pod's cgroups (it cannot tell their parent). Removed here, nothing else.
-  for (const parent of await cgroupParentDirs(world.cgroupParent)) {
-    await fs.rmdir(path.join(parent, podId, 'infra')).catch(() => undefined);
-    await fs.rmdir(path.join(parent, podId)).catch(() => undefined);
+  assert.deepEqual(await podCgroupsLeft(podId), [], 'no cgroups of the pod left');
+});
+
+/** The pod's cgroup directories (its own and its infra's) still there in any hierarchy. */
+async function podCgroupsLeft(podId: string): Promise<string[]> {
+  const dirs = (await cgroupParentDirs(world.cgroupParent)).map((parent) => path.join(parent, podId));
+  const found = await Promise.all(
+    dirs.map((dir) =>
+      fs.stat(dir).then(
+        () => dir,
+        () => undefined,
+      ),
+    ),
+  );
+  return found.filter((dir): dir is string => dir !== undefined);
+}
+
+/**
+ * Holds the lock of the test's host-local store, so the bridge plugin's ADD waits for it: a
+ * RunPodSandbox then stays in the middle, with its cgroups and infra made. Returns the release.
+ */
+async function holdIpamLock(): Promise<() => Promise<void>> {
+  const dir = path.join(world.fx.ipamDir, world.fx.networkName);
+  await fs.mkdir(dir, { recursive: true });
+  const holder = spawn('flock', ['-x', path.join(dir, 'lock'), '-c', 'echo held; exec sleep 600'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
+  const exited = new Promise((resolve) => holder.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.once('data', () => resolve());
+    holder.once('exit', () => reject(new Error('flock ended before it held the lock')));
+  });
+  return async () => {
+    process.kill(-holder.pid!, 'SIGKILL'); // flock and the sleep holding the lock with it
+    await exited;
+  };
+}
+
+test('a kill -9 while ADD waits, the pod cgroups made: after the restart its cgroups are gone too', async () => {
+  const dirs = world.daemon.dirs;
+  const release = await holdIpamLock();
+  let podId = '';
+  try {
+    const call = world.daemon.client
+      .runtime('RunPodSandbox', { config: podConfig('cut-short'), runtime_handler: '' })
+      .catch((err: Error) => err);
+    podId = await firstPinnedPod(path.join(dirs.state, 'sandboxes'));
+    for (let i = 0; i < 10_000 && (await podCgroupsLeft(podId)).length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    assert.notDeepEqual(await podCgroupsLeft(podId), [], "the pod's cgroups were made");
+    await world.daemon.kill9();
+    assert.ok((await call) instanceof Error, 'the call ends with corrald');
+  } finally {
+    await release();
   }
+  await pluginsDone(podId);
+  await restartDaemon(world, dirs);
+  assert.deepEqual((await world.daemon.client.runtime('ListPodSandbox', {})).items, []);
+  assert.deepEqual(await podCgroupsLeft(podId), [], 'no cgroups of the pod left');
+  assert.deepEqual(mountsUnder(dirs.base), [], 'no pins or mounts left');
+  assert.deepEqual(await fs.readdir(path.join(dirs.state, 'sandboxes')), []);
+  assert.deepEqual(await world.fx.reservations(), []);
+  assert.deepEqual(await world.fx.bridgePorts(), []);
 });

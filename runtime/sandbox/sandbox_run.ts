@@ -14,6 +14,7 @@ import { StepTimer } from '../step_timer';
 import { PRIVATE_DIR_MODE } from '../store/private_dir';
 import { allSteps, UndoStack } from '../undo_stack';
 import { sandboxName, type PodConfig } from './pod_config';
+import { writePodCgroupsNote } from './pod_cgroups_note';
 import { isHostNetwork, podHostname, writePodFiles } from './pod_files';
 import { SHM_OPTIONS } from './pod_shm';
 import { resolveSandboxSecurity } from '../security/sandbox_security';
@@ -143,6 +144,8 @@ async function makeSandboxDir(
   const ownShm = path.join(sandboxDir, 'shm');
   await fs.mkdir(sandboxDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   undo.push('sandbox directory', () => removeDirWithMountPoints(sandboxDir, [ownShm]));
+  const infraCgroupPath = deps.cgroups.infraCgroupPath(cgroupPath, id);
+  writePodCgroupsNote(sandboxDir, { cgroupPath, infraCgroupPath });
   const meta: SandboxMeta = {
     id,
     name,
@@ -150,7 +153,7 @@ async function makeSandboxDir(
     createdAt: nowNs(),
     sandboxDir,
     cgroupPath,
-    infraCgroupPath: deps.cgroups.infraCgroupPath(cgroupPath, id),
+    infraCgroupPath,
     shmPath: config.namespaces.ipc === 'NODE' ? '/dev/shm' : ownShm,
     hostname: podHostname(config),
   };

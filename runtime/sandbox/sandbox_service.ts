@@ -10,6 +10,7 @@ import { StepTimer } from '../step_timer';
 import { inBatches } from '../store/in_batches';
 import { allSteps } from '../undo_stack';
 import type { ContainerConfig } from '../container/container_config';
+import { readPodCgroupsNote } from './pod_cgroups_note';
 import { isHostNetwork } from './pod_files';
 import type { PodConfig } from './pod_config';
 import type { SandboxDeps } from './sandbox_deps';
@@ -143,18 +144,27 @@ export class SandboxService {
     return this.deps.store.list().filter((record) => matches(record, filter));
   }
 
-  /** Pod directories with no record (a RunPodSandbox cut short by a crash): infra, pins and shm go. */
+  /** Pod directories with no record (a RunPodSandbox cut short by a crash): infra, cgroups, pins and shm go. */
   async sweepOrphans(): Promise<string[]> {
     const names = await fs.readdir(this.deps.sandboxesDir).catch(() => [] as string[]);
     const orphans = names.filter((id) => !this.deps.store.get(id));
     for (const id of orphans) {
       const dir = path.join(this.deps.sandboxesDir, id);
       await this.deps.infra.stopInfra(infraBundleDir({ sandboxDir: dir }), pinDir({ sandboxDir: dir }));
+      await this.removeOrphanCgroups(dir);
       await this.deps.mounts.unmount(path.join(dir, 'shm'));
       await removeDirWithMountPoints(dir, [path.join(dir, 'shm')]);
     }
     if (orphans.length > 0) log.warn('removed pods a crash left half-made', { ids: orphans });
     return orphans;
+  }
+
+  /** The infra's cgroup, then the pod's (a pod cut short has no containers): what of them was made. */
+  private async removeOrphanCgroups(sandboxDir: string): Promise<void> {
+    const cgroups = readPodCgroupsNote(sandboxDir);
+    if (!cgroups) return;
+    await this.deps.cgroups.open(cgroups.infraCgroupPath).remove({ killRemaining: true });
+    await this.deps.cgroups.open(cgroups.cgroupPath).remove({ killRemaining: true });
   }
 
   /** After a restart: a ready pod whose infra is gone is NOTREADY (its namespaces may be gone too). */
