@@ -2,6 +2,7 @@
 // DEL it with the very inputs ADD had, CHECK it, and report the pod's IPs and network readiness.
 import { telemetry } from '../telemetry';
 import { moduleLogger } from '../log';
+import { StepTimer } from '../step_timer';
 import { NotFoundError, FailedPreconditionError } from '../errors';
 import { KeyedMutex } from '../store/keyed_mutex';
 import { allSteps } from '../undo_stack';
@@ -93,19 +94,21 @@ export class CniPodNetwork {
   }
 
   private async add(request: PodNetworkRequest): Promise<string[]> {
+    const timer = new StepTimer(log, 'CniAdd', { pod: request.podId });
     if (await this.cache.read(request.podId)) await this.deleteAttachments(request.podId);
-    const entry = await this.plan(request);
-    await this.cache.write(entry);
+    const entry = await timer.step('planned', this.plan(request));
+    await timer.step('record written', this.cache.write(entry));
     const progress = entry.attachments.map(() => ({ started: 0 }));
     try {
       // The attachments are independent networks (loopback, the pod's): ADDed side by side, all
       // settled before a failure is undone. The record written above lets DEL find them meanwhile.
       await allSteps(
         entry.attachments.map(async (attachment, i) => {
-          attachment.result = await addNetworkList(attachment, entry.netns, this.env, progress[i]);
+          const added = addNetworkList(attachment, entry.netns, this.env, progress[i]);
+          attachment.result = await timer.step(`${attachment.ifName} added`, added);
         }),
       );
-      await this.cache.write(entry);
+      await timer.step('results written', this.cache.write(entry));
       if (!entry.attachments.some((a) => a.ifName === LOOPBACK_IFNAME)) await loopbackUpWithIp(entry.netns);
     } catch (err) {
       // The results of the ADDs that succeeded go to DEL as its prevResult.
@@ -118,6 +121,7 @@ export class CniPodNetwork {
     }
     const ips = this.ipsOf(entry);
     log.info('pod network set up', { pod: request.podId, ips });
+    timer.done();
     return ips;
   }
 
@@ -190,18 +194,22 @@ export class CniPodNetwork {
 
   /** `pluginsStarted[i]`: how many plugins of attachment i to DEL (all when not given). */
   private async deleteAttachments(podId: string, pluginsStarted?: number[], netnsHint = ''): Promise<void> {
+    const timer = new StepTimer(log, 'CniDel', { pod: podId });
     const entry = await this.cache.read(podId).catch((err: unknown) => this.fallbackEntry(podId, netnsHint, err));
     if (!entry) return;
-    const netns = (await isLiveNetns(entry.netns)) ? entry.netns : '';
+    const netns = (await timer.step('record read', isLiveNetns(entry.netns))) ? entry.netns : '';
     // The attachments are independent networks (loopback, the pod's), so their DELs run side by
     // side; all settle before a failure is reported, and the record stays for a retry.
     const dels = entry.attachments.map(async (attachment, i) => {
       const count = pluginsStarted?.[i] ?? attachment.network.plugins.length;
-      if (count > 0) await delNetworkList(attachment, attachment.result ?? undefined, netns, this.env, count);
+      const deleted =
+        count > 0 ? delNetworkList(attachment, attachment.result ?? undefined, netns, this.env, count) : undefined;
+      await timer.step(`${attachment.ifName} deleted`, Promise.resolve(deleted));
     });
     await allSteps(dels);
-    await this.cache.remove(podId);
+    await timer.step('record removed', this.cache.remove(podId));
     log.info('pod network torn down', { pod: podId });
+    timer.done();
   }
 
   /**
