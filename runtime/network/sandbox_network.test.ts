@@ -28,7 +28,7 @@ test('setUp hands CNI the pod identity, lowercased port protocols and annotation
     },
   });
   assert.deepEqual(await network.setUp(sandbox('SCTP'), '/run/corral/x/ns/net'), ['10.0.0.5']);
-  await network.tearDown(sandbox('TCP'), '/run/corral/x/ns/net');
+  await network.tearDown(sandbox('TCP').id, '/run/corral/x/ns/net');
   assert.deepEqual(calls, [
     {
       podId: 'a'.repeat(64),

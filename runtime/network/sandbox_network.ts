@@ -35,8 +35,8 @@ export class CniSandboxNetwork {
   }
 
   /** DEL uses the netns path of the attachment record; this one only when the record is unreadable. */
-  async tearDown(sandbox: NetworkedSandbox, netnsPath: string): Promise<void> {
-    await this.cni.tearDown(sandbox.id, netnsPath);
+  async tearDown(podId: string, netnsPath: string): Promise<void> {
+    await this.cni.tearDown(podId, netnsPath);
   }
 }
 

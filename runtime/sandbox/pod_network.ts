@@ -11,6 +11,9 @@ export interface PodNetworkSandbox {
 export interface PodNetwork {
   /** Configures the pod's network namespace at `netnsPath`; returns the pod's IPs (first = primary). */
   setUp(sandbox: PodNetworkSandbox, netnsPath: string): Promise<string[]>;
-  /** Releases what setUp made; must succeed when called twice or after a half-made setUp. */
-  tearDown(sandbox: PodNetworkSandbox, netnsPath: string): Promise<void>;
+  /**
+   * Releases what setUp made for the pod; must succeed when called twice, after a half-made
+   * setUp, or for a pod that never had a network (setUp records what there is to release).
+   */
+  tearDown(podId: string, netnsPath: string): Promise<void>;
 }

@@ -229,6 +229,6 @@ async function setUpNetwork(
   if (isHostNetwork(meta.config)) return [];
   if (!netns) throw new InternalError('the pod has no pinned network namespace');
   const sandbox = { id: meta.id, config: meta.config };
-  undo.push('pod network', () => deps.network.tearDown(sandbox, netns));
+  undo.push('pod network', () => deps.network.tearDown(sandbox.id, netns));
   return deps.network.setUp(sandbox, netns);
 }

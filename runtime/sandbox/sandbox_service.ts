@@ -66,9 +66,7 @@ export class SandboxService {
     if (!record) return;
     const netns = record.status.namespacePaths.net;
     const tearDown =
-      !isHostNetwork(record.meta.config) && netns
-        ? this.deps.network.tearDown({ id, config: record.meta.config }, netns)
-        : Promise.resolve();
+      !isHostNetwork(record.meta.config) && netns ? this.deps.network.tearDown(id, netns) : Promise.resolve();
     const bundle = infraBundleDir(record.meta);
     await allSteps([
       timer.step('network torn down', tearDown),
@@ -160,6 +158,7 @@ export class SandboxService {
     const orphans = names.filter((id) => !this.deps.store.get(id));
     for (const id of orphans) {
       const dir = path.join(this.deps.sandboxesDir, id);
+      await this.releaseOrphanNetwork(id, dir);
       await this.deps.infra.stopInfra(infraBundleDir({ sandboxDir: dir }), pinDir({ sandboxDir: dir }));
       await this.removeOrphanCgroups(dir);
       await this.deps.mounts.unmount(path.join(dir, 'shm'));
@@ -167,6 +166,21 @@ export class SandboxService {
     }
     if (orphans.length > 0) log.warn('removed pods a crash left half-made', { ids: orphans });
     return orphans;
+  }
+
+  /**
+   * CNI DEL while the pod's network namespace is still pinned, so the plugins find what ADD made
+   * in it (the bridge plugin reads the pod's addresses there to remove their masquerade rules;
+   * with the namespace gone it releases the address only). ADD may have ended after the crash:
+   * the plugins outlive corrald. A failure is left to the release of orphaned attachments that
+   * follows recovery.
+   */
+  private async releaseOrphanNetwork(id: string, sandboxDir: string): Promise<void> {
+    try {
+      await this.deps.network.tearDown(id, path.join(pinDir({ sandboxDir }), 'net'));
+    } catch (err) {
+      log.warn('cannot release the network of a half-made pod', { pod: id, error: (err as Error).message });
+    }
   }
 
   /** The infra's cgroup, then the pod's (a pod cut short has no containers): what of them was made. */

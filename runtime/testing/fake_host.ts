@@ -12,8 +12,8 @@ export class FakePodNetwork implements PodNetwork {
     return this.ips;
   }
 
-  async tearDown(sandbox: { id: string }): Promise<void> {
-    this.active.delete(sandbox.id);
+  async tearDown(podId: string): Promise<void> {
+    this.active.delete(podId);
   }
 }
 
