@@ -1,6 +1,7 @@
-// A container's rootfs is unmounted once its exit is recorded (as containerd does when a task
-// exits), not at its removal; its status and log stay, and removal after a stop, after a kill -9
-// of corrald between the two, or of a container never started still leaves no mount or cgroup.
+// A container's rootfs is unmounted, and its cgroup removed, once its exit is recorded (as
+// containerd does when a task exits), not at its removal; its status and log stay, and removal
+// after a stop, after a kill -9 of corrald between the two, or of a container never started still
+// leaves no mount or cgroup.
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -34,6 +35,21 @@ after(async () => {
 /** The container's mounts on the host: its rootfs (and image volumes) live under its directory. */
 const mountsOf = (id: string): string[] => mountsUnder(world.daemon.dirs.base).filter((m) => m.includes(id));
 
+/** The container's cgroup directories (one per hierarchy), found by its ID below the test's parent. */
+async function cgroupsOf(id: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    if (depth === 0) return;
+    for (const entry of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      if (!entry.isDirectory()) continue;
+      if (entry.name.includes(id)) found.push(path.join(dir, entry.name));
+      else await walk(path.join(dir, entry.name), depth - 1);
+    }
+  };
+  for (const dir of await cgroupParentDirs(world.cgroupParent)) await walk(dir, 3);
+  return found;
+}
+
 async function runPod(name: string, logDir?: string): Promise<{ podId: string; pod: Record<string, unknown> }> {
   const pod = podConfig(name, logDir ? { log_directory: logDir } : {});
   const { pod_sandbox_id: podId } = await world.daemon.client.runtime('RunPodSandbox', {
@@ -62,18 +78,20 @@ async function assertNothingLeft(): Promise<void> {
   }
 }
 
-test('StopContainer unmounts the rootfs; status and log stay; the pod removal leaves nothing', async () => {
+test('StopContainer unmounts the rootfs and removes the cgroup; status and log stay; the pod removal leaves nothing', async () => {
   const client = world.daemon.client;
   const logDir = path.join(world.daemon.dirs.base, 'release-logs');
   const { podId, pod } = await runPod('stopped', logDir);
   const id = await create(podId, pod, 'talker', ['sh', '-c', 'echo said; exec sleep 3600']);
   await client.runtime('StartContainer', { container_id: id });
   assert.ok(mountsOf(id).length > 0, 'a running container has its rootfs mounted');
+  assert.ok((await cgroupsOf(id)).length > 0, 'a running container has its cgroup');
   await eventually('the container wrote its line', async () =>
     (await fs.readFile(path.join(logDir, 'talker.log'), 'utf8').catch(() => '')).includes('said'),
   );
   await client.runtime('StopContainer', { container_id: id, timeout: 0 });
   await eventually('the rootfs is unmounted after the stop', async () => mountsOf(id).length === 0);
+  await eventually('the cgroup is removed after the stop', async () => (await cgroupsOf(id)).length === 0);
   const status = (await client.runtime('ContainerStatus', { container_id: id, verbose: true })).status!;
   assert.equal(status.state, 'CONTAINER_EXITED');
   assert.equal(status.exit_code, 137);
@@ -84,12 +102,13 @@ test('StopContainer unmounts the rootfs; status and log stay; the pod removal le
   await assertNothingLeft();
 });
 
-test('a container that exits by itself is unmounted once its exit is recorded', async () => {
+test('a container that exits by itself is unmounted and its cgroup removed once its exit is recorded', async () => {
   const client = world.daemon.client;
   const { podId, pod } = await runPod('quitter');
   const id = await create(podId, pod, 'quitter', ['sh', '-c', 'exit 3']);
   await client.runtime('StartContainer', { container_id: id });
   await eventually('the rootfs is unmounted after the exit', async () => mountsOf(id).length === 0);
+  await eventually('the cgroup is removed after the exit', async () => (await cgroupsOf(id)).length === 0);
   const status = (await client.runtime('ContainerStatus', { container_id: id, verbose: false })).status!;
   assert.equal(status.state, 'CONTAINER_EXITED');
   assert.equal(status.exit_code, 3);

@@ -265,7 +265,7 @@ async function holdIpamLock(): Promise<() => Promise<void>> {
   };
 }
 
-test('a kill -9 while ADD waits, the pod cgroups made: after the restart its cgroups are gone too', async () => {
+test("a kill -9 while ADD waits: after the restart the pod's cgroups and NAT rules are gone too", async () => {
   const dirs = world.daemon.dirs;
   const release = await holdIpamLock();
   let podId = '';
@@ -290,5 +290,6 @@ test('a kill -9 while ADD waits, the pod cgroups made: after the restart its cgr
   assert.deepEqual(mountsUnder(dirs.base), [], 'no pins or mounts left');
   assert.deepEqual(await fs.readdir(path.join(dirs.state, 'sandboxes')), []);
   assert.deepEqual(await world.fx.reservations(), []);
+  assert.deepEqual(await world.fx.natRulesOfThisTest(), [], "no masquerade rule of the pod's address left");
   assert.deepEqual(await world.fx.bridgePorts(), []);
 });

@@ -1,7 +1,5 @@
 // Recording a container's exit, from whichever path learns of it first (the exit watcher, a
 // stop, a status refresh, recovery). The first record wins; the event is sent once.
-import { moduleLogger } from '../log';
-import { StepTimer } from '../step_timer';
 import { telemetry } from '../telemetry';
 import { nowNs, rfc3339ToNs } from '../clock';
 import { NotFoundError } from '../errors';
@@ -9,8 +7,6 @@ import type { ExitInfo } from '../process/contract';
 import type { ContainerDeps } from './container_deps';
 import type { ContainerRecord } from './container_record';
 import { toExited, type ExitRecord } from './container_state';
-
-const log = moduleLogger('container');
 
 export function exitRecordOf(exit: ExitInfo): ExitRecord {
   return {
@@ -40,26 +36,9 @@ export async function recordExit(
     if (err instanceof NotFoundError) return undefined; // removed meanwhile
     throw err;
   }
-  if (changed) releaseRootfs(deps, after);
   if (changed) deps.events.publish({ containerId: id, podId: after.meta.podId, kind: 'stopped', at: nowNs() });
   if (changed && after.status.reason === 'OOMKilled') telemetry.report('oomKill', { containerId: id });
   return after;
-}
-
-/**
- * An exited container's rootfs is needed no more (nothing restarts it; status, logs and stats do
- * not read it): unmounted now, as containerd does when the task exits, not awaited, so neither
- * the stop's reply nor the exit's record waits for the sync the unmount may make. The removal
- * waits for this unmount (Snapshotter.unmount), and unmounts what a crash meanwhile left mounted.
- */
-function releaseRootfs(deps: ContainerDeps, record: ContainerRecord): void {
-  const timer = new StepTimer(log, 'ReleaseRootfs', { container: record.id });
-  timer.step('unmounted', deps.snapshots.startUnmount(record.meta.rootfs)).then(
-    () => timer.done(),
-    (err: Error) => {
-      log.warn('rootfs unmount after exit failed; the removal tries again', { id: record.id, error: err.message });
-    },
-  );
 }
 
 /**

@@ -19,12 +19,30 @@ import { updateResources } from './container_resources';
 import { stopProcesses } from './container_kill';
 import { containerProcess, type ContainerRecord } from './container_record';
 import { canExec, canStop, toRunning, type ContainerState } from './container_state';
+import { ExitReleases } from './exit_releases';
 import { releaseImageVolumes } from './image_volumes';
 
 const log = moduleLogger('container');
 
 /** exit code of a container whose start failed, as containerd records it */
 const START_ERROR_EXIT_CODE = 128;
+
+export interface ContainerRemoval {
+  resourcesGone: Promise<void>;
+  removed: Promise<void>;
+}
+
+/** A promise settled from outside; its rejection counts as handled until someone awaits it. */
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
 
 export interface ContainerFilter {
   id?: string;
@@ -36,8 +54,16 @@ export interface ContainerFilter {
 export class ContainerService {
   private readonly watchers = new Map<string, AbortController>();
   private readonly setups = new ContainerSetups();
+  private readonly releases: ExitReleases;
+  private readonly unsubscribe: () => void;
 
-  constructor(readonly deps: ContainerDeps) {}
+  constructor(readonly deps: ContainerDeps) {
+    this.releases = new ExitReleases(deps);
+    // Whichever path records an exit (watcher, stop, status, recovery) sends this event once.
+    this.unsubscribe = deps.events.subscribe((event) => {
+      if (event.kind === 'stopped') this.releases.start(event.containerId);
+    });
+  }
 
   /** Returns once the record is stored; the monitor and the waiting init are still being set up. */
   async create(pod: SandboxRecord, config: ContainerConfig): Promise<string> {
@@ -113,19 +139,44 @@ export class ContainerService {
   async remove(idOrPrefix: string): Promise<void> {
     const found = this.deps.store.find(idOrPrefix);
     if (!found) return;
-    await this.deps.store.locked(found.id, async () => {
-      await this.stopLocked(found.id, 0);
-      const record = this.deps.store.get(found.id);
-      if (!record) return;
-      await this.teardown(record);
-      this.setups.forget(record.id);
-    });
+    await this.removeUnflushed(found.id).removed;
+    await this.flushRemovals();
   }
 
-  private async teardown(record: ContainerRecord): Promise<void> {
+  /**
+   * remove() in two parts, for a pod's removal: `resourcesGone` once the container's processes,
+   * mounts, snapshot and cgroup are gone (its pod's cgroup can go then), `removed` once its
+   * directory and record are too. The record's removal is left for flushRemovals().
+   */
+  removeUnflushed(id: string): ContainerRemoval {
+    const resources = deferred();
+    const removed = this.deps.store.locked(id, async () => {
+      try {
+        await this.stopLocked(id, 0);
+        const record = this.deps.store.get(id);
+        if (record) await this.teardown(record, resources.resolve);
+        if (record) this.setups.forget(record.id);
+        if (record) this.releases.forget(record.id);
+        resources.resolve();
+      } catch (err) {
+        resources.reject(err);
+        throw err;
+      }
+    });
+    return { resourcesGone: resources.promise, removed };
+  }
+
+  /** Makes the record removals of removeUnflushed durable (one fsync for all of them). */
+  flushRemovals(): Promise<void> {
+    return this.deps.store.flush();
+  }
+
+  private async teardown(record: ContainerRecord, resourcesGone: () => void): Promise<void> {
     const { meta } = record;
     const timer = new StepTimer(log, 'RemoveContainer', { container: record.id });
     this.watchers.get(record.id)?.abort();
+    const released = await timer.step('released after exit', this.releases.take(record.id));
+    const cgroup = this.deps.cgroups.open(meta.cgroupPath);
     // The process files, the mounts and snapshot, and the cgroup are independent of one another:
     // taken away side by side (each settled before a failure); the directory goes once all are.
     const removeMounts = async (): Promise<void> => {
@@ -136,13 +187,14 @@ export class ContainerService {
     await allSteps([
       timer.step('process files removed', this.deps.processes.cleanup(meta.bundleDir)),
       timer.step('mounts and snapshot removed', removeMounts()),
-      timer.step('cgroup removed', this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true })),
+      timer.step('cgroup removed', released.cgroup ? Promise.resolve() : cgroup.remove({ killRemaining: true })),
     ]);
+    resourcesGone();
     // The directory and the record are apart: a crash between them leaves a directory without a
     // record, which the next start sweeps.
     await allSteps([
       timer.step('directory removed', removeDirWithMountPoints(meta.containerDir, [meta.rootfs])),
-      timer.step('record removed', this.deps.store.remove(record.id)),
+      timer.step('record removed', this.deps.store.remove(record.id, { flush: false })),
     ]);
     this.deps.events.publish({ containerId: record.id, podId: meta.podId, kind: 'deleted', at: nowNs() });
     timer.done();
@@ -209,6 +261,7 @@ export class ContainerService {
 
   /** Stops watching (at daemon shutdown); the monitors keep the containers. */
   close(): void {
+    this.unsubscribe();
     for (const abort of this.watchers.values()) abort.abort();
     this.watchers.clear();
   }

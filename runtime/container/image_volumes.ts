@@ -122,6 +122,7 @@ export async function releaseImageVolumes(
 ): Promise<void> {
   const dir = path.join(containerDir, VOLUMES_DIR);
   const names = listOwnDir(dir);
+  if (names === undefined) return; // most containers have none: no round trip for an rmdir
   // A sub path bind lies on its volume's mount: it goes first.
   const ordered = [...names.filter((n) => n.endsWith(SUB_SUFFIX)), ...names.filter((n) => !n.endsWith(SUB_SUFFIX))];
   for (const name of ordered) {
@@ -135,12 +136,12 @@ export async function releaseImageVolumes(
   });
 }
 
-/** A directory of corral's own, read with one blocking call (most containers have none: ENOENT). */
-function listOwnDir(dir: string): string[] {
+/** A directory of corral's own, read with one blocking call; undefined when there is none. */
+function listOwnDir(dir: string): string[] | undefined {
   try {
     return readdirSync(dir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
 }

@@ -95,24 +95,34 @@ export class SandboxService {
 
   /**
    * The pod's stop (then its infra cgroup, shm and directory) and its containers' removal (rootfs,
-   * cgroups, records) run side by side; the pod's cgroup, which holds all of theirs, goes after
-   * both, and the record last, so a removal that failed half-way can be asked again.
+   * cgroups, directories, records) run side by side; the pod's cgroup, which holds all of theirs,
+   * goes once those cgroups are gone (beside the containers' directories and records), and the
+   * record last, so a removal that failed half-way can be asked again. The containers' and the
+   * pod's record removals are flushed by one round of fsyncs, after the pod's: a journal commits
+   * in order, so a power loss that kept the pod's removal kept theirs.
    */
   private async removeLocked(id: string): Promise<void> {
     if (!this.deps.store.get(id)) return;
     const timer = new StepTimer(log, 'RemovePodSandbox', { pod: id });
     await timer.step('containers stopped', this.stopContainers(id));
-    const removeContainers = allSteps(
-      this.deps.containers.listInPod(id).map((container) => this.deps.containers.remove(container.id)),
-    );
+    const removals = this.deps.containers
+      .listInPod(id)
+      .map((container) => this.deps.containers.removeUnflushed(container.id));
     const stopAndRemoveInfra = async (): Promise<void> => {
       await this.stopPod(id, timer);
       await timer.step('infra leftovers removed', this.removeInfraLeftovers(this.deps.store.get(id)!));
     };
-    await allSteps([stopAndRemoveInfra(), timer.step('containers removed', removeContainers)]);
-    const { meta } = this.deps.store.get(id)!;
-    await timer.step('pod cgroup removed', this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true }));
-    await timer.step('record removed', this.deps.store.remove(id));
+    const removePodCgroup = async (): Promise<void> => {
+      const containerResources = allSteps(removals.map((removal) => removal.resourcesGone));
+      await allSteps([stopAndRemoveInfra(), timer.step('container resources removed', containerResources)]);
+      const { meta } = this.deps.store.get(id)!;
+      await timer.step('pod cgroup removed', this.deps.cgroups.open(meta.cgroupPath).remove({ killRemaining: true }));
+    };
+    const containersRemoved = allSteps(removals.map((removal) => removal.removed));
+    await allSteps([removePodCgroup(), timer.step('containers removed', containersRemoved)]);
+    const records = [this.deps.store.remove(id)];
+    if (removals.length > 0) records.push(this.deps.containers.flushRemovals());
+    await timer.step('record removed', allSteps(records));
     timer.done();
   }
 

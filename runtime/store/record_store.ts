@@ -188,16 +188,22 @@ export class RecordStore<M, S> {
     return next;
   }
 
-  async remove(id: string): Promise<void> {
+  /** `flush: false` leaves the removal to be flushed by flush(), with others (one fsync for all). */
+  async remove(id: string, { flush = true } = {}): Promise<void> {
     const current = this.records.get(id);
     if (!current) return;
     // Drop meta.json first so a crash mid-removal is discarded by load(). Blocking, as the
     // writes (atomic_file.ts): only the fsync goes to the thread pool.
     rmSync(path.join(this.dir, id, 'meta.json'), { force: true });
     rmSync(path.join(this.dir, id), { recursive: true, force: true });
-    await fsyncDir(this.dir);
+    if (flush) await this.flush();
     this.records.delete(id);
     this.releaseName(this.nameOf(current.meta), id);
+  }
+
+  /** Makes the removals made so far durable. */
+  async flush(): Promise<void> {
+    await fsyncDir(this.dir);
   }
 }
 
