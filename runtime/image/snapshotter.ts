@@ -23,7 +23,7 @@ import { MNT_DETACH, SyscallError, umount2, umount2OffLoop } from '../../native/
 import { OverlayTooLongError, mountOverlay } from '../../native/overlay_mount';
 import { mountIdmappedReadOnlyOverlay } from '../../native/idmapped_overlay';
 import type { SnapshotMount, Snapshotter } from './contract';
-import { diskUsage } from './disk_usage';
+import { recentDiskUsage } from './disk_usage';
 import { PRIVATE_DIR_MODE, ensurePrivateDir, tightenSync } from '../store/private_dir';
 import { inBatches } from '../store/in_batches';
 import type { ImageStore } from './image_store';
@@ -178,7 +178,7 @@ export class OverlaySnapshotter implements Snapshotter {
     const meta = this.metas.get(key);
     if (!meta) throw new NotFoundError(`snapshot ${key} not found`);
     if (meta.view) return { bytes: 0, inodes: 0 };
-    return diskUsage(path.join(this.root, key, 'upper'));
+    return recentDiskUsage(path.join(this.root, key, 'upper'));
   }
 
   async remove(key: string): Promise<void> {
@@ -212,7 +212,7 @@ export class OverlaySnapshotter implements Snapshotter {
     const total = { bytes: 0, inodes: 0 };
     for (const [key, meta] of this.metas) {
       if (meta.view) continue; // a view writes nothing; its layers count once, as the image's
-      const u = await diskUsage(path.join(this.root, key, 'upper'));
+      const u = await recentDiskUsage(path.join(this.root, key, 'upper'));
       total.bytes += u.bytes;
       total.inodes += u.inodes;
     }
