@@ -148,3 +148,29 @@ test('RemoveContainer of a container never started unmounts its rootfs', async (
   await client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
   await assertNothingLeft();
 });
+
+test("StopContainer of a container in its pod's pid namespace that exits on SIGTERM: the stop's kill pass and the exit's release do not race", async () => {
+  const client = world.daemon.client;
+  const { podId, pod } = await runPod('shared-pid');
+  for (let i = 0; i < 5; i++) {
+    const config = containerConfig(
+      world.images.busybox,
+      `graceful-${i}`,
+      ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'],
+      {
+        linux: { security_context: { namespace_options: { network: 'POD', pid: 'POD', ipc: 'POD' } } },
+      },
+    );
+    const { container_id: id } = await client.runtime('CreateContainer', {
+      pod_sandbox_id: podId,
+      config,
+      sandbox_config: pod,
+    });
+    await client.runtime('StartContainer', { container_id: id });
+    // The exit watcher records the exit (and starts the release) while the stop still runs.
+    await client.runtime('StopContainer', { container_id: id, timeout: 10 });
+    assert.equal((await client.runtime('ContainerStatus', { container_id: id, verbose: false })).status!.exit_code, 0);
+  }
+  await client.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
+  await assertNothingLeft();
+});

@@ -64,13 +64,18 @@ export async function exists(file: string): Promise<boolean> {
   }
 }
 
-/** Pids listed in a cgroup.procs file; a vanished cgroup has none. */
+/** Pids listed in a cgroup.procs file; a vanished cgroup has none (ENODEV: removed while read). */
 export async function readPids(procsFile: string): Promise<number[]> {
-  const text = (await readOptional(procsFile)) ?? '';
+  const text = (await readOptional(procsFile).catch(vanishedAsEmpty)) ?? '';
   return text
     .split('\n')
     .filter((l) => l !== '')
     .map(Number);
+}
+
+function vanishedAsEmpty(err: Error): string {
+  if ((err.cause as NodeJS.ErrnoException | undefined)?.code === 'ENODEV') return '';
+  throw err;
 }
 
 /** The cgroup directory and all its descendant cgroups, deepest first (the order rmdir needs). */

@@ -175,7 +175,7 @@ export class ContainerService {
     const { meta } = record;
     const timer = new StepTimer(log, 'RemoveContainer', { container: record.id });
     this.watchers.get(record.id)?.abort();
-    const released = await timer.step('released after exit', this.releases.take(record.id));
+    const released = this.releases.take(record.id);
     const cgroup = this.deps.cgroups.open(meta.cgroupPath);
     // The process files, the mounts and snapshot, and the cgroup are independent of one another:
     // taken away side by side (each settled before a failure); the directory goes once all are.

@@ -19,40 +19,60 @@ export interface Released {
 
 const NOTHING_RELEASED: Released = { cgroup: false };
 
+interface Release {
+  /** Set by take() before the release ran: it then does nothing. */
+  cancelled: boolean;
+  /** Set when the release ran. */
+  released?: Released;
+}
+
+/**
+ * Each release runs under the container's lock, after the stop (or status, or start) that
+ * recorded the exit: nothing else then reads the cgroup while it goes (a stop's kill pass would
+ * read a cgroup.procs being removed: ENODEV). The removal holds the same lock, so the release it
+ * finds has either run or not begun; never one under way.
+ */
 export class ExitReleases {
-  private readonly releases = new Map<string, Promise<Released>>();
+  private readonly releases = new Map<string, Release>();
 
   constructor(private readonly deps: ContainerDeps) {}
 
-  /** Starts releasing an exited container's rootfs mount and (when empty) cgroup. */
+  /** Queues the release of an exited container's rootfs mount and (when empty) cgroup. */
   start(id: string): void {
-    const record = this.deps.store.get(id);
-    if (!record || this.releases.has(id)) return;
+    if (!this.deps.store.get(id) || this.releases.has(id)) return;
+    const release: Release = { cancelled: false };
+    this.releases.set(id, release);
+    this.deps.store
+      .locked(id, async () => {
+        const record = this.deps.store.get(id);
+        if (release.cancelled || !record) return;
+        release.released = await this.release(record.id, record.meta.rootfs, record.meta.cgroupPath);
+      })
+      .catch((err: Error) => log.warn('release after exit failed; the removal does it', { id, error: err.message }));
+  }
+
+  private async release(id: string, rootfs: string, cgroupPath: string): Promise<Released> {
     const timer = new StepTimer(log, 'ReleaseAfterExit', { container: id });
     const unmounted = timer
-      .step('rootfs unmounted', this.deps.snapshots.startUnmount(record.meta.rootfs))
+      .step('rootfs unmounted', this.deps.snapshots.startUnmount(rootfs))
       .catch((err: Error) =>
         log.warn('rootfs unmount after exit failed; the removal tries again', { id, error: err.message }),
       );
-    const cgroup = timer.step('cgroup removed', removeIfEmpty(this.deps.cgroups.open(record.meta.cgroupPath)));
-    this.releases.set(
-      id,
-      Promise.all([unmounted, cgroup]).then(([, cgroupGone]) => {
-        timer.done();
-        return { cgroup: cgroupGone };
-      }),
-    );
+    const cgroup = timer.step('cgroup removed', removeIfEmpty(this.deps.cgroups.open(cgroupPath)));
+    const [, cgroupGone] = await Promise.all([unmounted, cgroup]);
+    timer.done();
+    return { cgroup: cgroupGone };
   }
 
   /**
-   * Waits for the container's release, if one was started; what it released. Never rejects. From
-   * now on none is started for it: an exit recorded meanwhile (by a watcher whose event comes
-   * after the removal began) would race the removal for the same mount and cgroup.
+   * Called under the container's lock by its removal: what the release freed, if it ran; one
+   * that has not run never will (nor one for an exit recorded later).
    */
-  async take(id: string): Promise<Released> {
-    const release = this.releases.get(id);
-    this.releases.set(id, Promise.resolve(NOTHING_RELEASED));
-    return (await release) ?? NOTHING_RELEASED;
+  take(id: string): Released {
+    const release = this.releases.get(id) ?? { cancelled: false };
+    release.cancelled = true;
+    this.releases.set(id, release);
+    return release.released ?? NOTHING_RELEASED;
   }
 
   /** Once the container's record is gone. */
