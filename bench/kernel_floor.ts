@@ -44,6 +44,8 @@ export async function kernelFloorOnce(floor: KernelFloor): Promise<FloorSteps> {
     }
     return steps;
   } catch (err) {
+    // Killed at its timeout, or failed past its own clean-up: its init and infra may still run.
+    await removeFloorCgroups(floor);
     const output = (err as { stdout?: string }).stdout ?? '';
     throw new Error(`pod-floor failed: ${output.trim() || (err as Error).message}`);
   } finally {
@@ -54,8 +56,47 @@ export async function kernelFloorOnce(floor: KernelFloor): Promise<FloorSteps> {
 
 /** The program's cgroups (left only by a failed run), then its files. */
 export async function removeKernelFloor(floor: KernelFloor): Promise<void> {
-  for (const parent of floor.cgroupDirs) {
-    for (const left of ['floor-pod/ctr', 'floor-pod']) await fs.rmdir(path.join(parent, left)).catch(() => undefined);
-  }
+  await removeFloorCgroups(floor);
   await fs.rm(floor.dir, { recursive: true, force: true });
+}
+
+const FLOOR_CGROUPS = ['floor-pod/ctr', 'floor-pod'];
+
+/**
+ * What a failed run left in the floor's cgroups (the bench's own: every process in them is one
+ * the program started) is killed by pid, and the cgroups removed once empty.
+ */
+async function removeFloorCgroups(floor: KernelFloor): Promise<void> {
+  for (const left of FLOOR_CGROUPS) {
+    for (const parent of floor.cgroupDirs) {
+      const dir = path.join(parent, left);
+      for (let attempt = 0; attempt < 500; attempt++) {
+        const pids = await cgroupPids(dir);
+        if (pids === undefined) break; // never made, or removed
+        for (const pid of pids) killQuietly(pid);
+        if (
+          pids.length === 0 &&
+          (await fs.rmdir(dir).then(
+            () => true,
+            () => false,
+          ))
+        )
+          break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+  }
+}
+
+async function cgroupPids(dir: string): Promise<number[] | undefined> {
+  const text = await fs.readFile(path.join(dir, 'cgroup.procs'), 'utf8').catch(() => undefined);
+  return text?.split('\n').filter(Boolean).map(Number);
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone already
+  }
 }
