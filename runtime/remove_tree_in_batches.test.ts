@@ -22,6 +22,7 @@ import * as path from 'node:path';
 import { FailedPreconditionError } from './errors';
 import { removeTree } from './remove_tree';
 import { REMOVE_BATCH } from './remove_tree_in_batches';
+import { mostRequestsInFlight } from './testing/each_turn';
 
 /**
  * A scratch directory, removed afterwards by rm(1) (any depth; never crossing into a mount). On
@@ -53,24 +54,6 @@ function nestedDirs(dir: string, depth: number): void {
     fd = next;
   }
   closeSync(fd);
-}
-
-/** The most file-system requests seen in flight, sampled every turn of the event loop while `work` runs. */
-async function mostRequestsInFlight(work: () => Promise<void>): Promise<number> {
-  let most = 0;
-  let running = true;
-  const sample = () => {
-    const inFlight = process.getActiveResourcesInfo().filter((r) => r.startsWith('FSReq')).length;
-    most = Math.max(most, inFlight);
-    if (running) setImmediate(sample);
-  };
-  setImmediate(sample);
-  try {
-    await work();
-  } finally {
-    running = false;
-  }
-  return most;
 }
 
 /** Mount points below `dir`, parents first. */

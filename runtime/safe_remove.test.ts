@@ -7,6 +7,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { removeDirWithMountPoints } from './safe_remove';
+import { fsRequestsInFlight, sampleEachTurn } from './testing/each_turn';
 
 function scratch(t: TestContext): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'corral-safe-remove-'));
@@ -20,17 +21,9 @@ function scratch(t: TestContext): string {
 /** Whether a file-system request was ever seen in flight, sampled every turn of the event loop while `work` runs. */
 async function seenOffTheEventLoop(work: () => Promise<void>): Promise<boolean> {
   let seen = false;
-  let running = true;
-  const sample = () => {
-    seen ||= process.getActiveResourcesInfo().some((r) => r.startsWith('FSReq'));
-    if (running) setImmediate(sample);
-  };
-  setImmediate(sample);
-  try {
-    await work();
-  } finally {
-    running = false;
-  }
+  await sampleEachTurn(work, () => {
+    seen ||= fsRequestsInFlight() > 0;
+  });
   return seen;
 }
 

@@ -8,6 +8,7 @@ import { closeSync, existsSync, linkSync, mkdirSync, mkdtempSync, openSync, syml
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LSTAT_BATCH, diskUsage, recentDiskUsage } from './disk_usage';
+import { mostRequestsInFlight } from '../testing/each_turn';
 
 /** A scratch directory on tmpfs where there is one (50,000 files on ext4 take tens of seconds), removed afterwards. */
 function scratch(t: TestContext): string {
@@ -33,23 +34,6 @@ function du(dir: string): { bytes: number; inodes: number } {
     return Number(out.stdout.split('\t')[0]);
   };
   return { bytes: figure(['-B1']), inodes: figure(['--inodes']) };
-}
-
-/** The most file-system requests seen in flight, sampled every turn of the event loop while `work` runs. */
-async function mostRequestsInFlight(work: () => Promise<unknown>): Promise<number> {
-  let most = 0;
-  let running = true;
-  const sample = () => {
-    most = Math.max(most, process.getActiveResourcesInfo().filter((r) => r.startsWith('FSReq')).length);
-    if (running) setImmediate(sample);
-  };
-  setImmediate(sample);
-  try {
-    await work();
-  } finally {
-    running = false;
-  }
-  return most;
 }
 
 test('50,000 files: counted as du counts them, more than one and at most LSTAT_BATCH lstats in flight', async (t) => {

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { treeToTar, type TreeEntry } from '../../../conformance/testimages/tree';
 import { unpackLayer } from './layer_unpack';
+import { sampleEachTurn } from '../../testing/each_turn';
 
 const LINKS = 20_000;
 
@@ -27,19 +28,11 @@ function scratch(t: TestContext): string {
 async function seenShrinkingStepwise(file: string, work: () => Promise<void>): Promise<boolean> {
   let previous = 0;
   let stepwise = false;
-  let running = true;
-  const sample = () => {
+  await sampleEachTurn(work, () => {
     const links = lstatSync(file, { throwIfNoEntry: false })?.nlink ?? 0;
     if (links < previous && links > 1) stepwise = true;
     previous = links;
-    if (running) setImmediate(sample);
-  };
-  setImmediate(sample);
-  try {
-    await work();
-  } finally {
-    running = false;
-  }
+  });
   return stepwise;
 }
 
