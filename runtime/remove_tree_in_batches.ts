@@ -2,7 +2,7 @@
 // image's layer) without holding the event loop or the thread pool. fs.rm queues a request for
 // every entry of a directory at once: 200,000 files are 200,000 requests made in one turn of the
 // event loop, and every other file operation of corrald waits behind them. Here a directory is
-// read READ_BATCH entries at a time and at most REMOVE_BATCH requests are in flight: a new one
+// read READ_AHEAD entries at a time (directory_batches.ts) and at most REMOVE_BATCH requests are in flight: a new one
 // starts as one ends.
 //
 // Every directory below the top's own is first moved up to the top under a fresh name, then
@@ -21,12 +21,11 @@
 // An entry found gone (ENOENT) is fine: the tree may shrink underneath.
 import { randomBytes } from 'node:crypto';
 import { promises as fs, type Dirent } from 'node:fs';
+import { forEachEntryBatch, openDirectoryBytes } from './directory_batches';
 import { CorralError, FailedPreconditionError, InternalError } from './errors';
 
 /** Removals in flight at once. */
 export const REMOVE_BATCH = 32;
-/** Entries read from a directory at once: one getdents64 round trip per read. */
-export const READ_BATCH = 256;
 
 /** A drained directory found not empty again (something wrote into it) is drained again, so often. */
 const DRAIN_ATTEMPTS = 3;
@@ -59,7 +58,7 @@ class TreeRemover {
   /** Clears the top's entries, draining its directories one by one; returns how many there were. */
   private async passOverTop(): Promise<number> {
     let seen = 0;
-    await inBatches(this.top, async (entries) => {
+    await forEachEntryBatch(this.top, REMOVE_BATCH, async (entries) => {
       seen += entries.length;
       const dirs = await settleAll(entries.map((entry) => this.clearTopEntry(entry)));
       for (const dir of dirs) if (dir) await this.drain(dir);
@@ -138,35 +137,13 @@ async function kindOf(entryPath: string | Buffer): Promise<'directory' | 'other'
   }
 }
 
-/** Calls `each` with the directory's entries, REMOVE_BATCH at a time, names as bytes (a container's may not be UTF-8). */
-async function inBatches(dir: string | Buffer, each: (entries: Dirent[]) => Promise<unknown>): Promise<void> {
-  // 'buffer' is accepted at run time, though @types/node lists only string encodings.
-  const stream = await fs.opendir(dir, { encoding: 'buffer' as BufferEncoding, bufferSize: READ_BATCH });
-  try {
-    for (let end = false; !end;) {
-      const entries: Dirent[] = [];
-      while (entries.length < REMOVE_BATCH) {
-        const entry = await stream.read();
-        if (!entry) {
-          end = true;
-          break;
-        }
-        entries.push(entry);
-      }
-      if (entries.length > 0) await each(entries);
-    }
-  } finally {
-    await stream.close();
-  }
-}
-
 /**
  * Calls `work` on each of the directory's entries, REMOVE_BATCH at a time: a new one starts as
  * each finishes, so the pool's threads never wait for the slowest of a batch. All have settled
  * when it returns; the first failure is thrown then, and no further entry is started after it.
  */
 async function eachEntry(dir: string | Buffer, work: (entry: Dirent) => Promise<void>): Promise<void> {
-  const stream = await fs.opendir(dir, { encoding: 'buffer' as BufferEncoding, bufferSize: READ_BATCH });
+  const stream = await openDirectoryBytes(dir);
   let running = 0;
   let slotFree: (() => void) | undefined;
   let failure: { error: unknown } | undefined;

@@ -4,7 +4,7 @@
 // size is someone else's choice: a million files must not become a million-name array built on
 // the event loop, nor a million thread-pool round trips made one after another.
 //
-// A directory is read READ_BATCH entries at a time and its entries are lstat'ed LSTAT_BATCH at a
+// A directory is read in batches (directory_batches.ts) and its entries are lstat'ed LSTAT_BATCH at a
 // time, together: at most LSTAT_BATCH requests (plus the directory read) are in flight. Symlinks
 // are never followed (lstat), nor mount points crossed (as `du --one-file-system`). There is no
 // recursion: directories still to read wait on a stack of paths, so memory grows with the
@@ -12,15 +12,14 @@
 // remembered so that it counts once, an ordinary file is not. Names are bytes: a container may
 // use names that are not UTF-8. An entry that cannot be read (gone meanwhile, a path past
 // PATH_MAX) is not counted, as du would report and skip it.
-import { promises as fs, type Dir, type Stats } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
+import { forEachEntryBatch } from '../directory_batches';
 
 export interface DiskUsage {
   bytes: number;
   inodes: number;
 }
 
-/** Entries read from a directory at once: one getdents64 round trip per read. */
-export const READ_BATCH = 256;
 /** lstat requests in flight at once. */
 export const LSTAT_BATCH = 32;
 /**
@@ -81,31 +80,14 @@ class UsageWalk {
 
   /** Counts the directory's entries, LSTAT_BATCH at a time; its subdirectories join the stack. */
   private async read(dir: Buffer): Promise<void> {
-    let stream: Dir;
     try {
-      // 'buffer' is accepted at run time, though @types/node lists only string encodings.
-      stream = await fs.opendir(dir, { encoding: 'buffer' as BufferEncoding, bufferSize: READ_BATCH });
-    } catch {
-      return; // gone, or not readable: not counted
-    }
-    try {
-      for (let end = false; !end;) {
-        const paths: Buffer[] = [];
-        while (paths.length < LSTAT_BATCH) {
-          const entry = await stream.read();
-          if (!entry) {
-            end = true;
-            break;
-          }
-          paths.push(Buffer.concat([dir, SLASH, entry.name as unknown as Buffer]));
-        }
+      await forEachEntryBatch(dir, LSTAT_BATCH, async (entries) => {
+        const paths = entries.map((entry) => Buffer.concat([dir, SLASH, entry.name as unknown as Buffer]));
         const stats = await Promise.all(paths.map(lstatOrUndefined));
         stats.forEach((st, i) => st && this.visit(paths[i], st));
-      }
+      });
     } catch {
-      // the directory went away while read: what was counted stays counted
-    } finally {
-      await stream.close().catch(() => undefined);
+      // gone or not readable, or gone while read: what was counted stays counted
     }
   }
 
