@@ -11,32 +11,27 @@ import {
   linkSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   openSync,
   readFileSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { FailedPreconditionError } from './errors';
 import { removeTree } from './remove_tree';
 import { REMOVE_BATCH } from './remove_tree_in_batches';
 import { mostRequestsInFlight } from './testing/each_turn';
+import { tmpfsScratch } from './testing/scratch_dir';
 
 /**
  * A scratch directory, removed afterwards by rm(1) (any depth; never crossing into a mount). On
  * tmpfs where there is one: making 50,000 files on this machine's ext4 takes tens of seconds.
  */
-function scratch(t: TestContext): string {
-  const parent = existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
-  const dir = mkdtempSync(path.join(parent, 'corral-remove-batches-'));
-  t.after(() => {
-    for (const target of mountsBelow(dir).reverse()) spawnSync('umount', [target]); // wherever they were moved
-    spawnSync('rm', ['-rf', '--one-file-system', dir]);
+/** Mounts the tests made below it are undone wherever the removal moved them. */
+const scratch = (t: TestContext) =>
+  tmpfsScratch(t, 'corral-remove-batches-', (dir) => {
+    for (const target of mountsBelow(dir).reverse()) spawnSync('umount', [target]);
   });
-  return dir;
-}
 
 function emptyFiles(dir: string, count: number): void {
   mkdirSync(dir, { recursive: true });

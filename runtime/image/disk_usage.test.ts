@@ -4,19 +4,13 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, linkSync, mkdirSync, mkdtempSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { closeSync, linkSync, mkdirSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LSTAT_BATCH, diskUsage, recentDiskUsage } from './disk_usage';
 import { mostRequestsInFlight } from '../testing/each_turn';
+import { tmpfsScratch } from '../testing/scratch_dir';
 
-/** A scratch directory on tmpfs where there is one (50,000 files on ext4 take tens of seconds), removed afterwards. */
-function scratch(t: TestContext): string {
-  const parent = existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
-  const dir = mkdtempSync(path.join(parent, 'corral-disk-usage-'));
-  t.after(() => spawnSync('rm', ['-rf', '--one-file-system', dir]));
-  return dir;
-}
+const scratch = (t: TestContext) => tmpfsScratch(t, 'corral-disk-usage-');
 
 function files(dir: string, count: number, content = ''): void {
   mkdirSync(dir, { recursive: true });

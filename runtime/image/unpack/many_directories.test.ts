@@ -4,24 +4,15 @@
 // Before, all were set in one blocking loop (a layer may hold up to its entry cap of them).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { treeToTar, type TreeEntry } from '../../../conformance/testimages/tree';
 import { unpackLayer } from './layer_unpack';
+import { tmpfsScratch } from '../../testing/scratch_dir';
 
 const DIRECTORIES = 20_000;
 
-/** On tmpfs where there is one: this machine's ext4 makes directories a hundred times slower. */
-function scratch(t: TestContext): string {
-  const parent = existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
-  const dir = mkdtempSync(path.join(parent, 'corral-unpack-dirs-'));
-  t.after(() => {
-    spawnSync('rm', ['-rf', dir]);
-  });
-  return dir;
-}
+const scratch = (t: TestContext) => tmpfsScratch(t, 'corral-unpack-dirs-');
 
 const modeOf = (dir: string) => (statSync(dir, { throwIfNoEntry: false })?.mode ?? 0) & 0o777;
 

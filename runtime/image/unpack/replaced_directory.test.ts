@@ -4,25 +4,16 @@
 // down step by step. A removal in one blocking call (as before) is never seen half done.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { treeToTar, type TreeEntry } from '../../../conformance/testimages/tree';
 import { unpackLayer } from './layer_unpack';
 import { sampleEachTurn } from '../../testing/each_turn';
+import { tmpfsScratch } from '../../testing/scratch_dir';
 
 const LINKS = 20_000;
 
-/** On tmpfs where there is one: this machine's ext4 makes files a hundred times slower. */
-function scratch(t: TestContext): string {
-  const parent = existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
-  const dir = mkdtempSync(path.join(parent, 'corral-unpack-replace-'));
-  t.after(() => {
-    spawnSync('rm', ['-rf', dir]);
-  });
-  return dir;
-}
+const scratch = (t: TestContext) => tmpfsScratch(t, 'corral-unpack-replace-');
 
 /** Whether `file`'s link count was ever seen lower than the sample before and still above 1. */
 async function seenShrinkingStepwise(file: string, work: () => Promise<void>): Promise<boolean> {
