@@ -208,8 +208,11 @@ export interface SandboxRuntime {
    */
   pinNetworkNamespace(pinDir: string): Promise<string>;
   startInfra(spec: SandboxInfraSpec): Promise<SandboxInfra>;
-  /** Kills the infra and unmounts the pins; idempotent, tolerant of half-made state. */
-  stopInfra(bundleDir: string, pinDir: string): Promise<void>;
+  /**
+   * Kills the infra and unmounts the pins; idempotent, tolerant of half-made state. With
+   * `keepNetwork` the network namespace's pin stays (CNI DEL may still enter it) for a later call.
+   */
+  stopInfra(bundleDir: string, pinDir: string, options?: { keepNetwork?: boolean }): Promise<void>;
   /** Kills the infra and waits until it is gone; the pins stay (CNI DEL may still enter the netns). */
   killInfra(bundleDir: string): Promise<void>;
 }
