@@ -146,7 +146,7 @@ describe('RecordStore', () => {
     }
   });
 
-  it('removes what a crash left after load, beside status writes and removals made meanwhile', async () => {
+  it('sweeps what a crash left once loaded, beside status writes and removals made meanwhile', async () => {
     const dir = tempDir();
     try {
       const first = new RecordStore<Meta, Status>(dir, 'container', (m) => m.name);
@@ -162,7 +162,7 @@ describe('RecordStore', () => {
       // Work that arrives as soon as the records are loaded, while the sweep goes on.
       const updated = ids.slice(0, 20).map((id) => store.update(id, (s) => ({ ...s, state: 'running' })));
       const removed = ids.slice(20, 25).map((id) => store.remove(id));
-      await Promise.all([...updated, ...removed, store.staleTempsSwept]);
+      await Promise.all([...updated, ...removed, store.sweepStaleTemps()]);
       for (const id of ids.slice(0, 20)) {
         assert.deepEqual((await fs.readdir(path.join(dir, id))).sort(), ['meta.json', 'status.json']);
         assert.match(await fs.readFile(path.join(dir, id, 'status.json'), 'utf8'), /running/);

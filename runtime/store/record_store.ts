@@ -49,8 +49,6 @@ export class RecordStore<M, S> {
   // Status writes are serialised apart from locked(): an exit watcher may record an exit while
   // a long operation (a stop waiting for that exit) holds the object's lock.
   private readonly updates = new KeyedMutex();
-  /** Settles once load()'s records are cleared of temporary files a crash left (sweepStaleTemps). */
-  staleTempsSwept: Promise<void> = Promise.resolve();
 
   /** `kind` names the objects in errors ("container", "pod sandbox"). */
   constructor(
@@ -64,8 +62,7 @@ export class RecordStore<M, S> {
    * read synchronously (see readJsonIfExistsSync), a batch at a time: corrald already answers
    * Version meanwhile. Everything is read, and a record from a newer corral refused, before any
    * file is touched. A directory without meta.json and status.json is a half-made add and is
-   * removed. Temporary files a crash left in the records kept are removed after it, in the
-   * background (sweepStaleTemps).
+   * removed. Temporary files a crash left in the records kept are for sweepStaleTemps(), later.
    */
   async load(): Promise<{ loaded: number; discarded: string[] }> {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
@@ -90,19 +87,19 @@ export class RecordStore<M, S> {
       this.records.set(id, { id, meta, status: statusFile.status, version: statusFile.version });
       this.names.set(this.nameOf(meta), id);
     }
-    this.staleTempsSwept = this.sweepStaleTemps([...this.records.keys()]);
     return { loaded: this.records.size, discarded };
   }
 
   /**
    * Removes the temporary files of writes a crash cut short, a batch of records per event-loop
-   * turn after load(): listing a thousand record directories was about a third of the two
-   * stores' load at start, in the way of the first ListPodSandbox. Each record's under its update
-   * lock, so that the temporary file of a status write in progress is never taken; a record
-   * removed meanwhile has nothing left to sweep. Never rejects: a file left is only litter.
+   * turn, once start-up's work is done: listing a thousand record directories inside load() was
+   * about a third of the two stores' load, in the way of the first ListPodSandbox. Each record's
+   * under its update lock, so that the temporary file of a status write in progress is never
+   * taken; a record being added is not listed yet, and one removed meanwhile has nothing left to
+   * sweep. Never rejects: a file left is only litter.
    */
-  private async sweepStaleTemps(ids: string[]): Promise<void> {
-    for (const [index, id] of ids.entries()) {
+  async sweepStaleTemps(): Promise<void> {
+    for (const [index, id] of [...this.records.keys()].entries()) {
       if (index % LOAD_BATCH === LOAD_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
       await this.updates
         .run(id, async () => {
