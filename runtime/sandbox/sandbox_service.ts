@@ -27,6 +27,9 @@ export interface SandboxFilter {
 }
 
 export class SandboxService {
+  /** Pods whose infra cgroup and shm went at their stop (in memory: after a restart, the removal asks again). */
+  private readonly infraReleased = new Set<string>();
+
   constructor(readonly deps: SandboxDeps) {}
 
   run(config: PodConfig): Promise<string> {
@@ -68,10 +71,11 @@ export class SandboxService {
     const tearDown =
       !isHostNetwork(record.meta.config) && netns ? this.deps.network.tearDown(id, netns) : Promise.resolve();
     const bundle = infraBundleDir(record.meta);
-    await allSteps([
-      timer.step('network torn down', tearDown),
-      timer.step('infra killed', this.deps.infra.killInfra(bundle)),
-    ]);
+    const killInfraAndRelease = async (): Promise<void> => {
+      await timer.step('infra killed', this.deps.infra.killInfra(bundle));
+      await timer.step('infra cgroup and shm released', this.releaseInfra(id, record.meta));
+    };
+    await allSteps([timer.step('network torn down', tearDown), killInfraAndRelease()]);
     // The namespaces are gone with the infra: the pins and the record go side by side (a crash
     // in between leaves a NOTREADY pod whose remove finishes the unpinning). A pod stopped before
     // (RemovePodSandbox after StopPodSandbox) has nothing new to record.
@@ -125,15 +129,28 @@ export class SandboxService {
   }
 
   /**
-   * The infra's cgroup, and the pod's shm tmpfs then its directory: independent of each other and
-   * of the containers (which are stopped: nothing has the pod's files or shm open).
+   * Once the infra is gone, as containerd's stop deletes the sandbox's task (its cgroup) and
+   * unmounts its shm: the infra's cgroup and the pod's shm tmpfs, which no container uses any more
+   * (all are stopped, and a NOTREADY pod gets no new one). Beside CNI DEL, or beside the pins'
+   * removal and the record's update for a pod without one.
    */
-  private async removeInfraLeftovers({ meta }: SandboxRecord): Promise<void> {
-    const removeShmAndDir = async (): Promise<void> => {
+  private async releaseInfra(id: string, meta: SandboxRecord['meta']): Promise<void> {
+    if (this.infraReleased.has(id)) return;
+    const unmountShm = async (): Promise<void> => {
       if (ownsShm(meta)) await this.deps.mounts.unmount(meta.shmPath);
-      await removeDirWithMountPoints(meta.sandboxDir, ownsShm(meta) ? [meta.shmPath] : []);
     };
-    await allSteps([removeShmAndDir(), this.deps.cgroups.open(meta.infraCgroupPath).remove({ killRemaining: true })]);
+    await allSteps([unmountShm(), this.deps.cgroups.open(meta.infraCgroupPath).remove({ killRemaining: true })]);
+    this.infraReleased.add(id);
+  }
+
+  /**
+   * The pod's directory, and whatever its stop did not release (a stop before a restart of
+   * corrald): independent of the containers (which are stopped: nothing has the pod's files open).
+   */
+  private async removeInfraLeftovers({ id, meta }: SandboxRecord): Promise<void> {
+    await this.releaseInfra(id, meta);
+    await removeDirWithMountPoints(meta.sandboxDir, ownsShm(meta) ? [meta.shmPath] : []);
+    this.infraReleased.delete(id);
   }
 
   /** NotFound for an unknown pod. */
