@@ -55,8 +55,13 @@ export class SandboxService {
     timer.done();
   }
 
+  /**
+   * An exited container is stopped already: its lock is not waited for (the release of its rootfs
+   * and cgroup after its exit holds it, right after the StopContainer that usually comes first).
+   */
   private async stopContainers(id: string): Promise<void> {
-    await allSteps(this.deps.containers.listInPod(id).map((container) => this.deps.containers.stop(container.id, 0)));
+    const running = this.deps.containers.listInPod(id).filter((container) => container.status.state !== 'exited');
+    await allSteps(running.map((container) => this.deps.containers.stop(container.id, 0)));
   }
 
   /**
