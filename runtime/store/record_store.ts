@@ -20,8 +20,8 @@ import { isIdPrefix, resolveIdPrefix } from '../ids';
 import { fsyncDir, readJsonIfExistsSync, removeStaleTempsSync, writeFilesAtomic, writeJsonAtomic } from './atomic_file';
 import { KeyedMutex } from './keyed_mutex';
 
-/** Records read between two turns of the event loop at start (a few milliseconds' work). */
-const LOAD_BATCH = 50;
+/** Records read between two turns of the event loop at start (a millisecond or two of work). */
+const LOAD_BATCH = 16;
 
 export interface StoredRecord<M, S> {
   readonly id: string;
