@@ -27,6 +27,7 @@ import { containerMessage } from './messages';
 import { CONTROL_SOCKET, MAX_SOCKET_PATH, controlSocketPath, monitorCommand, waitMonitorClose } from './monitor_client';
 import { isAlive, processRef } from './proc_stat';
 import { runNative } from './run_native';
+import { sharedEmptyRootNamespace } from './empty_root_namespace';
 import { signalProcess } from './signal_process';
 import { FailedPreconditionError, InternalError, InvalidArgumentError, NotFoundError } from '../errors';
 import { nativeProgram } from '../../native/helper_path';
@@ -63,10 +64,14 @@ export class NativeProcessRuntime implements ProcessRuntime {
       await prepareBundle(spec);
       return spec;
     });
+    prepared.catch(() => undefined); // awaited below
+    // The init's mount namespace starts from a copy of the empty-root one, not of the host's.
+    const mountBase = await sharedEmptyRootNamespace(this.helper);
     const report = runNative(
       this.monitor,
-      [],
+      mountBase ? ['mount-base'] : [],
       prepared.then((spec) => containerMessage(spec, this.procPidnsFsconfig)),
+      mountBase ? [mountBase.fd] : [],
     );
     report.catch(() => undefined); // awaited below; a monitor without a spec just ends
     let spec: ContainerSpec;
