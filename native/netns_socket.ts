@@ -1,4 +1,5 @@
-// A TCP socket created inside another network namespace (a pod's), for port forwarding. setns
+// A socket created inside another network namespace (a pod's): TCP for port forwarding, UDP for
+// its interfaces' ioctls. setns
 // of a network namespace moves only the calling thread, so the main thread steps in, creates
 // the socket, and steps back at once: the socket stays in the pod's namespace for its life.
 import * as fs from 'node:fs';
@@ -18,14 +19,25 @@ const SOCK_STREAM = 1;
 const SOCK_NONBLOCK = 0o4000;
 const SOCK_CLOEXEC = 0o2000000;
 
+const SOCK_DGRAM = 2;
+
 /** An unconnected, non-blocking TCP socket fd in the namespace pinned at `netnsPath`. */
 export function tcpSocketInNetns(netnsPath: string, family: 4 | 6): number {
+  return socketInNetns(netnsPath, family === 4 ? AF_INET : AF_INET6, SOCK_STREAM | SOCK_NONBLOCK);
+}
+
+/** A UDP socket fd in the namespace pinned at `netnsPath`, for interface ioctls there. */
+export function datagramSocketInNetns(netnsPath: string): number {
+  return socketInNetns(netnsPath, AF_INET, SOCK_DGRAM);
+}
+
+function socketInNetns(netnsPath: string, domain: number, type: number): number {
   const home = fs.openSync('/proc/thread-self/ns/net', 'r');
   let target: number | undefined;
   try {
     target = fs.openSync(netnsPath, 'r');
     if (setnsRaw(target, CLONE_NEWNET) < 0) throw new SyscallError('setns', koffi.errno(), netnsPath);
-    const fd = socketRaw(family === 4 ? AF_INET : AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const fd = socketRaw(domain, type | SOCK_CLOEXEC, 0);
     const socketErrno = koffi.errno();
     if (setnsRaw(home, CLONE_NEWNET) < 0) {
       // Every later socket of this thread would land in the pod: nothing can be trusted after this.

@@ -94,10 +94,13 @@ export async function openLifecycle(drivers: LifecycleDrivers, settings: Lifecyc
   // look is blocking reads and a connection to the monitor: ~100 ms of CPU for 500), so the pods
   // and containers are served meanwhile. A container that exits before its watcher starts is
   // recorded by the watcher's first look, as one that exited while corrald was down.
+  // Then the records' leftover temporary files (record_store.ts), off recovery's path too.
   let closed = false;
   nextTurn()
     .then(() => inBatches(recoveredContainers.live, (id) => (closed ? undefined : containers.watchExit(id))))
-    .catch((err: unknown) => log.error('exit watchers not started', { error: (err as Error).message }));
+    .catch((err: unknown) => log.error('exit watchers not started', { error: (err as Error).message }))
+    .then(() => (closed ? undefined : sandboxStore.sweepStaleTemps()))
+    .then(() => (closed ? undefined : containerStore.sweepStaleTemps()));
   return {
     sandboxes,
     containers,

@@ -1,5 +1,5 @@
 // corrald's life: configure, lock the roots, recover state, serve, and stop gracefully.
-import { promises as fs } from 'node:fs';
+import { promises as fs, chmodSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { moduleLogger, setLogLevel } from '../runtime/log';
 import type { CorralConfig } from './config/config';
@@ -27,7 +27,7 @@ export interface RunningDaemon {
 export async function startDaemon(config: CorralConfig, version: string): Promise<RunningDaemon> {
   setLogLevel(config.log_level);
   const openFiles = raiseOpenFileLimit();
-  await preparePrivateRoots(config.root, config.state);
+  preparePrivateRoots(config.root, config.state);
   const lock = DaemonLock.acquire([config.root, config.state]);
   let exporter: { metrics: DaemonMetrics; endpoint: MetricsEndpoint } | undefined;
   try {
@@ -52,7 +52,7 @@ export async function startDaemon(config: CorralConfig, version: string): Promis
     const server = buildServer(ctx as ServerContext, moduleLogger('rpc'), streams, recovery);
     await prepareSocketPath(config.listen);
     await bind(server, config.listen);
-    await fs.chmod(config.listen, 0o660);
+    chmodSync(config.listen, 0o660);
     setImmediate(prepareFirstCall); // before recovery's first part, which waits a turn too
     socketReady();
     const { lifecycle, streaming, network } = await recovery.catch(async (err: unknown) => {

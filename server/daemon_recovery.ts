@@ -9,6 +9,7 @@ import { openLifecycle, type Lifecycle, type LifecycleDrivers } from '../runtime
 import { PodMetricsCache } from '../runtime/metrics/pod_metrics_cache';
 import { PodMetricsCollector } from '../runtime/metrics/pod_metrics_collector';
 import { defaultPidsLimit } from '../runtime/cgroups/from_config';
+import { loadHost } from '../runtime/cgroups/host';
 import { StatsService } from '../runtime/stats/stats_service';
 import { ImageService } from '../runtime/image/image_service';
 import { LifecycleStreamingBackend } from '../runtime/streaming/lifecycle_backend';
@@ -24,10 +25,14 @@ const log = moduleLogger('daemon');
 /** What recovery adds to the context; `network` is closed by the caller when the daemon stops. */
 export async function recoverState(config: CorralConfig, openFiles: number) {
   const images = new ImageService(imageServiceOptions(config));
+  // The cgroup manager's look at the host's mounts (lifecycleDrivers), read meanwhile in the pool.
+  const hostCgroups = loadHost();
+  hostCgroups.catch(() => undefined); // awaited below, after the steps before it
   const nodeSettings = await NodeRuntimeSettings.load(config.root);
   const network = await podNetworkFromConfig(config, () => nodeSettings.podCidr);
   try {
     await images.load();
+    await hostCgroups;
     const lifecycle = await openPodsAndContainers(config, lifecycleDrivers(config, images, network));
     const podIds = new Set(lifecycle.sandboxes.list().map((record) => record.id));
     await network.releaseOrphans((id) => podIds.has(id));

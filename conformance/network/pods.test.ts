@@ -293,3 +293,37 @@ test("a kill -9 while ADD waits: after the restart the pod's cgroups and NAT rul
   assert.deepEqual(await world.fx.natRulesOfThisTest(), [], "no masquerade rule of the pod's address left");
   assert.deepEqual(await world.fx.bridgePorts(), []);
 });
+
+test('a kill -9 while StopPodSandbox waits on DEL (the pod already NOTREADY): remove after the restart leaves nothing', async () => {
+  const dirs = world.daemon.dirs;
+  const pod = await runPod('stop-cut-short');
+  const release = await holdIpamLock(); // the bridge plugin's DEL waits for it
+  try {
+    const stop = world.daemon.client.runtime('StopPodSandbox', { pod_sandbox_id: pod.id }).catch((err: Error) => err);
+    for (let i = 0; i < 10_000 && (await podState(pod.id)) !== 'SANDBOX_NOTREADY'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    assert.equal(await podState(pod.id), 'SANDBOX_NOTREADY', 'recorded NOTREADY while DEL still runs');
+    assert.equal((await world.fx.reservations()).length, 1, 'DEL has not released the address yet');
+    await world.daemon.kill9();
+    assert.ok((await stop) instanceof Error, 'the call ends with corrald');
+  } finally {
+    await release();
+  }
+  await pluginsDone(pod.id);
+  await restartDaemon(world, dirs);
+  assert.equal(await podState(pod.id), 'SANDBOX_NOTREADY');
+  await removePod(pod.id);
+  assert.deepEqual((await world.daemon.client.runtime('ListPodSandbox', {})).items, []);
+  assert.deepEqual(mountsUnder(dirs.base), [], 'no pins or mounts left');
+  assert.deepEqual(await fs.readdir(path.join(dirs.root, 'cni', 'results')), []);
+  assert.deepEqual(await world.fx.reservations(), []);
+  assert.deepEqual(await world.fx.natRulesOfThisTest(), []);
+  assert.deepEqual(await world.fx.bridgePorts(), []);
+  assert.deepEqual(await podCgroupsLeft(pod.id), [], 'no cgroups of the pod left');
+});
+
+async function podState(id: string): Promise<string | undefined> {
+  const reply = await world.daemon.client.runtime('PodSandboxStatus', { pod_sandbox_id: id, verbose: false });
+  return reply.status?.state;
+}

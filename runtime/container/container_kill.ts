@@ -50,7 +50,7 @@ export async function stopProcesses(
   }
   if (!exit) {
     await killTree(deps, record);
-    exit = await deps.processes.waitExit(record.meta.bundleDir);
+    exit = await deps.processes.waitKilledExit(record.meta.bundleDir);
   } else if (record.meta.spec.namespaces.pid.mode !== 'new') {
     // With its own pid namespace the kernel ends the rest when the init exits; in a shared one
     // what the init left behind must be killed.

@@ -58,7 +58,7 @@ export async function sweepOrphanContainers(deps: ContainerDeps): Promise<string
     const rootfs = path.join(dir, 'rootfs');
     if (await deps.processes.isMonitorAlive(dir)) {
       await deps.processes.signal(dir, 'SIGKILL').catch(() => undefined);
-      await deps.processes.waitExit(dir);
+      await deps.processes.waitKilledExit(dir);
     }
     await deps.processes.cleanup(dir);
     await releaseImageVolumes(deps, id, dir);

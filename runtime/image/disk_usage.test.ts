@@ -4,10 +4,10 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, linkSync, mkdirSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { LSTAT_BATCH, diskUsage, recentDiskUsage } from './disk_usage';
-import { mostRequestsInFlight } from '../testing/each_turn';
+import { LSTAT_BATCH, MAX_OPEN_DIRS, diskUsage, recentDiskUsage } from './disk_usage';
+import { mostRequestsInFlight, sampleEachTurn } from '../testing/each_turn';
 import { tmpfsScratch } from '../testing/scratch_dir';
 
 const scratch = (t: TestContext) => tmpfsScratch(t, 'corral-disk-usage-');
@@ -75,6 +75,33 @@ test('directories nested 1,500 deep are walked without recursion', async (t) => 
   const usage = await diskUsage(upper);
   assert.deepEqual(usage, du(upper));
   assert.equal(usage.inodes, 1 + 1500 + 15);
+});
+
+test('directories nested 5,000 deep, paths far past PATH_MAX, are counted to the bottom with few fds open', async (t) => {
+  const upper = path.join(scratch(t), 'upper');
+  mkdirSync(upper);
+  // Five chains of 1,000, each renamed to the bottom of the one before: no path used to make the
+  // tree is past PATH_MAX, though the tree's are.
+  const chain = (k: number) => path.join(upper, `c${k}`);
+  const bottom = (k: number) => path.join(chain(k), ...Array<string>(999).fill('d'));
+  for (let k = 0; k < 5; k++) {
+    mkdirSync(bottom(k), { recursive: true });
+    writeFileSync(path.join(bottom(k), 'f'), 'x'.repeat(5000));
+  }
+  for (let k = 3; k >= 0; k--) renameSync(chain(k + 1), path.join(bottom(k), 'd'));
+  const fdsBefore = readdirSync('/proc/self/fd').length;
+  let mostFds = 0;
+  let usage = { bytes: 0, inodes: 0 };
+  await sampleEachTurn(
+    async () => (usage = await diskUsage(upper)),
+    () => (mostFds = Math.max(mostFds, readdirSync('/proc/self/fd').length)),
+  );
+  assert.equal(usage.inodes, 1 + 5000 + 5, 'every level and the files at the bottom');
+  assert.deepEqual(usage, du(upper));
+  assert.ok(
+    mostFds - fdsBefore <= MAX_OPEN_DIRS + 2,
+    `at most ${MAX_OPEN_DIRS} directories open, saw ${mostFds - fdsBefore} fds more`,
+  );
 });
 
 test('stats callers at the same time share one walk; a fresh walk sees the tree as it is now', async (t) => {

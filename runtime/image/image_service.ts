@@ -145,7 +145,16 @@ export class ImageService {
   /** Imports every image of an OCI image layout (directory or tar). */
   async importLayout(source: string, name?: string): Promise<StoredImage[]> {
     const { importOciLayout } = await import('./oci_layout_import');
-    return importOciLayout(source, name, (fetch) => this.leased(fetch), this.pullContext);
+    const signal = AbortSignal.timeout(this.pullTimeoutMs);
+    try {
+      return await importOciLayout(source, name, (fetch) => this.leased(fetch), this.pullContext, signal);
+    } catch (err) {
+      if (!signal.aborted) throw err;
+      throw new DeadlineExceededError(
+        `importing ${source}: not done within ${this.pullTimeoutMs / 1000}s (image.pull_timeout_seconds)`,
+        { cause: err },
+      );
+    }
   }
 
   /** Runs a fetch under a lease, records its result, and collects garbage if it failed. */

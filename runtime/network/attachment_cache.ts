@@ -1,9 +1,9 @@
 // The per-pod record of what corral handed to CNI, written before ADD and updated with each result,
 // so DEL gets the same inputs (and the ADD result) after a corrald restart or a config change.
-import { promises as fs } from 'node:fs';
+import { promises as fs, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { InternalError, InvalidArgumentError } from '../errors';
-import { readJsonIfExists, removeStaleTemps, writeJsonAtomic } from '../store/atomic_file';
+import { readJsonIfExists, removeStaleTemps, replaceFileThenFlush, writeJsonAtomic } from '../store/atomic_file';
 import type { JsonObject } from './cni_config';
 import type { Attachment } from './cni_chain';
 
@@ -44,6 +44,15 @@ export class AttachmentCache {
   async write(entry: CachedPodNetwork): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
     await writeJsonAtomic(this.file(entry.podId), entry);
+  }
+
+  /**
+   * Writes the record before it returns, so a plugin started next, or a corrald restarted after a
+   * kill -9 (the page cache outlives it), finds it; the promise resolves once it is on disk.
+   */
+  writeNow(entry: CachedPodNetwork): Promise<void> {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    return replaceFileThenFlush(this.file(entry.podId), JSON.stringify(entry));
   }
 
   async remove(podId: string): Promise<void> {

@@ -1,4 +1,5 @@
-// Pod networking through CNI: ADD a pod's netns to the configured network (and its loopback),
+// Pod networking through CNI: ADD a pod's netns to the configured network (its loopback is
+// brought up by corrald itself),
 // DEL it with the very inputs ADD had, CHECK it, and report the pod's IPs and network readiness.
 import { telemetry } from '../telemetry';
 import { moduleLogger } from '../log';
@@ -15,10 +16,9 @@ import {
 import { capabilityArgs, type PodNetworkOptions } from './capability_args';
 import { addNetworkList, checkNetworkList, delNetworkList, type PluginEnvironment } from './cni_chain';
 import { podCniArgs, type PodIdentity } from './cni_args';
-import { findPlugin } from './cni_plugin_path';
 import { podIpsFromResult } from './cni_result';
 import { CniConfigSource, type NetworkReadiness } from './config_source';
-import { LOOPBACK_NETWORK, LOOPBACK_PLUGIN, loopbackUpWithIp } from './loopback';
+import { bringUpLoopback } from './loopback';
 import { isLiveNetns } from './netns_path';
 
 const log = moduleLogger('cni');
@@ -40,6 +40,12 @@ export interface CniSettings {
 export interface PodNetworkRequest extends PodIdentity, PodNetworkOptions {
   /** The pod's pinned network namespace. */
   netnsPath: string;
+}
+
+/** What ADD gave the pod; `recorded` resolves once its results are on disk for DEL. */
+export interface PodAttachment {
+  ips: string[];
+  recorded: Promise<void>;
 }
 
 const DEFAULT_TIMEOUT_MS = 90_000;
@@ -90,27 +96,41 @@ export class CniPodNetwork {
 
   /** ADDs the pod; returns its IPs, IPv4 first. On failure nothing of the attachment is left. */
   async setUp(request: PodNetworkRequest): Promise<string[]> {
+    const { ips, recorded } = await this.attach(request);
+    await recorded;
+    return ips;
+  }
+
+  /**
+   * setUp, returning once the plugins are done: the record with their results may still be on
+   * its way to disk (`recorded`), so its fsyncs can run beside the caller's. A rejected
+   * `recorded` leaves the attachment for the caller's tearDown.
+   */
+  async attach(request: PodNetworkRequest): Promise<PodAttachment> {
     return this.mutex.run(request.podId, () => telemetry.timeCni('ADD', () => this.add(request)));
   }
 
-  private async add(request: PodNetworkRequest): Promise<string[]> {
+  private async add(request: PodNetworkRequest): Promise<PodAttachment> {
     const timer = new StepTimer(log, 'CniAdd', { pod: request.podId });
     if (await this.cache.read(request.podId)) await this.deleteAttachments(request.podId);
     const entry = await timer.step('planned', this.plan(request));
-    await timer.step('record written', this.cache.write(entry));
+    bringUpLoopback(entry.netns);
+    // In place before any plugin starts, so a crash from here on leaves DEL its inputs (the page
+    // cache outlives a killed corrald); its fsyncs run while the plugins do.
+    const planRecorded = this.cache.writeNow(entry);
     const progress = entry.attachments.map(() => ({ started: 0 }));
+    let recorded: Promise<void>;
     try {
-      // The attachments are independent networks (loopback, the pod's): ADDed side by side, all
-      // settled before a failure is undone. The record written above lets DEL find them meanwhile.
-      await allSteps(
-        entry.attachments.map(async (attachment, i) => {
-          const added = addNetworkList(attachment, entry.netns, this.env, progress[i]);
-          attachment.result = await timer.step(`${attachment.ifName} added`, added);
-        }),
-      );
-      await timer.step('results written', this.cache.write(entry));
-      if (!entry.attachments.some((a) => a.ifName === LOOPBACK_IFNAME)) await loopbackUpWithIp(entry.netns);
+      // Attachments are independent networks (a record of an older corral may hold a loopback
+      // one): ADDed side by side, all settled before a failure is undone.
+      const adds = entry.attachments.map(async (attachment, i) => {
+        const added = addNetworkList(attachment, entry.netns, this.env, progress[i]);
+        attachment.result = await timer.step(`${attachment.ifName} added`, added);
+      });
+      await allSteps([...adds, timer.step('record written', planRecorded)]);
+      recorded = this.cache.writeNow(entry);
     } catch (err) {
+      await planRecorded.catch(() => undefined);
       // The results of the ADDs that succeeded go to DEL as its prevResult.
       await this.cache.write(entry).catch(() => undefined);
       await this.undoFailedAdd(
@@ -119,10 +139,11 @@ export class CniPodNetwork {
       );
       throw err;
     }
+    recorded.catch(() => undefined); // the caller's to handle, once it awaits it
     const ips = this.ipsOf(entry);
     log.info('pod network set up', { pod: request.podId, ips });
     timer.done();
-    return ips;
+    return { ips, recorded };
   }
 
   /**
@@ -181,9 +202,6 @@ export class CniPodNetwork {
     const args = podCniArgs(request);
     const attachments: CachedAttachment[] = [];
     const base = { containerId: request.podId, args, result: null };
-    if (await findPlugin(LOOPBACK_PLUGIN, this.settings.binDirs)) {
-      attachments.push({ ...base, network: LOOPBACK_NETWORK, ifName: LOOPBACK_IFNAME, capabilityArgs: {} });
-    }
     if (this.settings.enabled) {
       const network = await this.config.current();
       const capabilityArgsValue = capabilityArgs(request, this.settings.podCidr?.() ?? '');
@@ -198,8 +216,8 @@ export class CniPodNetwork {
     const entry = await this.cache.read(podId).catch((err: unknown) => this.fallbackEntry(podId, netnsHint, err));
     if (!entry) return;
     const netns = (await timer.step('record read', isLiveNetns(entry.netns))) ? entry.netns : '';
-    // The attachments are independent networks (loopback, the pod's), so their DELs run side by
-    // side; all settle before a failure is reported, and the record stays for a retry.
+    // The attachments are independent networks (an older record's loopback, the pod's), so their
+    // DELs run side by side; all settle before a failure is reported, and the record stays for a retry.
     const dels = entry.attachments.map(async (attachment, i) => {
       const count = pluginsStarted?.[i] ?? attachment.network.plugins.length;
       const deleted =
@@ -221,8 +239,6 @@ export class CniPodNetwork {
     log.warn('tearing down with the config in use', { pod: podId, error: err.message });
     const base = { containerId: podId, args: 'IgnoreUnknown=1', capabilityArgs: {}, result: null };
     const attachments: CachedAttachment[] = [];
-    if (await findPlugin(LOOPBACK_PLUGIN, this.settings.binDirs))
-      attachments.push({ ...base, network: LOOPBACK_NETWORK, ifName: LOOPBACK_IFNAME });
     if (this.settings.enabled) attachments.push({ ...base, network: await this.config.current(), ifName: this.ifName });
     return { kind: 'corral-cni-v1', podId, netns, attachments };
   }

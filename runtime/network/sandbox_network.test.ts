@@ -19,15 +19,15 @@ function sandbox(protocol: string): NetworkedSandbox {
 test('setUp hands CNI the pod identity, lowercased port protocols and annotations; tearDown goes by id', async () => {
   const calls: Array<PodNetworkRequest | string> = [];
   const network = new CniSandboxNetwork({
-    setUp: async (request) => {
+    attach: async (request) => {
       calls.push(request);
-      return ['10.0.0.5'];
+      return { ips: ['10.0.0.5'], recorded: Promise.resolve() };
     },
     tearDown: async (id, netns) => {
       calls.push(`${id} ${netns}`);
     },
   });
-  assert.deepEqual(await network.setUp(sandbox('SCTP'), '/run/corral/x/ns/net'), ['10.0.0.5']);
+  assert.deepEqual((await network.setUp(sandbox('SCTP'), '/run/corral/x/ns/net')).ips, ['10.0.0.5']);
   await network.tearDown(sandbox('TCP').id, '/run/corral/x/ns/net');
   assert.deepEqual(calls, [
     {

@@ -2,9 +2,9 @@
 // turns a pod's config into a CNI request. Host-network pods never reach it.
 import { InvalidArgumentError } from '../errors';
 import type { PortMapping, PortProtocol } from './capability_args';
-import type { CniPodNetwork } from './pod_network';
+import type { CniPodNetwork, PodAttachment } from './pod_network';
 
-type PodAttacher = Pick<CniPodNetwork, 'setUp' | 'tearDown'>;
+type PodAttacher = Pick<CniPodNetwork, 'attach' | 'tearDown'>;
 
 /** The parts of the sandbox layer's PodNetworkSandbox this reads (kept structural on purpose). */
 export interface NetworkedSandbox {
@@ -20,9 +20,9 @@ export interface NetworkedSandbox {
 export class CniSandboxNetwork {
   constructor(private readonly cni: PodAttacher) {}
 
-  async setUp(sandbox: NetworkedSandbox, netnsPath: string): Promise<string[]> {
+  async setUp(sandbox: NetworkedSandbox, netnsPath: string): Promise<PodAttachment> {
     const { metadata, dns, portMappings, annotations } = sandbox.config;
-    return this.cni.setUp({
+    return this.cni.attach({
       podId: sandbox.id,
       name: metadata.name,
       namespace: metadata.namespace,

@@ -158,6 +158,11 @@ export interface ProcessRuntime {
   readExit(bundleDir: string): Promise<ExitInfo | undefined>;
   /** Resolves when the container exits (watching the monitor), or at once if it has. */
   waitExit(bundleDir: string, signal?: AbortSignal): Promise<ExitInfo>;
+  /**
+   * waitExit after the init was SIGKILLed, bounded: a killed init whose zombie a tracer holds
+   * (hidden from the monitor) has exited with 137 (killed_exit.ts).
+   */
+  waitKilledExit(bundleDir: string): Promise<ExitInfo>;
   /** Makes the monitor close and reopen its log file (after kubelet rotated it). */
   reopenLog(bundleDir: string): Promise<void>;
   /** Runs a command inside a running container (its namespaces and cgroup), capturing output. */
@@ -203,8 +208,11 @@ export interface SandboxRuntime {
    */
   pinNetworkNamespace(pinDir: string): Promise<string>;
   startInfra(spec: SandboxInfraSpec): Promise<SandboxInfra>;
-  /** Kills the infra and unmounts the pins; idempotent, tolerant of half-made state. */
-  stopInfra(bundleDir: string, pinDir: string): Promise<void>;
+  /**
+   * Kills the infra and unmounts the pins; idempotent, tolerant of half-made state. With
+   * `keepNetwork` the network namespace's pin stays (CNI DEL may still enter it) for a later call.
+   */
+  stopInfra(bundleDir: string, pinDir: string, options?: { keepNetwork?: boolean }): Promise<void>;
   /** Kills the infra and waits until it is gone; the pins stay (CNI DEL may still enter the netns). */
   killInfra(bundleDir: string): Promise<void>;
 }

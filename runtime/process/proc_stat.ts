@@ -35,3 +35,20 @@ export async function isAlive(ref: ProcessRef): Promise<boolean> {
   const stat = readStat(ref.pid);
   return stat !== undefined && stat.startTime === ref.startTime && stat.state !== 'Z' && stat.state !== 'X';
 }
+
+/**
+ * True when the process named by ref has exited but a tracer holds its zombie: its parent cannot
+ * collect it until the tracer does, or exits. The status is read before the stat that names the
+ * process, so a pid reused in between is caught by its start time.
+ */
+export function isZombieHeldByTracer(ref: ProcessRef): boolean {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${ref.pid}/status`, 'utf8');
+  } catch {
+    return false;
+  }
+  const tracer = /^TracerPid:\s*(\d+)$/m.exec(status)?.[1];
+  const stat = readStat(ref.pid);
+  return tracer !== undefined && tracer !== '0' && stat?.startTime === ref.startTime && stat.state === 'Z';
+}

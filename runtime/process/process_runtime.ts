@@ -26,6 +26,7 @@ import { signalNumber } from './linux_names';
 import { containerMessage } from './messages';
 import { CONTROL_SOCKET, MAX_SOCKET_PATH, controlSocketPath, monitorCommand, waitMonitorClose } from './monitor_client';
 import { isAlive, processRef } from './proc_stat';
+import { waitKilledExit } from './killed_exit';
 import { runNative } from './run_native';
 import { sharedEmptyRootNamespace } from './empty_root_namespace';
 import { signalProcess } from './signal_process';
@@ -125,6 +126,11 @@ export class NativeProcessRuntime implements ProcessRuntime {
       if (waits > 0) await new Promise((resolve) => setTimeout(resolve, 5));
       await waitMonitorClose(bundleDir, signal);
     }
+  }
+
+  async waitKilledExit(bundleDir: string): Promise<ExitInfo> {
+    const state = await this.state(bundleDir);
+    return waitKilledExit(bundleDir, state, (signal) => this.waitExit(bundleDir, signal));
   }
 
   async reopenLog(bundleDir: string): Promise<void> {

@@ -64,10 +64,10 @@ export class NativeSandboxRuntime implements SandboxRuntime {
     if (state) await killAndWait(state.infra);
   }
 
-  async stopInfra(bundleDir: string, pinDir: string): Promise<void> {
+  async stopInfra(bundleDir: string, pinDir: string, { keepNetwork = false } = {}): Promise<void> {
     await this.killInfra(bundleDir);
-    unpin(pinDir);
-    rmSync(path.join(bundleDir, INFRA_STATE_FILE), { force: true });
+    unpin(pinDir, keepNetwork ? ['net'] : []);
+    if (!keepNetwork) rmSync(path.join(bundleDir, INFRA_STATE_FILE), { force: true });
   }
 }
 
@@ -85,8 +85,9 @@ function namespacePaths(spec: SandboxInfraSpec): SandboxInfra['namespacePaths'] 
 
 async function killAndWait(ref: InfraProcessState['infra']): Promise<void> {
   if (!(await signalProcess(ref, SIGKILL))) return;
-  // Its parent (init or a subreaper) reaps it; wait until it is gone so its namespaces can go.
-  for (let i = 0; i < 1000 && (await isAlive(ref)); i++) await new Promise((r) => setTimeout(r, 5));
+  // Gone (a zombie at least, its namespaces released) within a millisecond or two of SIGKILL:
+  // looked at every millisecond at first, then every 5 (about 5 s in all).
+  for (let i = 0; i < 1000 && (await isAlive(ref)); i++) await new Promise((r) => setTimeout(r, i < 20 ? 1 : 5));
 }
 
 function unmountPin(pin: string): void {
@@ -98,8 +99,9 @@ function unmountPin(pin: string): void {
 }
 
 /** Blocking, as the umounts: the pins are corral's own empty files (six unlinks, no round trips). */
-function unpin(pinDir: string): void {
+function unpin(pinDir: string, keep: readonly string[]): void {
   for (const name of PIN_NAMES) {
+    if (keep.includes(name)) continue;
     const pin = path.join(pinDir, name);
     unmountPin(pin);
     rmSync(pin, { force: true });

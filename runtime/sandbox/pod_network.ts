@@ -8,9 +8,20 @@ export interface PodNetworkSandbox {
   config: PodConfig;
 }
 
+export interface PodNetworkSetUp {
+  /** The pod's IPs (first = primary). */
+  ips: string[];
+  /**
+   * Resolves once what tearDown needs is on disk (it may still be flushing when setUp returns, so
+   * its fsyncs run beside the caller's own); RunPodSandbox replies only after it. A rejection
+   * means the pod must be taken back (tearDown) like any failed setUp.
+   */
+  recorded: Promise<void>;
+}
+
 export interface PodNetwork {
-  /** Configures the pod's network namespace at `netnsPath`; returns the pod's IPs (first = primary). */
-  setUp(sandbox: PodNetworkSandbox, netnsPath: string): Promise<string[]>;
+  /** Configures the pod's network namespace at `netnsPath`. */
+  setUp(sandbox: PodNetworkSandbox, netnsPath: string): Promise<PodNetworkSetUp>;
   /**
    * Releases what setUp made for the pod; must succeed when called twice, after a half-made
    * setUp, or for a pod that never had a network (setUp records what there is to release).

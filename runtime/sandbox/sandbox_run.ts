@@ -16,6 +16,7 @@ import { allSteps, UndoStack } from '../undo_stack';
 import { sandboxName, type PodConfig } from './pod_config';
 import { writePodCgroupsNote } from './pod_cgroups_note';
 import { isHostNetwork, podHostname, writePodFiles } from './pod_files';
+import type { PodNetworkSetUp } from './pod_network';
 import { SHM_OPTIONS } from './pod_shm';
 import { resolveSandboxSecurity } from '../security/sandbox_security';
 import type { SandboxDeps } from './sandbox_deps';
@@ -64,17 +65,17 @@ export async function runSandbox(deps: SandboxDeps, config: PodConfig): Promise<
   try {
     const rootIds = security.userNamespace && containerRootIds(security.userNamespace);
     const meta = await makeSandboxDir(deps, config, { id, name, cgroupPath }, undo);
-    const { infra, ips } = await bringUp(deps, meta, { ...security, rootIds }, undo, timer);
+    const { infra, network } = await bringUp(deps, meta, { ...security, rootIds }, undo, timer);
+    const { ips } = network;
     await timer.step('files written', writePodFiles(meta.sandboxDir, config, ips, rootIds));
-    await deps.store.add(
-      id,
-      meta,
-      readyStatus(
-        infra.infra,
-        infra.namespacePaths,
-        ips.map((ip) => ({ ip })),
-      ),
+    const status = readyStatus(
+      infra.infra,
+      infra.namespacePaths,
+      ips.map((ip) => ({ ip })),
     );
+    // The pod's record and the network's (what DEL needs) flushed in one round of fsyncs.
+    const added = deps.store.add(id, meta, status).then(() => undo.push('pod record', () => deps.store.remove(id)));
+    await timer.step('recorded', allSteps([added, network.recorded]));
     timer.done();
     return id;
   } catch (err) {
@@ -97,7 +98,7 @@ async function bringUp(
   security: PodSecurity & Pick<PodIds, 'rootIds'>,
   undo: UndoStack,
   timer: StepTimer,
-): Promise<{ infra: SandboxInfra; ips: string[] }> {
+): Promise<{ infra: SandboxInfra; network: PodNetworkSetUp }> {
   const netns = networkFirst(meta.config, security)
     ? await timer.step('netns pinned', deps.infra.pinNetworkNamespace(pinDir(meta)))
     : undefined;
@@ -107,12 +108,12 @@ async function bringUp(
   };
   if (netns) {
     const network = timer.step('network set up', setUpNetwork(deps, meta, netns, undo));
-    const [infra, ips] = await allSteps([startAll(), network] as const);
-    return { infra, ips };
+    const [infra, attached] = await allSteps([startAll(), network] as const);
+    return { infra, network: attached };
   }
   const infra = await startAll();
-  const ips = await timer.step('network set up', setUpNetwork(deps, meta, infra.namespacePaths.net, undo));
-  return { infra, ips };
+  const attached = await timer.step('network set up', setUpNetwork(deps, meta, infra.namespacePaths.net, undo));
+  return { infra, network: attached };
 }
 
 function networkFirst(config: PodConfig, security: PodSecurity): boolean {
@@ -225,8 +226,8 @@ async function setUpNetwork(
   meta: SandboxMeta,
   netns: string | undefined,
   undo: UndoStack,
-): Promise<string[]> {
-  if (isHostNetwork(meta.config)) return [];
+): Promise<PodNetworkSetUp> {
+  if (isHostNetwork(meta.config)) return { ips: [], recorded: Promise.resolve() };
   if (!netns) throw new InternalError('the pod has no pinned network namespace');
   const sandbox = { id: meta.id, config: meta.config };
   undo.push('pod network', () => deps.network.tearDown(sandbox.id, netns));

@@ -58,8 +58,10 @@ export class SandboxService {
 
   /**
    * CNI DEL and the infra kill run side by side: the netns is held by its pin, not by the infra,
-   * so DEL still finds it; the pins go only after both. Tears down even when already NOTREADY: a
-   * stop interrupted half-way is finished here.
+   * so DEL still finds it. Once the infra is gone its other pins and the NOTREADY record go while
+   * DEL runs (a crash then leaves a NOTREADY pod whose stop or remove does DEL again); the netns
+   * pin goes only after DEL. Tears down even when already NOTREADY: a stop interrupted half-way
+   * is finished here.
    */
   private async stopPod(id: string, timer: StepTimer): Promise<void> {
     const record = this.deps.store.get(id);
@@ -68,21 +70,21 @@ export class SandboxService {
     const tearDown =
       !isHostNetwork(record.meta.config) && netns ? this.deps.network.tearDown(id, netns) : Promise.resolve();
     const bundle = infraBundleDir(record.meta);
-    await allSteps([
-      timer.step('network torn down', tearDown),
-      timer.step('infra killed', this.deps.infra.killInfra(bundle)),
-    ]);
-    // The namespaces are gone with the infra: the pins and the record go side by side (a crash
-    // in between leaves a NOTREADY pod whose remove finishes the unpinning). A pod stopped before
-    // (RemovePodSandbox after StopPodSandbox) has nothing new to record.
-    const recordNotReady: Promise<unknown> =
-      record.status.state === 'notready'
-        ? Promise.resolve()
-        : this.deps.store.update(id, (status) => toNotReady(status, nowNs()));
-    await allSteps([
-      timer.step('pins removed', this.deps.infra.stopInfra(bundle, pinDir(record.meta))),
-      timer.step('record NOTREADY', recordNotReady),
-    ]);
+    const pins = pinDir(record.meta);
+    const infraGone = async (): Promise<void> => {
+      await timer.step('infra killed', this.deps.infra.killInfra(bundle));
+      // A pod stopped before (RemovePodSandbox after StopPodSandbox) has nothing new to record.
+      const recordNotReady: Promise<unknown> =
+        record.status.state === 'notready'
+          ? Promise.resolve()
+          : this.deps.store.update(id, (status) => toNotReady(status, nowNs()));
+      await allSteps([
+        timer.step('pins but the netns removed', this.deps.infra.stopInfra(bundle, pins, { keepNetwork: true })),
+        timer.step('record NOTREADY', recordNotReady),
+      ]);
+    };
+    await allSteps([timer.step('network torn down', tearDown), infraGone()]);
+    await timer.step('pins removed', this.deps.infra.stopInfra(bundle, pins));
   }
 
   async remove(idOrPrefix: string): Promise<void> {

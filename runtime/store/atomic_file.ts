@@ -39,19 +39,50 @@ export async function writeFilesAtomic(
   await fsyncDir(dir);
 }
 
+/**
+ * Replaces `file` with `data` before it returns, so another process (or this one after a kill -9)
+ * reads the new content at once, and flushes it in the background: the promise resolves once the
+ * file and its directory entry are on disk. For a record that must exist before something else
+ * starts but need only be durable before the caller replies; a power cut before the promise
+ * resolves may leave the old file, none, or an empty one (its reader must cope).
+ */
+export function replaceFileThenFlush(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+  const temp = tempBeside(file);
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+  try {
+    writeAll(fd, data);
+    replaceWith(temp, file);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw err;
+  }
+  const flushFile = fsyncAsync(fd).finally(() => closeSync(fd));
+  return Promise.all([flushFile, fsyncDir(path.dirname(file))]).then(() => undefined);
+}
+
 /** A temp file beside `file` holding `data`, flushed to disk. */
 async function writeSyncedTemp(file: string, data: string | Uint8Array, mode: number): Promise<string> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = tempBeside(file);
   await writeSyncedFile(temp, data, mode);
   return temp;
+}
+
+/** A new name beside `file` that removeStaleTemps recognises. */
+function tempBeside(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+function writeAll(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
 }
 
 /** Creates `file` (it must not exist) holding `data`, flushed to disk before this resolves. */
 async function writeSyncedFile(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   try {
-    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
+    writeAll(fd, data);
     await fsyncAsync(fd);
   } catch (err) {
     closeSync(fd);

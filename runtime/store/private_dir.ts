@@ -2,7 +2,7 @@
 // user must reach no image layer, writable layer (where a container may leave a setuid file),
 // bundle, socket or pod file. Directories made by an older corral with looser modes are
 // tightened, never loosened.
-import { promises as fs, chmodSync, lstatSync } from 'node:fs';
+import { promises as fs, chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 
 export const PRIVATE_DIR_MODE = 0o700;
@@ -34,11 +34,19 @@ export function tightenSync(dir: string, mode = PRIVATE_DIR_MODE): void {
 /**
  * Prepares the persistent root (0700) and the volatile state root (0711) and tightens every
  * directory directly below the state root to 0700, so that nothing there is reachable even when
- * an older corral made it looser.
+ * an older corral made it looser. Blocking: it runs before corrald serves its socket, when
+ * nothing waits on the event loop, and a dozen syscalls cost less than as many thread-pool
+ * round trips on the way to ready.
  */
-export async function preparePrivateRoots(root: string, state: string): Promise<void> {
-  await ensurePrivateDir(root);
-  await ensurePrivateDir(state, STATE_ROOT_MODE);
-  const entries = await fs.readdir(state, { withFileTypes: true });
-  await Promise.all(entries.filter((e) => e.isDirectory()).map((e) => tighten(path.join(state, e.name))));
+export function preparePrivateRoots(root: string, state: string): void {
+  ensurePrivateDirSync(root);
+  ensurePrivateDirSync(state, STATE_ROOT_MODE);
+  for (const entry of readdirSync(state, { withFileTypes: true })) {
+    if (entry.isDirectory()) tightenSync(path.join(state, entry.name));
+  }
+}
+
+function ensurePrivateDirSync(dir: string, mode = PRIVATE_DIR_MODE): void {
+  mkdirSync(dir, { recursive: true, mode });
+  tightenSync(dir, mode);
 }

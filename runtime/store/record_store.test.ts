@@ -146,6 +146,35 @@ describe('RecordStore', () => {
     }
   });
 
+  it('sweeps what a crash left once loaded, beside status writes and removals made meanwhile', async () => {
+    const dir = tempDir();
+    try {
+      const first = new RecordStore<Meta, Status>(dir, 'container', (m) => m.name);
+      await first.load();
+      const ids = Array.from({ length: 40 }, () => newId());
+      for (const [i, id] of ids.entries()) await first.add(id, { name: `c${i}` }, { state: 'created' });
+      for (const id of ids) await fs.writeFile(path.join(dir, id, '.status.json.0badc0ffee00.tmp'), 'half');
+      const halfMade = newId();
+      await fs.mkdir(path.join(dir, halfMade));
+      await fs.writeFile(path.join(dir, halfMade, '.meta.json.0badc0ffee00.tmp'), 'half');
+      const store = new RecordStore<Meta, Status>(dir, 'container', (m) => m.name);
+      assert.deepEqual(await store.load(), { loaded: 40, discarded: [halfMade] });
+      // Work that arrives as soon as the records are loaded, while the sweep goes on.
+      const updated = ids.slice(0, 20).map((id) => store.update(id, (s) => ({ ...s, state: 'running' })));
+      const removed = ids.slice(20, 25).map((id) => store.remove(id));
+      await Promise.all([...updated, ...removed, store.sweepStaleTemps()]);
+      for (const id of ids.slice(0, 20)) {
+        assert.deepEqual((await fs.readdir(path.join(dir, id))).sort(), ['meta.json', 'status.json']);
+        assert.match(await fs.readFile(path.join(dir, id, 'status.json'), 'utf8'), /running/);
+      }
+      for (const id of ids.slice(25))
+        assert.deepEqual((await fs.readdir(path.join(dir, id))).sort(), ['meta.json', 'status.json']);
+      assert.deepEqual((await fs.readdir(dir)).sort(), [...ids.slice(0, 20), ...ids.slice(25)].sort());
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a record from a newer corral, naming it, and changes no file', async () => {
     const dir = tempDir();
     try {

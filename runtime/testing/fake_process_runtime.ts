@@ -92,6 +92,10 @@ export class FakeProcessRuntime implements ProcessRuntime {
     });
   }
 
+  waitKilledExit(bundleDir: string): Promise<ExitInfo> {
+    return this.waitExit(bundleDir);
+  }
+
   async reopenLog(bundleDir: string): Promise<void> {
     this.calls.push(`reopen ${bundleDir}`);
   }

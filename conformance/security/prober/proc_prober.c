@@ -3,6 +3,10 @@
                               runs, else "sealed" (memfd with F_SEAL_WRITE) or "readonly" (ro mount)
      proc_prober attach <pid>  "attached" or "denied <errno name>" (PTRACE_SEIZE)
      proc_prober scan 0        one line about every other process it sees (no ptrace)
+     proc_prober hold <pid> <ms>
+                              seizes <pid>, prints "held" (or "denied <errno name>"), then sleeps
+                              <ms> without ever waiting for it: once <pid> is killed, its zombie is
+                              ours, the tracer's, and its parent (the monitor) cannot collect it
      proc_prober watch <ms> [<stop file> [<host path>]]
                               for <ms> or until <stop file> exists, every process that appears
                               (exec helpers, inits): seizes it, stops it and prints one line about
@@ -182,6 +186,16 @@ int main(int argc, char **argv)
 			printf("denied %s\n", strerrorname_np(errno));
 		else
 			printf("attached\n");
+	} else if (strcmp(argv[1], "hold") == 0 && argc > 3) {
+		setvbuf(stdout, NULL, _IOLBF, 0);
+		if (ptrace(PTRACE_SEIZE, (pid_t)arg, 0, 0) < 0) {
+			printf("denied %s\n", strerrorname_np(errno));
+			return 1;
+		}
+		printf("held\n");
+		long end = now_ms() + atol(argv[3]);
+		while (now_ms() < end)
+			usleep(100000);
 	} else if (strcmp(argv[1], "scan") == 0) {
 		DIR *proc = opendir("/proc");
 		struct dirent *e;

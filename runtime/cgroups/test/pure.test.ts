@@ -1,12 +1,13 @@
 // The cgroup library's pure parts: layout detection from proc text, validation, conversions.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { InvalidArgumentError } from '../../errors';
 import { normalizeCgroupPath } from '../cgroup_path';
 import { parseCpuList } from '../cpu_list';
 import { cpuSharesToWeight } from '../cpu_weight';
 import { formatDeviceRule } from '../devices_default';
-import { layoutFrom } from '../host';
+import { detectHost, layoutFrom, loadHost, parseMountinfo } from '../host';
 import { hugepageDirToSize, type NodeFacts } from '../host_facts';
 import { memoryStatsFrom, usageNanoCores } from '../stats';
 import { validateResources } from '../validate';
@@ -49,6 +50,39 @@ test('a pure v2 host and a pure v1 host', () => {
   assert.deepEqual(v2.v1Mounts, []);
   const v1 = layoutFrom('35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory', '4:memory:/');
   assert.equal(v1.mode, 'v1');
+});
+
+test('only the cgroup lines of a long mountinfo are kept, whatever the other lines hold', () => {
+  const lines = [
+    '22 1 0:21 / /proc rw,nosuid shared:12 - proc proc rw',
+    // A path naming cgroups, optional fields, an escaped space, a type that only starts with "cgroup".
+    '50 22 0:40 / /run/x\\040-\\040cgroup rw shared:3 master:1 - tmpfs tmpfs rw',
+    '51 22 0:41 / /mnt/cgroupish rw - cgroupfoo none rw',
+    '32 31 0:29 /pod /sys/fs/cgroup/cpu,cpuacct rw,relatime shared:9 - cgroup cgroup rw,cpu,cpuacct',
+    ...Array.from(
+      { length: 3000 },
+      (_, i) => `${100 + i} 1 0:${60 + i} / /run/pods/${i}/rootfs rw - overlay overlay rw`,
+    ),
+    '41 31 0:38 / /sys/fs/cgroup/unified\\040dir rw,relatime - cgroup2 cgroup2 rw',
+  ];
+  const mounts = parseMountinfo(lines.join('\n'));
+  assert.deepEqual(mounts, [
+    {
+      root: '/pod',
+      mountPoint: '/sys/fs/cgroup/cpu,cpuacct',
+      fsType: 'cgroup',
+      superOptions: ['rw', 'cpu', 'cpuacct'],
+    },
+    { root: '/', mountPoint: '/sys/fs/cgroup/unified dir', fsType: 'cgroup2', superOptions: ['rw'] },
+  ]);
+  assert.deepEqual(parseMountinfo(`${lines.join('\n')}\n`), mounts, 'a trailing newline changes nothing');
+});
+
+test('loadHost reads, off the event loop, the layout detectHost then returns', async () => {
+  const loaded = await loadHost();
+  assert.equal(detectHost(), loaded);
+  const read = (file: string) => readFileSync(file, 'utf8');
+  assert.deepEqual(loaded, layoutFrom(read('/proc/self/mountinfo'), read('/proc/self/cgroup')));
 });
 
 const facts: NodeFacts = { cpus: new Set([0, 1]), mems: new Set([0]), hugepageSizes: new Set(['2MB', '1GB']) };
