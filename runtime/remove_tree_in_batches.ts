@@ -9,7 +9,9 @@
 // drained there: its files unlinked, its own subdirectories moved up in turn, then removed
 // empty. So no path is ever more than two names below the top, however deep the nesting (fs.rm
 // fails with ENAMETOOLONG past PATH_MAX), and nothing in memory grows with the tree: the top
-// directory holds the work left, and passes over it repeat until it is empty.
+// directory holds the work left, and passes over it repeat until it is empty. The directories a
+// drain moves up are drained right after it, depth first, up to DRAIN_AHEAD names kept (a deep
+// tree then costs no pass over the top per level); beyond that the top keeps them.
 // A mount point is never descended into: the move fails with EBUSY for one, and the top's own
 // directories are probed with rmdir first (EBUSY for a mount point, ENOTEMPTY for a plain
 // directory). The removal then fails and leaves it, and what is mounted there, in place.
@@ -26,6 +28,9 @@ import { CorralError, FailedPreconditionError, InternalError } from './errors';
 
 /** Removals in flight at once. */
 export const REMOVE_BATCH = 32;
+
+/** Directories moved up that one drain keeps the names of, to drain next (see drainFrom). */
+const DRAIN_AHEAD = 1024;
 
 /** A drained directory found not empty again (something wrote into it) is drained again, so often. */
 const DRAIN_ATTEMPTS = 3;
@@ -61,7 +66,7 @@ class TreeRemover {
     await forEachEntryBatch(this.top, REMOVE_BATCH, async (entries) => {
       seen += entries.length;
       const dirs = await settleAll(entries.map((entry) => this.clearTopEntry(entry)));
-      for (const dir of dirs) if (dir) await this.drain(dir);
+      for (const dir of dirs) if (dir) await this.drainFrom(dir);
     });
     return seen;
   }
@@ -109,14 +114,33 @@ class TreeRemover {
     return name.length > this.prefix.length && name.subarray(0, this.prefix.length).equals(this.prefix);
   }
 
-  /** Empties a directory at the top (its subdirectories join the top), then removes it. */
-  private async drain(name: Buffer): Promise<void> {
+  /**
+   * Drains a directory at the top, then the directories that moved up out of it, depth first:
+   * a deep tree goes without a pass over the top per level. At most DRAIN_AHEAD names wait here;
+   * the top keeps the rest for its next pass.
+   */
+  private async drainFrom(first: Buffer): Promise<void> {
+    const ahead = [first];
+    for (let name = ahead.pop(); name; name = ahead.pop()) await this.drain(name, ahead);
+  }
+
+  /** Empties a directory at the top (its subdirectories join the top, and `ahead` while it has room), then removes it. */
+  private async drain(name: Buffer, ahead: Buffer[]): Promise<void> {
     const dirPath = childPath(this.top, name);
     for (let attempt = 1; ; attempt++) {
       const kind = await kindOf(dirPath);
       if (kind === 'gone') return;
       if (kind === 'other') return ignoreGone(fs.unlink(dirPath)); // a symlink moved up in a directory's place
-      await eachEntry(dirPath, async (entry) => void (await this.clear(dirPath, entry)));
+      try {
+        await eachEntry(dirPath, async (entry) => {
+          const moved = await this.clear(dirPath, entry);
+          if (moved && ahead.length < DRAIN_AHEAD) ahead.push(moved);
+        });
+      } catch (err) {
+        // Gone since its lstat: another removal of the same tree drained it first.
+        if (errorCode(err) === 'ENOENT') return;
+        throw err;
+      }
       try {
         await fs.rmdir(dirPath);
         return;
