@@ -1,9 +1,10 @@
 // A container's rootfs is unmounted, and its cgroup removed, once its exit is recorded (as
 // containerd does when a task exits), not at its removal; its status and log stay, and removal
 // after a stop, after a kill -9 of corrald between the two, or of a container never started still
-// leaves no mount or cgroup.
+// leaves no mount or cgroup. What the container wrote goes after RemoveContainer's reply; a kill -9
+// before it is gone leaves nothing once corrald is back.
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import {
@@ -135,6 +136,35 @@ test('a kill -9 of corrald between StopContainer and removal: the removal after 
   assert.ok(mountsOf(running).length > 0, 'the running one keeps its rootfs');
   await again.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
   assert.deepEqual((await again.runtime('ListContainers', {})).containers, []);
+  await assertNothingLeft();
+});
+
+test("a kill -9 of corrald after RemoveContainer's reply, while the container's files still go: nothing is left after the restart", async () => {
+  const files = 20_000; // enough for their removal to outlast the kill
+  const { podId, pod } = await runPod('crash-after-remove');
+  const script = `mkdir /many && cd /many && seq ${files} | xargs touch && touch /made && exec sleep 3600`;
+  const id = await create(podId, pod, 'writer', ['sh', '-c', script]);
+  const client = world.daemon.client;
+  await client.runtime('StartContainer', { container_id: id });
+  await eventually(
+    'the container made its files',
+    async () =>
+      (await client.runtime('ExecSync', { container_id: id, cmd: ['test', '-e', '/made'], timeout: 10 })).exit_code ===
+      0,
+  );
+  await client.runtime('StopContainer', { container_id: id, timeout: 0 });
+  const snapshots = path.join(world.daemon.dirs.root, 'snapshots');
+  const trash = (): string[] => readdirSync(snapshots).filter((name) => name.startsWith('.trash-'));
+  await client.runtime('RemoveContainer', { container_id: id });
+  const dirs = world.daemon.dirs;
+  await world.daemon.kill9();
+  assert.ok(trash().length > 0, "the container's files were still going when corrald was killed");
+  assert.ok(!readdirSync(snapshots).includes(id), "the snapshot's own place is free");
+  await restart(world, dirs);
+  const again = world.daemon.client;
+  assert.ok(!(await again.runtime('ListContainers', {})).containers.some((c) => c.id === id));
+  while (trash().length > 0) await new Promise((resolve) => setTimeout(resolve, 20)); // the test's deadline applies
+  await again.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
   await assertNothingLeft();
 });
 

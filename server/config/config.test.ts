@@ -1,4 +1,5 @@
 import { describe, it } from 'node:test';
+import { execFileSync, spawn } from 'node:child_process';
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -26,6 +27,24 @@ describe('config', () => {
     assert.equal(config.log_level, 'debug');
     assert.equal(config.root, '/var/lib/corral');
     assert.throws(() => applyOverrides(config, { root: 'rel' }), /--root must be an absolute path/);
+  });
+
+  it('reads a config file, one from a FIFO (a shell process substitution) too, and names a missing one', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'corral-config-'));
+    try {
+      const file = path.join(dir, 'corral.toml');
+      writeFileSync(file, 'log_level = "warn"\n');
+      assert.equal((await loadConfigFile(file)).log_level, 'warn');
+      const fifo = path.join(dir, 'fifo.toml');
+      execFileSync('mkfifo', [fifo]);
+      const writer = spawn('sh', ['-c', `printf 'log_level = "error"\\n' > ${fifo}`]);
+      const exited = new Promise((resolve) => writer.once('exit', resolve));
+      assert.equal((await loadConfigFile(fifo)).log_level, 'error');
+      assert.equal(await exited, 0);
+      await assert.rejects(loadConfigFile(path.join(dir, 'none.toml')), /cannot read config file .*none\.toml: ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a config file larger than 1 MiB, and an endless one, with a clear error', async () => {

@@ -1,5 +1,5 @@
 // Effective configuration: defaults, overridden by the config file, overridden by flags.
-import { promises as fs } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, promises as fs, readSync, statSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import { InvalidArgumentError } from '../../runtime/errors';
 import type { LogLevel } from '../../runtime/log_levels';
@@ -74,6 +74,35 @@ export async function loadConfigFile(file: string): Promise<CorralConfig> {
 
 /** Reads at most `cap` bytes; a longer file (or an endless one, like a device) is refused. */
 async function readCapped(file: string, cap: number): Promise<string> {
+  return readRegularFileCapped(file, cap) ?? readAnyFileCapped(file, cap);
+}
+
+/**
+ * The usual case, a regular file, read with blocking calls: corrald reads its config before it
+ * serves anything, and four thread-pool round trips cost more on the way to ready than the
+ * reads. Anything else (a pipe from a shell's process substitution, a device) is left to
+ * readAnyFileCapped, not opened here: a FIFO's writer would see its reader come and go.
+ */
+function readRegularFileCapped(file: string, cap: number): string | undefined {
+  if (!statSync(file).isFile()) return undefined;
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK); // replaced meanwhile: no wait
+  try {
+    if (!fstatSync(fd).isFile()) return undefined;
+    const buffer = Buffer.allocUnsafe(cap + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, cap + 1 - length, null);
+      if (read === 0) break;
+      length += read;
+      if (length > cap) throw new Error(`larger than ${cap} bytes`);
+    }
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function readAnyFileCapped(file: string, cap: number): Promise<string> {
   const handle = await fs.open(file, 'r');
   try {
     const buffer = Buffer.alloc(cap + 1);
