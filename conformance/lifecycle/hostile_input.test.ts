@@ -367,9 +367,12 @@ async function footprint(): Promise<string> {
   const client = world.daemon.client;
   const pods = (await client.runtime('ListPodSandbox', {})).items.map((p) => p.id).sort();
   const containers = (await client.runtime('ListContainers', {})).containers.map((c) => c.id).sort();
+  // What earlier removals moved to the trash goes after their replies, at its own pace: not made here.
   const listing = (dir: string): string[] =>
     existsSync(dir)
-      ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((p) => !p.includes('/upper/'))
+      ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
+          (p) => !p.includes('/upper/') && !p.startsWith('trash/') && !p.includes('/.trash-'),
+        )
       : [];
   const dirs = world.daemon.dirs;
   return JSON.stringify({
