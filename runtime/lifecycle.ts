@@ -105,7 +105,8 @@ export async function openLifecycle(drivers: LifecycleDrivers, settings: Lifecyc
     .then(() => inBatches(recoveredContainers.live, (id) => (closed ? undefined : containers.watchExit(id))))
     .catch((err: unknown) => log.error('exit watchers not started', { error: (err as Error).message }))
     .then(() => (closed ? undefined : sandboxStore.sweepStaleTemps()))
-    .then(() => (closed ? undefined : containerStore.sweepStaleTemps()));
+    .then(() => (closed ? undefined : containerStore.sweepStaleTemps()))
+    .catch((err: unknown) => log.warn('stale record temporaries not swept', { error: (err as Error).message }));
   return {
     sandboxes,
     containers,

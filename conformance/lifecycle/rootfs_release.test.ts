@@ -191,7 +191,7 @@ test("StopContainer of a container in its pod's pid namespace that exits on SIGT
     const config = containerConfig(
       world.images.busybox,
       `graceful-${i}`,
-      ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'],
+      ['sh', '-c', 'trap "exit 0" TERM; touch /trap-set; sleep 3600 & wait'],
       {
         linux: { security_context: { namespace_options: { network: 'POD', pid: 'POD', ipc: 'POD' } } },
       },
@@ -202,6 +202,15 @@ test("StopContainer of a container in its pod's pid namespace that exits on SIGT
       sandbox_config: pod,
     });
     await client.runtime('StartContainer', { container_id: id });
+    // A SIGTERM before the shell has set its trap would end it with 143, not by the trap.
+    await eventually('the trap to be set', async () => {
+      const probe = await client.runtime('ExecSync', {
+        container_id: id,
+        cmd: ['test', '-e', '/trap-set'],
+        timeout: 5,
+      });
+      return probe.exit_code === 0;
+    });
     // The exit watcher records the exit (and starts the release) while the stop still runs.
     await client.runtime('StopContainer', { container_id: id, timeout: 10 });
     assert.equal((await client.runtime('ContainerStatus', { container_id: id, verbose: false })).status!.exit_code, 0);
