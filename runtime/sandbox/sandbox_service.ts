@@ -157,7 +157,7 @@ export class SandboxService {
    */
   private async removeInfraLeftovers({ id, meta }: SandboxRecord): Promise<void> {
     await this.releaseInfra(id, meta);
-    await removeDirWithMountPoints(meta.sandboxDir, ownsShm(meta) ? [meta.shmPath] : []);
+    await removeDirWithMountPoints(meta.sandboxDir, ownsShm(meta) ? [meta.shmPath] : [], this.deps.trash);
     this.infraReleased.delete(id);
   }
 
