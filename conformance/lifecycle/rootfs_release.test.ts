@@ -1,9 +1,10 @@
 // A container's rootfs is unmounted, and its cgroup removed, once its exit is recorded (as
 // containerd does when a task exits), not at its removal; its status and log stay, and removal
 // after a stop, after a kill -9 of corrald between the two, or of a container never started still
-// leaves no mount or cgroup.
+// leaves no mount or cgroup. What the container wrote goes after RemoveContainer's reply; a kill -9
+// before it is gone leaves nothing once corrald is back.
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import {
@@ -138,6 +139,40 @@ test('a kill -9 of corrald between StopContainer and removal: the removal after 
   await assertNothingLeft();
 });
 
+test("a kill -9 of corrald after RemoveContainer's reply, while the container's files still go: nothing is left after the restart", async () => {
+  const files = 20_000; // enough for their removal to outlast the kill
+  const { podId, pod } = await runPod('crash-after-remove');
+  const script = `mkdir /many && cd /many && seq ${files} | xargs touch && touch /made && exec sleep 3600`;
+  const id = await create(podId, pod, 'writer', ['sh', '-c', script]);
+  const client = world.daemon.client;
+  await client.runtime('StartContainer', { container_id: id });
+  await eventually(
+    'the container made its files',
+    async () =>
+      (await client.runtime('ExecSync', { container_id: id, cmd: ['test', '-e', '/made'], timeout: 10 })).exit_code ===
+      0,
+  );
+  await client.runtime('StopContainer', { container_id: id, timeout: 0 });
+  const snapshots = path.join(world.daemon.dirs.root, 'snapshots');
+  const stateTrash = path.join(world.daemon.dirs.state, 'trash');
+  const trash = (): string[] => [
+    ...readdirSync(snapshots).filter((name) => name.startsWith('.trash-')),
+    ...readdirSync(stateTrash),
+  ];
+  await client.runtime('RemoveContainer', { container_id: id });
+  const dirs = world.daemon.dirs;
+  await world.daemon.kill9();
+  assert.ok(trash().length > 0, "the container's files were still going when corrald was killed");
+  assert.ok(!readdirSync(snapshots).includes(id), "the snapshot's own place is free");
+  assert.ok(!readdirSync(path.join(dirs.state, 'c')).includes(id), "the container's directory is out of its place");
+  await restart(world, dirs);
+  const again = world.daemon.client;
+  assert.ok(!(await again.runtime('ListContainers', {})).containers.some((c) => c.id === id));
+  while (trash().length > 0) await new Promise((resolve) => setTimeout(resolve, 20)); // the test's deadline applies
+  await again.runtime('RemovePodSandbox', { pod_sandbox_id: podId });
+  await assertNothingLeft();
+});
+
 test('RemoveContainer of a container never started unmounts its rootfs', async () => {
   const client = world.daemon.client;
   const { podId, pod } = await runPod('unstarted');
@@ -156,7 +191,7 @@ test("StopContainer of a container in its pod's pid namespace that exits on SIGT
     const config = containerConfig(
       world.images.busybox,
       `graceful-${i}`,
-      ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'],
+      ['sh', '-c', 'trap "exit 0" TERM; touch /trap-set; sleep 3600 & wait'],
       {
         linux: { security_context: { namespace_options: { network: 'POD', pid: 'POD', ipc: 'POD' } } },
       },
@@ -167,6 +202,15 @@ test("StopContainer of a container in its pod's pid namespace that exits on SIGT
       sandbox_config: pod,
     });
     await client.runtime('StartContainer', { container_id: id });
+    // A SIGTERM before the shell has set its trap would end it with 143, not by the trap.
+    await eventually('the trap to be set', async () => {
+      const probe = await client.runtime('ExecSync', {
+        container_id: id,
+        cmd: ['test', '-e', '/trap-set'],
+        timeout: 5,
+      });
+      return probe.exit_code === 0;
+    });
     // The exit watcher records the exit (and starts the release) while the stop still runs.
     await client.runtime('StopContainer', { container_id: id, timeout: 10 });
     assert.equal((await client.runtime('ContainerStatus', { container_id: id, verbose: false })).status!.exit_code, 0);

@@ -1,10 +1,10 @@
 // RemoveContainer of a container that made tens of thousands of files (issue 15: removing a big
-// tree held the event loop and filled the thread pool's queue). While the removal runs, corrald
-// answers ListContainers (the event loop) and ImageFsInfo (file-system calls, which queued behind
-// one request per removed file before): asked side by side, again and again, once the
-// snapshot's files are seen going, they answer many times before the removal ends (before: at
-// most 5 times, often never). Afterwards the container and every file it made are gone. No
-// timing is asserted.
+// tree held the event loop and filled the thread pool's queue). RemoveContainer replies once the
+// snapshot is renamed out of its place; its files go after. While they go, corrald answers
+// ListContainers (the event loop) and ImageFsInfo (file-system calls, which queued behind one
+// request per removed file before): asked side by side, again and again, once the snapshot's
+// files are seen going, they answer many times before the removal ends (before: at most 5 times,
+// often never). Afterwards the container and every file it made are gone. No timing is asserted.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -43,10 +43,12 @@ async function untilMade(id: string): Promise<void> {
   }
 }
 
-/** Files left in the container's /many under the snapshot's trash; FILES until its removal starts. */
+const trashLeft = (snapshots: string): boolean => readdirSync(snapshots).some((name) => name.startsWith('.trash-'));
+
+/** Files left in the container's /many under the snapshot's trash (0 once the trash is gone). */
 function filesLeft(snapshots: string): number {
   const trash = readdirSync(snapshots).find((name) => name.startsWith('.trash-'));
-  if (!trash) return FILES;
+  if (!trash) return 0; // removed already (RemoveContainer replied before: it was renamed)
   try {
     return readdirSync(path.join(snapshots, trash, 'upper', 'many')).length;
   } catch {
@@ -70,22 +72,20 @@ test(`RemoveContainer of a container that made ${FILES} files: corrald answers m
   await client.runtime('StopContainer', { container_id: id, timeout: 0 });
 
   const snapshots = path.join(world!.daemon.dirs.root, 'snapshots');
-  let removed = false;
-  const removal = client.runtime('RemoveContainer', { container_id: id }).then(() => (removed = true));
-  // The snapshot is renamed to .trash-* just before its tree is removed; once files are missing
-  // from it the removal is well under way.
-  while (!removed && filesLeft(snapshots) >= FILES) await new Promise((r) => setTimeout(r, 2));
+  await client.runtime('RemoveContainer', { container_id: id });
+  const listed = await client.runtime('ListContainers', { filter: null });
+  assert.ok(!listed.containers.some((c) => c.id === id));
+  // The snapshot is renamed to .trash-* before RemoveContainer replies, and its tree removed
+  // after; once files are missing from it the removal is well under way.
+  while (filesLeft(snapshots) >= FILES) await new Promise((r) => setTimeout(r, 2));
   let rounds = 0; // ListContainers and ImageFsInfo side by side, again and again, finished before the removal
-  while (!removed) {
+  while (trashLeft(snapshots)) {
     await Promise.all([client.runtime('ListContainers', { filter: null }), client.image('ImageFsInfo', {})]);
-    if (!removed) rounds++;
+    if (trashLeft(snapshots)) rounds++;
   }
-  await removal;
   console.log(`ListContainers + ImageFsInfo answered ${rounds} times during the removal of ${FILES} files`);
 
   assert.ok(rounds >= ROUNDS, `corrald answered ${rounds} rounds during the removal, want ${ROUNDS} or more`);
-  const listed = await client.runtime('ListContainers', { filter: null });
-  assert.ok(!listed.containers.some((c) => c.id === id));
   assert.deepEqual(
     readdirSync(snapshots).filter((name) => name.includes(id) || name.startsWith('.')),
     [],

@@ -1,7 +1,8 @@
 // `image import` (PullImage of "oci-layout:<path>") of hostile layouts: a tar of more blob files
 // than an import may write, a tar entry whose header claims more bytes than may be written, and a
 // FIFO where a file should be (as the tar, as index.json). Each is refused with a clear code
-// within the call's deadline, and leaves nothing in corrald's temporary directory or its stores.
+// within the call's deadline, and leaves nothing in its stores (the extraction's directory is in
+// the layer store) nor in corrald's temporary directory (nothing is written outside its roots).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { constants, createWriteStream, promises as fs } from 'node:fs';

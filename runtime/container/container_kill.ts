@@ -1,6 +1,7 @@
 // Ending a container's processes: the stop signal, then SIGKILL to the whole tree after the
 // grace period (killAll on its cgroup, so nothing forked escapes), then the exit is recorded.
 import { moduleLogger } from '../log';
+import { StepTimer } from '../step_timer';
 import { timerMs } from '../timer_ms';
 import type { ExitInfo } from '../process/contract';
 import type { ContainerDeps } from './container_deps';
@@ -43,18 +44,20 @@ export async function stopProcesses(
   record: ContainerRecord,
   timeoutSeconds: number,
 ): Promise<void> {
+  const timer = new StepTimer(log, 'StopContainer', { container: record.id });
   let exit: ExitInfo | undefined;
   if (timeoutSeconds > 0 && record.status.state === 'running') {
-    await sendSignal(deps, record, record.meta.stopSignal);
-    exit = await waitExitWithin(deps, record.meta.bundleDir, timerMs(timeoutSeconds));
+    await timer.step('signalled', sendSignal(deps, record, record.meta.stopSignal));
+    exit = await timer.step('exited', waitExitWithin(deps, record.meta.bundleDir, timerMs(timeoutSeconds)));
   }
   if (!exit) {
-    await killTree(deps, record);
-    exit = await deps.processes.waitKilledExit(record.meta.bundleDir);
+    await timer.step('killed', killTree(deps, record));
+    exit = await timer.step('exited', deps.processes.waitKilledExit(record.meta.bundleDir));
   } else if (record.meta.spec.namespaces.pid.mode !== 'new') {
     // With its own pid namespace the kernel ends the rest when the init exits; in a shared one
     // what the init left behind must be killed.
-    await deps.cgroups.open(record.meta.cgroupPath).killAll();
+    await timer.step('rest killed', deps.cgroups.open(record.meta.cgroupPath).killAll());
   }
-  await recordExit(deps, record.id, exitRecordOf(exit));
+  await timer.step('recorded', recordExit(deps, record.id, exitRecordOf(exit)));
+  timer.done();
 }

@@ -191,9 +191,10 @@ export class ContainerService {
     ]);
     resourcesGone();
     // The directory and the record are apart: a crash between them leaves a directory without a
-    // record, which the next start sweeps.
+    // record, which the next start sweeps. The directory is moved to the trash, its files removed
+    // after the reply.
     await allSteps([
-      timer.step('directory removed', removeDirWithMountPoints(meta.containerDir, [meta.rootfs])),
+      timer.step('directory removed', removeDirWithMountPoints(meta.containerDir, [meta.rootfs], this.deps.trash)),
       timer.step('record removed', this.deps.store.remove(record.id, { flush: false })),
     ]);
     this.deps.events.publish({ containerId: record.id, podId: meta.podId, kind: 'deleted', at: nowNs() });

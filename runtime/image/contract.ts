@@ -55,6 +55,9 @@ export interface Snapshotter {
   startUnmount(target: string): Promise<void>;
   /** Bytes and inodes used by the snapshot's own writable layer. */
   usage(key: string): Promise<{ bytes: number; inodes: number }>;
-  /** Removes the snapshot and releases its layers; idempotent. */
+  /**
+   * Removes the snapshot and releases its layers; idempotent. What the container wrote may still
+   * be on disk, out of the snapshot's place, when it resolves: it goes after the reply.
+   */
   remove(key: string): Promise<void>;
 }

@@ -2,7 +2,6 @@
 // without a registry. Blobs are verified by the content store exactly as pulled ones are.
 import { createHash } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { InternalError, InvalidArgumentError } from '../errors';
 import { MAX_MANIFEST_BYTES } from './registry/client';
@@ -30,7 +29,9 @@ export async function importOciLayout(
   if (st.isDirectory()) return importDir(source, name, leased, ctx, signal);
   // A FIFO or a device would hold a thread-pool thread, or never end.
   if (!st.isFile()) throw new InvalidArgumentError(`image import: ${source} is neither a directory nor a regular file`);
-  const temp = await fs.mkdtemp(path.join(os.tmpdir(), 'corral-import-'));
+  // Beside the layers, under corral's root: on their file system (whose free space the caps
+  // count), 0700, and swept at start (a dot name in the layer store) if a crash leaves it.
+  const temp = await fs.mkdtemp(path.join(ctx.layers.root, '.import-'));
   try {
     await extractLayoutTar(source, temp, ctx.unpackLimits, signal);
     return await importDir(temp, name, leased, ctx, signal);

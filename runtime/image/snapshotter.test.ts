@@ -1,8 +1,20 @@
 // The overlay snapshotter's load(): what a power loss can leave of a snapshot, which is not
-// flushed (a meta.json cut short, or none), is taken for half-made and removed. Its unmount:
+// flushed (a meta.json cut short, or none), is taken for half-made and removed, as is the trash a
+// crash left (both after load() returns). remove(): the snapshot's place is free once it resolves,
+// its files go after. Its unmount:
 // off the event loop, waiting for one begun earlier, idempotent, lazy when the mount is busy.
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -25,12 +37,36 @@ test('load keeps whole snapshots and removes those whose meta.json is missing or
     const cut = snapshotDir(root, 'cut', '{"key":"cut","imageId":"sha');
     const empty = snapshotDir(root, 'empty', '');
     const none = snapshotDir(root, 'none');
+    const trash = snapshotDir(root, '.trash-0123456789abcdef', JSON.stringify({ key: 'gone' }));
+    writeFileSync(path.join(trash, 'upper', 'written'), 'by the container');
     // load() reads only the root: no image or layer is looked at.
     const snapshots = new OverlaySnapshotter(root, {} as ImageStore, {} as LayerStore);
     await snapshots.load();
     assert.deepEqual([...snapshots.chainIdsInUse()], ['c1']);
     assert.ok(existsSync(whole));
-    for (const dir of [cut, empty, none]) assert.ok(!existsSync(dir), `${dir} is removed`);
+    for (const dir of [cut, empty, none]) assert.ok(!existsSync(dir), `${dir} is out of its place`);
+    await snapshots.removalsSettled();
+    assert.deepEqual(readdirSync(root), ['whole']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("remove: the key's place is free when it resolves; the files it held go after", async () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'corral-snapshots-'));
+  try {
+    const meta = { key: 'ctr', imageId: 'sha256:a', chainIds: [] };
+    const dir = snapshotDir(root, 'ctr', JSON.stringify(meta));
+    mkdirSync(path.join(dir, 'upper', 'deep', 'er'), { recursive: true });
+    for (let i = 0; i < 100; i++) writeFileSync(path.join(dir, 'upper', 'deep', `f${i}`), 'x');
+    const images = { list: () => [] } as unknown as ImageStore;
+    const snapshots = new OverlaySnapshotter(root, images, {} as LayerStore);
+    await snapshots.load();
+    await snapshots.remove('ctr');
+    assert.ok(!existsSync(dir));
+    await snapshots.remove('ctr'); // again: nothing left to remove
+    await snapshots.removalsSettled();
+    assert.deepEqual(readdirSync(root), []);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

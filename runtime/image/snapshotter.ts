@@ -4,7 +4,8 @@
 // stands on, so those layers outlive the image until the snapshot is removed.
 //   <root>/<key>/meta.json  { key, imageId, chainIds, view? }   (the snapshot exists iff this exists)
 //   <root>/<key>/upper, work   (views: empty)
-// Made in .tmp-*/ and renamed into place; removed by renaming to .trash-*/ first. A view is
+// Made in .tmp-*/ and renamed into place; removed by renaming to .trash-*/, whose tree goes after
+// the removal's reply (removals_after_reply.ts; load() sweeps what a crash left). A view is
 // flushed to disk before view() resolves. A writable snapshot is not: what it holds (the upper
 // directory the container writes) is never flushed either, and no container outlives a power
 // loss; the container's record, flushed before CreateContainer replies, is what must survive,
@@ -28,7 +29,7 @@ import { PRIVATE_DIR_MODE, ensurePrivateDir, tightenSync } from '../store/privat
 import { inBatches } from '../store/in_batches';
 import type { ImageStore } from './image_store';
 import type { LayerStore } from './layer_store';
-import { removeTree } from '../remove_tree';
+import { RemovalsAfterReply } from '../removals_after_reply';
 
 interface SnapshotMeta {
   key: string;
@@ -45,6 +46,7 @@ export class OverlaySnapshotter implements Snapshotter {
   private readonly locks = new KeyedMutex();
   /** target → whether the unmount startUnmount began succeeded (the next unmount takes it) */
   private readonly unmountsStarted = new Map<string, Promise<boolean>>();
+  private readonly trash = new RemovalsAfterReply();
 
   /**
    * `guard` serialises snapshot creation with garbage collection (pass the image service's);
@@ -65,7 +67,9 @@ export class OverlaySnapshotter implements Snapshotter {
       const dir = path.join(this.root, name);
       const meta = name.startsWith('.') ? undefined : readMeta(path.join(dir, 'meta.json'));
       if (!meta) {
-        await removeTree(dir); // a .trash-* or half-made one: what a container wrote, any size
+        // A .trash-* or half-made one (what a container wrote, any size): removed after start-up,
+        // out of the way of a snapshot made again under its key.
+        this.trash.add(name.startsWith('.trash-') ? dir : this.renameToTrash(dir));
         return;
       }
       tightenSync(dir);
@@ -186,20 +190,30 @@ export class OverlaySnapshotter implements Snapshotter {
     const chainIds = this.metas.get(key)?.chainIds ?? [];
     await this.locks.run(key, async () => {
       const dir = path.join(this.root, key);
-      const trash = path.join(this.root, `.trash-${randomBytes(8).toString('hex')}`);
       try {
-        renameSync(dir, trash); // blocking, as the snapshot's making: one rename, no round trip
+        this.trash.add(this.renameToTrash(dir));
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
       this.metas.delete(key);
-      await removeTree(trash);
     });
     // Collection (exclusive with pulls, a listing of every layer and blob) can free something only
     // when a layer of this snapshot is no longer any image's: its image was removed meanwhile, and
     // that removal's own collection still saw this snapshot. Checked after the snapshot is gone
     // from `metas`, so one of the two collections always sees both changes.
     if (!this.allHeldByImages(chainIds)) await this.onRelease();
+  }
+
+  /** Blocking, as the snapshot's making: one rename, no round trip. */
+  private renameToTrash(dir: string): string {
+    const trash = path.join(this.root, `.trash-${randomBytes(8).toString('hex')}`);
+    renameSync(dir, trash);
+    return trash;
+  }
+
+  /** Resolves once the trees of removed snapshots are gone (tests). */
+  removalsSettled(): Promise<void> {
+    return this.trash.settled();
   }
 
   private allHeldByImages(chainIds: string[]): boolean {

@@ -28,6 +28,7 @@ import { CONTROL_SOCKET, MAX_SOCKET_PATH, controlSocketPath, monitorCommand, wai
 import { isAlive, processRef } from './proc_stat';
 import { waitKilledExit } from './killed_exit';
 import { runNative } from './run_native';
+import { sharedEmptyRootNamespace } from './empty_root_namespace';
 import { signalProcess } from './signal_process';
 import { FailedPreconditionError, InternalError, InvalidArgumentError, NotFoundError } from '../errors';
 import { nativeProgram } from '../../native/helper_path';
@@ -64,10 +65,14 @@ export class NativeProcessRuntime implements ProcessRuntime {
       await prepareBundle(spec);
       return spec;
     });
+    prepared.catch(() => undefined); // awaited below
+    // The init's mount namespace starts from a copy of the empty-root one, not of the host's.
+    const mountBase = await sharedEmptyRootNamespace(this.helper);
     const report = runNative(
       this.monitor,
-      [],
+      mountBase ? ['mount-base'] : [],
       prepared.then((spec) => containerMessage(spec, this.procPidnsFsconfig)),
+      mountBase ? [mountBase.fd] : [],
     );
     report.catch(() => undefined); // awaited below; a monitor without a spec just ends
     let spec: ContainerSpec;

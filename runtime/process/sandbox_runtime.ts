@@ -1,18 +1,16 @@
 // SandboxRuntime on `corral-helper infra`: corral-pause holding the pod's namespaces, pinned by
-// bind mounts under pinDir, in the empty-root mount namespace this runtime makes once
+// bind mounts under pinDir, in corrald's one empty-root mount namespace
 // (empty_root_namespace.ts). Both run from sealed copies (native/sealed_program.ts).
 import { promises as fs, mkdirSync, rmdirSync, rmSync } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { NamespaceKind, SandboxInfra, SandboxInfraSpec, SandboxRuntime } from './contract';
 import { INFRA_STATE_FILE, type InfraProcessState, readState, writeState } from './bundle_state';
-import { openEmptyRootNamespace } from './empty_root_namespace';
+import { sharedEmptyRootNamespace } from './empty_root_namespace';
 import { infraMessage } from './messages';
 import { isAlive, processRef } from './proc_stat';
 import { runNative } from './run_native';
 import { signalProcess } from './signal_process';
 import { InternalError, InvalidArgumentError } from '../errors';
-import { moduleLogger } from '../log';
 import { MNT_DETACH, SyscallError, umount2 } from '../../native/libc';
 import { nativeProgram } from '../../native/helper_path';
 import { makePinnedNetns } from '../../native/pinned_netns';
@@ -21,7 +19,6 @@ import { SealedProgram } from '../../native/sealed_program';
 const PIN_NAMES = ['net', 'ipc', 'uts', 'pid', 'user'] as const;
 /** The pod's proc pin (a directory; corral-helper infra mounts it): see native/helper/corral-helper/pin.c. */
 const PROC_PIN = 'proc';
-const log = moduleLogger('sandbox-runtime');
 const SIGKILL = 9;
 
 export interface NativeSandboxRuntimeOptions {
@@ -32,7 +29,6 @@ export interface NativeSandboxRuntimeOptions {
 export class NativeSandboxRuntime implements SandboxRuntime {
   private readonly helper: SealedProgram;
   private readonly pause: SealedProgram;
-  private emptyRoot?: Promise<FileHandle | undefined>;
 
   constructor(options: NativeSandboxRuntimeOptions = {}) {
     this.helper = new SealedProgram(options.helperPath ?? nativeProgram('corral-helper'));
@@ -54,22 +50,13 @@ export class NativeSandboxRuntime implements SandboxRuntime {
     await fs.mkdir(spec.bundleDir, { recursive: true, mode: 0o700 });
     await fs.mkdir(spec.pinDir, { recursive: true, mode: 0o700 });
     const fds = [this.pause.descriptor()];
-    const emptyRoot = await this.emptyRootNamespace();
+    const emptyRoot = await sharedEmptyRootNamespace(this.helper);
     if (emptyRoot) fds.push(emptyRoot.fd);
     const [pid] = (await runNative(this.helper, ['infra'], infraMessage(spec), fds)).map(Number);
     const infra = await processRef(pid);
     if (!infra) throw new InternalError(`sandbox ${spec.id}: infra process vanished right after start`);
     await writeState(spec.bundleDir, INFRA_STATE_FILE, { version: 1, infra, pinDir: spec.pinDir });
     return { infra, namespacePaths: namespacePaths(spec) };
-  }
-
-  /** Made on first use; without it (it could not be made) each pause makes its own. */
-  private emptyRootNamespace(): Promise<FileHandle | undefined> {
-    this.emptyRoot ??= openEmptyRootNamespace(this.helper).catch((err: unknown) => {
-      log.warn('no shared empty-root mount namespace; each pause makes its own', { error: String(err) });
-      return undefined;
-    });
-    return this.emptyRoot;
   }
 
   async killInfra(bundleDir: string): Promise<void> {

@@ -27,6 +27,9 @@ export interface SandboxFilter {
 }
 
 export class SandboxService {
+  /** Pods whose infra cgroup and shm went at their stop (in memory: after a restart, the removal asks again). */
+  private readonly infraReleased = new Set<string>();
+
   constructor(readonly deps: SandboxDeps) {}
 
   run(config: PodConfig): Promise<string> {
@@ -52,8 +55,13 @@ export class SandboxService {
     timer.done();
   }
 
+  /**
+   * An exited container is stopped already: its lock is not waited for (the release of its rootfs
+   * and cgroup after its exit holds it, right after the StopContainer that usually comes first).
+   */
   private async stopContainers(id: string): Promise<void> {
-    await allSteps(this.deps.containers.listInPod(id).map((container) => this.deps.containers.stop(container.id, 0)));
+    const running = this.deps.containers.listInPod(id).filter((container) => container.status.state !== 'exited');
+    await allSteps(running.map((container) => this.deps.containers.stop(container.id, 0)));
   }
 
   /**
@@ -67,8 +75,8 @@ export class SandboxService {
     const record = this.deps.store.get(id);
     if (!record) return;
     const netns = record.status.namespacePaths.net;
-    const tearDown =
-      !isHostNetwork(record.meta.config) && netns ? this.deps.network.tearDown(id, netns) : Promise.resolve();
+    const withDel = !isHostNetwork(record.meta.config) && netns !== undefined && netns !== '';
+    const tearDown = withDel ? this.deps.network.tearDown(id, netns) : Promise.resolve();
     const bundle = infraBundleDir(record.meta);
     const pins = pinDir(record.meta);
     const infraGone = async (): Promise<void> => {
@@ -78,13 +86,15 @@ export class SandboxService {
         record.status.state === 'notready'
           ? Promise.resolve()
           : this.deps.store.update(id, (status) => toNotReady(status, nowNs()));
+      const unpinned = this.deps.infra.stopInfra(bundle, pins, { keepNetwork: withDel });
       await allSteps([
-        timer.step('pins but the netns removed', this.deps.infra.stopInfra(bundle, pins, { keepNetwork: true })),
+        timer.step(withDel ? 'pins but the netns removed' : 'pins removed', unpinned),
         timer.step('record NOTREADY', recordNotReady),
+        timer.step('infra cgroup and shm released', this.releaseInfra(id, record.meta)),
       ]);
     };
     await allSteps([timer.step('network torn down', tearDown), infraGone()]);
-    await timer.step('pins removed', this.deps.infra.stopInfra(bundle, pins));
+    if (withDel) await timer.step('pins removed', this.deps.infra.stopInfra(bundle, pins));
   }
 
   async remove(idOrPrefix: string): Promise<void> {
@@ -127,15 +137,28 @@ export class SandboxService {
   }
 
   /**
-   * The infra's cgroup, and the pod's shm tmpfs then its directory: independent of each other and
-   * of the containers (which are stopped: nothing has the pod's files or shm open).
+   * Once the infra is gone, as containerd's stop deletes the sandbox's task (its cgroup) and
+   * unmounts its shm: the infra's cgroup and the pod's shm tmpfs, which no container uses any more
+   * (all are stopped, and a NOTREADY pod gets no new one). Beside CNI DEL, or beside the pins'
+   * removal and the record's update for a pod without one.
    */
-  private async removeInfraLeftovers({ meta }: SandboxRecord): Promise<void> {
-    const removeShmAndDir = async (): Promise<void> => {
+  private async releaseInfra(id: string, meta: SandboxRecord['meta']): Promise<void> {
+    if (this.infraReleased.has(id)) return;
+    const unmountShm = async (): Promise<void> => {
       if (ownsShm(meta)) await this.deps.mounts.unmount(meta.shmPath);
-      await removeDirWithMountPoints(meta.sandboxDir, ownsShm(meta) ? [meta.shmPath] : []);
     };
-    await allSteps([removeShmAndDir(), this.deps.cgroups.open(meta.infraCgroupPath).remove({ killRemaining: true })]);
+    await allSteps([unmountShm(), this.deps.cgroups.open(meta.infraCgroupPath).remove({ killRemaining: true })]);
+    this.infraReleased.add(id);
+  }
+
+  /**
+   * The pod's directory, and whatever its stop did not release (a stop before a restart of
+   * corrald): independent of the containers (which are stopped: nothing has the pod's files open).
+   */
+  private async removeInfraLeftovers({ id, meta }: SandboxRecord): Promise<void> {
+    await this.releaseInfra(id, meta);
+    await removeDirWithMountPoints(meta.sandboxDir, ownsShm(meta) ? [meta.shmPath] : [], this.deps.trash);
+    this.infraReleased.delete(id);
   }
 
   /** NotFound for an unknown pod. */

@@ -54,10 +54,11 @@ static int mount_one(int rootfd, const struct mount_entry *m, int userns_fd, str
 {
 	char buf[32];
 	int is_bind = strcmp(m->type, "bind") == 0;
+	const char *from = m->from ? m->from : m->source;
 	int as_file = 0;
 	if (is_bind) {
 		struct stat st;
-		if (stat(m->source, &st) < 0)
+		if (stat(from, &st) < 0)
 			return fail(err, errno, "bind source %s", m->source);
 		as_file = !S_ISDIR(st.st_mode);
 	}
@@ -69,7 +70,7 @@ static int mount_one(int rootfd, const struct mount_entry *m, int userns_fd, str
 			return -1;
 		return finish_mount(rootfd, m, is_bind, err);
 	}
-	int rc = is_bind ? mount(m->source, fd_path(target, buf), NULL, MS_BIND | MS_REC, NULL)
+	int rc = is_bind ? mount(from, fd_path(target, buf), NULL, MS_BIND | MS_REC, NULL)
 			 : mount(m->source, fd_path(target, buf), m->type, m->flags, m->data[0] ? m->data : NULL);
 	if (rc < 0)
 		return fail(err, errno, "mount %s on %s", m->source, m->dest);

@@ -61,7 +61,7 @@ static int build_tree(int rootfd, const struct spec *s, int userns_fd, struct er
 /* Private, unless a mount wants host mounts to reach it: rslave makes the whole tree a slave of the
    host's (events flow in, never out); rshared keeps it shared so the container's mounts under such a
    volume reach the host too (the rootfs itself is made private below, so nothing else leaks out). */
-static unsigned long root_propagation(const struct spec *s)
+unsigned long root_propagation(const struct spec *s)
 {
 	unsigned long propagation = MS_REC | MS_PRIVATE;
 	for (size_t i = 0; i < s->n_mounts; i++) {

@@ -10,6 +10,9 @@ int rootfs_setup(const struct spec *s, int userns_fd, struct err *err);
    needs fs_ids_as_container_root (overlayfs works on its upper layer as its mounter). */
 int idmapped_rootfs(const struct spec *s, int userns_fd, struct err *err);
 
+/* The propagation "/" gets before the rootfs is built: MS_REC with MS_PRIVATE, MS_SLAVE or MS_SHARED. */
+unsigned long root_propagation(const struct spec *s);
+
 /* The host id that id maps to through an id map ("<inside> <host> <size>" lines); -1: unmapped. */
 long host_id_of(const char *map, unsigned long id);
 

@@ -26,6 +26,7 @@ struct mount_entry {
 	unsigned long propagation;    /* MS_PRIVATE, MS_SLAVE or MS_SHARED (| MS_REC) */
 	int recursive_readonly;
 	int idmap;                    /* bind through the pod's user namespace (MOUNT_ATTR_IDMAP) */
+	const char *from;             /* a bind's source as staged (mount_base.c); NULL: source */
 };
 
 struct rlimit_entry { int resource; unsigned long long soft, hard; };

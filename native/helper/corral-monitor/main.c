@@ -1,7 +1,10 @@
 /* corral-monitor entry: read the container spec from stdin, detach, create the init, report
-   "ok <monitor-pid> <init-pid>" (or "error <why>") on stdout, then serve until the init exits. */
+   "ok <monitor-pid> <init-pid>" (or "error <why>") on stdout, then serve until the init exits.
+   "corral-monitor mount-base": fd 3 is corrald's empty-root mount namespace, which the init's
+   own starts from (mount_base.c). */
 #define _GNU_SOURCE
 #include "monitor.h"
+#include "mount_base.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -20,7 +23,7 @@ static void report(const char *fmt, const char *text, long a, long b)
 	}
 }
 
-static int setup(struct monitor *m, const struct spec *s, struct err *err)
+static int setup(struct monitor *m, const struct spec *s, int mount_base, struct err *err)
 {
 	if (!s->bundle || strlen(s->bundle) >= sizeof m->bundle)
 		return fail(err, 0, "missing or too long bundle path");
@@ -28,6 +31,7 @@ static int setup(struct monitor *m, const struct spec *s, struct err *err)
 		return fail(err, 0, "spec needs a rootfs and a command");
 	strcpy(m->bundle, s->bundle);
 	m->sync_fd = m->listen_fd = m->signal_fd = -1;
+	m->mount_base = mount_base;
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		m->clients[i].fd = -1;
 	m->log.on_read = attach_broadcast;
@@ -61,17 +65,29 @@ static void quiet_stdio(void)
 		close(null);
 }
 
-int main(void)
+/* Fd 3 when corrald passed one and it is a mount namespace; else -1 (and fd 3 closed). */
+static int take_mount_base(int argc, char **argv)
+{
+	int given = argc > 1 && strcmp(argv[1], "mount-base") == 0;
+	if (given && mount_base_valid(3) && fcntl(3, F_SETFD, FD_CLOEXEC) == 0)
+		return 3;
+	close(3);
+	return -1;
+}
+
+int main(int argc, char **argv)
 {
 	static struct monitor m;
 	struct spec s;
 	struct err err = { 0 };
-	/* Only fds 0-2 are ours: whatever else corrald's parent leaked into corrald goes now. */
-	syscall(SYS_close_range, 3, ~0U, 0);
+	/* Only fds 0-2 (and corrald's mount namespace) are ours: whatever else corrald's parent
+	   leaked into corrald goes now. */
+	syscall(SYS_close_range, 4, ~0U, 0);
+	int mount_base = take_mount_base(argc, argv);
 	/* The init is forked from here and a container may watch it until its execve. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	signal(SIGPIPE, SIG_IGN);
-	if (spec_read(0, &s, &err) < 0 || setup(&m, &s, &err) < 0) {
+	if (spec_read(0, &s, &err) < 0 || setup(&m, &s, mount_base, &err) < 0) {
 		report("error %s\n", err.msg, 0, 0);
 		return 1;
 	}

@@ -44,6 +44,7 @@ struct monitor {
 	char bundle[PATH_MAX];
 	pid_t init_pid;
 	int sync_fd, listen_fd, signal_fd;
+	int mount_base;                  /* corrald's empty-root mount namespace, until the init has it; -1: none */
 	struct stdio_fds io;
 	struct log_writer log;
 	enum start_state start;

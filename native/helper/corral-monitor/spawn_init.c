@@ -3,6 +3,7 @@
    waits for START (the create/start split), then execs. */
 #define _GNU_SOURCE
 #include "monitor.h"
+#include "mount_base.h"
 #include "mounts.h"
 #include "namespaces.h"
 #include "process.h"
@@ -80,15 +81,16 @@ static int fork_late(const struct spec *s, int *late, struct err *err)
 	return 0;
 }
 
-static int prepare(const struct spec *s, int sync_fd, const struct stdio_fds *io, int *late, int *tty_master,
-		   struct err *err)
+static int prepare(struct spec *s, int sync_fd, int mount_base, const struct stdio_fds *io, int *late,
+		   int *tty_master, struct err *err)
 {
 	/* In a pod's user namespace the mount namespace is owned by the host's: the rootfs is built with
 	   the host's privileges (idmapped layers, device nodes, paths under corral's private roots)
 	   and rootfs_setup joins the user namespace only once the container's root is in place. */
 	cleanup_fd int userns_fd = -1;
-	if (join_namespaces(s, sync_fd, CLONE_NEWNS | CLONE_NEWCGROUP, &userns_fd, err) < 0 ||
-	    take_stdio(io, sync_fd, userns_fd, err) < 0)
+	int small = mount_base >= 0 && mount_base_fits(s);   /* else a copy of the host's namespace */
+	if (join_namespaces(s, sync_fd, (small ? 0 : CLONE_NEWNS) | CLONE_NEWCGROUP, &userns_fd, err) < 0 ||
+	    (small && mount_base_enter(mount_base, s, err) < 0) || take_stdio(io, sync_fd, userns_fd, err) < 0)
 		return -1;
 	if (fork_late(s, late, err) < 0)
 		return -1;
@@ -119,15 +121,17 @@ static int hand_over(const struct spec *s, int sync_fd, int late, int tty_master
 	return tty_master >= 0 ? sync_send_fd(sync_fd, SYNC_TTY, tty_master, err) : 0;
 }
 
-static void run_init(const struct spec *s, int sync_fd, const struct stdio_fds *io)
+static void run_init(const struct spec *shared, int sync_fd, int mount_base, const struct stdio_fds *io)
 {
 	struct err err = { 0 };
 	char buf[8];
 	int late = 0, tty_master = -1;
+	struct spec own = *shared;   /* prepare points it at staged paths (mount_base.c) */
+	const struct spec *s = &own;
 	reset_signals();
 	/* As runc: identity, capabilities, no_new_privs and seccomp are final before the wait for
 	   START, so a container sharing the pid namespace never sees this init hold more. */
-	if (prepare(s, sync_fd, io, &late, &tty_master, &err) < 0 || drop_privileges(s, 0, &err) < 0 ||
+	if (prepare(&own, sync_fd, mount_base, io, &late, &tty_master, &err) < 0 || drop_privileges(s, 0, &err) < 0 ||
 	    hand_over(s, sync_fd, late, tty_master, &err) < 0)
 		sync_die(sync_fd, &err);
 	if (tty_master >= 0)
@@ -148,7 +152,10 @@ int spawn_init(const struct spec *s, struct monitor *m, struct err *err)
 	if (child < 0)
 		return -1;
 	if (child == 0)
-		run_init(s, m->sync_fd, &m->io);
+		run_init(s, m->sync_fd, m->mount_base, &m->io);
+	if (m->mount_base >= 0)
+		close(m->mount_base);
+	m->mount_base = -1;
 	stdio_close_child_ends(&m->io);
 	m->init_pid = guide_namespaces(s, child, m->sync_fd, err);
 	if (m->init_pid < 0 || (s->tty && pty_receive_console(m->sync_fd, &m->io, err) < 0) ||

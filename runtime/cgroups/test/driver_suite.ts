@@ -187,6 +187,16 @@ export function defineDriverSuite(driver: 'v1' | 'v2'): void {
       await outer.remove(); // idempotent
     });
 
+    test('killAll ends processes that fork without a pause (the kill races their forks)', async () => {
+      const cg = await manager.create(`${parentPath}/forkers`);
+      const s = await run(cg, 'for i in 1 2 3 4; do (while :; do /bin/true; done) & done; wait');
+      assert.ok(await pollUntil(async () => (await cg.pids()).length >= 5, 30_000), 'forkers did not start');
+      await cg.killAll();
+      assert.deepEqual(await cg.pids(), []);
+      assert.equal((await s.exited).signal, 'SIGKILL');
+      await cg.remove();
+    });
+
     test('freeze stops and thaw resumes', async () => {
       const cg = await child();
       await run(cg, 'while :; do :; done');

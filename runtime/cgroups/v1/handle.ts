@@ -5,8 +5,8 @@ import { FailedPreconditionError } from '../../errors';
 import { moduleLogger } from '../../log';
 import { allSteps } from '../../undo_stack';
 import type { CgroupHandle, RemoveOptions } from '../contract';
-import { cgroupTreeDeepestFirst, pollUntil, readPids, tryRmdir } from '../fs_util';
-import { sigkillAll } from '../kill';
+import { cgroupTreeDeepestFirst, pidsInTreeNow, pollUntil, readPids, tryRmdir } from '../fs_util';
+import { pidfdKillListed, sigkillAll } from '../kill';
 import type { CgroupResources } from '../resources';
 import { nowNs, type CgroupStats } from '../stats';
 import type { V1Controller } from './controller';
@@ -51,25 +51,46 @@ export class V1CgroupHandle implements CgroupHandle {
     return [...all];
   }
 
+  /**
+   * The processes listed are killed at once, without a freeze: a process with SIGKILL pending can
+   * fork no more, and a child it forked just before joins the cgroup before its parent leaves it.
+   * So while only killed pids are listed nothing new can appear; a pid never killed (a fork
+   * around the kill, a process attached meanwhile) takes the freeze, in which frozen tasks cannot
+   * fork, so the list read then is complete.
+   */
+  /** pids(), with blocking reads (see pidsInTreeNow), for the kill's repeated listings. */
+  private pidsNow(): number[] {
+    return [...new Set(pidsInTreeNow(this.killDir()))];
+  }
+
   async killAll(): Promise<void> {
-    const freezer = this.dirs.get('freezer');
-    // An empty cgroup has no task that could fork meanwhile: the freeze (four round trips) is
-    // skipped, and the poll below still finds any process attached since.
-    if (freezer && (await this.pids()).length > 0) {
-      // Frozen tasks cannot fork, so the pid list read while frozen is complete.
-      await setFrozenV1(freezer, true);
-      try {
-        sigkillAll(await this.pids());
-      } finally {
-        await setFrozenV1(freezer, false);
-      }
-    }
+    const listed = this.pidsNow();
+    // An empty cgroup has nothing to kill; the poll below still finds any process attached since.
+    const killed = listed.length > 0 ? await pidfdKillListed(listed, async () => this.pidsNow()) : new Set<number>();
+    let frozenPass = false;
     const empty = await pollUntil(async () => {
-      const left = await this.pids();
+      const left = this.pidsNow();
+      if (!frozenPass && left.some((pid) => !killed.has(pid))) {
+        frozenPass = true;
+        await this.killFrozen();
+        return false;
+      }
       sigkillAll(left);
       return left.length === 0;
     }, DEFAULT_REMOVE_TIMEOUT_MS);
     if (!empty) throw new FailedPreconditionError(`cgroup ${this.path}: processes survived SIGKILL`);
+  }
+
+  /** Freeze, list, kill, thaw: nothing can fork between the list and the kill. */
+  private async killFrozen(): Promise<void> {
+    const freezer = this.dirs.get('freezer');
+    if (!freezer) return sigkillAll(this.pidsNow());
+    await setFrozenV1(freezer, true);
+    try {
+      sigkillAll(this.pidsNow());
+    } finally {
+      await setFrozenV1(freezer, false);
+    }
   }
 
   async remove(options: RemoveOptions = {}): Promise<void> {
