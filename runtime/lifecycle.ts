@@ -18,6 +18,7 @@ import type { SandboxStatus } from './sandbox/sandbox_state';
 import { inBatches, nextTurn } from './store/in_batches';
 import { moduleLogger } from './log';
 import { RecordStore } from './store/record_store';
+import { TrashDir } from './trash_dir';
 
 export interface LifecycleDrivers {
   processes: ProcessRuntime;
@@ -62,6 +63,8 @@ export async function openLifecycle(drivers: LifecycleDrivers, settings: Lifecyc
   );
   await sandboxStore.load();
   await containerStore.load();
+  const trash = new TrashDir(path.join(settings.state, 'trash'));
+  await trash.load();
   const events = new ContainerEventBus();
   const containers = new ContainerService({
     store: containerStore,
@@ -73,6 +76,7 @@ export async function openLifecycle(drivers: LifecycleDrivers, settings: Lifecyc
     events,
     // Short: the monitors' unix sockets live below it.
     containersDir: path.join(settings.state, 'c'),
+    trash,
     rootfsMode: settings.rootfsMode,
     defaultPidsLimit: settings.defaultPidsLimit,
   });
@@ -84,6 +88,7 @@ export async function openLifecycle(drivers: LifecycleDrivers, settings: Lifecyc
     network: drivers.network,
     mounts: drivers.mounts,
     sandboxesDir: path.join(settings.state, 'sandboxes'),
+    trash,
     defaultCgroupParent: settings.defaultCgroupParent,
     isAlive: drivers.isAlive ?? isSameProcessAlive,
   });

@@ -2,7 +2,7 @@
 // and change nothing (no pod, container, directory or file made, inside the roots or outside).
 // Valid input in the shapes kubelet and critest send is accepted alongside.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CriClient } from '../../cli/cri_client';
@@ -362,15 +362,32 @@ const CASES: Case[] = [
   },
 ];
 
+/**
+ * Paths below `dir`, not entering mounts (a pod's /proc pin shows the host's changing network
+ * devices; a rootfs shows the image), nor what earlier removals moved to the trash (it goes after
+ * their replies, at its own pace), nor what containers wrote.
+ */
+function listing(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const device = lstatSync(dir).dev;
+  const found: string[] = [];
+  const walk = (relative: string): void => {
+    for (const entry of readdirSync(path.join(dir, relative), { withFileTypes: true })) {
+      const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (child === 'trash' || entry.name.startsWith('.trash-') || child.includes('/upper/')) continue;
+      found.push(child);
+      if (entry.isDirectory() && lstatSync(path.join(dir, child)).dev === device) walk(child);
+    }
+  };
+  walk('');
+  return found;
+}
+
 /** What corrald has made: its objects, and every directory a request could have added. */
 async function footprint(): Promise<string> {
   const client = world.daemon.client;
   const pods = (await client.runtime('ListPodSandbox', {})).items.map((p) => p.id).sort();
   const containers = (await client.runtime('ListContainers', {})).containers.map((c) => c.id).sort();
-  const listing = (dir: string): string[] =>
-    existsSync(dir)
-      ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((p) => !p.includes('/upper/'))
-      : [];
   const dirs = world.daemon.dirs;
   return JSON.stringify({
     pods,

@@ -154,12 +154,17 @@ test("a kill -9 of corrald after RemoveContainer's reply, while the container's 
   );
   await client.runtime('StopContainer', { container_id: id, timeout: 0 });
   const snapshots = path.join(world.daemon.dirs.root, 'snapshots');
-  const trash = (): string[] => readdirSync(snapshots).filter((name) => name.startsWith('.trash-'));
+  const stateTrash = path.join(world.daemon.dirs.state, 'trash');
+  const trash = (): string[] => [
+    ...readdirSync(snapshots).filter((name) => name.startsWith('.trash-')),
+    ...readdirSync(stateTrash),
+  ];
   await client.runtime('RemoveContainer', { container_id: id });
   const dirs = world.daemon.dirs;
   await world.daemon.kill9();
   assert.ok(trash().length > 0, "the container's files were still going when corrald was killed");
   assert.ok(!readdirSync(snapshots).includes(id), "the snapshot's own place is free");
+  assert.ok(!readdirSync(path.join(dirs.state, 'c')).includes(id), "the container's directory is out of its place");
   await restart(world, dirs);
   const again = world.daemon.client;
   assert.ok(!(await again.runtime('ListContainers', {})).containers.some((c) => c.id === id));

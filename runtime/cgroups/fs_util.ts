@@ -1,6 +1,6 @@
 // Small, typed helpers for reading and writing cgroupfs files. Kernel rejections become typed
 // errors naming the file, so a caller's message says which knob failed.
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InternalError, InvalidArgumentError, NotFoundError } from '../errors';
 
@@ -93,6 +93,33 @@ export async function cgroupTreeDeepestFirst(dir: string): Promise<string[]> {
   }
   out.push(dir);
   return out;
+}
+
+/**
+ * The pids in a cgroup and its descendants, read with blocking calls: cgroupfs answers from
+ * memory in microseconds, against five thread-pool round trips per listing for the async walk,
+ * which made most of a kill's time (it lists the cgroup three times or more). A cgroup removed
+ * meanwhile lists as empty.
+ */
+export function pidsInTreeNow(dir: string): number[] {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw fsError(err, `list ${dir}`);
+  }
+  const pids: number[] = [];
+  for (const entry of entries) if (entry.isDirectory()) pids.push(...pidsInTreeNow(path.join(dir, entry.name)));
+  let text = '';
+  try {
+    text = readFileSync(path.join(dir, 'cgroup.procs'), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENODEV') throw fsError(err, `read ${dir}/cgroup.procs`);
+  }
+  for (const line of text.split('\n')) if (line !== '') pids.push(Number(line));
+  return pids;
 }
 
 /** rmdir that treats "already gone" as success; returns false while the cgroup is still busy. */

@@ -5,6 +5,7 @@ import type { ContainerEventBus } from '../events/container_events';
 import type { ImageLookup, Snapshotter } from '../image/contract';
 import type { ContainerSpec, ProcessRuntime } from '../process/contract';
 import type { SandboxStore } from '../sandbox/sandbox_record';
+import type { TrashDir } from '../trash_dir';
 import type { ContainerStore } from './container_record';
 
 export interface ContainerDeps {
@@ -17,6 +18,8 @@ export interface ContainerDeps {
   events: ContainerEventBus;
   /** <state>/c: one directory per container (its bundle, with the rootfs mount point inside). */
   containersDir: string;
+  /** Where a removed container's directory goes, removed after the reply. */
+  trash: TrashDir;
   rootfsMode: ContainerSpec['rootfsMode'];
   /** pids.max for containers that set none (config cgroups.default_pids_limit). */
   defaultPidsLimit?: number;

@@ -75,8 +75,8 @@ export class SandboxService {
     const record = this.deps.store.get(id);
     if (!record) return;
     const netns = record.status.namespacePaths.net;
-    const tearDown =
-      !isHostNetwork(record.meta.config) && netns ? this.deps.network.tearDown(id, netns) : Promise.resolve();
+    const withDel = !isHostNetwork(record.meta.config) && netns !== undefined && netns !== '';
+    const tearDown = withDel ? this.deps.network.tearDown(id, netns) : Promise.resolve();
     const bundle = infraBundleDir(record.meta);
     const pins = pinDir(record.meta);
     const infraGone = async (): Promise<void> => {
@@ -86,14 +86,15 @@ export class SandboxService {
         record.status.state === 'notready'
           ? Promise.resolve()
           : this.deps.store.update(id, (status) => toNotReady(status, nowNs()));
+      const unpinned = this.deps.infra.stopInfra(bundle, pins, { keepNetwork: withDel });
       await allSteps([
-        timer.step('pins but the netns removed', this.deps.infra.stopInfra(bundle, pins, { keepNetwork: true })),
+        timer.step(withDel ? 'pins but the netns removed' : 'pins removed', unpinned),
         timer.step('record NOTREADY', recordNotReady),
         timer.step('infra cgroup and shm released', this.releaseInfra(id, record.meta)),
       ]);
     };
     await allSteps([timer.step('network torn down', tearDown), infraGone()]);
-    await timer.step('pins removed', this.deps.infra.stopInfra(bundle, pins));
+    if (withDel) await timer.step('pins removed', this.deps.infra.stopInfra(bundle, pins));
   }
 
   async remove(idOrPrefix: string): Promise<void> {
@@ -156,7 +157,7 @@ export class SandboxService {
    */
   private async removeInfraLeftovers({ id, meta }: SandboxRecord): Promise<void> {
     await this.releaseInfra(id, meta);
-    await removeDirWithMountPoints(meta.sandboxDir, ownsShm(meta) ? [meta.shmPath] : []);
+    await removeDirWithMountPoints(meta.sandboxDir, ownsShm(meta) ? [meta.shmPath] : [], this.deps.trash);
     this.infraReleased.delete(id);
   }
 

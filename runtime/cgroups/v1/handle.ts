@@ -5,7 +5,7 @@ import { FailedPreconditionError } from '../../errors';
 import { moduleLogger } from '../../log';
 import { allSteps } from '../../undo_stack';
 import type { CgroupHandle, RemoveOptions } from '../contract';
-import { cgroupTreeDeepestFirst, pollUntil, readPids, tryRmdir } from '../fs_util';
+import { cgroupTreeDeepestFirst, pidsInTreeNow, pollUntil, readPids, tryRmdir } from '../fs_util';
 import { pidfdKillListed, sigkillAll } from '../kill';
 import type { CgroupResources } from '../resources';
 import { nowNs, type CgroupStats } from '../stats';
@@ -58,13 +58,18 @@ export class V1CgroupHandle implements CgroupHandle {
    * around the kill, a process attached meanwhile) takes the freeze, in which frozen tasks cannot
    * fork, so the list read then is complete.
    */
+  /** pids(), with blocking reads (see pidsInTreeNow), for the kill's repeated listings. */
+  private pidsNow(): number[] {
+    return [...new Set(pidsInTreeNow(this.killDir()))];
+  }
+
   async killAll(): Promise<void> {
-    const listed = await this.pids();
+    const listed = this.pidsNow();
     // An empty cgroup has nothing to kill; the poll below still finds any process attached since.
-    const killed = listed.length > 0 ? await pidfdKillListed(listed, () => this.pids()) : new Set<number>();
+    const killed = listed.length > 0 ? await pidfdKillListed(listed, async () => this.pidsNow()) : new Set<number>();
     let frozenPass = false;
     const empty = await pollUntil(async () => {
-      const left = await this.pids();
+      const left = this.pidsNow();
       if (!frozenPass && left.some((pid) => !killed.has(pid))) {
         frozenPass = true;
         await this.killFrozen();
@@ -79,10 +84,10 @@ export class V1CgroupHandle implements CgroupHandle {
   /** Freeze, list, kill, thaw: nothing can fork between the list and the kill. */
   private async killFrozen(): Promise<void> {
     const freezer = this.dirs.get('freezer');
-    if (!freezer) return sigkillAll(await this.pids());
+    if (!freezer) return sigkillAll(this.pidsNow());
     await setFrozenV1(freezer, true);
     try {
-      sigkillAll(await this.pids());
+      sigkillAll(this.pidsNow());
     } finally {
       await setFrozenV1(freezer, false);
     }
