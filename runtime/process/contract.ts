@@ -207,7 +207,11 @@ export interface SandboxRuntime {
    * it), so CNI can set it up while the infra starts. stopInfra unpins it with the rest.
    */
   pinNetworkNamespace(pinDir: string): Promise<string>;
-  startInfra(spec: SandboxInfraSpec): Promise<SandboxInfra>;
+  /**
+   * With `ready`, the infra's process is prepared at once and told its spec once `ready`
+   * resolves (the pod's cgroups it joins, made meanwhile); a rejected `ready` starts nothing.
+   */
+  startInfra(spec: SandboxInfraSpec, ready?: Promise<unknown>): Promise<SandboxInfra>;
   /**
    * Kills the infra and unmounts the pins; idempotent, tolerant of half-made state. With
    * `keepNetwork` the network namespace's pin stays (CNI DEL may still enter it) for a later call.

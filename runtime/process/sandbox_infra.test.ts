@@ -96,6 +96,28 @@ describe('sandbox infra', () => {
     }
   });
 
+  it('an infra told to wait for what failed starts nothing and pins nothing', async () => {
+    const spec: SandboxInfraSpec = {
+      id: 'never',
+      bundleDir: fixture.dir('never-bundle'),
+      hostname: 'pod-never',
+      namespaces: { net: { mode: 'new' }, ipc: { mode: 'new' }, uts: { mode: 'new' }, pid: { mode: 'new' } },
+      sysctls: {},
+      cgroupProcsFiles: [],
+      pinDir: fixture.dir('never-pins'),
+    };
+    pods.push([spec.bundleDir, spec.pinDir]);
+    const helpersBefore = helperPids();
+    await assert.rejects(sandboxes.startInfra(spec, Promise.reject(new Error('cgroups could not be made'))));
+    assert.deepEqual(await fs.readdir(spec.pinDir), []);
+    assert.ok(!(await fs.readFile('/proc/self/mountinfo', 'utf8')).includes(spec.pinDir), 'nothing pinned');
+    assert.deepEqual(
+      helperPids().filter((pid) => !helpersBefore.includes(pid)),
+      [],
+      'no helper or pause of it left',
+    );
+  });
+
   it('stops the infra and removes its pins, idempotently', async () => {
     const { spec, infra } = await startPod('stop');
     assert.equal(await isAlive(infra.infra), true);
@@ -127,3 +149,17 @@ describe('sandbox infra', () => {
     );
   });
 });
+
+/** corral-helper and corral-pause processes on the host now. */
+function helperPids(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return /^corral-(helper|pause)$/.test(readFileSync(`/proc/${pid}/comm`, 'utf8').trim());
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}

@@ -43,16 +43,21 @@ export class NativeSandboxRuntime implements SandboxRuntime {
     return pin;
   }
 
-  async startInfra(spec: SandboxInfraSpec): Promise<SandboxInfra> {
+  async startInfra(spec: SandboxInfraSpec, ready?: Promise<unknown>): Promise<SandboxInfra> {
     if (!path.isAbsolute(spec.pinDir) || !path.isAbsolute(spec.bundleDir)) {
       throw new InvalidArgumentError('pinDir and bundleDir must be absolute paths');
     }
+    // The helper's spawn (a fork of corrald, an exec) overlaps what `ready` waits for; its spec
+    // goes on its stdin after, or nothing does and it ends on the empty message. A failed `ready`
+    // is the caller's to report: runNative only reads it.
+    const message = ready ? ready.then(() => infraMessage(spec)) : infraMessage(spec);
+    if (message instanceof Promise) message.catch(() => undefined);
     await fs.mkdir(spec.bundleDir, { recursive: true, mode: 0o700 });
     await fs.mkdir(spec.pinDir, { recursive: true, mode: 0o700 });
     const fds = [this.pause.descriptor()];
     const emptyRoot = await sharedEmptyRootNamespace(this.helper);
     if (emptyRoot) fds.push(emptyRoot.fd);
-    const [pid] = (await runNative(this.helper, ['infra'], infraMessage(spec), fds)).map(Number);
+    const [pid] = (await runNative(this.helper, ['infra'], message, fds)).map(Number);
     const infra = await processRef(pid);
     if (!infra) throw new InternalError(`sandbox ${spec.id}: infra process vanished right after start`);
     await writeState(spec.bundleDir, INFRA_STATE_FILE, { version: 1, infra, pinDir: spec.pinDir });

@@ -102,9 +102,11 @@ async function bringUp(
   const netns = networkFirst(meta.config, security)
     ? await timer.step('netns pinned', deps.infra.pinNetworkNamespace(pinDir(meta)))
     : undefined;
+  // The infra's helper is spawned while the cgroups and shm are made; it gets its spec after.
   const startAll = async () => {
-    await timer.step('prepared', prepare(deps, meta, security.rootIds, undo));
-    return timer.step('infra started', startInfra(deps, meta, security, netns, undo));
+    const prepared = timer.step('prepared', prepare(deps, meta, security.rootIds, undo));
+    const started = timer.step('infra started', startInfra(deps, meta, security, netns, undo, prepared));
+    return (await allSteps([prepared, started] as const))[1];
   };
   if (netns) {
     const network = timer.step('network set up', setUpNetwork(deps, meta, netns, undo));
@@ -195,20 +197,24 @@ async function startInfra(
   security: PodSecurity,
   netns: string | undefined,
   undo: UndoStack,
+  prepared: Promise<void>,
 ): Promise<SandboxInfra> {
   const { sysctls, userNamespace } = security;
   const namespaces = infraNamespaces(meta.config.namespaces);
   if (netns) namespaces.net = { mode: 'join', path: netns };
-  const infra = await deps.infra.startInfra({
-    id: meta.id,
-    bundleDir: infraBundleDir(meta),
-    hostname: meta.hostname,
-    namespaces,
-    sysctls,
-    ...(userNamespace ? { userNamespace: { mode: 'new' as const, ...userNamespace } } : {}),
-    cgroupProcsFiles: deps.cgroups.open(meta.infraCgroupPath).procsFiles(),
-    pinDir: pinDir(meta),
-  });
+  const infra = await deps.infra.startInfra(
+    {
+      id: meta.id,
+      bundleDir: infraBundleDir(meta),
+      hostname: meta.hostname,
+      namespaces,
+      sysctls,
+      ...(userNamespace ? { userNamespace: { mode: 'new' as const, ...userNamespace } } : {}),
+      cgroupProcsFiles: deps.cgroups.open(meta.infraCgroupPath).procsFiles(),
+      pinDir: pinDir(meta),
+    },
+    prepared,
+  );
   // Its pins go with the "namespace pins" step, after CNI DEL.
   undo.push('infra', () => deps.infra.killInfra(infraBundleDir(meta)));
   await deps.cgroups.open(meta.infraCgroupPath).attach?.(infra.infra.pid);

@@ -125,7 +125,8 @@ export class FakeSandboxRuntime implements SandboxRuntime {
     return `${pinDir}/net`;
   }
 
-  async startInfra(spec: SandboxInfraSpec): Promise<SandboxInfra> {
+  async startInfra(spec: SandboxInfraSpec, ready?: Promise<unknown>): Promise<SandboxInfra> {
+    await ready;
     if (this.failStart) throw this.failStart;
     this.running.set(spec.bundleDir, spec);
     const paths: SandboxInfra['namespacePaths'] = {};
