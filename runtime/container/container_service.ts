@@ -177,24 +177,28 @@ export class ContainerService {
     this.watchers.get(record.id)?.abort();
     const released = this.releases.take(record.id);
     const cgroup = this.deps.cgroups.open(meta.cgroupPath);
-    // The process files, the mounts and snapshot, and the cgroup are independent of one another:
-    // taken away side by side (each settled before a failure); the directory goes once all are.
+    // The mounts and snapshot, and the cgroup are independent of each other: taken away side by
+    // side (each settled before a failure); the directory goes once both are.
     const removeMounts = async (): Promise<void> => {
       await releaseImageVolumes(this.deps, record.id, meta.containerDir);
       await timer.step('rootfs unmounted', this.deps.snapshots.unmount(meta.rootfs));
       await this.deps.snapshots.remove(record.id);
     };
     await allSteps([
-      timer.step('process files removed', this.deps.processes.cleanup(meta.bundleDir)),
       timer.step('mounts and snapshot removed', removeMounts()),
       timer.step('cgroup removed', released.cgroup ? Promise.resolve() : cgroup.remove({ killRemaining: true })),
     ]);
     resourcesGone();
     // The directory and the record are apart: a crash between them leaves a directory without a
     // record, which the next start sweeps. The directory is moved to the trash, its files removed
-    // after the reply.
+    // after the reply; the process files, in the bundle (the directory), go with it, so the
+    // runtime's cleanup after the move finds them gone rather than unlinking each on the path.
+    const removeDirectory = async (): Promise<void> => {
+      await removeDirWithMountPoints(meta.containerDir, [meta.rootfs], this.deps.trash);
+      await this.deps.processes.cleanup(meta.bundleDir);
+    };
     await allSteps([
-      timer.step('directory removed', removeDirWithMountPoints(meta.containerDir, [meta.rootfs], this.deps.trash)),
+      timer.step('directory removed', removeDirectory()),
       timer.step('record removed', this.deps.store.remove(record.id, { flush: false })),
     ]);
     this.deps.events.publish({ containerId: record.id, podId: meta.podId, kind: 'deleted', at: nowNs() });
