@@ -68,16 +68,22 @@ export class V1CgroupHandle implements CgroupHandle {
     // An empty cgroup has nothing to kill; the poll below still finds any process attached since.
     const killed = listed.length > 0 ? await pidfdKillListed(listed, async () => this.pidsNow()) : new Set<number>();
     let frozenPass = false;
-    const empty = await pollUntil(async () => {
-      const left = this.pidsNow();
-      if (!frozenPass && left.some((pid) => !killed.has(pid))) {
-        frozenPass = true;
-        await this.killFrozen();
-        return false;
-      }
-      sigkillAll(left);
-      return left.length === 0;
-    }, DEFAULT_REMOVE_TIMEOUT_MS);
+    // Listed every millisecond (a few blocking reads): a killed process leaves within a millisecond
+    // or two of getting a CPU, which the doubling wait (1, 2, 4, 8 ms) saw up to twice as late.
+    const empty = await pollUntil(
+      async () => {
+        const left = this.pidsNow();
+        if (!frozenPass && left.some((pid) => !killed.has(pid))) {
+          frozenPass = true;
+          await this.killFrozen();
+          return false;
+        }
+        sigkillAll(left);
+        return left.length === 0;
+      },
+      DEFAULT_REMOVE_TIMEOUT_MS,
+      1,
+    );
     if (!empty) throw new FailedPreconditionError(`cgroup ${this.path}: processes survived SIGKILL`);
   }
 
