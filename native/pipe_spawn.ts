@@ -76,18 +76,19 @@ function checked(rc: number, call: string, context: string): void {
 
 /**
  * Runs `path` with `fdCount` pipes as its fds 0..fdCount-1 (fd 0 its stdin, the others its
- * outputs), an empty environment, every signal at its default and unblocked. Every other fd of
+ * outputs) and `extraFds` as the fds after them, an empty environment, every signal at its
+ * default and unblocked. Every other fd of
  * corrald is close-on-exec, as for Node's spawn: a `path` under /proc/self/fd still resolves.
  */
-export function spawnWithPipes(path: string, argv: string[], fdCount: number): PipedChild {
+export function spawnWithPipes(path: string, argv: string[], fdCount: number, extraFds: number[] = []): PipedChild {
   const pipes: [number, number][] = [];
   const actions = Buffer.alloc(ACTIONS_SIZE);
   const attr = Buffer.alloc(ATTR_SIZE);
   try {
     for (let fd = 0; fd < fdCount; fd++) pipes.push(newPipe());
-    // The dup2s go in order: a pipe on a low fd would be overwritten before it is copied.
-    if (pipes.some((pipe) => Math.min(...pipe) < fdCount)) throw new NativeError('a spawn pipe took a stdio fd');
-    const childEnds = pipes.map(([read, write], fd) => (fd === 0 ? read : write));
+    const childEnds = [...pipes.map(([read, write], fd) => (fd === 0 ? read : write)), ...extraFds];
+    // The dup2s go in order: a source on a low fd would be overwritten before it is copied.
+    if (childEnds.some((fd) => fd < childEnds.length)) throw new NativeError('a spawned fd is on a target fd');
     checked(actionsInit(actions), 'posix_spawn_file_actions_init', path);
     try {
       childEnds.forEach((end, fd) => checked(actionsDup2(actions, end, fd), 'posix_spawn_file_actions_adddup2', path));

@@ -1,13 +1,14 @@
 // Runs a native program with a message on its stdin and collects its one-line report on stdout.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { FailedPreconditionError, InternalError } from '../errors';
 import type { SealedProgram } from '../../native/sealed_program';
+import { reapAfterClose, startPiped, type PipedProgram } from './piped_helper';
 
 /** The helper's mark (native/helper/common/mounts.h) for a volume whose filesystem cannot be idmapped. */
 const IDMAP_PRECONDITION = 'filesystem cannot be idmapped:';
 
 /**
- * Resolves with the report line ("ok …"), once stdout closes. The helper's detached children
+ * Resolves with the report line ("ok …"), once stdout and stderr closed and the program exited.
+ * It is started without forking corrald (piped_helper.ts). The helper's detached children
  * must have closed their inherited stdout by then (they do, right after reporting).
  * `program` is spawned with an empty environment (a container may see its children before their
  * execve) and `extraFds` as its fds 3, 4… A `message` still to come is written when ready; if it
@@ -20,18 +21,22 @@ export function runNative(
   extraFds: number[] = [],
 ): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program.execPath(), args, {
-      stdio: ['pipe', 'pipe', 'pipe', ...extraFds],
-      env: {},
-      argv0: program.name,
-    });
+    let child: PipedProgram;
+    try {
+      child = startPiped(program, args, 3, extraFds);
+    } catch (e) {
+      reject(new InternalError(`${program.name}: ${(e as Error).message}`, { cause: e }));
+      return;
+    }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    const { stdin, stdout, stderr } = child as ChildProcessWithoutNullStreams;
+    const { stdin, stdout, stderr } = child;
     stdout.on('data', (chunk: Buffer) => out.push(chunk));
     stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (e) => reject(new InternalError(`${program.name}: ${e.message}`, { cause: e })));
-    child.on('close', (code) => {
+    const closed = Promise.all([stdout, stderr].map((stream) => new Promise((done) => stream.once('close', done))));
+    const failed = (e: unknown) => reject(new InternalError(`${program.name}: ${(e as Error).message}`, { cause: e }));
+    const ended = closed.then(() => reapAfterClose(child.pid, stdout));
+    ended.then(({ code }) => {
       const report = Buffer.concat(out).toString('utf8').trim();
       const words = report.split(' ');
       if (words[0] === 'ok') return resolve(words.slice(1));
@@ -41,7 +46,7 @@ export function runNative(
       if (detail.includes(IDMAP_PRECONDITION))
         return reject(new FailedPreconditionError(detail.slice(detail.indexOf(IDMAP_PRECONDITION))));
       reject(new InternalError(`${program.name} ${args.join(' ')} failed (exit ${code}): ${detail}`));
-    });
+    }, failed);
     stdin.on('error', () => {
       /* the helper died early; 'close' reports why */
     });
