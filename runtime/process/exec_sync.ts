@@ -3,19 +3,18 @@
 // (the command then dies with it through PR_SET_PDEATHSIG).
 //
 // The result is the exec process's own exit, reported by the helper on fd 3 (exec_report.ts).
-// The helper writes it before it exits, so the event-loop turn that sees the exit has it readable
-// too: the drain below cannot lose it. A descendant that left the process group (`setsid sleep
+// The helper is reaped once fd 3 reached EOF (piped_helper.ts), so its report is whole by then. A descendant that left the process group (`setsid sleep
 // 600 &`) may still hold the output pipes: once the helper exited, output is drained for DRAIN_MS
 // at most, then the pipes are closed and the call returns. So ExecSync always returns by timeout +
 // KILL_GRACE_MS + DRAIN_MS, and holds no fd afterwards.
 // Escaped descendants are left to the container, as runc leaves them (docs/limits.md).
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { SealedProgram } from '../../native/sealed_program';
 import type { ExecResult, ProcessSpec } from './contract';
 import { execExitCode, type HelperEnd } from './exec_report';
 import { execMessage, type ExecTarget } from './messages';
 import { InternalError } from '../errors';
+import { startPipedHelper, type PipedHelper } from './piped_helper';
 
 export const EXEC_OUTPUT_CAP = 16 * 1024 * 1024;
 /** The helper kills the group as soon as it gets SIGTERM; this is for a helper that cannot. */
@@ -42,8 +41,15 @@ function asError(err: unknown): Error {
 }
 
 /** Closes every pipe to the helper (ours ends; whoever else holds theirs gets EPIPE/EOF). */
-function closePipes(child: ChildProcess): void {
-  for (const stream of child.stdio) stream?.destroy();
+function closePipes(child: PipedHelper): void {
+  for (const stream of [child.stdin, child.stdout, child.stderr, child.report]) stream.destroy();
+}
+
+function closedOf(stream: Readable): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed) resolve();
+    else stream.once('close', () => resolve());
+  });
 }
 
 export function runExecSync(
@@ -53,14 +59,16 @@ export function runExecSync(
   timeoutMs: number,
 ): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(helper.execPath(), ['exec'], {
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-      env: {},
-      argv0: helper.name,
-    });
+    let child: PipedHelper;
+    try {
+      child = startPipedHelper(helper, 'exec');
+    } catch (err) {
+      reject(new InternalError(`exec helper: ${asError(err).message}`, { cause: err }));
+      return;
+    }
     const stdout = capture(child.stdout, EXEC_OUTPUT_CAP);
     const stderr = capture(child.stderr, EXEC_OUTPUT_CAP);
-    const status = capture(child.stdio[3] as Readable, 4096);
+    const status = capture(child.report, 4096);
     let timedOut = false;
     let settled = false;
     let end: HelperEnd = null;
@@ -85,26 +93,32 @@ export function runExecSync(
         later(KILL_GRACE_MS, () => child.kill('SIGKILL'));
       });
     }
-    child.on('error', (err) => {
-      settled = true;
-      timers.forEach(clearTimeout);
-      closePipes(child);
-      reject(new InternalError(`exec helper: ${err.message}`, { cause: err }));
-    });
-    // 'close' when every pipe reached EOF; 'exit' alone when an escaped process still holds one.
-    child.on('exit', (code, signal) => {
-      end = { code, signal };
-      later(DRAIN_MS, finish);
-    });
-    child.on('close', finish);
+    // Finished once the helper is reaped and its output pipes reached EOF; at most DRAIN_MS after
+    // its exit when an escaped process still holds one.
+    const outputsClosed = Promise.all([child.stdout, child.stderr].map(closedOf));
+    child.ended.then(
+      (helperEnd) => {
+        end = helperEnd;
+        later(DRAIN_MS, finish);
+        void outputsClosed.then(finish);
+      },
+      (err: unknown) => {
+        settled = true;
+        timers.forEach(clearTimeout);
+        closePipes(child);
+        reject(new InternalError(`exec helper: ${asError(err).message}`, { cause: err }));
+      },
+    );
     child.stdin.on('error', () => {
-      /* reported through 'close' */
+      /* the helper's end shows in its report */
     });
     try {
       // No stdin and no terminal: output is captured, nothing is streamed in.
       child.stdin.end(execMessage(target, { ...process, stdin: false, tty: false }));
     } catch (err) {
       child.kill('SIGKILL');
+      closePipes(child);
+      settled = true;
       reject(asError(err));
     }
   });
