@@ -192,6 +192,21 @@ export async function cgroupParentDirs(cgroupParent: string): Promise<string[]> 
   return findDirs('/sys/fs/cgroup', cgroupParent.slice(1), 5);
 }
 
+/** A container's cgroup directories (one per hierarchy), found by its ID below the test's parent. */
+export async function cgroupsNamed(cgroupParent: string, id: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    if (depth === 0) return;
+    for (const entry of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      if (!entry.isDirectory()) continue;
+      if (entry.name.includes(id)) found.push(path.join(dir, entry.name));
+      else await walk(path.join(dir, entry.name), depth - 1);
+    }
+  };
+  for (const dir of await cgroupParentDirs(cgroupParent)) await walk(dir, 3);
+  return found;
+}
+
 async function removeCgroupParent(world: LifecycleWorld): Promise<void> {
   for (const dir of await cgroupParentDirs(world.cgroupParent)) await fs.rmdir(dir);
 }

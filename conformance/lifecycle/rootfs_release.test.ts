@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import {
   cgroupParentDirs,
+  cgroupsNamed,
   containerConfig,
   eventually,
   mountsUnder,
@@ -36,20 +37,7 @@ after(async () => {
 /** The container's mounts on the host: its rootfs (and image volumes) live under its directory. */
 const mountsOf = (id: string): string[] => mountsUnder(world.daemon.dirs.base).filter((m) => m.includes(id));
 
-/** The container's cgroup directories (one per hierarchy), found by its ID below the test's parent. */
-async function cgroupsOf(id: string): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (dir: string, depth: number): Promise<void> => {
-    if (depth === 0) return;
-    for (const entry of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
-      if (!entry.isDirectory()) continue;
-      if (entry.name.includes(id)) found.push(path.join(dir, entry.name));
-      else await walk(path.join(dir, entry.name), depth - 1);
-    }
-  };
-  for (const dir of await cgroupParentDirs(world.cgroupParent)) await walk(dir, 3);
-  return found;
-}
+const cgroupsOf = (id: string): Promise<string[]> => cgroupsNamed(world.cgroupParent, id);
 
 async function runPod(name: string, logDir?: string): Promise<{ podId: string; pod: Record<string, unknown> }> {
   const pod = podConfig(name, logDir ? { log_directory: logDir } : {});

@@ -7,11 +7,10 @@
 // deadline.)
 import assert from 'node:assert/strict';
 import { promises as fs, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { after, before, it } from 'node:test';
 import { CriClient } from '../../cli/cri_client';
 import {
-  cgroupParentDirs,
+  cgroupsNamed,
   containerConfig,
   eventually,
   grpcCode,
@@ -68,20 +67,7 @@ function statusField(pid: number, field: string): string {
   return (line ?? '').split(/\s+/)[1] ?? '';
 }
 
-/** The container's cgroup directories (one per hierarchy), found by its ID below the test's parent. */
-async function cgroupsOf(id: string): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (dir: string, depth: number): Promise<void> => {
-    if (depth === 0) return;
-    for (const entry of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
-      if (!entry.isDirectory()) continue;
-      if (entry.name.includes(id)) found.push(path.join(dir, entry.name));
-      else await walk(path.join(dir, entry.name), depth - 1);
-    }
-  };
-  for (const dir of await cgroupParentDirs(w.cgroupParent)) await walk(dir, 3);
-  return found;
-}
+const cgroupsOf = (id: string): Promise<string[]> => cgroupsNamed(w.cgroupParent, id);
 
 /** A pod with the attacker and a victim whose init the attacker holds seized; returns their ids. */
 async function seizedVictim(pod: Pod, client: CriClient): Promise<{ attacker: string; victim: string; init: number }> {
