@@ -14,7 +14,7 @@ import type { ExecResult, ProcessSpec } from './contract';
 import { execExitCode, type HelperEnd } from './exec_report';
 import { execMessage, type ExecTarget } from './messages';
 import { InternalError } from '../errors';
-import { startPipedHelper, type PipedHelper } from './piped_helper';
+import { closedOf, startPipedHelper, type PipedHelper } from './piped_helper';
 
 export const EXEC_OUTPUT_CAP = 16 * 1024 * 1024;
 /** The helper kills the group as soon as it gets SIGTERM; this is for a helper that cannot. */
@@ -43,13 +43,6 @@ function asError(err: unknown): Error {
 /** Closes every pipe to the helper (ours ends; whoever else holds theirs gets EPIPE/EOF). */
 function closePipes(child: PipedHelper): void {
   for (const stream of [child.stdin, child.stdout, child.stderr, child.report]) stream.destroy();
-}
-
-function closedOf(stream: Readable): Promise<void> {
-  return new Promise((resolve) => {
-    if (stream.destroyed) resolve();
-    else stream.once('close', () => resolve());
-  });
 }
 
 export function runExecSync(

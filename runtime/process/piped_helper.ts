@@ -40,6 +40,14 @@ export function startPiped(
   return { pid, stdin, stdout, stderr, report };
 }
 
+/** Resolves once `stream` has closed (at once if it already has). */
+export function closedOf(stream: Readable): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed) resolve();
+    else stream.once('close', () => resolve());
+  });
+}
+
 /** Reaps `pid` once `stream` closed, retrying until the program has exited. */
 export function reapAfterClose(pid: number, stream: Readable): Promise<ChildEnd> {
   return new Promise<ChildEnd>((resolve, reject) => {
@@ -52,8 +60,7 @@ export function reapAfterClose(pid: number, stream: Readable): Promise<ChildEnd>
         reject(err);
       }
     };
-    if (stream.destroyed) reap(1);
-    else stream.once('close', () => reap(1));
+    void closedOf(stream).then(() => reap(1));
   });
 }
 

@@ -1,7 +1,7 @@
 // Runs a native program with a message on its stdin and collects its one-line report on stdout.
 import { FailedPreconditionError, InternalError } from '../errors';
 import type { SealedProgram } from '../../native/sealed_program';
-import { reapAfterClose, startPiped, type PipedProgram } from './piped_helper';
+import { closedOf, reapAfterClose, startPiped, type PipedProgram } from './piped_helper';
 
 /** The helper's mark (native/helper/common/mounts.h) for a volume whose filesystem cannot be idmapped. */
 const IDMAP_PRECONDITION = 'filesystem cannot be idmapped:';
@@ -33,7 +33,7 @@ export function runNative(
     const { stdin, stdout, stderr } = child;
     stdout.on('data', (chunk: Buffer) => out.push(chunk));
     stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    const closed = Promise.all([stdout, stderr].map((stream) => new Promise((done) => stream.once('close', done))));
+    const closed = Promise.all([stdout, stderr].map(closedOf));
     const failed = (e: unknown) => reject(new InternalError(`${program.name}: ${(e as Error).message}`, { cause: e }));
     const ended = closed.then(() => reapAfterClose(child.pid, stdout));
     ended.then(({ code }) => {
